@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
+export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
+export const PROFILES = ['smoke', 'certify'] as const;
+/** FSPIOP v1.1 PartyIdType values. */
+export const PARTY_ID_TYPES = [
+  'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
+] as const;
+
+export type Tier = (typeof TIERS)[number];
+export type TargetKind = (typeof TARGETS)[number];
+export type Profile = (typeof PROFILES)[number];
+
+const FspId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an FSP id is 1-32 letters, digits, "_" or "-"');
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code such as "USD"');
+const Amount = z.string().regex(/^([0]|([1-9][0-9]{0,17}))([.][0-9]{0,3}[1-9])?$/,
+  'an FSPIOP amount is a decimal string such as "100" or "12.5"');
+const Port = z.number().int().min(0).max(65535);
+
+const PartySchema = z.strictObject({
+  type: z.enum(PARTY_ID_TYPES),
+  id: z.string().min(1).max(128),
+});
+export type PartyRef = z.infer<typeof PartySchema>;
+
+const ParticipantsSchema = z.strictObject({
+  payer: z.strictObject({
+    fspId: FspId.default('payerfsp'),
+    currency: Currency.default('USD'),
+    party: PartySchema.default({ type: 'MSISDN', id: '27710101999' }),
+  }).prefault({}),
+  payee: z.strictObject({
+    fspId: FspId.default('payeefsp'),
+    party: PartySchema.default({ type: 'MSISDN', id: '27713803912' }),
+  }).prefault({}),
+}).prefault({});
+
+/**
+ * Parties the negative scenarios need. `invalidFulfilment` is a party whose DFSP answers
+ * transfers with a fulfilment that does not match the condition — only a payee we control
+ * does that, so against a real hub leave it out and that guarantee is reported not evaluated.
+ */
+const ScenarioPartiesSchema = z.strictObject({
+  unknown: PartySchema.default({ type: 'MSISDN', id: '27700000404' }),
+  invalidFulfilment: PartySchema.nullable().default({ type: 'MSISDN', id: '27713803999' }),
+}).prefault({});
+
+const HubSchema = z.strictObject({
+  /** FSPIOP endpoint of the hub under test (target `url`). */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+}).prefault({});
+
+const CallbackSchema = z.strictObject({
+  /** Address our payer-side callback server listens on. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 = any free port (embedded target, which registers it with its hub itself). */
+  port: Port.optional(),
+  /** URL the hub must call when it cannot reach host:port directly (NAT, ingress, container). */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Callbacks larger than this are rejected with 413 and counted. */
+  maxBodyBytes: z.number().int().positive().max(16 * 1024 * 1024).default(64 * 1024),
+}).prefault({});
+
+const TimeoutsSchema = z.strictObject({
+  /** How long to wait for the asynchronous callback of one FSPIOP request. */
+  callbackMs: z.number().int().positive().default(10_000),
+  /** How long the synchronous 202 of one FSPIOP request may take. */
+  requestMs: z.number().int().positive().default(5_000),
+  /** How long the environment may take to start. */
+  startupMs: z.number().int().positive().default(60_000),
+}).prefault({});
+
+/** Knobs of the embedded reference hub and its simulated payee DFSP. */
+const EmbeddedSchema = z.strictObject({
+  /** Delay before the simulated payee answers (latency injection; also makes runs slow enough to interrupt in tests). */
+  payeeDelayMs: z.number().int().min(0).max(60_000).default(0),
+}).prefault({});
+
+export const ConfigSchema = z.strictObject({
+  tier: z.enum(TIERS).default('core-test-harness'),
+  target: z.enum(TARGETS).default('embedded'),
+  profile: z.enum(PROFILES).default('smoke'),
+  participants: ParticipantsSchema,
+  parties: ScenarioPartiesSchema,
+  hub: HubSchema,
+  callback: CallbackSchema,
+  timeouts: TimeoutsSchema,
+  embedded: EmbeddedSchema,
+  reportsDir: z.string().min(1).default('reports'),
+}).superRefine((config, ctx) => {
+  if (config.target === 'url' && !config.hub.url) {
+    ctx.addIssue({
+      code: 'custom', path: ['hub', 'url'],
+      message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)',
+    });
+  }
+});
+
+/** What a config file may contain (every field optional). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+/** A validated config with every default filled in. */
+export type ConformanceConfig = z.output<typeof ConfigSchema>;
+
+/** Amounts the feature files may ask for must pass the same rule the hub applies. */
+export const FspiopAmount = Amount;

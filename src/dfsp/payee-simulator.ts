@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
+import type { FspiopResource } from '../fspiop/headers.ts';
+import { closeServer, listen, readBody, sendJson } from '../fspiop/http.ts';
+import { sendFspiop } from '../fspiop/outbound.ts';
+import { QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
+import { Router } from '../fspiop/router.ts';
+import type { IlpCodec } from './ilp-codec.ts';
+
+/** How the simulated payee DFSP treats transfers to one of its parties. */
+export type PartyBehaviour = 'fulfil' | 'invalid-fulfilment';
+
+export interface SimulatedParty {
+  type: string;
+  id: string;
+  firstName: string;
+  lastName: string;
+  behaviour: PartyBehaviour;
+}
+
+export interface PayeeSimulatorOptions {
+  fspId: string;
+  hubUrl: string;
+  ilp: IlpCodec;
+  parties: SimulatedParty[];
+  delayMs?: number;
+  timeoutMs?: number;
+  host?: string;
+}
+
+type Handler = (params: Record<string, string>, body: unknown, headers: IncomingMessage['headers']) => Promise<void>;
+
+/**
+ * A payee DFSP under the framework's control, like Mojaloop's simulator: it answers party
+ * lookups for its parties, quotes with an ILP packet and condition, and fulfils transfers —
+ * or, for parties marked `invalid-fulfilment`, answers with a fulfilment that does not match.
+ */
+export class PayeeSimulator {
+  readonly #options: PayeeSimulatorOptions;
+  readonly #parties = new Map<string, SimulatedParty>();
+  readonly #router = new Router<Handler>();
+  readonly #shutdown = new AbortController();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
+  #server: Server | undefined;
+
+  constructor(options: PayeeSimulatorOptions) {
+    this.#options = options;
+    for (const party of options.parties) this.#parties.set(`${party.type}/${party.id}`, party);
+    this.#router
+      .on('GET', '/parties/{type}/{id}', (params, _, headers) => this.#lookup(params, String(headers['fspiop-source'] ?? 'switch')))
+      .on('POST', '/quotes', (_, body) => this.#quote(body))
+      .on('POST', '/transfers', (_, body) => this.#transfer(body))
+      .on('PUT', '/transfers/{id}', async () => { this.received.notifications += 1; })
+      .on('PUT', '/transfers/{id}/error', async () => { this.received.notifications += 1; })
+      .on('PUT', '/parties/{type}/{id}/error', async () => { this.received.notifications += 1; })
+      .on('PUT', '/quotes/{id}/error', async () => { this.received.notifications += 1; });
+  }
+
+  get fspId(): string {
+    return this.#options.fspId;
+  }
+
+  async start(): Promise<string> {
+    this.#server = createServer((request, response) => void this.#handle(request, response));
+    return listen(this.#server, 0, this.#options.host ?? '127.0.0.1');
+  }
+
+  async stop(): Promise<void> {
+    this.#shutdown.abort();
+    if (this.#server) await closeServer(this.#server);
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://dfsp').pathname;
+    const match = this.#router.match(request.method ?? 'GET', path);
+    if (!match || match === 'method-not-allowed') {
+      sendJson(response, 404, errorInformation(FspiopErrorCode.unknownUri, path));
+      return;
+    }
+    let body: unknown;
+    try {
+      body = request.method === 'GET' ? undefined : JSON.parse(await readBody(request, 1024 * 1024));
+    } catch {
+      sendJson(response, 400, errorInformation(FspiopErrorCode.malformedSyntax));
+      return;
+    }
+    sendJson(response, request.method === 'PUT' ? 200 : 202);
+    const task = match.handler(match.params, body, request.headers).catch(() => undefined);
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  async #answer(path: string, resource: FspiopResource, destination: string, body: unknown): Promise<void> {
+    if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#shutdown.signal });
+    await sendFspiop({
+      method: 'PUT', url: `${this.#options.hubUrl}${path}`, resource, body,
+      source: this.#options.fspId, destination,
+      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#shutdown.signal,
+    });
+  }
+
+  async #lookup(params: Record<string, string>, requester: string): Promise<void> {
+    this.received.lookups += 1;
+    const path = `/parties/${params.type}/${params.id}`;
+    const party = this.#parties.get(`${params.type}/${params.id}`);
+    if (!party) {
+      await this.#answer(`${path}/error`, 'parties', requester, errorInformation(FspiopErrorCode.partyNotFound));
+      return;
+    }
+    await this.#answer(path, 'parties', requester, {
+      party: {
+        partyIdInfo: { partyIdType: party.type, partyIdentifier: party.id, fspId: this.#options.fspId },
+        name: `${party.firstName} ${party.lastName}`,
+        personalInfo: { complexName: { firstName: party.firstName, lastName: party.lastName } },
+      },
+    });
+  }
+
+  async #quote(body: unknown): Promise<void> {
+    this.received.quotes += 1;
+    const quote = QuotesPost.parse(body);
+    const payerFsp = quote.payer.partyIdInfo.fspId ?? 'switch';
+    const path = `/quotes/${quote.quoteId}`;
+    if (!this.#parties.has(`${quote.payee.partyIdInfo.partyIdType}/${quote.payee.partyIdInfo.partyIdentifier}`)) {
+      await this.#answer(`${path}/error`, 'quotes', payerFsp, errorInformation(FspiopErrorCode.partyNotFound));
+      return;
+    }
+    // No fees in this scheme: what the payer sends is what the payee receives.
+    const expiration = new Date(Date.now() + 60_000).toISOString();
+    const terms = this.#options.ilp.quoteTerms(quote, quote.amount, expiration);
+    await this.#answer(path, 'quotes', payerFsp, {
+      transferAmount: quote.amount,
+      payeeReceiveAmount: quote.amount,
+      expiration,
+      ilpPacket: terms.ilpPacket,
+      condition: terms.condition,
+    });
+  }
+
+  async #transfer(body: unknown): Promise<void> {
+    this.received.transfers += 1;
+    const transfer = TransfersPost.parse(body);
+    const payee = this.#options.ilp.transactionOf(transfer.ilpPacket).payee.partyIdInfo;
+    const party = this.#parties.get(`${payee.partyIdType}/${payee.partyIdentifier}`);
+    const fulfilment = party?.behaviour === 'invalid-fulfilment'
+      ? randomBytes(32).toString('base64url')
+      : this.#options.ilp.fulfilmentOf(transfer.ilpPacket);
+    await this.#answer(`/transfers/${transfer.transferId}`, 'transfers', transfer.payerFsp, {
+      fulfilment,
+      completedTimestamp: new Date().toISOString(),
+      transferState: 'COMMITTED',
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import type { ConformanceConfig } from '../../config/schema.ts';
+import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import { ReferenceDeployment } from './reference-deployment.ts';
+
+const MISSING: Partial<Record<Capability, string>> = {
+  'compose-inventory': 'the embedded target runs in-process and has no containers; use --target compose against a Core Test Harness',
+  'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; use --target kubernetes',
+  'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
+  load: 'no load runner is wired to this target yet',
+  'fault-injection': 'the embedded hub has no fault injection yet',
+};
+
+/** The built-in reference hub and simulated DFSPs on loopback: runs anywhere, needs nothing installed. */
+export class EmbeddedEnvironment implements ConformanceEnvironment {
+  readonly kind = 'embedded' as const;
+  readonly #config: ConformanceConfig;
+
+  constructor(config: ConformanceConfig) {
+    this.#config = config;
+  }
+
+  async start(): Promise<StartedEnvironment> {
+    const deployment = new ReferenceDeployment(this.#config);
+    const { hubUrl, payeeUrl } = await deployment.start();
+    return new StartedEmbeddedEnvironment(deployment, hubUrl, payeeUrl);
+  }
+}
+
+class StartedEmbeddedEnvironment implements StartedEnvironment {
+  readonly kind = 'embedded' as const;
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee']);
+  readonly hubUrl: string;
+  readonly #deployment: ReferenceDeployment;
+  readonly #payeeUrl: string;
+
+  constructor(deployment: ReferenceDeployment, hubUrl: string, payeeUrl: string) {
+    this.#deployment = deployment;
+    this.hubUrl = hubUrl;
+    this.#payeeUrl = payeeUrl;
+  }
+
+  describe(): EnvironmentDescription {
+    return {
+      kind: this.kind,
+      summary: 'embedded reference hub (FSPIOP v1.1) with a simulated payee DFSP, on loopback',
+      endpoints: { hub: this.hubUrl, payeeDfsp: this.#payeeUrl },
+    };
+  }
+
+  whyMissing(capability: Capability): string {
+    return MISSING[capability] ?? `the embedded target does not provide ${capability}`;
+  }
+
+  async connectPayer(fspId: string, callbackUrl: string): Promise<void> {
+    this.#deployment.connectPayer(fspId, callbackUrl);
+  }
+
+  async stop(): Promise<void> {
+    await this.#deployment.stop();
+  }
+}

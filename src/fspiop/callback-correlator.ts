@@ -1,0 +1,100 @@
+/** A callback as it arrived at our callback server. */
+export interface ReceivedCallback {
+  key: string;
+  kind: 'success' | 'error';
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+  /** performance.now() at arrival, to time the exchange against its request. */
+  receivedAt: number;
+}
+
+export class CallbackTimeoutError extends Error {
+  override readonly name = 'CallbackTimeoutError';
+  readonly key: string;
+  readonly timeoutMs: number;
+  constructor(key: string, timeoutMs: number) {
+    super(`no callback for ${key} within ${timeoutMs} ms`);
+    this.key = key;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+interface Waiter {
+  resolve(callback: ReceivedCallback): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Matches asynchronous FSPIOP callbacks to the requests that caused them, by resource and id
+ * (`quotes:<quoteId>`, `transfers:<transferId>`, `parties:<type>/<id>`). Party lookups carry no
+ * request id, so concurrent lookups of one party are answered first-come first-served.
+ */
+export class CallbackCorrelator {
+  readonly #waiting = new Map<string, Waiter[]>();
+
+  static key(resource: string, id: string): string {
+    return `${resource}:${id}`;
+  }
+
+  /** Registers interest before the request is sent, so a fast callback cannot be missed. */
+  expect(key: string, timeoutMs: number): { callback: Promise<ReceivedCallback>; cancel(): void } {
+    let waiter!: Waiter;
+    const callback = new Promise<ReceivedCallback>((resolve, reject) => {
+      waiter = {
+        resolve, reject,
+        timer: setTimeout(() => {
+          this.#remove(key, waiter);
+          reject(new CallbackTimeoutError(key, timeoutMs));
+        }, timeoutMs),
+      };
+    });
+    const queue = this.#waiting.get(key) ?? [];
+    queue.push(waiter);
+    this.#waiting.set(key, queue);
+    return {
+      callback,
+      cancel: () => {
+        clearTimeout(waiter.timer);
+        this.#remove(key, waiter);
+      },
+    };
+  }
+
+  /** Hands a callback to the oldest request waiting for it; false when nobody is waiting (unknown or late id). */
+  deliver(callback: ReceivedCallback): boolean {
+    const queue = this.#waiting.get(callback.key);
+    const waiter = queue?.shift();
+    if (!waiter) return false;
+    if (queue!.length === 0) this.#waiting.delete(callback.key);
+    clearTimeout(waiter.timer);
+    waiter.resolve(callback);
+    return true;
+  }
+
+  get pending(): number {
+    let count = 0;
+    for (const queue of this.#waiting.values()) count += queue.length;
+    return count;
+  }
+
+  /** Fails every waiting request, e.g. when the run is interrupted. */
+  rejectAll(reason: Error): void {
+    for (const queue of this.#waiting.values()) {
+      for (const waiter of queue) {
+        clearTimeout(waiter.timer);
+        waiter.reject(reason);
+      }
+    }
+    this.#waiting.clear();
+  }
+
+  #remove(key: string, waiter: Waiter): void {
+    const queue = this.#waiting.get(key);
+    if (!queue) return;
+    const index = queue.indexOf(waiter);
+    if (index >= 0) queue.splice(index, 1);
+    if (queue.length === 0) this.#waiting.delete(key);
+  }
+}

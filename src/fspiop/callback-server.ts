@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorInformation, FspiopErrorCode, type FspiopError } from './error-codes.ts';
+import { parseFspiopMediaType } from './headers.ts';
+import { BodyTooLargeError, closeServer, listen, readBody, sendJson } from './http.ts';
+import { CallbackCorrelator, type ReceivedCallback } from './callback-correlator.ts';
+import { Router } from './router.ts';
+
+export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-media-type' | 'unknown-path' | 'unknown-id';
+
+export interface CallbackStats {
+  accepted: number;
+  rejected: Record<RejectionReason, number>;
+}
+
+export interface CallbackServerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  /** What the hub must call, when it differs from http://host:port (NAT, ingress, container). */
+  publicUrl?: string | undefined;
+}
+
+type KeyOf = (params: Record<string, string>) => string;
+
+/**
+ * The payer DFSP's callback endpoint. It accepts the PUT callbacks of FSPIOP v1.1, hands each to
+ * the request waiting for it, and rejects — with an FSPIOP error body and a count, never a crash —
+ * callbacks that are not JSON, too large, of the wrong media type, or for an id nobody awaits.
+ */
+export class CallbackServer {
+  readonly correlator = new CallbackCorrelator();
+  readonly stats: CallbackStats = {
+    accepted: 0,
+    rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0 },
+  };
+
+  readonly #options: CallbackServerOptions;
+  readonly #router = new Router<{ kind: 'success' | 'error'; keyOf: KeyOf }>();
+  #server: Server | undefined;
+  #listenUrl: string | undefined;
+
+  constructor(options: CallbackServerOptions) {
+    this.#options = options;
+    const party: KeyOf = (p) => CallbackCorrelator.key('parties', `${p.type}/${p.id}`);
+    const quote: KeyOf = (p) => CallbackCorrelator.key('quotes', p.id!);
+    const transfer: KeyOf = (p) => CallbackCorrelator.key('transfers', p.id!);
+    this.#router
+      .on('PUT', '/parties/{type}/{id}', { kind: 'success', keyOf: party })
+      .on('PUT', '/parties/{type}/{id}/error', { kind: 'error', keyOf: party })
+      .on('PUT', '/quotes/{id}', { kind: 'success', keyOf: quote })
+      .on('PUT', '/quotes/{id}/error', { kind: 'error', keyOf: quote })
+      .on('PUT', '/transfers/{id}', { kind: 'success', keyOf: transfer })
+      .on('PUT', '/transfers/{id}/error', { kind: 'error', keyOf: transfer });
+  }
+
+  /** The URL to register with the hub as this DFSP's callback endpoint. */
+  get url(): string {
+    if (!this.#listenUrl) throw new Error('the callback server has not been started');
+    return this.#options.publicUrl ?? this.#listenUrl;
+  }
+
+  get rejectedTotal(): number {
+    return Object.values(this.stats.rejected).reduce((sum, n) => sum + n, 0);
+  }
+
+  async start(): Promise<string> {
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch(() => {
+        sendJson(response, 500, errorInformation(FspiopErrorCode.internalServerError));
+      });
+    });
+    try {
+      this.#listenUrl = await listen(this.#server, this.#options.port, this.#options.host);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'EADDRINUSE'
+        ? `callback port ${this.#options.port} on ${this.#options.host} is already in use; choose another with --callback-port and point the hub's payer endpoint at it`
+        : `callback server cannot listen on ${this.#options.host}:${this.#options.port} (${code ?? String(error)})`, { cause: error });
+    }
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.correlator.rejectAll(new Error('callback server stopped'));
+    if (this.#server) await closeServer(this.#server);
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://callbacks').pathname;
+    const route = this.#router.match(request.method ?? 'GET', path);
+    if (!route || route === 'method-not-allowed') {
+      request.resume();
+      return this.#reject(response, 'unknown-path', 404, FspiopErrorCode.unknownUri, `${request.method} ${path}`);
+    }
+    if (!parseFspiopMediaType(request.headers['content-type'])) {
+      request.resume();
+      return this.#reject(response, 'unsupported-media-type', 415, FspiopErrorCode.malformedSyntax, `Content-Type "${request.headers['content-type'] ?? ''}"`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request, this.#options.maxBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        return this.#reject(response, 'oversized', 413, FspiopErrorCode.genericValidationError, error.message);
+      }
+      return this.#reject(response, 'malformed-json', 400, FspiopErrorCode.malformedSyntax, 'body is not valid JSON');
+    }
+    const callback: ReceivedCallback = {
+      key: route.handler.keyOf(route.params),
+      kind: route.handler.kind,
+      path,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+      body,
+      receivedAt: performance.now(),
+    };
+    if (!this.correlator.deliver(callback)) {
+      return this.#reject(response, 'unknown-id', 404, FspiopErrorCode.genericValidationError, `no request awaits ${callback.key}`);
+    }
+    this.stats.accepted += 1;
+    sendJson(response, 200);
+  }
+
+  #reject(response: ServerResponse, reason: RejectionReason, status: number, error: FspiopError, detail: string): void {
+    this.stats.rejected[reason] += 1;
+    // Close rather than drain: an oversized or hostile sender must not keep the socket busy.
+    sendJson(response, status, errorInformation(error, detail), reason === 'oversized' ? { connection: 'close' } : {});
+  }
+}

@@ -1,0 +1,32 @@
+/** FSPIOP v1.1 error codes this framework produces or expects (API Definition, section 7.6). */
+export const FspiopErrorCode = {
+  internalServerError: { code: '2001', description: 'Internal server error' },
+  genericClientError: { code: '3000', description: 'Generic client error' },
+  unknownUri: { code: '3002', description: 'Unknown URI' },
+  genericValidationError: { code: '3100', description: 'Generic validation error' },
+  malformedSyntax: { code: '3101', description: 'Malformed syntax' },
+  missingMandatoryElement: { code: '3102', description: 'Missing mandatory element' },
+  modifiedRequest: { code: '3106', description: 'Modified request' },
+  destinationFspError: { code: '3201', description: 'Destination FSP Error' },
+  payerFspIdNotFound: { code: '3202', description: 'Payer FSP ID not found' },
+  payeeFspIdNotFound: { code: '3203', description: 'Payee FSP ID not found' },
+  partyNotFound: { code: '3204', description: 'Party not found' },
+  quoteIdNotFound: { code: '3205', description: 'Quote ID not found' },
+  transferIdNotFound: { code: '3208', description: 'Transfer ID not found' },
+  transferExpired: { code: '3303', description: 'Transfer expired' },
+} as const;
+
+export type FspiopError = (typeof FspiopErrorCode)[keyof typeof FspiopErrorCode];
+
+export interface ErrorInformationBody {
+  errorInformation: { errorCode: string; errorDescription: string };
+}
+
+export function errorInformation(error: FspiopError, detail?: string): ErrorInformationBody {
+  return {
+    errorInformation: {
+      errorCode: error.code,
+      errorDescription: detail ? `${error.description} - ${detail}` : error.description,
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { PartyRef } from '../config/schema.ts';
+import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from './callback-correlator.ts';
+import type { CallbackServer } from './callback-server.ts';
+import type { FspiopResource } from './headers.ts';
+import { sendFspiop } from './outbound.ts';
+import type { Money, QuotesPut } from './payloads.ts';
+
+export type Operation = 'lookup' | 'quote' | 'transfer' | 'transfer-query';
+
+/** One request and the callback that completed it (or did not), with its timings. */
+export interface Exchange {
+  operation: Operation;
+  method: 'GET' | 'POST';
+  url: string;
+  /** The id the callback is correlated by. */
+  correlationKey: string;
+  requestBody?: unknown;
+  /** Wall-clock start, ISO 8601. */
+  startedAt: string;
+  ack: { status: number; body: string; ms: number } | { error: string; ms: number };
+  callback?: ReceivedCallback;
+  /** Request sent → callback received, in milliseconds. */
+  endToEndMs?: number;
+  timedOut: boolean;
+}
+
+export interface PayerDfspOptions {
+  hubUrl: string;
+  fspId: string;
+  callbacks: CallbackServer;
+  callbackTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export interface QuoteRequestInput {
+  payer: PartyRef;
+  payee: PartyRef;
+  payeeFsp: string;
+  amount: Money;
+}
+
+/**
+ * The payer DFSP as the framework plays it: it sends FSPIOP v1.1 requests with the proper
+ * headers to any hub by URL and waits for each asynchronous callback on its callback server.
+ * Every exchange is returned with its timings and also offered to `onExchange` listeners,
+ * which is how run-wide evidence (latency series, counts) is collected.
+ */
+export class PayerDfsp {
+  readonly #options: PayerDfspOptions;
+  readonly #listeners: Array<(exchange: Exchange) => void> = [];
+
+  constructor(options: PayerDfspOptions) {
+    this.#options = options;
+  }
+
+  get fspId(): string {
+    return this.#options.fspId;
+  }
+
+  get hubUrl(): string {
+    return this.#options.hubUrl;
+  }
+
+  onExchange(listener: (exchange: Exchange) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  lookupParty(party: PartyRef): Promise<Exchange> {
+    const path = `/parties/${encodeURIComponent(party.type)}/${encodeURIComponent(party.id)}`;
+    return this.#exchange('lookup', 'GET', path, 'parties', CallbackCorrelator.key('parties', `${party.type}/${party.id}`));
+  }
+
+  requestQuote(input: QuoteRequestInput): Promise<Exchange> {
+    const quoteId = randomUUID();
+    const body = {
+      quoteId,
+      transactionId: randomUUID(),
+      payee: { partyIdInfo: { partyIdType: input.payee.type, partyIdentifier: input.payee.id, fspId: input.payeeFsp } },
+      payer: { partyIdInfo: { partyIdType: input.payer.type, partyIdentifier: input.payer.id, fspId: this.fspId } },
+      amountType: 'SEND',
+      amount: input.amount,
+      transactionType: { scenario: 'TRANSFER', initiator: 'PAYER', initiatorType: 'CONSUMER' },
+    };
+    return this.#exchange('quote', 'POST', '/quotes', 'quotes', CallbackCorrelator.key('quotes', quoteId), body, input.payeeFsp);
+  }
+
+  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: Pick<QuotesPut, 'ilpPacket' | 'condition' | 'expiration'> }): Promise<Exchange> {
+    const transferId = randomUUID();
+    const body = {
+      transferId,
+      payerFsp: this.fspId,
+      payeeFsp: input.payeeFsp,
+      amount: input.amount,
+      ilpPacket: input.terms.ilpPacket,
+      condition: input.terms.condition,
+      expiration: input.terms.expiration,
+    };
+    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', transferId), body, input.payeeFsp);
+  }
+
+  queryTransfer(transferId: string): Promise<Exchange> {
+    return this.#exchange('transfer-query', 'GET', `/transfers/${transferId}`, 'transfers', CallbackCorrelator.key('transfers', transferId));
+  }
+
+  async #exchange(operation: Operation, method: 'GET' | 'POST', path: string, resource: FspiopResource,
+    correlationKey: string, requestBody?: unknown, destination?: string): Promise<Exchange> {
+    const url = `${this.#options.hubUrl}${path}`;
+    const expected = this.#options.callbacks.correlator.expect(correlationKey, this.#options.callbackTimeoutMs);
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const exchange: Exchange = { operation, method, url, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
+    try {
+      const result = await sendFspiop({ method, url, resource, source: this.fspId, destination, body: requestBody, timeoutMs: this.#options.requestTimeoutMs });
+      exchange.ack = { status: result.status, body: result.body.slice(0, 2048), ms: result.elapsedMs };
+      if (result.status !== 202) {
+        expected.cancel();
+        expected.callback.catch(() => undefined);
+        return this.#emit(exchange);
+      }
+      exchange.callback = await expected.callback;
+      exchange.endToEndMs = exchange.callback.receivedAt - started;
+    } catch (error) {
+      expected.cancel();
+      expected.callback.catch(() => undefined);
+      if (error instanceof CallbackTimeoutError) exchange.timedOut = true;
+      else exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started };
+    }
+    return this.#emit(exchange);
+  }
+
+  #emit(exchange: Exchange): Exchange {
+    for (const listener of this.#listeners) listener(exchange);
+    return exchange;
+  }
+}
+
+function describeNetworkError(error: unknown, url: string): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return `connection refused by ${new URL(url).host} — is the hub running there?`;
+  if ((error as Error).name === 'TimeoutError') return `no answer from ${new URL(url).host} within the request timeout`;
+  return `${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
+}

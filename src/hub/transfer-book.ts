@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { TransferState, TransfersPost } from '../fspiop/payloads.ts';
+
+export interface TransferRecord {
+  request: TransfersPost;
+  requestHash: string;
+  state: TransferState;
+  fulfilment?: string;
+  completedTimestamp?: string;
+}
+
+/** Transfers the hub has seen and their state (central-ledger's transfer and transferStateChange tables, in memory). */
+export class TransferBook {
+  readonly #transfers = new Map<string, TransferRecord>();
+
+  static hash(request: TransfersPost): string {
+    return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  }
+
+  get(transferId: string): TransferRecord | undefined {
+    return this.#transfers.get(transferId);
+  }
+
+  reserve(request: TransfersPost): TransferRecord {
+    const record: TransferRecord = { request, requestHash: TransferBook.hash(request), state: 'RESERVED' };
+    this.#transfers.set(request.transferId, record);
+    return record;
+  }
+
+  commit(record: TransferRecord, fulfilment: string, completedTimestamp: string): void {
+    record.state = 'COMMITTED';
+    record.fulfilment = fulfilment;
+    record.completedTimestamp = completedTimestamp;
+  }
+
+  abort(record: TransferRecord): void {
+    record.state = 'ABORTED';
+    record.completedTimestamp = new Date().toISOString();
+  }
+
+  counts(): Record<TransferState, number> {
+    const counts: Record<TransferState, number> = { RECEIVED: 0, RESERVED: 0, COMMITTED: 0, ABORTED: 0 };
+    for (const record of this.#transfers.values()) counts[record.state] += 1;
+    return counts;
+  }
+}
