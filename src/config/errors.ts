@@ -18,3 +18,8 @@ export class UsageError extends UserError {
 export class ConfigError extends UserError {
   override readonly name = 'ConfigError';
 }
+
+/** The target could not be brought up or reached (no Docker engine, hub down). Exit code 4. */
+export class EnvironmentUnavailableError extends UserError {
+  override readonly name = 'EnvironmentUnavailableError';
+}

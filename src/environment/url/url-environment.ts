@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { ConformanceConfig } from '../../config/schema.ts';
-import { UserError } from '../../config/errors.ts';
+import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 
 /** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
@@ -66,7 +66,7 @@ async function assertReachable(hubUrl: string, timeoutMs: number): Promise<void>
     probe.on('timeout', () => probe.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     probe.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message;
-      reject(new UserError(`hub at ${hubUrl} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`));
+      reject(new EnvironmentUnavailableError(`hub at ${hubUrl} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`));
     });
     probe.end();
   });

@@ -1,0 +1,58 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
+import { IdGenerator } from '@cucumber/messages';
+import type { Tier } from '../config/schema.ts';
+import { neededCapabilities } from '../run/capability-gate.ts';
+import type { Capability } from '../environment/environment.ts';
+import { tagValue } from '../verdict/guarantee-verdict.ts';
+
+export interface CatalogueEntry {
+  tier: string;
+  id: string;
+  title: string;
+  concern: string | null;
+  needs: Capability[];
+  sla: boolean;
+  location: string;
+}
+
+/**
+ * The guarantees of a tier as the feature files state them — the same source the run executes,
+ * so the catalogue and the run can never disagree on what a tier promises.
+ */
+export async function readCatalogue(featuresRoot: string, tier?: Tier): Promise<CatalogueEntry[]> {
+  const tiers = tier ? [tier] : (await readdir(featuresRoot, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const entries: CatalogueEntry[] = [];
+  for (const name of tiers) {
+    const dir = join(featuresRoot, name);
+    const files = (await readdir(dir)).filter((file) => file.endsWith('.feature')).sort();
+    for (const file of files) {
+      const path = join(dir, file);
+      entries.push(...parseFeature(await readFile(path, 'utf8'), relative(join(featuresRoot, '..'), path), name));
+    }
+  }
+  return entries;
+}
+
+export function parseFeature(source: string, uri: string, tier: string): CatalogueEntry[] {
+  const newId = IdGenerator.uuid();
+  const document = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(source);
+  const lines = new Map<string, number>();
+  for (const child of document.feature?.children ?? []) {
+    if (child.scenario) lines.set(child.scenario.id, child.scenario.location.line);
+  }
+  return compile(document, uri, newId).map((pickle) => {
+    const tags = pickle.tags.map((tag) => tag.name);
+    const line = pickle.astNodeIds.map((id) => lines.get(id)).find((l) => l !== undefined);
+    return {
+      tier,
+      id: tagValue(tags, 'guarantee') ?? pickle.name,
+      title: pickle.name,
+      concern: tagValue(tags, 'concern') ?? null,
+      needs: neededCapabilities(tags),
+      sla: tags.includes('@sla'),
+      location: `${uri}:${line ?? 0}`,
+    };
+  });
+}

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../config/errors.ts';
+import { PROFILES, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
+
+export interface CliOptions {
+  help: boolean;
+  list: boolean;
+  configFile?: string;
+  overrides: ConfigInput;
+  requireCertificate: boolean;
+  tags?: string;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  list: { type: 'boolean' },
+  tier: { type: 'string' },
+  target: { type: 'string' },
+  profile: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  'hub-url': { type: 'string' },
+  'callback-host': { type: 'string' },
+  'callback-port': { type: 'string' },
+  'callback-public-url': { type: 'string' },
+  'reports-dir': { type: 'string' },
+  tags: { type: 'string' },
+  'require-certificate': { type: 'boolean' },
+} as const;
+
+/** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; see --help`);
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  const choice = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
+    const value = str(flag);
+    if (value !== undefined && !allowed.includes(value as T)) {
+      throw new UsageError(`--${flag} "${value}" is not one of: ${allowed.join(', ')}`);
+    }
+    return value as T | undefined;
+  };
+  const port = str('callback-port');
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError(`--callback-port "${port}" is not a port number (0-65535)`);
+
+  const overrides: ConfigInput = {
+    tier: choice('tier', TIERS),
+    target: choice('target', TARGETS),
+    profile: choice('profile', PROFILES),
+    reportsDir: str('reports-dir'),
+  };
+  if (str('hub-url')) overrides.hub = { url: str('hub-url') };
+  if (str('callback-host') || port !== undefined || str('callback-public-url')) {
+    overrides.callback = {
+      host: str('callback-host'),
+      port: port === undefined ? undefined : Number(port),
+      publicUrl: str('callback-public-url'),
+    };
+  }
+  // `--hub-url` alone means the url target; saying so again is not required.
+  if (overrides.hub?.url && overrides.target === undefined) overrides.target = 'url';
+  return {
+    help: values.help === true,
+    list: values.list === true,
+    ...(str('config') ? { configFile: str('config') } : {}),
+    overrides,
+    requireCertificate: values['require-certificate'] === true,
+    ...(str('tags') ? { tags: str('tags') } : {}),
+  };
+}

@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { readCatalogue } from '../catalogue/feature-catalogue.ts';
+import type { Tier } from '../config/schema.ts';
+import { PROJECT_ROOT } from '../run/conformance-run.ts';
+import { ExitCode } from '../run/exit-codes.ts';
+
+/** `--list`: tier → guarantee → capability needed, straight from the feature files. */
+export async function printCatalogue(out: Writable, tier?: Tier): Promise<number> {
+  const entries = await readCatalogue(join(PROJECT_ROOT, 'features'), tier);
+  let current: string | undefined;
+  for (const entry of entries) {
+    if (entry.tier !== current) {
+      current = entry.tier;
+      const count = entries.filter((e) => e.tier === current).length;
+      out.write(`\n${current} — ${count} guarantee${count === 1 ? '' : 's'}\n`);
+    }
+    const needs = entry.needs.length > 0 ? entry.needs.join(', ') : '—';
+    out.write(`  ${entry.id.padEnd(12)} ${(entry.concern ?? '').padEnd(12)} needs ${needs.padEnd(40)} ${entry.title}\n`);
+  }
+  return ExitCode.ok;
+}

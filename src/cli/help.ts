@@ -1,0 +1,47 @@
+import { PROFILES, TARGETS, TIERS } from '../config/schema.ts';
+
+export const HELP = `Usage: npm run conformance -- [options]
+
+Proves that a Mojaloop deployment delivers the guarantees of its tier, and says which ones
+it could not evaluate and why.
+
+Tiers (--tier, default core-test-harness)
+  core-test-harness  docker-compose harness for learning, development and CI (no SLA)
+  miniloop           single-node Kubernetes (k3s / MicroK8s) with Helm (no SLA)
+  helm               production Helm charts: 1000 TPS for 1 h, p99 < 1 s, RTO/RPO near zero
+  iac                multi-platform GitOps with IAM, monitoring and full security
+
+Targets (--target, default embedded)
+  embedded    built-in reference hub and simulated DFSPs on loopback; needs nothing installed
+  url         a running hub's FSPIOP endpoint (--hub-url); our payer DFSP's callback server must be
+              reachable by that hub (--callback-host/--callback-port, default port 4100)
+  compose     Core Test Harness via docker compose (needs a Docker engine)
+  kubernetes  a cluster via the Kubernetes API (needs a kubeconfig)
+
+Profiles (--profile, default smoke)
+  smoke       short and slow: proves the path works; never certifies an SLA
+  certify     the tier's full thresholds; the only profile that can certify a tier
+
+Options
+  -c, --config FILE            YAML, JSON or TypeScript config (schema: schema/conformance-config.schema.json)
+      --hub-url URL            FSPIOP endpoint of the hub under test (implies --target url)
+      --callback-host HOST     address our callback server listens on (default 127.0.0.1)
+      --callback-port PORT     its port (embedded: any free port; url: 4100)
+      --callback-public-url U  URL the hub must call if not http://HOST:PORT
+      --reports-dir DIR        where reports go (default reports/)
+      --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
+      --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
+      --list                   print the catalogue of guarantees and the capability each needs
+  -h, --help                   this text
+
+Exit codes
+  0 every evaluated guarantee passed   1 a guarantee failed         2 bad command line or config
+  3 not certified (--require-certificate)  4 target unavailable     70 internal error   130 interrupted
+
+Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).
+`;
+
+// Keep the text honest: every value the schema accepts is documented above.
+for (const value of [...TIERS, ...TARGETS, ...PROFILES]) {
+  if (!HELP.includes(`  ${value} `)) throw new Error(`help text does not document "${value}"`);
+}

@@ -1,0 +1,41 @@
+import { loadConfig } from '../config/load-config.ts';
+import { UserError } from '../config/errors.ts';
+import { ConformanceRun } from '../run/conformance-run.ts';
+import { ExitCode } from '../run/exit-codes.ts';
+import { parseCliArgs } from './args.ts';
+import { HELP } from './help.ts';
+
+/** `npm run conformance`. Returns the exit code; user mistakes print one line, never a stack. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let run: ConformanceRun;
+  try {
+    const options = parseCliArgs(argv);
+    if (options.help) {
+      process.stdout.write(HELP);
+      return ExitCode.ok;
+    }
+    if (options.list) {
+      const { printCatalogue } = await import('./catalogue.ts');
+      return printCatalogue(process.stdout, options.overrides.tier);
+    }
+    const config = await loadConfig({ file: options.configFile, overrides: options.overrides });
+    run = new ConformanceRun(config, {
+      out: process.stdout,
+      colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      requireCertificate: options.requireCertificate,
+      ...(options.tags ? { tags: options.tags } : {}),
+    });
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      for (const detail of error.details.slice(1)) process.stderr.write(`       ${detail}\n`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+  const onSignal = (signal: NodeJS.Signals) => run.interrupt(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const { exitCode } = await run.execute();
+  return exitCode;
+}

@@ -1,0 +1,63 @@
+import type { ZodType } from 'zod';
+import type { Measurement } from '../evidence/evidence.ts';
+import type { Exchange } from '../fspiop/payer-dfsp.ts';
+import { describeZodError, ErrorInformationPut } from '../fspiop/payloads.ts';
+
+/** Where an exchange's evidence came from, for the `source` of its measurements. */
+export function sourceOf(exchange: Exchange): string {
+  const callback = exchange.callback ? ` → PUT ${exchange.callback.path}` : '';
+  return `${exchange.method} ${exchange.url}${callback}`;
+}
+
+/** How an exchange ended, in a few words: "success callback", "error callback 3204", "HTTP 400", "no callback". */
+export function outcomeOf(exchange: Exchange): string {
+  if ('error' in exchange.ack) return `request failed: ${exchange.ack.error}`;
+  if (exchange.ack.status !== 202) return `HTTP ${exchange.ack.status} instead of 202: ${exchange.ack.body.slice(0, 200)}`;
+  if (exchange.timedOut) return 'no callback';
+  if (exchange.callback?.kind === 'error') {
+    const parsed = ErrorInformationPut.safeParse(exchange.callback.body);
+    return parsed.success
+      ? `error callback ${parsed.data.errorInformation.errorCode} (${parsed.data.errorInformation.errorDescription})`
+      : 'error callback without a valid errorInformation';
+  }
+  return 'success callback';
+}
+
+/** The callback of an exchange arrived, of the expected kind, within the timeout. */
+export function callbackArrived(exchange: Exchange, label: string, expected: 'success' | 'error', timeoutMs: number): Measurement {
+  const outcome = outcomeOf(exchange);
+  const ok = exchange.callback?.kind === expected;
+  return {
+    name: `${label} callback`,
+    value: exchange.endToEndMs === undefined ? outcome : `${outcome} after ${Math.round(exchange.endToEndMs)} ms`,
+    threshold: `${expected} callback within ${timeoutMs} ms`,
+    ok,
+    source: sourceOf(exchange),
+  };
+}
+
+/** Parses a callback body; a body that breaks the FSPIOP schema is itself a failed measurement. */
+export function parseCallback<T>(exchange: Exchange, label: string, schema: ZodType<T>): { body?: T; measurement: Measurement } {
+  const parsed = schema.safeParse(exchange.callback?.body);
+  return {
+    ...(parsed.success ? { body: parsed.data } : {}),
+    measurement: {
+      name: `${label} callback body`,
+      value: parsed.success ? 'valid' : describeZodError(parsed.error),
+      threshold: 'conforms to the FSPIOP v1.1 schema',
+      ok: parsed.success,
+      source: sourceOf(exchange),
+    },
+  };
+}
+
+export function equals(name: string, actual: string | undefined, expected: string, source: string): Measurement {
+  return { name, value: actual ?? null, threshold: `= ${expected}`, ok: actual === expected, source };
+}
+
+/** FSPIOP amounts are decimal strings: "100" and "100.0" are the same amount. */
+export function sameAmount(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const canonical = (s: string) => s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+  return canonical(a) === canonical(b);
+}

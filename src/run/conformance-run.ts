@@ -1,0 +1,180 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
+import type { ConformanceConfig } from '../config/schema.ts';
+import { createEnvironment } from '../environment/create-environment.ts';
+import type { StartedEnvironment } from '../environment/environment.ts';
+import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
+import { CallbackServer } from '../fspiop/callback-server.ts';
+import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
+import { TerminalReporter } from '../reports/terminal-reporter.ts';
+import { issueCertificate } from '../verdict/certificate.ts';
+import { judge, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
+import { runFeatures } from './cucumber-runner.ts';
+import { ExitCode } from './exit-codes.ts';
+import { ScenarioCollector } from './scenario-collector.ts';
+import { activateSession, deactivateSession } from './session.ts';
+
+/** The project root: features and steps are found relative to it, wherever the CLI is started from. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TOOL = { name: 'mojaloop-conformance', version: '0.1.0' };
+
+export interface RunOptions {
+  out: Writable;
+  colour?: boolean;
+  /** Exit 3 unless the tier is CERTIFIED (release gating). */
+  requireCertificate?: boolean;
+  /** Cucumber tag expression narrowing the scenarios. */
+  tags?: string;
+}
+
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
+/**
+ * One conformance run: config → environment → probes (Cucumber scenarios) → evidence → verdicts →
+ * certificate → reports. It owns every resource it starts and tears all of them down on success,
+ * failure and interruption; an interrupted run still reports what it measured.
+ */
+export class ConformanceRun {
+  readonly #config: ConformanceConfig;
+  readonly #options: RunOptions;
+  readonly #reporter: TerminalReporter;
+  readonly #collector = new ScenarioCollector();
+  #interrupt!: (error: InterruptedError) => void;
+  readonly #interrupted = new Promise<never>((_, reject) => {
+    this.#interrupt = reject;
+  });
+  #interruptedAt: ScenarioOutcome[] | undefined;
+  #wasInterrupted = false;
+
+  constructor(config: ConformanceConfig, options: RunOptions) {
+    this.#config = config;
+    this.#options = options;
+    this.#reporter = new TerminalReporter(options.out, options.colour ?? false);
+    this.#interrupted.catch(() => undefined);
+  }
+
+  /** Stops the run where it is: what finished keeps its verdict, the rest is NOT EVALUATED. */
+  interrupt(signal: string): void {
+    if (this.#wasInterrupted) return;
+    this.#wasInterrupted = true;
+    // Freeze outcomes now: steps failing because we tear down under them are not the hub's fault.
+    this.#interruptedAt = this.#collector.outcomes();
+    this.#reporter.notice(`\n${signal} received — stopping, tearing down and writing what was measured so far…`);
+    this.#interrupt(new InterruptedError(signal));
+  }
+
+  async execute(): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+    const config = this.#config;
+    const startedAt = new Date();
+    const reportsDir = resolve(config.reportsDir);
+    const allureDir = join(reportsDir, 'allure-results');
+    this.#reporter.header(config);
+    await rm(allureDir, { recursive: true, force: true });
+    await mkdir(allureDir, { recursive: true });
+
+    let environment: StartedEnvironment | undefined;
+    let callbacks: CallbackServer | undefined;
+    let error: unknown;
+    const starting = createEnvironment(config).start();
+    try {
+      environment = await this.#unlessInterrupted(starting);
+      callbacks = new CallbackServer({
+        host: config.callback.host,
+        port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
+        maxBodyBytes: config.callback.maxBodyBytes,
+        publicUrl: config.callback.publicUrl,
+      });
+      await this.#unlessInterrupted(callbacks.start());
+      await environment.connectPayer(config.participants.payer.fspId, callbacks.url);
+      this.#reporter.environment(environment.describe(), callbacks.url);
+      await writeAllureEnvironment(allureDir, config, environment);
+
+      const payer = new PayerDfsp({
+        hubUrl: environment.hubUrl,
+        fspId: config.participants.payer.fspId,
+        callbacks,
+        callbackTimeoutMs: config.timeouts.callbackMs,
+        requestTimeoutMs: config.timeouts.requestMs,
+      });
+      activateSession({ config, environment, payer });
+      this.#collector.onOutcome((outcome) => {
+        if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: config.profile }));
+      });
+      await this.#unlessInterrupted(runFeatures({
+        cwd: PROJECT_ROOT,
+        paths: [join('features', config.tier)],
+        imports: ['steps/**/*.ts'],
+        ...(this.#options.tags ? { tags: this.#options.tags } : {}),
+        allureResultsDir: allureDir,
+        collector: this.#collector,
+      }));
+    } catch (caught) {
+      if (!(caught instanceof InterruptedError)) error = caught;
+      environment ??= await starting.catch(() => undefined);
+    } finally {
+      deactivateSession();
+      await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
+    }
+    const interrupted = this.#wasInterrupted;
+    const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
+    const verdicts = outcomes.map((outcome) => judge(outcome, { profile: config.profile, interrupted }));
+    const certificate = issueCertificate(config.tier, config.profile, verdicts);
+    const summary = summarise(verdicts);
+    const exitCode = interrupted ? ExitCode.interrupted
+      : error ? exitCodeOf(error)
+        : summary.failed > 0 ? ExitCode.failed
+          : this.#options.requireCertificate && certificate.status !== 'CERTIFIED' ? ExitCode.incomplete
+            : ExitCode.ok;
+    const finishedAt = new Date();
+    const result: ResultDocument = {
+      schemaVersion: 1,
+      tool: TOOL,
+      tier: config.tier,
+      target: config.target,
+      profile: config.profile,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      interrupted,
+      error: error ? (error as Error).message : null,
+      environment: environment?.describe() ?? null,
+      certificate,
+      summary,
+      guarantees: verdicts,
+      callbacks: callbacks ? structuredClone(callbacks.stats) : null,
+      exitCode,
+    };
+    const resultFile = await writeResultDocument(reportsDir, result);
+    const files = [resultFile, `${allureDir} (npm run report → HTML)`];
+    if (error) {
+      // A user's mistake gets one line; a defect of the tool keeps its stack for the bug report.
+      this.#reporter.notice(error instanceof UserError ? `error: ${error.message}` : `internal error: ${(error as Error).stack ?? String(error)}`);
+    }
+    this.#reporter.summary(result, files);
+    return { result, exitCode, files };
+  }
+
+  #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.#interrupted]);
+  }
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof EnvironmentUnavailableError) return ExitCode.environmentUnavailable;
+  if (error instanceof UserError) return ExitCode.usage;
+  return ExitCode.internalError;
+}
+
+async function writeAllureEnvironment(dir: string, config: ConformanceConfig, environment: StartedEnvironment): Promise<void> {
+  const lines = [
+    `tier=${config.tier}`, `target=${config.target}`, `profile=${config.profile}`,
+    ...Object.entries(environment.describe().endpoints).map(([name, url]) => `${name}=${url}`),
+  ];
+  await writeFile(join(dir, 'environment.properties'), `${lines.join('\n')}\n`);
+}

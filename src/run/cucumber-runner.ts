@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import type { ScenarioCollector } from './scenario-collector.ts';
+
+export interface FeatureRunOptions {
+  cwd: string;
+  /** Feature files or folders. */
+  paths: string[];
+  /** Step definitions and support code. */
+  imports: string[];
+  /** Cucumber tag expression to select scenarios. */
+  tags?: string;
+  allureResultsDir: string;
+  collector: ScenarioCollector;
+}
+
+/**
+ * Runs the features in this process through Cucumber's programmatic API. Cucumber's own console
+ * output is discarded — the run prints verdicts — while its message stream feeds the collector and
+ * the Allure reporter writes its results.
+ */
+export async function runFeatures(options: FeatureRunOptions): Promise<{ success: boolean }> {
+  const environment = { cwd: options.cwd, stdout: discard(), stderr: process.stderr, env: process.env };
+  const { runConfiguration } = await loadConfiguration({
+    file: false,
+    provided: {
+      paths: options.paths,
+      import: options.imports,
+      tags: options.tags ?? '',
+      format: [['allure-cucumberjs/reporter', `${options.allureResultsDir}/.allure-cucumber.log`]],
+      formatOptions: { resultsDir: options.allureResultsDir },
+      strict: true,
+    },
+  }, environment);
+  return runCucumber(runConfiguration, environment, (envelope) => options.collector.consume(envelope));
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}

@@ -1,0 +1,93 @@
+import { formatMeasuredValue, type EvidenceRecord, type Measurement } from '../evidence/evidence.ts';
+
+export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
+
+/** Cucumber's outcome of one scenario, plus 'NOT_RUN' for scenarios an interrupted run never reached. */
+export type ScenarioStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'PENDING' | 'UNDEFINED' | 'AMBIGUOUS' | 'UNKNOWN' | 'NOT_RUN';
+
+/** A scenario as the run saw it: the input of the verdict. */
+export interface ScenarioOutcome {
+  id: string;
+  title: string;
+  tags: string[];
+  location: string;
+  status: ScenarioStatus;
+  /** First line of the failure, for FAILED / UNDEFINED / AMBIGUOUS. */
+  message?: string;
+  evidence: EvidenceRecord[];
+}
+
+export interface GuaranteeVerdict {
+  id: string;
+  title: string;
+  verdict: Verdict;
+  /** What was measured, in words; null when nothing was. */
+  measured: string | null;
+  /** What the guarantee demands, in words; null when not evaluated. */
+  threshold: string | null;
+  /** Why it failed or was not evaluated; null for PASS. */
+  reason: string | null;
+  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under the smoke profile). */
+  fullThreshold: boolean;
+  concern: string | null;
+  location: string;
+  evidence: Measurement[];
+}
+
+export interface VerdictContext {
+  profile: 'smoke' | 'certify';
+  interrupted?: boolean;
+}
+
+/**
+ * The one place evidence becomes a verdict. A guarantee PASSES only if its scenario passed and
+ * recorded at least one measurement, all of them within threshold; a guarantee with no
+ * measurement is never PASS.
+ */
+export function judge(outcome: ScenarioOutcome, context: VerdictContext): GuaranteeVerdict {
+  const measurements = outcome.evidence.flatMap((record) => (record.type === 'measurements' ? record.measurements : []));
+  const notEvaluated = outcome.evidence.find((record) => record.type === 'not-evaluated');
+  const base = {
+    id: outcome.id,
+    title: outcome.title,
+    concern: tagValue(outcome.tags, 'concern') ?? null,
+    location: outcome.location,
+    fullThreshold: !(outcome.tags.includes('@sla') && context.profile === 'smoke'),
+    evidence: measurements,
+    measured: measurements.length > 0 ? measurements.map((m) => `${m.name}: ${formatMeasuredValue(m)}`).join('; ') : null,
+    threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') : null,
+  };
+  const failed = measurements.filter((m) => !m.ok);
+
+  if (notEvaluated?.type === 'not-evaluated' && outcome.status !== 'FAILED') {
+    return { ...base, verdict: 'NOT_EVALUATED', reason: notEvaluated.reason };
+  }
+  switch (outcome.status) {
+    case 'PASSED':
+      if (measurements.length === 0) return { ...base, verdict: 'NOT_EVALUATED', reason: 'the scenario passed but recorded no measurement, so nothing was proven' };
+      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: describeFailures(failed) };
+      return { ...base, verdict: 'PASS', reason: null };
+    case 'FAILED':
+      return { ...base, verdict: 'FAIL', reason: failed.length > 0 ? describeFailures(failed) : (outcome.message ?? 'the scenario failed') };
+    case 'UNDEFINED':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: `a step has no definition in this version of the tool${outcome.message ? `: ${outcome.message}` : ''}` };
+    case 'PENDING':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: 'a step is pending in this version of the tool' };
+    case 'AMBIGUOUS':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: `a step matches several definitions (a defect of the tool)${outcome.message ? `: ${outcome.message}` : ''}` };
+    case 'NOT_RUN':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: context.interrupted ? 'the run was interrupted before this guarantee was evaluated' : 'the scenario did not run' };
+    case 'SKIPPED':
+    case 'UNKNOWN':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: 'the scenario was skipped without a recorded reason' };
+  }
+}
+
+function describeFailures(failed: Measurement[]): string {
+  return failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold}`).join('; ');
+}
+
+export function tagValue(tags: readonly string[], name: string): string | undefined {
+  const prefix = `@${name}:`;
+  return tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
+}
