@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCliArgs } from '../../src/cli/args.ts';
+
+describe('parseCliArgs', () => {
+  it('names the flag and lists the valid tiers', () => {
+    assert.throws(() => parseCliArgs(['--tier', 'nosuchtier']), { message: '--tier "nosuchtier" is not one of: core-test-harness, miniloop, helm, iac' });
+  });
+
+  it('turns --hub-url into the url target', () => {
+    const options = parseCliArgs(['--hub-url', 'http://127.0.0.1:4000']);
+    assert.equal(options.overrides.target, 'url');
+    assert.equal(options.overrides.hub?.url, 'http://127.0.0.1:4000');
+  });
+
+  it('rejects an unknown option with a pointer to --help', () => {
+    assert.throws(() => parseCliArgs(['--teir', 'helm']), /Unknown option '--teir'.*see --help/);
+  });
+
+  it('rejects a callback port that is not a number', () => {
+    assert.throws(() => parseCliArgs(['--callback-port', 'http']), /--callback-port "http" is not a port number/);
+  });
+});

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { ResultDocument } from '../../src/reports/result-document.ts';
+import { runCli, startCli, tempDir, waitForOutput } from '../helpers/cli.ts';
+
+const readResult = async (reportsDir: string) =>
+  JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as ResultDocument;
+
+const verdictLines = (stdout: string) => stdout.split('\n').filter((line) => /^(✔ PASS|✘ FAIL|○ NOT EVALUATED) /.test(line));
+
+describe('npm run conformance (embedded target)', () => {
+  it('certifies the Core Test Harness functional guarantees and writes the result and Allure files', async () => {
+    const reports = await tempDir('reports');
+    const { code, stdout, stderr } = await runCli('conformance', ['--reports-dir', reports]);
+    assert.equal(code, 0, stderr + stdout);
+    assert.deepEqual(verdictLines(stdout).map((l) => l.split('  ')[0] + ' ' + l.split('  ')[1]), [
+      '✔ PASS CTH-FUN-01', '✔ PASS CTH-FUN-02', '✔ PASS CTH-FUN-03',
+    ]);
+    assert.match(stdout, /Certificate: CERTIFIED for development and testing only/);
+
+    const result = await readResult(reports);
+    assert.equal(result.tier, 'core-test-harness');
+    assert.equal(result.target, 'embedded');
+    assert.equal(result.profile, 'smoke');
+    assert.equal(result.certificate.status, 'CERTIFIED');
+    assert.equal(result.exitCode, 0);
+    for (const guarantee of result.guarantees) {
+      assert.equal(guarantee.verdict, 'PASS');
+      assert.ok(guarantee.measured && guarantee.threshold, `${guarantee.id} names measured value and threshold`);
+      assert.ok(guarantee.evidence.every((m) => m.source.includes('http://127.0.0.1:')), 'each measurement says where it came from');
+    }
+    const golden = result.guarantees.find((g) => g.id === 'CTH-FUN-01')!;
+    assert.match(golden.measured!, /transfer state: COMMITTED/);
+    assert.match(golden.measured!, /quoted transfer amount: 100 USD/);
+    assert.equal(result.callbacks?.accepted, 8);
+
+    const allure = await readdir(join(reports, 'allure-results'));
+    assert.equal(allure.filter((f) => f.endsWith('-result.json')).length, 3);
+    assert.ok(allure.includes('environment.properties'));
+  });
+
+  it('fails a guarantee with evidence and exits 1 when the hub does not answer as a switch must', async () => {
+    const reports = await tempDir('reports');
+    const dir = await tempDir('config');
+    const config = join(dir, 'conformance.yaml');
+    // The "unknown" party is in fact the payee, so the lookup succeeds where 3204 is demanded: CTH-FUN-02 must fail.
+    await writeFile(config, 'parties:\n  unknown: { type: MSISDN, id: "27713803912" }\n');
+    const { code, stdout } = await runCli('conformance', ['--config', config, '--reports-dir', reports]);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /✘ FAIL {2}CTH-FUN-02/);
+    const failed = (await readResult(reports)).guarantees.find((g) => g.id === 'CTH-FUN-02')!;
+    assert.equal(failed.verdict, 'FAIL');
+    assert.match(failed.reason!, /^lookup callback was success callback after \d+ ms, expected error callback within 10000 ms$/);
+    assert.equal((await readResult(reports)).guarantees.filter((g) => g.verdict === 'PASS').length, 2);
+    assert.equal((await readResult(reports)).certificate.status, 'NOT_CERTIFIED');
+  });
+});
+
+describe('npm run conformance (user mistakes)', () => {
+  it('exits 2 with one line listing the valid tiers for an unknown tier', async () => {
+    const { code, stdout, stderr } = await runCli('conformance', ['--tier', 'nosuchtier']);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.equal(stderr, 'error: --tier "nosuchtier" is not one of: core-test-harness, miniloop, helm, iac\n');
+  });
+
+  it('exits 2 naming the field path of a wrong type in the config file, without a stack trace', async () => {
+    const dir = await tempDir('config');
+    const config = join(dir, 'conformance.yaml');
+    await writeFile(config, 'timeouts:\n  callbackMs: soon\n');
+    const { code, stderr } = await runCli('conformance', ['--config', config]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^error: Invalid configuration ".*conformance.yaml": timeouts\.callbackMs: expected number, got string "soon"\n$/);
+  });
+
+  it('exits 4 and says how to get a hub when the url target is unreachable', async () => {
+    const reports = await tempDir('reports');
+    const port = await freePort();
+    const { code, stdout } = await runCli('conformance', ['--hub-url', `http://127.0.0.1:${port}`, '--reports-dir', reports]);
+    assert.equal(code, 4, stdout);
+    assert.match(stdout, new RegExp(`error: hub at http://127.0.0.1:${port} is unreachable \\(connection refused\\); start it \\(e.g. \`npm run hub\`\\)`));
+    assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
+    const result = await readResult(reports);
+    assert.match(result.error!, /unreachable/);
+    assert.equal(result.certificate.status, 'INCOMPLETE');
+  });
+
+  it('explains tiers, targets and profiles with --help', async () => {
+    const { code, stdout } = await runCli('conformance', ['--help']);
+    assert.equal(code, 0);
+    for (const word of ['core-test-harness', 'miniloop', 'helm', 'iac', 'embedded', 'url', 'compose', 'kubernetes', 'smoke', 'certify', 'Exit codes']) {
+      assert.ok(stdout.includes(word), word);
+    }
+  });
+});
+
+describe('npm run conformance --target url against npm run hub', () => {
+  it('gives the same verdicts as the embedded target', async () => {
+    const callbackPort = await freePort();
+    const hub = startCli('hub', ['--payer-callback-url', `http://127.0.0.1:${callbackPort}`]);
+    try {
+      const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
+      const reports = await tempDir('reports');
+      const { code, stdout } = await runCli('conformance', ['--target', 'url', '--hub-url', hubUrl!, '--callback-port', String(callbackPort), '--reports-dir', reports]);
+      assert.equal(code, 0, stdout);
+      const result = await readResult(reports);
+      assert.equal(result.target, 'url');
+      assert.deepEqual(result.guarantees.map((g) => [g.id, g.verdict]), [['CTH-FUN-01', 'PASS'], ['CTH-FUN-02', 'PASS'], ['CTH-FUN-03', 'PASS']]);
+    } finally {
+      hub.child.kill('SIGINT');
+      const stopped = await hub.done;
+      assert.equal(stopped.code, 0, 'the hub stops cleanly on Ctrl-C');
+    }
+  });
+});
+
+describe('npm run conformance interrupted', () => {
+  it('on SIGINT tears everything down, writes what was measured and exits 130', async () => {
+    const reports = await tempDir('reports');
+    const dir = await tempDir('config');
+    const config = join(dir, 'slow.yaml');
+    await writeFile(config, 'embedded:\n  payeeDelayMs: 1500\n');
+    const run = startCli('conformance', ['--config', config, '--reports-dir', reports]);
+    const output = await waitForOutput(run.output, /✔ PASS {2}CTH-FUN-01/, 30_000);
+    assert.ok(output);
+    const ports = [...run.output().matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(ports.length, 3, 'hub, payee DFSP and callback server were announced');
+    run.child.kill('SIGINT');
+    const { code, stdout } = await run.done;
+    assert.equal(code, 130, stdout);
+    assert.match(stdout, /SIGINT received/);
+
+    const result = await readResult(reports);
+    assert.equal(result.interrupted, true);
+    assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS', 'what finished keeps its verdict');
+    const unfinished = result.guarantees.filter((g) => g.verdict === 'NOT_EVALUATED');
+    assert.ok(unfinished.length >= 1);
+    assert.ok(unfinished.every((g) => /interrupted/.test(g.reason!)));
+    assert.ok(!result.guarantees.some((g) => g.verdict === 'FAIL'), 'tearing down under a running step is not a failure of the hub');
+
+    for (const port of ports) assert.equal(await accepts(port), false, `port ${port} is closed`);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}

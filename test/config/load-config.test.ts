@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../src/config/errors.ts';
+import { loadConfig, validateConfig } from '../../src/config/load-config.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+describe('validateConfig', () => {
+  it('fills every default from an empty config', () => {
+    const config = validateConfig({});
+    assert.equal(config.tier, 'core-test-harness');
+    assert.equal(config.target, 'embedded');
+    assert.equal(config.profile, 'smoke');
+    assert.equal(config.participants.payer.fspId, 'payerfsp');
+    assert.equal(config.participants.payer.currency, 'USD');
+    assert.equal(config.timeouts.callbackMs, 10_000);
+  });
+
+  it('names the dotted path and the received type of a wrong type', () => {
+    assert.throws(() => validateConfig({ participants: { payer: { currency: 840 } } }), (error: ConfigError) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /participants\.payer\.currency: expected string, got number 840/);
+      return true;
+    });
+  });
+
+  it('lists the allowed values of an enum', () => {
+    assert.throws(() => validateConfig({ tier: 'gold' }), /tier: "gold" is not allowed; expected one of core-test-harness, miniloop, helm, iac/);
+  });
+
+  it('rejects unknown fields so a typo is not silently ignored', () => {
+    assert.throws(() => validateConfig({ timeouts: { calbackMs: 5 } }), /timeouts: unknown field "calbackMs"/);
+  });
+
+  it('requires hub.url for the url target', () => {
+    assert.throws(() => validateConfig({ target: 'url' }), /hub\.url: required when target is "url"/);
+  });
+
+  it('counts further problems in the headline and keeps each in details', () => {
+    assert.throws(() => validateConfig({ tier: 1, profile: 2 }), (error: ConfigError) => {
+      assert.match(error.message, /\(and 1 more\)/);
+      assert.equal(error.details.length, 2);
+      return true;
+    });
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads YAML and lets command-line overrides win', async () => {
+    const dir = await tempDir('config');
+    const file = join(dir, 'conformance.yaml');
+    await writeFile(file, 'profile: certify\nparticipants:\n  payer:\n    currency: EUR\n');
+    const config = await loadConfig({ file, overrides: { profile: 'smoke' } });
+    assert.equal(config.participants.payer.currency, 'EUR');
+    assert.equal(config.profile, 'smoke');
+  });
+
+  it('reads a TypeScript config with a default export', async () => {
+    const dir = await tempDir('config');
+    const file = join(dir, 'conformance.config.ts');
+    await writeFile(file, "const config: { tier: string } = { tier: 'helm' };\nexport default config;\n");
+    assert.equal((await loadConfig({ file })).tier, 'helm');
+  });
+
+  it('names the file that does not exist', async () => {
+    await assert.rejects(loadConfig({ file: '/nonexistent/conformance.yaml' }), /Configuration file "\/nonexistent\/conformance.yaml" does not exist/);
+  });
+
+  it('names the file that does not parse', async () => {
+    const dir = await tempDir('config');
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, 'tier: [unclosed\n');
+    await assert.rejects(loadConfig({ file }), /Configuration file ".*broken.yaml" failed to parse/);
+  });
+
+  it('names the field path of a wrong type in a file', async () => {
+    const dir = await tempDir('config');
+    const file = join(dir, 'wrong.json');
+    await writeFile(file, JSON.stringify({ callback: { port: 'eighty' } }));
+    await assert.rejects(loadConfig({ file }), /Invalid configuration ".*wrong.json": callback\.port: expected number, got string "eighty"/);
+  });
+});

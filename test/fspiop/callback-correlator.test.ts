@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from '../../src/fspiop/callback-correlator.ts';
+
+const callback = (key: string, body: unknown = {}): ReceivedCallback =>
+  ({ key, kind: 'success', path: '/', headers: {}, body, receivedAt: performance.now() });
+
+describe('CallbackCorrelator', () => {
+  it('times out with the key and the budget in the message', async () => {
+    const correlator = new CallbackCorrelator();
+    await assert.rejects(correlator.expect('quotes:late', 20).callback, (error: Error) => {
+      assert.ok(error instanceof CallbackTimeoutError);
+      assert.equal(error.message, 'no callback for quotes:late within 20 ms');
+      return true;
+    });
+    assert.equal(correlator.pending, 0);
+    assert.equal(correlator.deliver(callback('quotes:late')), false, 'a late callback finds nobody waiting');
+  });
+
+  it('answers concurrent waiters on one key first come, first served', async () => {
+    const correlator = new CallbackCorrelator();
+    const first = correlator.expect('parties:MSISDN/1', 1000);
+    const second = correlator.expect('parties:MSISDN/1', 1000);
+    correlator.deliver(callback('parties:MSISDN/1', { n: 1 }));
+    correlator.deliver(callback('parties:MSISDN/1', { n: 2 }));
+    assert.deepEqual((await first.callback).body, { n: 1 });
+    assert.deepEqual((await second.callback).body, { n: 2 });
+  });
+
+  it('fails every waiter when rejected all at once', async () => {
+    const correlator = new CallbackCorrelator();
+    const waiting = correlator.expect('transfers:t', 1000);
+    correlator.rejectAll(new Error('stopped'));
+    await assert.rejects(waiting.callback, /stopped/);
+    assert.equal(correlator.pending, 0);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CallbackServer } from '../../src/fspiop/callback-server.ts';
+
+const FSPIOP_JSON = 'application/vnd.interoperability.transfers+json;version=1.1';
+
+describe('CallbackServer', () => {
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
+  before(() => server.start());
+  after(() => server.stop());
+
+  const put = (path: string, body: string, contentType = FSPIOP_JSON) =>
+    fetch(`${server.url}${path}`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+
+  it('hands a callback to the request waiting for its id', async () => {
+    const waiting = server.correlator.expect('transfers:abc', 1000);
+    const response = await put('/transfers/abc', JSON.stringify({ transferState: 'COMMITTED' }));
+    assert.equal(response.status, 200);
+    const callback = await waiting.callback;
+    assert.equal(callback.kind, 'success');
+    assert.deepEqual(callback.body, { transferState: 'COMMITTED' });
+  });
+
+  it('routes /error callbacks as errors', async () => {
+    const waiting = server.correlator.expect('quotes:q1', 1000);
+    await put('/quotes/q1/error', JSON.stringify({ errorInformation: { errorCode: '3204', errorDescription: 'Party not found' } }));
+    assert.equal((await waiting.callback).kind, 'error');
+  });
+
+  it('rejects and counts malformed JSON, unknown ids, oversized bodies, wrong media types and unknown paths — and keeps serving', async () => {
+    const before = structuredClone(server.stats.rejected);
+    const malformed = await put('/transfers/x1', '{"transferState": COMMITTED');
+    assert.equal(malformed.status, 400);
+    assert.equal((await malformed.json()).errorInformation.errorCode, '3101');
+
+    const unknown = await put('/transfers/nobody-waits', JSON.stringify({ transferState: 'COMMITTED' }));
+    assert.equal(unknown.status, 404);
+
+    const oversized = await put('/transfers/x2', JSON.stringify({ padding: 'x'.repeat(5000) }));
+    assert.equal(oversized.status, 413);
+
+    const wrongType = await put('/transfers/x3', '{}', 'text/plain');
+    assert.equal(wrongType.status, 415);
+
+    const unknownPath = await put('/settlements/1', '{}');
+    assert.equal(unknownPath.status, 404);
+
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(server.stats.rejected).map(([k, v]) => [k, v - before[k as keyof typeof before]])),
+      { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 1, 'unknown-path': 1, 'unknown-id': 1 },
+    );
+
+    const waiting = server.correlator.expect('transfers:still-alive', 1000);
+    await put('/transfers/still-alive', JSON.stringify({ transferState: 'ABORTED' }));
+    assert.equal((await waiting.callback).kind, 'success');
+  });
+
+  it('rejects a body that grows past the limit without a Content-Length', async () => {
+    const before = server.stats.rejected.oversized;
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"a":"${'y'.repeat(4096)}"}`));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/transfers/chunked`, {
+      method: 'PUT', headers: { 'content-type': FSPIOP_JSON }, body: stream, duplex: 'half',
+    } as RequestInit);
+    assert.equal(response.status, 413);
+    assert.equal(server.stats.rejected.oversized, before + 1);
+  });
+});

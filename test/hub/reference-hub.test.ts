@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
+import { CallbackServer } from '../../src/fspiop/callback-server.ts';
+import { contentType } from '../../src/fspiop/headers.ts';
+import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+
+const config = validateConfig({ timeouts: { callbackMs: 2000 } });
+
+describe('ReferenceHub with the simulated payee DFSP', () => {
+  const deployment = new ReferenceDeployment(config);
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
+  let payer: PayerDfsp;
+  let hubUrl: string;
+
+  before(async () => {
+    ({ hubUrl } = await deployment.start());
+    await callbacks.start();
+    deployment.connectPayer('payerfsp', callbacks.url);
+    payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 2000, requestTimeoutMs: 2000 });
+  });
+  after(async () => {
+    await callbacks.stop();
+    await deployment.stop();
+  });
+
+  const quoteTerms = async (party = config.participants.payee.party, amount = '10') => {
+    const quote = await payer.requestQuote({ payer: config.participants.payer.party, payee: party, payeeFsp: 'payeefsp', amount: { amount, currency: 'USD' } });
+    assert.equal(quote.callback?.kind, 'success', JSON.stringify(quote.callback?.body));
+    return quote.callback!.body as { ilpPacket: string; condition: string; expiration: string; transferAmount: { amount: string; currency: string } };
+  };
+
+  it('relays the payee DFSP\'s party to the payer', async () => {
+    const exchange = await payer.lookupParty(config.participants.payee.party);
+    assert.equal(exchange.ack && 'status' in exchange.ack ? exchange.ack.status : 0, 202);
+    assert.deepEqual((exchange.callback?.body as { party: { partyIdInfo: unknown } }).party.partyIdInfo,
+      { partyIdType: 'MSISDN', partyIdentifier: '27713803912', fspId: 'payeefsp' });
+    assert.ok(exchange.endToEndMs! > 0);
+  });
+
+  it('answers a request without FSPIOP-Source with 400 and error 3102, synchronously', async () => {
+    const response = await fetch(`${hubUrl}/parties/MSISDN/1`, {
+      headers: { accept: contentType('parties'), 'content-type': contentType('parties'), date: new Date().toUTCString() },
+    });
+    assert.equal(response.status, 400);
+    const body = await response.json() as { errorInformation: { errorCode: string; errorDescription: string } };
+    assert.equal(body.errorInformation.errorCode, '3102');
+    assert.match(body.errorInformation.errorDescription, /fspiop-source/);
+  });
+
+  it('refuses a Content-Type of another resource or version', async () => {
+    const response = await fetch(`${hubUrl}/quotes`, {
+      method: 'POST',
+      headers: { accept: contentType('quotes'), 'content-type': 'application/json', date: new Date().toUTCString(), 'fspiop-source': 'payerfsp' },
+      body: '{}',
+    });
+    assert.equal(response.status, 400);
+    assert.equal((await response.json() as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3101');
+  });
+
+  it('rejects a quote body that breaks the schema with 3100 naming the field', async () => {
+    const response = await fetch(`${hubUrl}/quotes`, {
+      method: 'POST',
+      headers: { accept: contentType('quotes'), 'content-type': contentType('quotes'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp', 'fspiop-destination': 'payeefsp' },
+      body: JSON.stringify({ quoteId: 'not-a-uuid' }),
+    });
+    assert.equal(response.status, 400);
+    const { errorInformation } = await response.json() as { errorInformation: { errorCode: string; errorDescription: string } };
+    assert.equal(errorInformation.errorCode, '3100');
+    assert.match(errorInformation.errorDescription, /quoteId/);
+  });
+
+  it('commits a transfer whose fulfilment matches, and reports it on GET /transfers/{id}', async () => {
+    const terms = await quoteTerms();
+    const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
+    assert.equal((transfer.callback?.body as { transferState: string }).transferState, 'COMMITTED');
+    const transferId = (transfer.requestBody as { transferId: string }).transferId;
+    assert.equal(deployment.hub.transfers.get(transferId)?.state, 'COMMITTED');
+    const query = await payer.queryTransfer(transferId);
+    assert.equal((query.callback?.body as { transferState: string }).transferState, 'COMMITTED');
+  });
+
+  it('aborts a transfer whose fulfilment does not match the condition (3100) and tells the payee too', async () => {
+    const notificationsBefore = deployment.payee.received.notifications;
+    const terms = await quoteTerms(config.parties.invalidFulfilment!);
+    const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
+    assert.equal(transfer.callback?.kind, 'error');
+    assert.equal((transfer.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3100');
+    assert.equal(deployment.hub.transfers.get((transfer.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
+    await waitUntil(() => deployment.payee.received.notifications > notificationsBefore);
+  });
+
+  it('refuses a resent transfer id with different content (3106 Modified request)', async () => {
+    const terms = await quoteTerms();
+    const first = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
+    const body = { ...(first.requestBody as Record<string, unknown>), amount: { amount: '11', currency: 'USD' } };
+    const expected = callbacks.correlator.expect(`transfers:${body.transferId}`, 2000);
+    const response = await fetch(`${hubUrl}/transfers`, {
+      method: 'POST',
+      headers: { accept: contentType('transfers'), 'content-type': contentType('transfers'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp', 'fspiop-destination': 'payeefsp' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.status, 202);
+    const callback = await expected.callback;
+    assert.equal((callback.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3106');
+  });
+
+  it('refuses an expired transfer (3303) without reserving it', async () => {
+    const terms = await quoteTerms();
+    const exchange = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms: { ...terms, expiration: new Date(Date.now() - 1000).toISOString() } });
+    assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
+    assert.equal(deployment.hub.transfers.get((exchange.requestBody as { transferId: string }).transferId), undefined);
+  });
+
+  it('answers a quote for an unknown payee FSP with error 3203', async () => {
+    const exchange = await payer.requestQuote({ payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'nosuchfsp', amount: { amount: '1', currency: 'USD' } });
+    assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3203');
+  });
+
+  it('answers a query for a transfer it never saw with error 3208', async () => {
+    const exchange = await payer.queryTransfer(randomUUID());
+    assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3208');
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Measurement } from '../../src/evidence/evidence.ts';
+import { judge, type ScenarioOutcome } from '../../src/verdict/guarantee-verdict.ts';
+
+const ok: Measurement = { name: 'transfer state', value: 'COMMITTED', threshold: '= COMMITTED', ok: true, source: 'PUT /transfers/1' };
+const bad: Measurement = { name: 'lookup error code', value: '3200', threshold: '= 3204', ok: false, source: 'PUT /parties/MSISDN/1/error' };
+
+const outcome = (over: Partial<ScenarioOutcome>): ScenarioOutcome => ({
+  id: 'CTH-FUN-01', title: 'golden path', tags: ['@concern:functional'], location: 'features/x.feature:3', status: 'PASSED', evidence: [], ...over,
+});
+
+describe('judge', () => {
+  it('passes a passed scenario with measurements, naming measured value and threshold', () => {
+    const verdict = judge(outcome({ evidence: [{ type: 'measurements', measurements: [ok] }] }), { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'PASS');
+    assert.equal(verdict.measured, 'transfer state: COMMITTED');
+    assert.equal(verdict.threshold, 'transfer state = COMMITTED');
+    assert.equal(verdict.reason, null);
+    assert.equal(verdict.concern, 'functional');
+  });
+
+  it('never passes a guarantee that measured nothing', () => {
+    const verdict = judge(outcome({ evidence: [] }), { profile: 'certify' });
+    assert.equal(verdict.verdict, 'NOT_EVALUATED');
+    assert.match(verdict.reason!, /recorded no measurement/);
+  });
+
+  it('fails on an out-of-threshold measurement and says what was expected', () => {
+    const verdict = judge(outcome({ status: 'FAILED', evidence: [{ type: 'measurements', measurements: [ok, bad] }] }), { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'FAIL');
+    assert.equal(verdict.reason, 'lookup error code was 3200, expected = 3204');
+  });
+
+  it('fails a passed scenario that still carries a failed measurement', () => {
+    assert.equal(judge(outcome({ evidence: [{ type: 'measurements', measurements: [bad] }] }), { profile: 'smoke' }).verdict, 'FAIL');
+  });
+
+  it('keeps the step error as the reason when nothing was measured', () => {
+    const verdict = judge(outcome({ status: 'FAILED', message: 'connect ECONNREFUSED' }), { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'FAIL');
+    assert.equal(verdict.reason, 'connect ECONNREFUSED');
+  });
+
+  it('reports a missing capability as NOT_EVALUATED with its reason', () => {
+    const verdict = judge(outcome({ status: 'SKIPPED', evidence: [{ type: 'not-evaluated', reason: 'needs a Kubernetes inventory', capability: 'kubernetes-inventory' }] }), { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'NOT_EVALUATED');
+    assert.equal(verdict.reason, 'needs a Kubernetes inventory');
+  });
+
+  it('reports undefined steps and unrun scenarios as NOT_EVALUATED, never PASS', () => {
+    assert.equal(judge(outcome({ status: 'UNDEFINED' }), { profile: 'smoke' }).verdict, 'NOT_EVALUATED');
+    const interrupted = judge(outcome({ status: 'NOT_RUN', evidence: [{ type: 'measurements', measurements: [ok] }] }), { profile: 'smoke', interrupted: true });
+    assert.equal(interrupted.verdict, 'NOT_EVALUATED');
+    assert.match(interrupted.reason!, /interrupted/);
+    assert.equal(interrupted.measured, 'transfer state: COMMITTED', 'what was measured before the interruption is kept');
+  });
+
+  it('marks an SLA guarantee under the smoke profile as judged below full threshold', () => {
+    const sla = outcome({ tags: ['@sla'], evidence: [{ type: 'measurements', measurements: [ok] }] });
+    assert.equal(judge(sla, { profile: 'smoke' }).fullThreshold, false);
+    assert.equal(judge(sla, { profile: 'certify' }).fullThreshold, true);
+  });
+});
