@@ -31,7 +31,7 @@ describe('CallbackServer', () => {
     const before = structuredClone(server.stats.rejected);
     const malformed = await put('/transfers/x1', '{"transferState": COMMITTED');
     assert.equal(malformed.status, 400);
-    assert.equal((await malformed.json()).errorInformation.errorCode, '3101');
+    assert.equal(((await malformed.json()) as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3101');
 
     const unknown = await put('/transfers/nobody-waits', JSON.stringify({ transferState: 'COMMITTED' }));
     assert.equal(unknown.status, 404);

@@ -95,7 +95,7 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
   it('refuses a resent transfer id with different content (3106 Modified request)', async () => {
     const terms = await quoteTerms();
     const first = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
-    const body = { ...(first.requestBody as Record<string, unknown>), amount: { amount: '11', currency: 'USD' } };
+    const body = { ...(first.requestBody as { transferId: string }), amount: { amount: '11', currency: 'USD' } };
     const expected = callbacks.correlator.expect(`transfers:${body.transferId}`, 2000);
     const response = await fetch(`${hubUrl}/transfers`, {
       method: 'POST',

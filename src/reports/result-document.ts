@@ -1,0 +1,48 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Profile, TargetKind, Tier } from '../config/schema.ts';
+import type { EnvironmentDescription } from '../environment/environment.ts';
+import type { CallbackStats } from '../fspiop/callback-server.ts';
+import type { Certificate } from '../verdict/certificate.ts';
+import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+
+/** The machine-readable result CI and release tooling read: `reports/latest/result.json`. */
+export interface ResultDocument {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  tier: Tier;
+  target: TargetKind;
+  profile: Profile;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  interrupted: boolean;
+  /** Why the run could not evaluate anything (environment unavailable), if so. */
+  error: string | null;
+  environment: EnvironmentDescription | null;
+  certificate: Certificate;
+  summary: { total: number; passed: number; failed: number; notEvaluated: number };
+  guarantees: GuaranteeVerdict[];
+  callbacks: CallbackStats | null;
+  exitCode: number;
+}
+
+export function summarise(verdicts: readonly GuaranteeVerdict[]): ResultDocument['summary'] {
+  return {
+    total: verdicts.length,
+    passed: verdicts.filter((v) => v.verdict === 'PASS').length,
+    failed: verdicts.filter((v) => v.verdict === 'FAIL').length,
+    notEvaluated: verdicts.filter((v) => v.verdict === 'NOT_EVALUATED').length,
+  };
+}
+
+/** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
+export async function writeResultDocument(reportsDir: string, result: ResultDocument): Promise<string> {
+  const dir = join(reportsDir, 'latest');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'result.json');
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
+  await rename(temporary, file);
+  return file;
+}

@@ -1,0 +1,80 @@
+import type { Writable } from 'node:stream';
+import { formatMeasuredValue } from '../evidence/evidence.ts';
+import type { ConformanceConfig } from '../config/schema.ts';
+import type { EnvironmentDescription } from '../environment/environment.ts';
+import type { CallbackStats } from '../fspiop/callback-server.ts';
+import type { Certificate } from '../verdict/certificate.ts';
+import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+import type { ResultDocument } from './result-document.ts';
+
+const MARK = { PASS: '✔ PASS', FAIL: '✘ FAIL', NOT_EVALUATED: '○ NOT EVALUATED' } as const;
+const COLOUR = { PASS: '\x1b[32m', FAIL: '\x1b[31m', NOT_EVALUATED: '\x1b[33m' } as const;
+
+/** Prints the run as it happens: environment, one verdict per guarantee, then summary and certificate. */
+export class TerminalReporter {
+  readonly #out: Writable;
+  readonly #colour: boolean;
+
+  constructor(out: Writable, colour: boolean) {
+    this.#out = out;
+    this.#colour = colour;
+  }
+
+  header(config: ConformanceConfig): void {
+    this.#line(`Mojaloop conformance — tier ${config.tier} · target ${config.target} · profile ${config.profile}`);
+  }
+
+  environment(description: EnvironmentDescription, callbackUrl: string): void {
+    this.#line(`  ${description.summary}`);
+    for (const [name, url] of Object.entries(description.endpoints)) this.#line(`    ${name.padEnd(12)} ${url}`);
+    this.#line(`    ${'callbacks'.padEnd(12)} ${callbackUrl} (our payer DFSP)`);
+    this.#line('');
+  }
+
+  verdict(verdict: GuaranteeVerdict): void {
+    const mark = this.#paint(verdict.verdict, MARK[verdict.verdict]);
+    this.#line(`${mark}  ${verdict.id}  ${verdict.title}`);
+    if (verdict.reason) this.#line(`      ${verdict.verdict === 'FAIL' ? 'because' : 'reason'}: ${verdict.reason}`);
+    for (const m of verdict.evidence) {
+      const tick = m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
+      this.#line(`      ${tick} ${m.name}: ${shorten(formatMeasuredValue(m), 60)}  [${m.threshold}]`);
+    }
+  }
+
+  notice(text: string): void {
+    this.#line(text);
+  }
+
+  summary(result: ResultDocument, files: string[]): void {
+    const { total, passed, failed, notEvaluated } = result.summary;
+    this.#line('');
+    if (result.interrupted) this.#line(this.#paint('FAIL', 'Run interrupted: verdicts below cover what was measured before the interruption.'));
+    this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated`);
+    this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
+    if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);
+    for (const file of files) this.#line(`Report: ${file}`);
+  }
+
+  #certificate(certificate: Certificate): string {
+    const kind = certificate.status === 'CERTIFIED' ? 'PASS' : certificate.status === 'NOT_CERTIFIED' ? 'FAIL' : 'NOT_EVALUATED';
+    return this.#paint(kind, certificate.statement);
+  }
+
+  #paint(kind: keyof typeof COLOUR, text: string): string {
+    return this.#colour ? `${COLOUR[kind]}${text}\x1b[0m` : text;
+  }
+
+  #line(text: string): void {
+    this.#out.write(`${text}\n`);
+  }
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function describeCallbacks(stats: CallbackStats): string {
+  const rejected = Object.entries(stats.rejected).filter(([, n]) => n > 0);
+  const total = rejected.reduce((sum, [, n]) => sum + n, 0);
+  return `${stats.accepted} accepted, ${total} rejected${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}`;
+}
