@@ -1,9 +1,11 @@
 import { Before } from '@cucumber/cucumber';
-import { missingCapability } from '../src/run/capability-gate.ts';
+import { missingCapability, tagValue } from '../src/run/capability-gate.ts';
 import type { ConformanceWorld } from './world.ts';
 
 Before(async function (this: ConformanceWorld, { pickle }) {
-  const gap = missingCapability(pickle.tags.map((tag) => tag.name), this.session.environment);
+  const tags = pickle.tags.map((tag) => tag.name);
+  this.guaranteeId = tagValue(tags, 'guarantee') ?? pickle.name;
+  const gap = missingCapability(tags, this.session.capabilities);
   if (gap) return this.notEvaluated(gap.reason, gap.capability);
   return undefined;
 });

@@ -1,20 +1,51 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { offerFor } from '../src/config/load-profiles.ts';
+import type { LoadOffer } from '../src/environment/environment.ts';
 import { EVIDENCE_MEDIA_TYPE, formatMeasuredValue, type EvidenceRecord, type Measurement } from '../src/evidence/evidence.ts';
+import { InventoryProbe } from '../src/probes/inventory-probe.ts';
 import { P2pTransferProbe } from '../src/probes/p2p-transfer-probe.ts';
+import { SecurityPostureProbe } from '../src/probes/security-posture-probe.ts';
+import { SlaProbe } from '../src/probes/sla-probe.ts';
 import { currentSession, type RunSession } from '../src/run/session.ts';
 
 /** Per-scenario state: the session's resources, the probes, and the evidence recorder. */
 export class ConformanceWorld extends World {
   readonly session: RunSession;
   readonly p2p: P2pTransferProbe;
+  readonly posture: SecurityPostureProbe;
+  /** Set by the Before hook from the scenario's `@guarantee:` tag. */
+  guaranteeId = '';
+  offer: LoadOffer | undefined;
+  fault: string | undefined;
 
   constructor(options: IWorldOptions) {
     super(options);
     this.session = currentSession();
     this.p2p = new P2pTransferProbe(this.session.payer, this.session.config);
+    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config);
   }
 
-  /** Attaches each measurement as evidence, then fails the step if any is out of threshold. */
+  /** The deployment's inventory, read once per run. */
+  async inventory(): Promise<InventoryProbe> {
+    const read = this.session.environment.inventory;
+    if (!read) throw new Error(`target ${this.session.environment.kind} declares an inventory capability but reads no inventory`);
+    const inventory = this.#shared('inventory', () => read.call(this.session.environment));
+    return new InventoryProbe(await inventory);
+  }
+
+  /** The load this scenario offered, run once per distinct offer and fault and shared by the SLA scenarios asking for it. */
+  async sla(): Promise<SlaProbe> {
+    const runner = this.session.environment.loadRunner;
+    if (!runner || !this.offer) throw new Error('no load was offered: add "Given P2P transfers are offered at … for …" before this step');
+    const offer = offerFor(this.session.config.profile, this.offer);
+    const faults = this.session.environment.faults;
+    const component = this.fault;
+    const key = `load:${offer.ratePerSecond}:${offer.durationMs}:${component ?? ''}`;
+    const summary = this.#shared(key, () => runner.run(offer, component && faults ? { fault: async () => { await faults.killOne(component); } } : {}));
+    return new SlaProbe(await summary);
+  }
+
+  /** Attaches the measurements as evidence, then fails the step if any is out of threshold. */
   async record(measurements: Measurement[]): Promise<void> {
     if (measurements.length > 0) await this.#attach({ type: 'measurements', measurements });
     const failed = measurements.filter((m) => !m.ok);
@@ -26,6 +57,12 @@ export class ConformanceWorld extends World {
   async notEvaluated(reason: string, capability?: string): Promise<'skipped'> {
     await this.#attach({ type: 'not-evaluated', reason, ...(capability ? { capability } : {}) });
     return 'skipped';
+  }
+
+  #shared<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const cache = this.session.cache;
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as Promise<T>;
   }
 
   async #attach(record: EvidenceRecord): Promise<void> {

@@ -49,6 +49,8 @@ const ScenarioPartiesSchema = z.strictObject({
 const HubSchema = z.strictObject({
   /** FSPIOP endpoint of the hub under test (target `url`). */
   url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The hub's administration API (central-ledger admin), probed for unauthenticated access. */
+  adminUrl: z.url({ protocol: /^https?$/ }).optional(),
 }).prefault({});
 
 const CallbackSchema = z.strictObject({
@@ -77,6 +79,16 @@ const EmbeddedSchema = z.strictObject({
   payeeDelayMs: z.number().int().min(0).max(60_000).default(0),
 }).prefault({});
 
+/** A person's signed-off review of something no probe can measure (documentation). */
+const AttestationSchema = z.strictObject({
+  guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
+  reviewer: z.string().min(1),
+  date: z.iso.date(),
+  /** Where the reviewed material is, e.g. a documentation URL and version. */
+  reference: z.string().min(1),
+});
+export type Attestation = z.infer<typeof AttestationSchema>;
+
 export const ConfigSchema = z.strictObject({
   tier: z.enum(TIERS).default('core-test-harness'),
   target: z.enum(TARGETS).default('embedded'),
@@ -87,6 +99,7 @@ export const ConfigSchema = z.strictObject({
   callback: CallbackSchema,
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
+  attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {
   if (config.target === 'url' && !config.hub.url) {

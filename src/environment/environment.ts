@@ -1,4 +1,6 @@
 import type { TargetKind } from '../config/schema.ts';
+import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
+import type { LoadSummary } from '../probes/sla-probe.ts';
 
 /**
  * What a target can offer to the probes. A scenario declares what it needs with `@needs:<capability>`;
@@ -12,6 +14,8 @@ export const CAPABILITIES = {
   'resource-metrics': 'CPU and memory used by the deployment',
   load: 'a load runner able to drive the hub at the tier\'s throughput',
   'fault-injection': 'a way to kill or slow components of the deployment during a run',
+  'admin-api': 'the hub\'s administration API (central-ledger admin) to probe for unauthenticated access',
+  'human-review': 'a person\'s judgement: documentation quality cannot be measured from a running deployment',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -47,4 +51,26 @@ export interface StartedEnvironment {
   connectPayer(fspId: string, callbackUrl: string): Promise<void>;
   /** Tears down what `start()` brought up. Safe to call twice. */
   stop(): Promise<void>;
+  /** Present with the `compose-inventory` or `kubernetes-inventory` capability. */
+  inventory?(): Promise<DeploymentInventory>;
+  /** Present with the `load` capability. */
+  loadRunner?: LoadRunner;
+  /** Present with the `fault-injection` capability. */
+  faults?: FaultInjector;
+}
+
+/** The offered load of an SLA scenario, already scaled to the run's profile. */
+export interface LoadOffer {
+  ratePerSecond: number;
+  durationMs: number;
+}
+
+export interface LoadRunner {
+  /** Drives P2P transfers open-model at the offered rate; `fault` runs once, mid-run. */
+  run(offer: LoadOffer, options?: { fault?: () => Promise<void> }): Promise<LoadSummary>;
+}
+
+export interface FaultInjector {
+  /** Kills one pod/container of a component and says which. */
+  killOne(component: string): Promise<string>;
 }

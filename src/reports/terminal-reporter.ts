@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { formatMeasuredValue } from '../evidence/evidence.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { EnvironmentDescription } from '../environment/environment.ts';
@@ -22,6 +23,13 @@ export class TerminalReporter {
 
   header(config: ConformanceConfig): void {
     this.#line(`Mojaloop conformance — tier ${config.tier} · target ${config.target} · profile ${config.profile}`);
+  }
+
+  catalogue(tier: string, entries: readonly CatalogueEntry[]): void {
+    const byConcern = new Map<string, number>();
+    for (const entry of entries) byConcern.set(entry.concern ?? 'other', (byConcern.get(entry.concern ?? 'other') ?? 0) + 1);
+    const parts = [...byConcern].map(([concern, n]) => `${concern} ${n}`).join(', ');
+    this.#line(`  ${entries.length} guarantees stated in features/${tier}/ (${parts})`);
   }
 
   environment(description: EnvironmentDescription, callbackUrl: string): void {

@@ -3,7 +3,7 @@ import type { StartedEnvironment } from '../environment/environment.ts';
 import { tagValue } from '../verdict/guarantee-verdict.ts';
 
 /** The first capability a scenario needs (`@needs:<capability>` tags) that the target lacks, with the reason. */
-export function missingCapability(tags: readonly string[], environment: Pick<StartedEnvironment, 'capabilities' | 'whyMissing' | 'kind'>):
+export function missingCapability(tags: readonly string[], environment: Pick<StartedEnvironment, 'capabilities' | 'whyMissing'>):
   { capability: Capability; reason: string } | undefined {
   for (const tag of tags) {
     if (!tag.startsWith('@needs:')) continue;

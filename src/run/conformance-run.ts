@@ -13,10 +13,11 @@ import { summarise, writeResultDocument, type ResultDocument } from '../reports/
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
+import { readCatalogue } from '../catalogue/feature-catalogue.ts';
 import { runFeatures } from './cucumber-runner.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ScenarioCollector } from './scenario-collector.ts';
-import { activateSession, deactivateSession } from './session.ts';
+import { activateSession, deactivateSession, sessionCapabilities } from './session.ts';
 
 /** The project root: features and steps are found relative to it, wherever the CLI is started from. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,6 +76,8 @@ export class ConformanceRun {
     const reportsDir = resolve(config.reportsDir);
     const allureDir = join(reportsDir, 'allure-results');
     this.#reporter.header(config);
+    const catalogue = await readCatalogue(join(PROJECT_ROOT, 'features'), config.tier);
+    this.#reporter.catalogue(config.tier, catalogue);
     await rm(allureDir, { recursive: true, force: true });
     await mkdir(allureDir, { recursive: true });
 
@@ -102,7 +105,7 @@ export class ConformanceRun {
         callbackTimeoutMs: config.timeouts.callbackMs,
         requestTimeoutMs: config.timeouts.requestMs,
       });
-      activateSession({ config, environment, payer });
+      activateSession({ config, environment, payer, capabilities: sessionCapabilities(environment, config), cache: new Map() });
       this.#collector.onOutcome((outcome) => {
         if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: config.profile }));
       });
@@ -123,7 +126,7 @@ export class ConformanceRun {
     }
     const interrupted = this.#wasInterrupted;
     const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
-    const verdicts = outcomes.map((outcome) => judge(outcome, { profile: config.profile, interrupted }));
+    const verdicts = outcomes.map((outcome) => judge(outcome, { profile: config.profile, interrupted, ...(this.#options.tags ? { tags: this.#options.tags } : {}) }));
     const certificate = issueCertificate(config.tier, config.profile, verdicts);
     const summary = summarise(verdicts);
     const exitCode = interrupted ? ExitCode.interrupted

@@ -88,13 +88,16 @@ export class ScenarioCollector {
 
   /**
    * Every scenario in feature order. One that never finished is NOT_RUN, carrying whatever
-   * evidence it had gathered when the run stopped.
+   * evidence it had gathered when the run stopped; one the tag filter left out is NOT_SELECTED
+   * (Cucumber announces every selected test case before it runs the first).
    */
   outcomes(): ScenarioOutcome[] {
     const partial = new Map<string, EvidenceRecord[]>();
     for (const attempt of this.#attempts.values()) partial.set(attempt.pickleId, [...attempt.evidence]);
+    const selected = new Set(this.#testCases.values());
     return [...this.#pickles.entries()].map(([pickleId, pickle]) =>
-      this.#finished.get(pickleId) ?? { ...pickle, status: 'NOT_RUN', evidence: partial.get(pickleId) ?? [] });
+      this.#finished.get(pickleId)
+      ?? { ...pickle, status: selected.has(pickleId) ? 'NOT_RUN' : 'NOT_SELECTED', evidence: partial.get(pickleId) ?? [] });
   }
 }
 

@@ -2,8 +2,11 @@ import { formatMeasuredValue, type EvidenceRecord, type Measurement } from '../e
 
 export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
 
-/** Cucumber's outcome of one scenario, plus 'NOT_RUN' for scenarios an interrupted run never reached. */
-export type ScenarioStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'PENDING' | 'UNDEFINED' | 'AMBIGUOUS' | 'UNKNOWN' | 'NOT_RUN';
+/**
+ * Cucumber's outcome of one scenario, plus 'NOT_RUN' for scenarios an interrupted run never
+ * reached and 'NOT_SELECTED' for those a tag filter left out.
+ */
+export type ScenarioStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'PENDING' | 'UNDEFINED' | 'AMBIGUOUS' | 'UNKNOWN' | 'NOT_RUN' | 'NOT_SELECTED';
 
 /** A scenario as the run saw it: the input of the verdict. */
 export interface ScenarioOutcome {
@@ -37,6 +40,8 @@ export interface GuaranteeVerdict {
 export interface VerdictContext {
   profile: 'smoke' | 'certify';
   interrupted?: boolean;
+  /** The tag expression that selected the scenarios, if any. */
+  tags?: string;
 }
 
 /**
@@ -75,6 +80,8 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
       return { ...base, verdict: 'NOT_EVALUATED', reason: 'a step is pending in this version of the tool' };
     case 'AMBIGUOUS':
       return { ...base, verdict: 'NOT_EVALUATED', reason: `a step matches several definitions (a defect of the tool)${outcome.message ? `: ${outcome.message}` : ''}` };
+    case 'NOT_SELECTED':
+      return { ...base, verdict: 'NOT_EVALUATED', reason: `not selected by the tag filter${context.tags ? ` "${context.tags}"` : ''}` };
     case 'NOT_RUN':
       return { ...base, verdict: 'NOT_EVALUATED', reason: context.interrupted ? 'the run was interrupted before this guarantee was evaluated' : 'the scenario did not run' };
     case 'SKIPPED':

@@ -1,0 +1,27 @@
+@tier:iac @concern:data
+Feature: Infrastructure as Code — data management
+  Seed: "Mitigations against data loss (replication, disaster recovery). Retention (audit,
+  compliance). Archiving." iac-modules deploys Percona XtraDB and MongoDB clusters, Strimzi Kafka
+  and Velero; the run reports what this environment really has.
+
+  @guarantee:IAC-DAT-01 @needs:kubernetes-inventory
+  Scenario: Replication: Kafka keeps every topic on at least 3 brokers
+    Then Kafka replicates topics at least 3 times
+
+  @guarantee:IAC-DAT-02 @needs:kubernetes-inventory
+  Scenario: Replication: the databases run with at least 3 replicas
+    Then these services run with at least 3 ready replicas:
+      | service |
+      | mysqldb |
+
+  @guarantee:IAC-DAT-03 @needs:kubernetes-inventory
+  Scenario: Disaster recovery: backups are scheduled
+    Then a backup schedule is deployed
+
+  @guarantee:IAC-DAT-04 @needs:kubernetes-inventory
+  Scenario: Retention for audit and compliance
+    Then Kafka retains messages for at least 7 days
+
+  @guarantee:IAC-DAT-05 @needs:kubernetes-inventory
+  Scenario: Archiving
+    Then an archiving job is deployed

@@ -1,0 +1,8 @@
+@tier:iac @concern:resources
+Feature: Infrastructure as Code — resource requirements
+  Seed: "High-end cloud or on-premise infrastructure." We read it as at least 3 nodes, so that
+  losing one leaves a working hub.
+
+  @guarantee:IAC-RES-01 @needs:kubernetes-inventory
+  Scenario: Runs on high-end infrastructure of at least 3 nodes
+    Then the deployment runs on at least 3 nodes

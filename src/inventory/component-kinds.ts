@@ -1,0 +1,76 @@
+import type { DeployedComponent, DeploymentInventory } from './deployment-inventory.ts';
+
+/**
+ * How each kind of component the seed names is recognised in an inventory: by image, name or
+ * Kubernetes resource kind. Sources: the public ml-core-test-harness, mini-loop, mojaloop/helm and
+ * iac-modules repositories (see shared/reference/tier-signatures.md).
+ */
+export const COMPONENT_KINDS = {
+  gateway: {
+    images: [/istio\/proxyv2/, /kong/, /wso2am/, /envoyproxy\/gateway/, /apisix/],
+    names: [/gateway/],
+    resourceKinds: ['Gateway'],
+  },
+  ingress: {
+    images: [/ingress-nginx\/controller/, /traefik/, /haproxy-ingress/, /nginx-ingress/],
+    names: [/ingress/],
+    resourceKinds: ['Ingress', 'IngressClass'],
+  },
+  egress: {
+    images: [/egress/],
+    names: [/egress/],
+    resourceKinds: ['EgressGateway'],
+  },
+  IAM: {
+    images: [/keycloak/, /oryd\/(kratos|keto|hydra|oathkeeper)/, /wso2is/, /zitadel/],
+    names: [/keycloak/, /kratos/, /keto/, /hydra/, /oathkeeper/, /zitadel/],
+    resourceKinds: ['Keycloak', 'KeycloakRealmImport', 'AuthzDocument'],
+  },
+  'control-centre': {
+    images: [/argoproj\/argocd/, /gitlab/, /hashicorp\/vault/],
+    names: [/argocd/, /gitlab/, /vault/],
+    resourceKinds: ['Application'],
+  },
+  monitoring: {
+    images: [/prometheus/, /grafana/, /loki/],
+    names: [/prometheus/, /grafana/, /loki/],
+    resourceKinds: ['ServiceMonitor', 'PodMonitor', 'GrafanaDashboard'],
+  },
+  portals: {
+    images: [/reporting-hub-bop/, /finance-portal/, /mojaloop\/.*-ui/],
+    names: [/bop/, /portal/],
+    resourceKinds: [],
+  },
+  PM4ML: {
+    images: [/mojaloop-payment-manager/, /pm4ml/, /mojaloop-connection-manager/],
+    names: [/pm4ml/, /payment-manager/],
+    resourceKinds: [],
+  },
+} as const satisfies Record<string, { images: readonly RegExp[]; names: readonly RegExp[]; resourceKinds: readonly string[] }>;
+
+export type ComponentKind = keyof typeof COMPONENT_KINDS;
+
+export function isComponentKind(value: string): value is ComponentKind {
+  return Object.hasOwn(COMPONENT_KINDS, value);
+}
+
+/** Components and resources of one kind, each with the reason it was recognised. */
+export function findComponentsOfKind(inventory: DeploymentInventory, kind: ComponentKind): string[] {
+  const { images, names, resourceKinds } = COMPONENT_KINDS[kind];
+  const found: string[] = [];
+  for (const component of inventory.components) {
+    const image = component.images.find((i) => images.some((pattern) => pattern.test(i)));
+    if (image) found.push(`${describe(component)} (image ${image})`);
+    else if (names.some((pattern) => pattern.test(component.name))) found.push(`${describe(component)} (name)`);
+  }
+  for (const resource of inventory.resources) {
+    if ((resourceKinds as readonly string[]).includes(resource.kind)) {
+      found.push(`${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`);
+    }
+  }
+  return found;
+}
+
+export function describe(component: DeployedComponent): string {
+  return `${component.kind} ${component.namespace ? `${component.namespace}/` : ''}${component.name}`;
+}

@@ -1,0 +1,219 @@
+import type { Measurement } from '../evidence/evidence.ts';
+import { describe, findComponentsOfKind, type ComponentKind } from '../inventory/component-kinds.ts';
+import type { DeployedComponent, DeploymentInventory } from '../inventory/deployment-inventory.ts';
+
+const GiB = 1024 ** 3;
+
+/**
+ * Deployment guarantees checked against an inventory: what runs, where, how it is managed,
+ * replicated and hardened. Every measurement cites the inventory's source.
+ */
+export class InventoryProbe {
+  readonly #inventory: DeploymentInventory;
+
+  constructor(inventory: DeploymentInventory) {
+    this.#inventory = inventory;
+  }
+
+  nodeCount(bound: { atMost?: number; atLeast?: number }): Measurement[] {
+    const count = this.#inventory.nodes.length;
+    const threshold = [bound.atLeast !== undefined ? `≥ ${bound.atLeast}` : '', bound.atMost !== undefined ? `≤ ${bound.atMost}` : ''].filter(Boolean).join(' and ');
+    const ok = (bound.atLeast === undefined || count >= bound.atLeast) && (bound.atMost === undefined || count <= bound.atMost);
+    return [this.#m('nodes', `${count} (${this.#inventory.nodes.map((n) => n.name).join(', ')})`, threshold, ok)];
+  }
+
+  orchestratedByCompose(): Measurement[] {
+    const outside = this.#inventory.components.filter((c) => !c.labels['com.docker.compose.project']);
+    return [this.#m('components outside docker compose', list(outside.map(describe)), 'none', this.#inventory.orchestrator === 'docker-compose' && outside.length === 0)];
+  }
+
+  composeProfiles(): Measurement[] {
+    const profiles = this.#inventory.composeProfiles ?? [];
+    return [this.#m('compose profiles in use', list(profiles), 'at least one named profile', profiles.length > 0)];
+  }
+
+  noHelm(): Measurement[] {
+    const managed = this.#inventory.components.filter(isHelmManaged).map(describe);
+    const releases = this.#inventory.helmReleases.map((r) => `release ${r.namespace}/${r.name}`);
+    return [this.#m('Helm-managed components and releases', list([...releases, ...managed]), 'none', managed.length + releases.length === 0)];
+  }
+
+  helmManaged(): Measurement[] {
+    const unmanaged = this.#inventory.components.filter((c) => c.kind !== 'pod' && !isHelmManaged(c)).map(describe);
+    return [this.#m('components not managed by Helm', list(unmanaged), 'none', this.#inventory.components.length > 0 && unmanaged.length === 0)];
+  }
+
+  noneOfKind(kind: ComponentKind): Measurement[] {
+    const found = findComponentsOfKind(this.#inventory, kind);
+    return [this.#m(`${kind} components`, list(found), 'none (the seed says this tier has none)', found.length === 0)];
+  }
+
+  kindDeployedAndHealthy(kind: ComponentKind): Measurement[] {
+    const found = findComponentsOfKind(this.#inventory, kind);
+    const components = this.#inventory.components.filter((c) => found.some((f) => f.startsWith(describe(c))));
+    const unhealthy = components.filter((c) => c.health !== 'healthy' && c.health !== 'completed');
+    return [
+      this.#m(`${kind} components`, list(found), 'at least one deployed', found.length > 0),
+      this.#m(`unhealthy ${kind} components`, list(unhealthy.map((c) => `${describe(c)} is ${c.health}`)), 'none', unhealthy.length === 0),
+    ];
+  }
+
+  servicesHealthy(names: readonly string[], optional = false): Measurement[] {
+    return names.map((name) => {
+      const component = this.#find(name);
+      if (!component) return this.#m(`service ${name}`, optional ? 'not deployed (optional)' : 'not deployed', optional ? 'healthy if deployed' : 'deployed and healthy', optional);
+      const ready = component.replicas ? ` (${component.replicas.ready}/${component.replicas.desired} ready)` : '';
+      return this.#m(`service ${name}`, `${component.health}${ready}`, optional ? 'healthy if deployed' : 'deployed and healthy', component.health === 'healthy');
+    });
+  }
+
+  replicasAtLeast(names: readonly string[], minimum: number): Measurement[] {
+    return names.map((name) => {
+      const ready = this.#find(name)?.replicas?.ready;
+      return this.#m(`ready replicas of ${name}`, ready ?? 'not deployed', `≥ ${minimum}`, (ready ?? 0) >= minimum);
+    });
+  }
+
+  persistentVolumes(names: readonly string[]): Measurement[] {
+    return names.map((name) => {
+      const volumes = this.#find(name)?.volumes ?? [];
+      const bound = volumes.filter((v) => v.phase === 'Bound');
+      return this.#m(`persistent volumes of ${name}`, volumes.length === 0 ? 'none (data lives in the container)' : list(volumes.map((v) => `${v.claim} ${v.phase}`)), 'at least one, all Bound', volumes.length > 0 && bound.length === volumes.length);
+    });
+  }
+
+  distributionIn(allowed: readonly string[]): Measurement[] {
+    const detected = detectDistribution(this.#inventory);
+    return [this.#m('Kubernetes distribution', detected, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
+  }
+
+  platformIn(allowed: readonly string[]): Measurement[] {
+    const detected = detectPlatform(this.#inventory);
+    return [this.#m('platform', detected, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
+  }
+
+  helmReleasesDeployed(names: readonly string[]): Measurement[] {
+    return names.map((name) => {
+      const release = this.#inventory.helmReleases.find((r) => r.name === name);
+      return this.#m(`Helm release ${name}`, release ? `${release.chart} ${release.status}` : 'absent', 'deployed', release?.status === 'deployed');
+    });
+  }
+
+  jobSucceeded(name: string): Measurement[] {
+    const job = this.#find(name);
+    const value = !job ? 'not found' : job.exitCode !== undefined ? `exit code ${job.exitCode}` : job.health;
+    return [this.#m(`job ${name}`, value, 'exit code 0', job?.exitCode === 0 || job?.health === 'completed')];
+  }
+
+  helmTestJobsSucceeded(release: string): Measurement[] {
+    const tests = this.#inventory.components.filter((c) => c.annotations?.['helm.sh/hook']?.split(',').includes('test')
+      && c.labels['app.kubernetes.io/instance'] === release);
+    const failed = tests.filter((c) => !(c.exitCode === 0 || c.health === 'completed'));
+    return [
+      this.#m(`Helm test jobs of ${release}`, tests.length, 'at least one', tests.length > 0),
+      this.#m(`failed Helm test jobs of ${release}`, list(failed.map((c) => `${describe(c)} (${c.exitCode ?? c.health})`)), 'none', failed.length === 0),
+    ];
+  }
+
+  gitOpsApplicationsSynced(): Measurement[] {
+    const apps = this.#inventory.resources.filter((r) => r.kind === 'Application');
+    const notSynced = apps.filter((a) => a.status !== 'Synced/Healthy');
+    return [
+      this.#m('GitOps applications', apps.length, 'at least one', apps.length > 0),
+      this.#m('GitOps applications not synced and healthy', list(notSynced.map((a) => `${a.name} ${a.status ?? 'unknown'}`)), 'none', notSynced.length === 0),
+    ];
+  }
+
+  settingAtLeast(setting: string, label: string, minimum: number, unit = ''): Measurement[] {
+    const value = this.#inventory.settings[setting];
+    const number = typeof value === 'number' ? value : Number(value);
+    return [this.#m(label, value === undefined ? 'not found' : `${value}${unit}`, `≥ ${minimum}${unit}`, value !== undefined && number >= minimum)];
+  }
+
+  resourceExists(label: string, test: (r: { kind: string; name: string }) => boolean): Measurement[] {
+    const found = [
+      ...this.#inventory.resources.filter(test).map((r) => `${r.kind} ${r.name}`),
+      ...this.#inventory.components.filter((c) => test({ kind: c.kind, name: c.name })).map(describe),
+    ];
+    return [this.#m(label, list(found), 'at least one', found.length > 0)];
+  }
+
+  containersHardened(): Measurement[] {
+    const containers = this.#containers();
+    const root = containers.filter(({ c }) => !(c.runAsNonRoot || (c.runAsUser ?? 0) > 0)).map(({ at }) => at);
+    const writable = containers.filter(({ c }) => !c.readOnlyRootFilesystem).map(({ at }) => at);
+    return [
+      this.#m('containers that may run as root', list(root), 'none', containers.length > 0 && root.length === 0),
+      this.#m('containers with a writable root filesystem', list(writable), 'none', containers.length > 0 && writable.length === 0),
+    ];
+  }
+
+  noPrivileged(): Measurement[] {
+    const containers = this.#containers();
+    const privileged = containers.filter(({ c }) => c.privileged).map(({ at }) => at);
+    return [this.#m('privileged containers', list(privileged), 'none', containers.length > 0 && privileged.length === 0)];
+  }
+
+  networkPoliciesCover(): Measurement[] {
+    const namespaces = new Set(this.#inventory.components.map((c) => c.namespace ?? 'default'));
+    const covered = new Set(this.#inventory.resources.filter((r) => r.kind === 'NetworkPolicy').map((r) => r.namespace ?? 'default'));
+    const bare = [...namespaces].filter((ns) => !covered.has(ns));
+    return [this.#m('namespaces without a network policy', list(bare), 'none', bare.length === 0)];
+  }
+
+  publishedPorts(): Measurement[] {
+    const ports = this.#inventory.components.flatMap((c) => (c.publishedPorts ?? []).map((p) => `${p} (${c.name})`));
+    return [this.#m('ports reachable from the host without credentials', list(ports), 'listed (zero security: nothing guards them)', ports.length > 0)];
+  }
+
+  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] {
+    const usage = this.#inventory.usage;
+    if (!usage) return [this.#m('resource usage at rest', 'not measured by this environment', 'measured', false)];
+    return [
+      this.#m('memory used at rest', `${(usage.memoryBytes / GiB).toFixed(2)} GiB`, `≤ ${maxMemoryGiB} GiB`, usage.memoryBytes <= maxMemoryGiB * GiB),
+      this.#m('CPU used at rest', `${usage.cpuCores.toFixed(2)} cores`, `≤ ${maxCpuCores} cores`, usage.cpuCores <= maxCpuCores),
+    ];
+  }
+
+  #containers() {
+    return this.#inventory.components.flatMap((component) =>
+      (component.containers ?? []).map((c) => ({ c, at: `${describe(component)}/${c.name}` })));
+  }
+
+  #find(name: string): DeployedComponent | undefined {
+    return this.#inventory.components.find((c) => c.name === name
+      || c.labels['app.kubernetes.io/name'] === name
+      || c.labels['com.docker.compose.service'] === name);
+  }
+
+  #m(name: string, value: string | number, threshold: string, ok: boolean): Measurement {
+    return { name, value, threshold, ok, source: this.#inventory.source };
+  }
+}
+
+function isHelmManaged(component: DeployedComponent): boolean {
+  return component.labels['app.kubernetes.io/managed-by'] === 'Helm' || component.labels['helm.sh/chart'] !== undefined;
+}
+
+function list(items: readonly string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ');
+}
+
+/** k3s and MicroK8s mark their kubelet version or node labels; clouds their provider ids. */
+export function detectDistribution(inventory: DeploymentInventory): string {
+  const node = inventory.nodes[0];
+  if (!node) return 'unknown (no nodes)';
+  if (node.kubeletVersion?.includes('+k3s')) return 'k3s';
+  if (Object.keys(node.labels).some((label) => label.startsWith('microk8s.io/'))) return 'microk8s';
+  if (node.labels['eks.amazonaws.com/nodegroup'] || node.kubeletVersion?.includes('-eks-')) return 'eks';
+  if (node.providerId?.startsWith('gce://') || node.providerId?.startsWith('azure://')) return 'managed';
+  return 'kubernetes (unrecognised distribution)';
+}
+
+export function detectPlatform(inventory: DeploymentInventory): string {
+  const providerId = inventory.nodes[0]?.providerId ?? '';
+  if (providerId.startsWith('aws://')) return 'aws';
+  if (providerId.startsWith('azure://')) return 'azure';
+  if (providerId.startsWith('gce://')) return 'gcp';
+  return 'on-premises';
+}

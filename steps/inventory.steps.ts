@@ -1,0 +1,118 @@
+import { Then, type DataTable } from '@cucumber/cucumber';
+import type { ComponentKind } from '../src/inventory/component-kinds.ts';
+import type { ConformanceWorld } from './world.ts';
+
+// One column of names under a header row, e.g. | service |.
+const names = (table: DataTable): string[] => table.raw().slice(1).map((row) => row[0]!.trim());
+
+Then('the deployment runs on a single node', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).nodeCount({ atLeast: 1, atMost: 1 }));
+});
+
+Then('the deployment runs on at most {int} nodes', async function (this: ConformanceWorld, n: number) {
+  await this.record((await this.inventory()).nodeCount({ atMost: n }));
+});
+
+Then('the deployment runs on at least {int} nodes', async function (this: ConformanceWorld, n: number) {
+  await this.record((await this.inventory()).nodeCount({ atLeast: n }));
+});
+
+Then('every component is orchestrated by docker compose', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).orchestratedByCompose());
+});
+
+Then('the deployment was started with named compose profiles', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).composeProfiles());
+});
+
+Then('no component is managed by Helm', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).noHelm());
+});
+
+Then('every Mojaloop component is managed by Helm', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).helmManaged());
+});
+
+Then('no {componentKind} component is deployed', async function (this: ConformanceWorld, kind: ComponentKind) {
+  await this.record((await this.inventory()).noneOfKind(kind));
+});
+
+Then('the {componentKind} stack is deployed and healthy', async function (this: ConformanceWorld, kind: ComponentKind) {
+  await this.record((await this.inventory()).kindDeployedAndHealthy(kind));
+});
+
+Then('these services are deployed and healthy:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).servicesHealthy(names(table)));
+});
+
+Then('these optional services, where deployed, are healthy:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).servicesHealthy(names(table), true));
+});
+
+Then('the Kubernetes distribution is one of:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).distributionIn(names(table)));
+});
+
+Then('the platform is one of:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).platformIn(names(table)));
+});
+
+Then('these Helm releases are deployed:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).helmReleasesDeployed(names(table)));
+});
+
+Then('every Helm test job of release {string} completed successfully', async function (this: ConformanceWorld, release: string) {
+  await this.record((await this.inventory()).helmTestJobsSucceeded(release));
+});
+
+Then('the test job {string} completed successfully', async function (this: ConformanceWorld, job: string) {
+  await this.record((await this.inventory()).jobSucceeded(job));
+});
+
+Then('every GitOps application is synced and healthy', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).gitOpsApplicationsSynced());
+});
+
+Then('Kafka replicates topics at least {int} times', async function (this: ConformanceWorld, factor: number) {
+  await this.record((await this.inventory()).settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', factor));
+});
+
+Then('Kafka retains messages for at least {duration}', async function (this: ConformanceWorld, ms: number) {
+  await this.record((await this.inventory()).settingAtLeast('kafka.retentionHours', 'Kafka retention', ms / 3_600_000, ' h'));
+});
+
+Then('these services run with at least {int} ready replicas:', async function (this: ConformanceWorld, minimum: number, table: DataTable) {
+  await this.record((await this.inventory()).replicasAtLeast(names(table), minimum));
+});
+
+Then('these services keep their data on bound persistent volumes:', async function (this: ConformanceWorld, table: DataTable) {
+  await this.record((await this.inventory()).persistentVolumes(names(table)));
+});
+
+Then('a backup schedule is deployed', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).resourceExists('backup schedules', (r) => r.kind === 'Schedule' || /backup/i.test(r.name)));
+});
+
+Then('an archiving job is deployed', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).resourceExists('archiving jobs', (r) => /archiv/i.test(r.name)));
+});
+
+Then('every Mojaloop container runs as a non-root user with a read-only root filesystem', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).containersHardened());
+});
+
+Then('no container runs privileged', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).noPrivileged());
+});
+
+Then('a network policy applies to every Mojaloop pod', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).networkPoliciesCover());
+});
+
+Then('the ports the deployment publishes to the host are listed as reachable without credentials', async function (this: ConformanceWorld) {
+  await this.record((await this.inventory()).publishedPorts());
+});
+
+Then('the deployment uses at most {memory} of memory and {int} CPU cores at rest', async function (this: ConformanceWorld, memoryGiB: number, cores: number) {
+  await this.record((await this.inventory()).usageAtMost(memoryGiB, cores));
+});

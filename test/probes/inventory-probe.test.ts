@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Measurement } from '../../src/evidence/evidence.ts';
+import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
+import { InventoryProbe } from '../../src/probes/inventory-probe.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const fixture = async (name: string) =>
+  JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
+const allOk = (measurements: Measurement[]) => measurements.every((m) => m.ok);
+
+describe('InventoryProbe on a Core Test Harness compose inventory', async () => {
+  const inventory = await fixture('core-test-harness.compose.json');
+  const probe = new InventoryProbe(inventory);
+
+  it('passes the deployment guarantees the harness really meets', () => {
+    assert.ok(allOk(probe.nodeCount({ atLeast: 1, atMost: 1 })));
+    assert.ok(allOk(probe.orchestratedByCompose()));
+    assert.ok(allOk(probe.composeProfiles()));
+    assert.ok(allOk(probe.noHelm()));
+    for (const kind of ['gateway', 'ingress', 'egress', 'IAM'] as const) assert.ok(allOk(probe.noneOfKind(kind)), kind);
+    assert.ok(allOk(probe.servicesHealthy(['central-ledger', 'ml-api-adapter', 'mysql', 'kafka'])));
+    assert.ok(allOk(probe.jobSucceeded('ttk-tests')));
+    assert.ok(allOk(probe.usageAtMost(8, 2)));
+  });
+
+  it('accepts absent optional services but not absent required ones', () => {
+    const [optional] = probe.servicesHealthy(['grafana'], true);
+    assert.equal(optional!.ok, true);
+    assert.equal(optional!.value, 'not deployed (optional)');
+    const [required] = probe.servicesHealthy(['grafana']);
+    assert.equal(required!.ok, false);
+  });
+
+  it('fails an unhealthy service and says its state', () => {
+    const sick: DeploymentInventory = { ...inventory, components: inventory.components.map((c) => (c.name === 'kafka' ? { ...c, health: 'unhealthy' } : c)) };
+    const [kafka] = new InventoryProbe(sick).servicesHealthy(['kafka']);
+    assert.equal(kafka!.ok, false);
+    assert.equal(kafka!.value, 'unhealthy');
+    assert.match(kafka!.source, /docker compose project ml-core-test-harness/);
+  });
+
+  it('lists the ports reachable without credentials', () => {
+    const [ports] = probe.publishedPorts();
+    assert.equal(ports!.value, '9440 (mojaloop-testing-toolkit), 9550 (mojaloop-testing-toolkit)');
+  });
+
+  it('fails a memory bound the deployment exceeds', () => {
+    const [memory] = probe.usageAtMost(4, 2);
+    assert.equal(memory!.ok, false);
+    assert.equal(memory!.value, '6.20 GiB');
+  });
+});
+
+describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)', async () => {
+  const probe = new InventoryProbe(await fixture('miniloop-k3s.json'));
+
+  it('reports the ingress controller the seed says Miniloop does not have, with evidence', () => {
+    const [ingress] = probe.noneOfKind('ingress');
+    assert.equal(ingress!.ok, false);
+    assert.match(String(ingress!.value), /ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\)/);
+    assert.match(String(ingress!.value), /Ingress default\/ml-api-adapter/);
+  });
+
+  it('detects k3s and accepts it where the feature allows it', () => {
+    const [distribution] = probe.distributionIn(['microk8s', 'k3s']);
+    assert.equal(distribution!.value, 'k3s');
+    assert.equal(distribution!.ok, true);
+    assert.equal(probe.distributionIn(['microk8s'])[0]!.ok, false);
+  });
+
+  it('finds the Helm releases and their passing test job', () => {
+    assert.ok(allOk(probe.helmReleasesDeployed(['be', 'ml'])));
+    assert.ok(allOk(probe.helmTestJobsSucceeded('ml')));
+    assert.equal(probe.helmReleasesDeployed(['thirdparty'])[0]!.ok, false);
+  });
+
+  it('fails the data guarantees the backend chart defaults cannot meet', () => {
+    const [replication] = probe.settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', 3);
+    assert.equal(replication!.ok, false);
+    assert.equal(replication!.value, '1');
+    assert.equal(probe.replicasAtLeast(['mysqldb'], 2)[0]!.ok, false);
+    assert.equal(probe.persistentVolumes(['kafka'])[0]!.value, 'none (data lives in the container)');
+    assert.equal(probe.resourceExists('backup schedules', (r) => r.kind === 'Schedule' || /backup/.test(r.name))[0]!.ok, false);
+    assert.equal(probe.networkPoliciesCover()[0]!.ok, false);
+  });
+
+  it('sees the hardening the Mojaloop charts ship (uid 1001, read-only root filesystem)', () => {
+    assert.ok(allOk(probe.containersHardened()));
+    assert.ok(allOk(probe.noPrivileged()));
+  });
+});
