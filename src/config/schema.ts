@@ -17,6 +17,10 @@ const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code 
 const Amount = z.string().regex(/^([0]|([1-9][0-9]{0,17}))([.][0-9]{0,3}[1-9])?$/,
   'an FSPIOP amount is a decimal string such as "100" or "12.5"');
 const Port = z.number().int().min(0).max(65535);
+/** http(s) URL without user:password — credentials in a URL end up in logs and reports. */
+const HttpUrl = z.url({ protocol: /^https?$/ }).refine((url) => !new URL(url).username && !new URL(url).password, {
+  message: 'must not carry credentials (user:password@); they would be written to logs and reports',
+});
 
 const PartySchema = z.strictObject({
   type: z.enum(PARTY_ID_TYPES),
@@ -48,9 +52,9 @@ const ScenarioPartiesSchema = z.strictObject({
 
 const HubSchema = z.strictObject({
   /** FSPIOP endpoint of the hub under test (target `url`). */
-  url: z.url({ protocol: /^https?$/ }).optional(),
+  url: HttpUrl.optional(),
   /** The hub's administration API (central-ledger admin), probed for unauthenticated access. */
-  adminUrl: z.url({ protocol: /^https?$/ }).optional(),
+  adminUrl: HttpUrl.optional(),
 }).prefault({});
 
 const CallbackSchema = z.strictObject({
@@ -59,7 +63,7 @@ const CallbackSchema = z.strictObject({
   /** 0 = any free port (embedded target, which registers it with its hub itself). */
   port: Port.optional(),
   /** URL the hub must call when it cannot reach host:port directly (NAT, ingress, container). */
-  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  publicUrl: HttpUrl.optional(),
   /** Callbacks larger than this are rejected with 413 and counted. */
   maxBodyBytes: z.number().int().positive().max(16 * 1024 * 1024).default(64 * 1024),
 }).prefault({});

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { redactUrl } from '../reports/redact.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Exchange } from '../fspiop/payer-dfsp.ts';
 import { describeZodError, ErrorInformationPut } from '../fspiop/payloads.ts';
@@ -6,7 +7,7 @@ import { describeZodError, ErrorInformationPut } from '../fspiop/payloads.ts';
 /** Where an exchange's evidence came from, for the `source` of its measurements. */
 export function sourceOf(exchange: Exchange): string {
   const callback = exchange.callback ? ` → PUT ${exchange.callback.path}` : '';
-  return `${exchange.method} ${exchange.url}${callback}`;
+  return `${exchange.method} ${redactUrl(exchange.url)}${callback}`;
 }
 
 /** How an exchange ended, in a few words: "success callback", "error callback 3204", "HTTP 400", "no callback". */

@@ -2,7 +2,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Profile, TargetKind, Tier } from '../config/schema.ts';
 import type { EnvironmentDescription } from '../environment/environment.ts';
+import type { OperationTimings } from '../evidence/exchange-timings.ts';
 import type { CallbackStats } from '../fspiop/callback-server.ts';
+import type { Operation } from '../fspiop/payer-dfsp.ts';
 import type { Certificate } from '../verdict/certificate.ts';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 
@@ -24,6 +26,8 @@ export interface ResultDocument {
   summary: { total: number; passed: number; failed: number; notEvaluated: number };
   guarantees: GuaranteeVerdict[];
   callbacks: CallbackStats | null;
+  /** Every FSPIOP exchange of the run, timed per operation. */
+  operations: Partial<Record<Operation, OperationTimings>>;
   exitCode: number;
 }
 

@@ -60,6 +60,10 @@ export class TerminalReporter {
     this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated`);
     this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
     if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);
+    for (const [operation, t] of Object.entries(result.operations)) {
+      const times = t.endToEndMs ? `, end to end min ${t.endToEndMs.min} / median ${t.endToEndMs.median} / max ${t.endToEndMs.max} ms` : '';
+      this.#line(`  ${operation.padEnd(15)} ${t.count} sent, ${t.completed} completed, ${t.timedOut} timed out${times}`);
+    }
     for (const file of files) this.#line(`Report: ${file}`);
   }
 

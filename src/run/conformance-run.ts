@@ -14,6 +14,7 @@ import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
 import { readCatalogue } from '../catalogue/feature-catalogue.ts';
+import { ExchangeTimings } from '../evidence/exchange-timings.ts';
 import { runFeatures } from './cucumber-runner.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ScenarioCollector } from './scenario-collector.ts';
@@ -46,6 +47,7 @@ export class ConformanceRun {
   readonly #options: RunOptions;
   readonly #reporter: TerminalReporter;
   readonly #collector = new ScenarioCollector();
+  readonly #timings = new ExchangeTimings();
   #interrupt!: (error: InterruptedError) => void;
   readonly #interrupted = new Promise<never>((_, reject) => {
     this.#interrupt = reject;
@@ -105,6 +107,7 @@ export class ConformanceRun {
         callbackTimeoutMs: config.timeouts.callbackMs,
         requestTimeoutMs: config.timeouts.requestMs,
       });
+      payer.onExchange((exchange) => this.#timings.add(exchange));
       activateSession({ config, environment, payer, capabilities: sessionCapabilities(environment, config), cache: new Map() });
       this.#collector.onOutcome((outcome) => {
         if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: config.profile }));
@@ -151,6 +154,7 @@ export class ConformanceRun {
       summary,
       guarantees: verdicts,
       callbacks: callbacks ? structuredClone(callbacks.stats) : null,
+      operations: this.#timings.summary(),
       exitCode,
     };
     const resultFile = await writeResultDocument(reportsDir, result);

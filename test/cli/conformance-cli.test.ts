@@ -94,6 +94,26 @@ describe('npm run conformance (embedded target)', () => {
     assert.ok(left.length > 0 && left.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason === `not selected by the tag filter "${tags}"`));
   });
 
+  it('evaluates documentation from reviewer attestations in the config, and fails a stale one', async () => {
+    const reports = await tempDir('reports');
+    const dir = await tempDir('config');
+    const config = join(dir, 'attested.yaml');
+    const recent = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    await writeFile(config, [
+      'attestations:',
+      `  - { guarantee: CTH-DOC-01, reviewer: "Release QA", date: "${recent}", reference: "docs.mojaloop.io v17.1" }`,
+      '  - { guarantee: CTH-DOC-02, reviewer: "Release QA", date: "2024-01-15", reference: "learning guide v1" }',
+    ].join('\n'));
+    const { code, stdout } = await runCli('conformance', ['--config', config, '--tags', '@concern:documentation', '--reports-dir', reports]);
+    assert.equal(code, 1, stdout);
+    const byId = Object.fromEntries((await readResult(reports)).guarantees.map((g) => [g.id, g]));
+    assert.equal(byId['CTH-DOC-01']!.verdict, 'PASS');
+    assert.match(byId['CTH-DOC-01']!.measured!, /attested by Release QA on .* \(docs\.mojaloop\.io v17\.1\)/);
+    assert.equal(byId['CTH-DOC-02']!.verdict, 'FAIL');
+    assert.equal(byId['CTH-DOC-03']!.verdict, 'NOT_EVALUATED');
+    assert.match(byId['CTH-DOC-03']!.reason!, /no reviewer attestation for CTH-DOC-03/);
+  });
+
   it('lists the catalogue: tier → guarantee → capability needed', async () => {
     const { code, stdout } = await runCli('conformance', ['--list']);
     assert.equal(code, 0);

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
+import { redactUrl } from '../../reports/redact.ts';
 import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 
 /** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
@@ -39,7 +40,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
   }
 
   describe(): EnvironmentDescription {
-    return { kind: this.kind, summary: 'hub under test given by URL (attached, not deployed)', endpoints: { hub: this.hubUrl } };
+    return { kind: this.kind, summary: 'hub under test given by URL (attached, not deployed)', endpoints: { hub: redactUrl(this.hubUrl) } };
   }
 
   whyMissing(capability: Capability): string {
@@ -66,7 +67,7 @@ async function assertReachable(hubUrl: string, timeoutMs: number): Promise<void>
     probe.on('timeout', () => probe.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     probe.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message;
-      reject(new EnvironmentUnavailableError(`hub at ${hubUrl} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`));
+      reject(new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`));
     });
     probe.end();
   });
