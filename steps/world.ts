@@ -1,3 +1,4 @@
+import { AssertionError } from 'node:assert';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { offerFor } from '../src/config/load-profiles.ts';
 import type { LoadOffer } from '../src/environment/environment.ts';
@@ -50,7 +51,8 @@ export class ConformanceWorld extends World {
     if (measurements.length > 0) await this.#attach({ type: 'measurements', measurements });
     const failed = measurements.filter((m) => !m.ok);
     if (failed.length > 0) {
-      throw new Error(failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold} (${m.source})`).join('; '));
+      // An AssertionError, so reports (Allure) show a failed guarantee, not a broken test.
+      throw new AssertionError({ message: failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold} (${m.source})`).join('; ') });
     }
   }
 
