@@ -5,11 +5,9 @@ Given('a party no DFSP holds', function (this: ConformanceWorld) {
   this.p2p.usePayee(this.session.config.parties.unknown);
 });
 
-Given('a payee party whose DFSP answers transfers with a wrong fulfilment', async function (this: ConformanceWorld) {
-  const party = this.session.config.parties.invalidFulfilment;
-  if (!party) return this.notEvaluated('parties.invalidFulfilment is not configured, so no party is known whose DFSP sends a wrong fulfilment');
-  this.p2p.usePayee(party);
-  return undefined;
+Given('a payee party whose DFSP answers transfers with a wrong fulfilment', function (this: ConformanceWorld) {
+  // The @needs:controlled-payee gate ran first: the target names such a party.
+  this.p2p.usePayee(this.session.environment.controlledPayee!.invalidFulfilment);
 });
 
 When('the payer DFSP looks up the party', async function (this: ConformanceWorld) {

@@ -90,11 +90,11 @@ Then('these services keep their data on bound persistent volumes:', async functi
 });
 
 Then('a backup schedule is deployed', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).resourceExists('backup schedules', (r) => r.kind === 'Schedule' || /backup/i.test(r.name)));
+  await this.record((await this.inventory()).backupSchedule());
 });
 
 Then('an archiving job is deployed', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).resourceExists('archiving jobs', (r) => /archiv/i.test(r.name)));
+  await this.record((await this.inventory()).archivingJob());
 });
 
 Then('every Mojaloop container runs as a non-root user with a read-only root filesystem', async function (this: ConformanceWorld) {

@@ -1,5 +1,4 @@
 import { Then, When } from '@cucumber/cucumber';
-import { issueCertificate } from '../src/verdict/certificate.ts';
 import type { ConformanceWorld } from './world.ts';
 
 When('a client without credentials sends an FSPIOP request to the hub', async function (this: ConformanceWorld) {
@@ -24,10 +23,4 @@ Then('the hub\'s FSPIOP endpoint is served over TLS', async function (this: Conf
 
 Then('an unauthenticated request to the admin API is refused', async function (this: ConformanceWorld) {
   await this.record(await this.posture.adminApiRefusesAnonymous());
-});
-
-Then('a certificate of this tier vouches for development and testing only', async function (this: ConformanceWorld) {
-  const { tier, profile } = this.session.config;
-  const { scope } = issueCertificate(tier, profile, []);
-  await this.record([{ name: 'certificate scope', value: scope, threshold: '= development and testing only', ok: scope === 'development and testing only', source: 'certificate rules (src/verdict/certificate.ts)' }]);
 });

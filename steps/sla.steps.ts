@@ -11,21 +11,37 @@ When('one pod of {string} is killed during the run', function (this: Conformance
 });
 
 Then('the achieved throughput is at least {throughput} with no dropped iterations', async function (this: ConformanceWorld, rate: number) {
-  await this.record((await this.sla()).throughputAtLeast(rate));
+  const load = await this.sla();
+  if (load === 'skipped') return load;
+  // Under a reduced profile the hub can only achieve what was offered; the verdict is marked reduced.
+  await this.record(load.probe.throughputAtLeast(Math.min(rate, load.offered.ratePerSecond)));
+  return undefined;
 });
 
 Then('{percentage} of {phase} complete within {latency}', async function (this: ConformanceWorld, percentage: number, phase: Phase, maxMs: number) {
-  await this.record((await this.sla()).latencyWithin(phase, percentage, maxMs));
+  const load = await this.sla();
+  if (load === 'skipped') return load;
+  await this.record(load.probe.latencyWithin(phase, percentage, maxMs));
+  return undefined;
 });
 
 Then('at least {percentage} of {phase} succeed', async function (this: ConformanceWorld, percentage: number, phase: Phase) {
-  await this.record((await this.sla()).successAtLeast(phase, percentage));
+  const load = await this.sla();
+  if (load === 'skipped') return load;
+  await this.record(load.probe.successAtLeast(phase, percentage));
+  return undefined;
 });
 
 Then('transfers succeed again within {latency}', async function (this: ConformanceWorld, maxMs: number) {
-  await this.record((await this.sla()).recoveredWithin(maxMs));
+  const load = await this.sla();
+  if (load === 'skipped') return load;
+  await this.record(load.probe.recoveredWithin(maxMs));
+  return undefined;
 });
 
 Then('every transfer reported COMMITTED is still COMMITTED afterwards', async function (this: ConformanceWorld) {
-  await this.record((await this.sla()).noCommittedTransferLost());
+  const load = await this.sla();
+  if (load === 'skipped') return load;
+  await this.record(load.probe.noCommittedTransferLost());
+  return undefined;
 });

@@ -1,12 +1,12 @@
 import { AssertionError } from 'node:assert';
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { offerFor } from '../src/config/load-profiles.ts';
 import type { LoadOffer } from '../src/environment/environment.ts';
 import { EVIDENCE_MEDIA_TYPE, formatMeasuredValue, type EvidenceRecord, type Measurement } from '../src/evidence/evidence.ts';
 import { InventoryProbe } from '../src/probes/inventory-probe.ts';
 import { P2pTransferProbe } from '../src/probes/p2p-transfer-probe.ts';
 import { SecurityPostureProbe } from '../src/probes/security-posture-probe.ts';
-import { SlaProbe } from '../src/probes/sla-probe.ts';
+import { LoadSession } from '../src/probes/load-session.ts';
+import type { SlaProbe } from '../src/probes/sla-probe.ts';
 import { currentSession, type RunSession } from '../src/run/session.ts';
 
 /** Per-scenario state: the session's resources, the probes, and the evidence recorder. */
@@ -30,20 +30,21 @@ export class ConformanceWorld extends World {
   async inventory(): Promise<InventoryProbe> {
     const read = this.session.environment.inventory;
     if (!read) throw new Error(`target ${this.session.environment.kind} declares an inventory capability but reads no inventory`);
-    const inventory = this.#shared('inventory', () => read.call(this.session.environment));
-    return new InventoryProbe(await inventory);
+    const cache = this.session.cache;
+    if (!cache.has('inventory')) cache.set('inventory', read.call(this.session.environment));
+    return new InventoryProbe(await (cache.get('inventory') as ReturnType<typeof read>));
   }
 
-  /** The load this scenario offered, run once per distinct offer and fault and shared by the SLA scenarios asking for it. */
-  async sla(): Promise<SlaProbe> {
-    const runner = this.session.environment.loadRunner;
-    if (!runner || !this.offer) throw new Error('no load was offered: add "Given P2P transfers are offered at … for …" before this step');
-    const offer = offerFor(this.session.config.profile, this.offer);
-    const faults = this.session.environment.faults;
-    const component = this.fault;
-    const key = `load:${offer.ratePerSecond}:${offer.durationMs}:${component ?? ''}`;
-    const summary = this.#shared(key, () => runner.run(offer, component && faults ? { fault: async () => { await faults.killOne(component); } } : {}));
-    return new SlaProbe(await summary);
+  /**
+   * The SLA probe over the load this scenario offered. Under a profile that reduced the load the
+   * reduction is recorded as evidence, so the verdict is never taken for a full-threshold one.
+   */
+  async sla(): Promise<{ probe: SlaProbe; offered: LoadOffer } | 'skipped'> {
+    if (!this.offer) throw new Error('no load was offered: add "Given P2P transfers are offered at … for …" before this step');
+    const outcome = await new LoadSession(this.session.environment, this.session.config.profile, this.session.cache).run(this.offer, this.fault);
+    if (outcome.kind === 'not-evaluated') return this.notEvaluated(outcome.reason);
+    if (outcome.reduced) await this.#attach({ type: 'reduced-load', asked: outcome.asked, offered: outcome.offered });
+    return { probe: outcome.probe, offered: outcome.offered };
   }
 
   /** Attaches the measurements as evidence, then fails the step if any is out of threshold. */
@@ -59,12 +60,6 @@ export class ConformanceWorld extends World {
   async notEvaluated(reason: string, capability?: string): Promise<'skipped'> {
     await this.#attach({ type: 'not-evaluated', reason, ...(capability ? { capability } : {}) });
     return 'skipped';
-  }
-
-  #shared<T>(key: string, make: () => Promise<T>): Promise<T> {
-    const cache = this.session.cache;
-    if (!cache.has(key)) cache.set(key, make());
-    return cache.get(key) as Promise<T>;
   }
 
   async #attach(record: EvidenceRecord): Promise<void> {

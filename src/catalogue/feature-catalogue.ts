@@ -14,6 +14,7 @@ export interface CatalogueEntry {
   concern: string | null;
   needs: Capability[];
   sla: boolean;
+  tags: string[];
   location: string;
 }
 
@@ -52,6 +53,7 @@ export function parseFeature(source: string, uri: string, tier: string): Catalog
       concern: tagValue(tags, 'concern') ?? null,
       needs: neededCapabilities(tags),
       sla: tags.includes('@sla'),
+      tags,
       location: `${uri}:${line ?? 0}`,
     };
   });

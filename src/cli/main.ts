@@ -26,16 +26,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.tags ? { tags: options.tags } : {}),
     });
   } catch (error) {
-    if (error instanceof UserError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      for (const detail of error.details.slice(1)) process.stderr.write(`       ${detail}\n`);
-      return ExitCode.usage;
-    }
-    throw error;
+    return reportUserError(error);
   }
   const onSignal = (signal: NodeJS.Signals) => run.interrupt(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const { exitCode } = await run.execute();
-  return exitCode;
+  try {
+    const { exitCode } = await run.execute();
+    return exitCode;
+  } catch (error) {
+    return reportUserError(error);
+  }
+}
+
+/** One line (plus details) for a user's mistake, exit 2; anything else is a defect and keeps its stack. */
+function reportUserError(error: unknown): number {
+  if (!(error instanceof UserError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  for (const detail of error.details.slice(1)) process.stderr.write(`       ${detail}\n`);
+  return ExitCode.usage;
 }

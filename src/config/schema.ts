@@ -42,13 +42,17 @@ const ParticipantsSchema = z.strictObject({
 
 /**
  * Parties the negative scenarios need. `invalidFulfilment` is a party whose DFSP answers
- * transfers with a fulfilment that does not match the condition — only a payee we control
- * does that, so against a real hub leave it out and that guarantee is reported not evaluated.
+ * transfers with a fulfilment that does not match the condition. Only a payee under our control
+ * does that: the embedded target's simulator (this party, or its default), or — against a hub by
+ * URL — a payee you run and name here. Left out, that guarantee is not evaluated.
  */
 const ScenarioPartiesSchema = z.strictObject({
   unknown: PartySchema.default({ type: 'MSISDN', id: '27700000404' }),
-  invalidFulfilment: PartySchema.nullable().default({ type: 'MSISDN', id: '27713803999' }),
+  invalidFulfilment: PartySchema.optional(),
 }).prefault({});
+
+/** The embedded simulator's misbehaving party when the config names none. */
+export const DEFAULT_INVALID_FULFILMENT_PARTY: PartyRef = { type: 'MSISDN', id: '27713803999' };
 
 const HubSchema = z.strictObject({
   /** FSPIOP endpoint of the hub under test (target `url`). */

@@ -5,7 +5,7 @@ import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import type { FspiopResource } from '../fspiop/headers.ts';
 import { closeServer, listen, readBody, sendJson } from '../fspiop/http.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
-import { QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
+import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import type { IlpCodec } from './ilp-codec.ts';
 
@@ -30,7 +30,8 @@ export interface PayeeSimulatorOptions {
   host?: string;
 }
 
-type Handler = (params: Record<string, string>, body: unknown, headers: IncomingMessage['headers']) => Promise<void>;
+/** `requester` is the FSPIOP-Source of the request: the DFSP our answer goes back to through the hub. */
+type Handler = (params: Record<string, string>, body: unknown, requester: string) => Promise<void>;
 
 /**
  * A payee DFSP under the framework's control, like Mojaloop's simulator: it answers party
@@ -50,9 +51,9 @@ export class PayeeSimulator {
     this.#options = options;
     for (const party of options.parties) this.#parties.set(`${party.type}/${party.id}`, party);
     this.#router
-      .on('GET', '/parties/{type}/{id}', (params, _, headers) => this.#lookup(params, String(headers['fspiop-source'] ?? 'switch')))
-      .on('POST', '/quotes', (_, body) => this.#quote(body))
-      .on('POST', '/transfers', (_, body) => this.#transfer(body))
+      .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
+      .on('POST', '/quotes', (_, body, requester) => this.#quote(body, requester))
+      .on('POST', '/transfers', (_, body, requester) => this.#transfer(body, requester))
       .on('PUT', '/transfers/{id}', async () => { this.received.notifications += 1; })
       .on('PUT', '/transfers/{id}/error', async () => { this.received.notifications += 1; })
       .on('PUT', '/parties/{type}/{id}/error', async () => { this.received.notifications += 1; })
@@ -64,7 +65,9 @@ export class PayeeSimulator {
   }
 
   async start(): Promise<string> {
-    this.#server = createServer((request, response) => void this.#handle(request, response));
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch(() => sendJson(response, 500, errorInformation(FspiopErrorCode.internalServerError)));
+    });
     return listen(this.#server, 0, this.#options.host ?? '127.0.0.1');
   }
 
@@ -77,7 +80,8 @@ export class PayeeSimulator {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://dfsp').pathname;
     const match = this.#router.match(request.method ?? 'GET', path);
-    if (!match || match === 'method-not-allowed') {
+    if (!match || match === 'method-not-allowed' || match === 'bad-uri') {
+      request.resume();
       sendJson(response, 404, errorInformation(FspiopErrorCode.unknownUri, path));
       return;
     }
@@ -89,7 +93,8 @@ export class PayeeSimulator {
       return;
     }
     sendJson(response, request.method === 'PUT' ? 200 : 202);
-    const task = match.handler(match.params, body, request.headers).catch(() => undefined);
+    const requester = String(request.headers['fspiop-source'] ?? 'switch');
+    const task = match.handler(match.params, body, requester).catch(() => undefined);
     this.#inFlight.add(task);
     void task.finally(() => this.#inFlight.delete(task));
   }
@@ -105,7 +110,7 @@ export class PayeeSimulator {
 
   async #lookup(params: Record<string, string>, requester: string): Promise<void> {
     this.received.lookups += 1;
-    const path = `/parties/${params.type}/${params.id}`;
+    const path = `/parties/${encodeURIComponent(params.type!)}/${encodeURIComponent(params.id!)}`;
     const party = this.#parties.get(`${params.type}/${params.id}`);
     if (!party) {
       await this.#answer(`${path}/error`, 'parties', requester, errorInformation(FspiopErrorCode.partyNotFound));
@@ -120,19 +125,24 @@ export class PayeeSimulator {
     });
   }
 
-  async #quote(body: unknown): Promise<void> {
+  async #quote(body: unknown, requester: string): Promise<void> {
     this.received.quotes += 1;
-    const quote = QuotesPost.parse(body);
-    const payerFsp = quote.payer.partyIdInfo.fspId ?? 'switch';
-    const path = `/quotes/${quote.quoteId}`;
+    const parsed = QuotesPost.safeParse(body);
+    const quoteId = (body as { quoteId?: unknown } | null)?.quoteId;
+    if (!parsed.success) {
+      if (typeof quoteId === 'string') await this.#answer(`/quotes/${encodeURIComponent(quoteId)}/error`, 'quotes', requester, errorInformation(FspiopErrorCode.genericValidationError, describeZodError(parsed.error)));
+      return;
+    }
+    const quote = parsed.data;
+    const path = `/quotes/${encodeURIComponent(quote.quoteId)}`;
     if (!this.#parties.has(`${quote.payee.partyIdInfo.partyIdType}/${quote.payee.partyIdInfo.partyIdentifier}`)) {
-      await this.#answer(`${path}/error`, 'quotes', payerFsp, errorInformation(FspiopErrorCode.partyNotFound));
+      await this.#answer(`${path}/error`, 'quotes', requester, errorInformation(FspiopErrorCode.partyNotFound));
       return;
     }
     // No fees in this scheme: what the payer sends is what the payee receives.
     const expiration = new Date(Date.now() + 60_000).toISOString();
     const terms = this.#options.ilp.quoteTerms(quote, quote.amount, expiration);
-    await this.#answer(path, 'quotes', payerFsp, {
+    await this.#answer(path, 'quotes', requester, {
       transferAmount: quote.amount,
       payeeReceiveAmount: quote.amount,
       expiration,
@@ -141,15 +151,33 @@ export class PayeeSimulator {
     });
   }
 
-  async #transfer(body: unknown): Promise<void> {
+  /** Fulfils a transfer for one of its parties; anything it cannot fulfil is rejected with PUT /transfers/{id}/error. */
+  async #transfer(body: unknown, requester: string): Promise<void> {
     this.received.transfers += 1;
-    const transfer = TransfersPost.parse(body);
-    const payee = this.#options.ilp.transactionOf(transfer.ilpPacket).payee.partyIdInfo;
+    const parsed = TransfersPost.safeParse(body);
+    const transferId = (body as { transferId?: unknown } | null)?.transferId;
+    if (!parsed.success) {
+      if (typeof transferId === 'string') await this.#answer(`/transfers/${encodeURIComponent(transferId)}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.genericValidationError, describeZodError(parsed.error)));
+      return;
+    }
+    const transfer = parsed.data;
+    const path = `/transfers/${encodeURIComponent(transfer.transferId)}`;
+    let payee: { partyIdType: string; partyIdentifier: string };
+    try {
+      payee = this.#options.ilp.transactionOf(transfer.ilpPacket).payee.partyIdInfo;
+    } catch {
+      await this.#answer(`${path}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.genericValidationError, 'ILP packet cannot be decoded'));
+      return;
+    }
     const party = this.#parties.get(`${payee.partyIdType}/${payee.partyIdentifier}`);
-    const fulfilment = party?.behaviour === 'invalid-fulfilment'
+    if (!party) {
+      await this.#answer(`${path}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.partyNotFound));
+      return;
+    }
+    const fulfilment = party.behaviour === 'invalid-fulfilment'
       ? randomBytes(32).toString('base64url')
       : this.#options.ilp.fulfilmentOf(transfer.ilpPacket);
-    await this.#answer(`/transfers/${transfer.transferId}`, 'transfers', transfer.payerFsp, {
+    await this.#answer(path, 'transfers', requester, {
       fulfilment,
       completedTimestamp: new Date().toISOString(),
       transferState: 'COMMITTED',

@@ -1,4 +1,4 @@
-import type { TargetKind } from '../config/schema.ts';
+import type { PartyRef, TargetKind } from '../config/schema.ts';
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
 import type { LoadSummary } from '../probes/sla-probe.ts';
 
@@ -57,6 +57,8 @@ export interface StartedEnvironment {
   loadRunner?: LoadRunner;
   /** Present with the `fault-injection` capability. */
   faults?: FaultInjector;
+  /** Present with the `controlled-payee` capability: parties whose DFSP misbehaves on purpose. */
+  controlledPayee?: { invalidFulfilment: PartyRef };
 }
 
 /** The offered load of an SLA scenario, already scaled to the run's profile. */

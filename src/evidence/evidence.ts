@@ -20,7 +20,9 @@ export interface Measurement {
 
 export type EvidenceRecord =
   | { type: 'measurements'; measurements: Measurement[] }
-  | { type: 'not-evaluated'; reason: string; capability?: string };
+  | { type: 'not-evaluated'; reason: string; capability?: string }
+  /** The profile offered less load than the scenario asked for: the verdict is not at full threshold. */
+  | { type: 'reduced-load'; asked: { ratePerSecond: number; durationMs: number }; offered: { ratePerSecond: number; durationMs: number } };
 
 export function formatMeasuredValue(measurement: Measurement): string {
   const value = measurement.value === null ? 'none' : String(measurement.value);
@@ -30,5 +32,5 @@ export function formatMeasuredValue(measurement: Measurement): string {
 export function isEvidenceRecord(value: unknown): value is EvidenceRecord {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'measurements' || type === 'not-evaluated';
+  return type === 'measurements' || type === 'not-evaluated' || type === 'reduced-load';
 }

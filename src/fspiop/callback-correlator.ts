@@ -33,6 +33,12 @@ interface Waiter {
  */
 export class CallbackCorrelator {
   readonly #waiting = new Map<string, Waiter[]>();
+  /**
+   * Requests that timed out, per key, until when their late callback is still expected. A late
+   * callback is absorbed here so it cannot answer a newer request for the same key (party
+   * lookups have no request id).
+   */
+  readonly #timedOut = new Map<string, number[]>();
 
   static key(resource: string, id: string): string {
     return `${resource}:${id}`;
@@ -46,6 +52,9 @@ export class CallbackCorrelator {
         resolve, reject,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
+          const until = this.#timedOut.get(key) ?? [];
+          until.push(Date.now() + timeoutMs);
+          this.#timedOut.set(key, until);
           reject(new CallbackTimeoutError(key, timeoutMs));
         }, timeoutMs),
       };
@@ -62,15 +71,30 @@ export class CallbackCorrelator {
     };
   }
 
-  /** Hands a callback to the oldest request waiting for it; false when nobody is waiting (unknown or late id). */
-  deliver(callback: ReceivedCallback): boolean {
+  /**
+   * Hands a callback to the request it answers. 'late' when it answers a request that already
+   * timed out (that one is owed a callback before any newer request is); 'unknown' when nobody
+   * asked.
+   */
+  deliver(callback: ReceivedCallback): 'delivered' | 'late' | 'unknown' {
+    if (this.#absorbLate(callback.key)) return 'late';
     const queue = this.#waiting.get(callback.key);
     const waiter = queue?.shift();
-    if (!waiter) return false;
+    if (!waiter) return 'unknown';
     if (queue!.length === 0) this.#waiting.delete(callback.key);
     clearTimeout(waiter.timer);
     waiter.resolve(callback);
-    return true;
+    return 'delivered';
+  }
+
+  #absorbLate(key: string): boolean {
+    const now = Date.now();
+    const until = this.#timedOut.get(key)?.filter((t) => t > now) ?? [];
+    const absorbed = until.length > 0;
+    if (absorbed) until.shift();
+    if (until.length > 0) this.#timedOut.set(key, until);
+    else this.#timedOut.delete(key);
+    return absorbed;
   }
 
   get pending(): number {

@@ -1,3 +1,4 @@
+import { EnvironmentUnavailableError } from '../config/errors.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorInformation, FspiopErrorCode, type FspiopError } from './error-codes.ts';
 import { parseFspiopMediaType } from './headers.ts';
@@ -9,6 +10,8 @@ export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-medi
 
 export interface CallbackStats {
   accepted: number;
+  /** Valid callbacks for requests that had already timed out (acknowledged, then dropped). */
+  late: number;
   rejected: Record<RejectionReason, number>;
 }
 
@@ -31,6 +34,7 @@ export class CallbackServer {
   readonly correlator = new CallbackCorrelator();
   readonly stats: CallbackStats = {
     accepted: 0,
+    late: 0,
     rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0 },
   };
 
@@ -73,9 +77,9 @@ export class CallbackServer {
       this.#listenUrl = await listen(this.#server, this.#options.port, this.#options.host);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'EADDRINUSE'
+      throw new EnvironmentUnavailableError(code === 'EADDRINUSE'
         ? `callback port ${this.#options.port} on ${this.#options.host} is already in use; choose another with --callback-port and point the hub's payer endpoint at it`
-        : `callback server cannot listen on ${this.#options.host}:${this.#options.port} (${code ?? String(error)})`, { cause: error });
+        : `callback server cannot listen on ${this.#options.host}:${this.#options.port} (${code ?? String(error)})`, [], { cause: error });
     }
     return this.url;
   }
@@ -88,7 +92,7 @@ export class CallbackServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://callbacks').pathname;
     const route = this.#router.match(request.method ?? 'GET', path);
-    if (!route || route === 'method-not-allowed') {
+    if (!route || route === 'method-not-allowed' || route === 'bad-uri') {
       request.resume();
       return this.#reject(response, 'unknown-path', 404, FspiopErrorCode.unknownUri, `${request.method} ${path}`);
     }
@@ -113,10 +117,12 @@ export class CallbackServer {
       body,
       receivedAt: performance.now(),
     };
-    if (!this.correlator.deliver(callback)) {
+    const delivered = this.correlator.deliver(callback);
+    if (delivered === 'unknown') {
       return this.#reject(response, 'unknown-id', 404, FspiopErrorCode.genericValidationError, `no request awaits ${callback.key}`);
     }
-    this.stats.accepted += 1;
+    if (delivered === 'late') this.stats.late += 1;
+    else this.stats.accepted += 1;
     sendJson(response, 200);
   }
 

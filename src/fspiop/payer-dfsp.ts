@@ -107,6 +107,8 @@ export class PayerDfsp {
     correlationKey: string, requestBody?: unknown, destination?: string): Promise<Exchange> {
     const url = `${this.#options.hubUrl}${path}`;
     const expected = this.#options.callbacks.correlator.expect(correlationKey, this.#options.callbackTimeoutMs);
+    // The timeout may fire while the request is still in flight; it is read below, never left unhandled.
+    expected.callback.catch(() => undefined);
     const startedAt = new Date().toISOString();
     const started = performance.now();
     const exchange: Exchange = { operation, method, url, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
@@ -115,14 +117,12 @@ export class PayerDfsp {
       exchange.ack = { status: result.status, body: result.body.slice(0, 2048), ms: result.elapsedMs };
       if (result.status !== 202) {
         expected.cancel();
-        expected.callback.catch(() => undefined);
         return this.#emit(exchange);
       }
       exchange.callback = await expected.callback;
       exchange.endToEndMs = exchange.callback.receivedAt - started;
     } catch (error) {
       expected.cancel();
-      expected.callback.catch(() => undefined);
       if (error instanceof CallbackTimeoutError) exchange.timedOut = true;
       else exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started };
     }

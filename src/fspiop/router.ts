@@ -25,7 +25,8 @@ export class Router<H> {
     return this;
   }
 
-  match(method: string, path: string): RouteMatch<H> | 'method-not-allowed' | undefined {
+  /** `'bad-uri'` when the path holds a malformed percent escape. */
+  match(method: string, path: string): RouteMatch<H> | 'method-not-allowed' | 'bad-uri' | undefined {
     let pathKnown = false;
     for (const route of this.#routes) {
       const found = route.pattern.exec(path);
@@ -33,9 +34,13 @@ export class Router<H> {
       pathKnown = true;
       if (route.method !== method.toUpperCase()) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1]!);
-      });
+      try {
+        route.names.forEach((name, index) => {
+          params[name] = decodeURIComponent(found[index + 1]!);
+        });
+      } catch {
+        return 'bad-uri';
+      }
       return { handler: route.handler, params };
     }
     return pathKnown ? 'method-not-allowed' : undefined;

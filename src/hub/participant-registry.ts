@@ -1,7 +1,7 @@
 export interface Participant {
   fspId: string;
-  /** Base URL the hub calls back on: `${endpoint}/parties/...`, `${endpoint}/quotes/...`, `${endpoint}/transfers/...`. */
-  endpoint: string;
+  /** Base URL the hub calls back on: `${endpoint}/parties/...`, …; undefined until the DFSP is connected. */
+  endpoint: string | undefined;
   currencies: string[];
 }
 

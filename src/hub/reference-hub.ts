@@ -52,12 +52,16 @@ export class ReferenceHub {
   readonly participants = new ParticipantRegistry();
   readonly oracle = new PartyOracle();
   readonly transfers = new TransferBook();
+  /** Extra facts served on GET /health (the reference deployment advertises its simulated payee there). */
+  readonly healthDetails: Record<string, unknown> = {};
   readonly counters: HubCounters = { requests: 0, rejected: 0, deliveries: 0, deliveryFailures: 0 };
 
   readonly #options: Required<ReferenceHubOptions>;
   readonly #router = new Router<RouteSpec>();
   readonly #shutdown = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Reserved transfers awaiting their fulfil, each with a timer at its expiration (central-ledger's timeout handler). */
+  readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -98,6 +102,8 @@ export class ReferenceHub {
 
   async stop(): Promise<void> {
     this.#shutdown.abort();
+    for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    this.#expiryTimers.clear();
     if (this.#server) await closeServer(this.#server);
     await Promise.allSettled([...this.#inFlight]);
   }
@@ -106,12 +112,13 @@ export class ReferenceHub {
     this.counters.requests += 1;
     const path = new URL(request.url ?? '/', 'http://hub').pathname;
     if (request.method === 'GET' && path === '/health') {
-      sendJson(response, 200, { status: 'OK', participants: this.participants.list().length });
+      sendJson(response, 200, { status: 'OK', participants: this.participants.list().length, ...this.healthDetails });
       return;
     }
     const match = this.#router.match(request.method ?? 'GET', path);
     if (match === undefined) return this.#reject(response, 404, FspiopErrorCode.unknownUri, `${request.method} ${path}`);
     if (match === 'method-not-allowed') return this.#reject(response, 405, FspiopErrorCode.genericClientError, `${request.method} not allowed on ${path}`);
+    if (match === 'bad-uri') return this.#reject(response, 400, FspiopErrorCode.malformedSyntax, `malformed percent escape in ${path}`);
 
     const headers = normaliseHeaders(request);
     const problem = checkHeaders(headers, match.handler.resource, request.method ?? 'GET');
@@ -155,6 +162,7 @@ export class ReferenceHub {
   async #deliver(to: Participant, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#shutdown.signal.aborted) return;
+    if (!to.endpoint) throw new Error(`participant ${to.fspId} has no callback endpoint`);
     this.counters.deliveries += 1;
     const result = await sendFspiop({
       method, url: `${to.endpoint}${path}`, resource, body,
@@ -235,7 +243,7 @@ export class ReferenceHub {
       if (Date.parse(transfer.expiration) <= Date.now()) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.transferExpired);
       }
-      this.transfers.reserve(transfer);
+      this.#armExpiry(this.transfers.reserve(transfer));
       await this.#deliver(payee, 'POST', '/transfers', 'transfers', { ...headers, 'fspiop-destination': payee.fspId }, transfer);
     });
   }
@@ -258,6 +266,7 @@ export class ReferenceHub {
       if (fulfil.transferState !== 'COMMITTED') {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `transferState ${fulfil.transferState} is not a fulfil; reject with PUT ${path}/error`);
       }
+      this.#disarmExpiry(record);
       if (Date.parse(record.request.expiration) <= Date.now()) {
         this.transfers.abort(record);
         await Promise.all([
@@ -286,6 +295,7 @@ export class ReferenceHub {
     }
     sendJson(response, 200);
     if (record.state !== 'RESERVED') return;
+    this.#disarmExpiry(record);
     this.transfers.abort(record);
     const payer = this.participants.get(record.request.payerFsp)!;
     this.#later(() => this.#deliver(payer, 'PUT', `/transfers/${params.id}/error`, 'transfers', { ...headers, 'fspiop-destination': payer.fspId }, body));
@@ -300,6 +310,25 @@ export class ReferenceHub {
       }
       await this.#notifyState(source, record);
     });
+  }
+
+  #armExpiry(record: TransferRecord): void {
+    const delay = Math.max(0, Date.parse(record.request.expiration) - Date.now());
+    this.#expiryTimers.set(record.request.transferId, setTimeout(() => {
+      this.#expiryTimers.delete(record.request.transferId);
+      if (record.state !== 'RESERVED') return;
+      this.transfers.abort(record);
+      const path = `/transfers/${record.request.transferId}`;
+      const parties = [record.request.payerFsp, record.request.payeeFsp].map((fsp) => this.participants.get(fsp)).filter((p) => p !== undefined);
+      this.#later(async () => {
+        await Promise.all(parties.map((party) => this.#sendError(party, path, 'transfers', FspiopErrorCode.transferExpired)));
+      });
+    }, delay));
+  }
+
+  #disarmExpiry(record: TransferRecord): void {
+    clearTimeout(this.#expiryTimers.get(record.request.transferId));
+    this.#expiryTimers.delete(record.request.transferId);
   }
 
   async #notifyState(to: Participant, record: TransferRecord): Promise<void> {

@@ -3,6 +3,8 @@ import { describe, findComponentsOfKind, type ComponentKind } from '../inventory
 import type { DeployedComponent, DeploymentInventory } from '../inventory/deployment-inventory.ts';
 
 const GiB = 1024 ** 3;
+/** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
+const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMongoDBBackup'];
 
 /**
  * Deployment guarantees checked against an inventory: what runs, where, how it is managed,
@@ -130,12 +132,19 @@ export class InventoryProbe {
     return [this.#m(label, value === undefined ? 'not found' : `${value}${unit}`, `≥ ${minimum}${unit}`, value !== undefined && number >= minimum)];
   }
 
-  resourceExists(label: string, test: (r: { kind: string; name: string }) => boolean): Measurement[] {
+  /** Velero schedules, Percona scheduled backups, or a CronJob that backs something up. */
+  backupSchedule(): Measurement[] {
     const found = [
-      ...this.#inventory.resources.filter(test).map((r) => `${r.kind} ${r.name}`),
-      ...this.#inventory.components.filter((c) => test({ kind: c.kind, name: c.name })).map(describe),
+      ...this.#inventory.resources.filter((r) => BACKUP_KINDS.includes(r.kind)).map((r) => `${r.kind} ${r.name}`),
+      ...this.#inventory.components.filter((c) => c.kind === 'cronjob' && /backup/i.test(c.name)).map(describe),
     ];
-    return [this.#m(label, list(found), 'at least one', found.length > 0)];
+    return [this.#m('backup schedules', list(found), 'at least one', found.length > 0)];
+  }
+
+  /** A CronJob that archives (moves aged data out of the live stores). */
+  archivingJob(): Measurement[] {
+    const found = this.#inventory.components.filter((c) => (c.kind === 'cronjob' || c.kind === 'job') && /archiv/i.test(c.name)).map(describe);
+    return [this.#m('archiving jobs', list(found), 'at least one', found.length > 0)];
   }
 
   containersHardened(): Measurement[] {

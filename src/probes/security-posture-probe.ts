@@ -2,6 +2,7 @@ import { connect } from 'node:tls';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { ErrorInformationPut } from '../fspiop/payloads.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
 
 /**
@@ -9,11 +10,27 @@ import { outcomeOf, sourceOf } from './exchange-measurements.ts';
  * Authorization header, no FSPIOP-Signature — so one of its requests shows the hub's posture:
  * a zero-security tier must accept it, a fully secured one must refuse it.
  */
+const TLS_REFUSAL = /certificate|handshake|SSL|EPROTO|ECONNRESET|socket hang up/i;
+
+function errorCodeOf(body: unknown): string | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = ErrorInformationPut.safeParse(value);
+  return parsed.success ? parsed.data.errorInformation.errorCode : undefined;
+}
+
 export class SecurityPostureProbe {
   readonly #payer: PayerDfsp;
   readonly #config: ConformanceConfig;
   #exchange: Exchange | undefined;
   #label = 'request';
+  #without: 'credentials' | 'signature' = 'credentials';
 
   constructor(payer: PayerDfsp, config: ConformanceConfig) {
     this.#payer = payer;
@@ -21,6 +38,7 @@ export class SecurityPostureProbe {
   }
 
   async sendWithout(what: 'credentials' | 'signature'): Promise<void> {
+    this.#without = what;
     this.#label = what === 'credentials' ? 'request without credentials' : 'request without FSPIOP-Signature';
     this.#exchange = await this.#payer.lookupParty(this.#config.participants.payee.party);
   }
@@ -33,15 +51,24 @@ export class SecurityPostureProbe {
     }];
   }
 
+  /**
+   * Refused for the right reason: without credentials, a TLS handshake that fails for want of a
+   * client certificate or HTTP 401/403; without a signature, HTTP 401/403 or FSPIOP error 3105
+   * (Invalid signature). An unreachable hub or an unrelated error proves nothing.
+   */
   refused(): Measurement[] {
     const exchange = this.#require();
-    const refused = 'error' in exchange.ack
-      ? /refused|reset|handshake|certificate/i.test(exchange.ack.error)
-      : [400, 401, 403, 495, 496].includes(exchange.ack.status) || exchange.callback?.kind === 'error';
-    return [{
-      name: this.#label, value: outcomeOf(exchange), threshold: 'refused: TLS handshake refused, HTTP 401/403, or an error callback',
-      ok: refused, source: sourceOf(exchange),
-    }];
+    const ack = exchange.ack;
+    const status = 'status' in ack ? ack.status : undefined;
+    const code = errorCodeOf('status' in ack ? ack.body : undefined) ?? errorCodeOf(exchange.callback?.body);
+    const byStatus = status === 401 || status === 403 || status === 495 || status === 496;
+    const refused = this.#without === 'credentials'
+      ? byStatus || ('error' in ack && TLS_REFUSAL.test(ack.error) && this.#payer.hubUrl.startsWith('https:'))
+      : byStatus || code === '3105';
+    const expected = this.#without === 'credentials'
+      ? 'refused: TLS handshake refused for want of a client certificate, or HTTP 401/403'
+      : 'refused: HTTP 401/403 or error 3105 (Invalid signature)';
+    return [{ name: this.#label, value: outcomeOf(exchange), threshold: expected, ok: refused, source: sourceOf(exchange) }];
   }
 
   /** The hub URL must be https and complete a TLS handshake at 1.2 or newer. */

@@ -12,8 +12,8 @@ import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
-import { judge, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
-import { readCatalogue } from '../catalogue/feature-catalogue.ts';
+import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
+import { readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { ExchangeTimings } from '../evidence/exchange-timings.ts';
 import { runFeatures } from './cucumber-runner.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -80,14 +80,14 @@ export class ConformanceRun {
     this.#reporter.header(config);
     const catalogue = await readCatalogue(join(PROJECT_ROOT, 'features'), config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
-    await rm(allureDir, { recursive: true, force: true });
-    await mkdir(allureDir, { recursive: true });
+    await prepareReportsDir(allureDir);
 
     let environment: StartedEnvironment | undefined;
+    let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
     let error: unknown;
-    const starting = createEnvironment(config).start();
     try {
+      starting = createEnvironment(config).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
         host: config.callback.host,
@@ -122,21 +122,23 @@ export class ConformanceRun {
       }));
     } catch (caught) {
       if (!(caught instanceof InterruptedError)) error = caught;
-      environment ??= await starting.catch(() => undefined);
+      environment ??= await starting?.catch(() => undefined);
     } finally {
       deactivateSession();
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
     }
+
     const interrupted = this.#wasInterrupted;
-    const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
-    const verdicts = outcomes.map((outcome) => judge(outcome, { profile: config.profile, interrupted, ...(this.#options.tags ? { tags: this.#options.tags } : {}) }));
+    const verdicts = this.#verdicts(catalogue, interrupted, error);
     const certificate = issueCertificate(config.tier, config.profile, verdicts);
     const summary = summarise(verdicts);
     const exitCode = interrupted ? ExitCode.interrupted
       : error ? exitCodeOf(error)
         : summary.failed > 0 ? ExitCode.failed
-          : this.#options.requireCertificate && certificate.status !== 'CERTIFIED' ? ExitCode.incomplete
-            : ExitCode.ok;
+          // A run that proved nothing must not turn a CI gate green.
+          : summary.passed === 0 ? ExitCode.incomplete
+            : this.#options.requireCertificate && certificate.status !== 'CERTIFIED' ? ExitCode.incomplete
+              : ExitCode.ok;
     const finishedAt = new Date();
     const result: ResultDocument = {
       schemaVersion: 1,
@@ -167,6 +169,21 @@ export class ConformanceRun {
     return { result, exitCode, files };
   }
 
+  /**
+   * One verdict per guarantee of the tier. When the run stopped before Cucumber announced its
+   * scenarios (the environment did not start), the catalogue still names every guarantee.
+   */
+  #verdicts(catalogue: readonly CatalogueEntry[], interrupted: boolean, error: unknown): GuaranteeVerdict[] {
+    const context = { profile: this.#config.profile, interrupted, ...(this.#options.tags ? { tags: this.#options.tags } : {}) };
+    const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
+    if (outcomes.length > 0) return outcomes.map((outcome) => judge(outcome, context));
+    const why = error ? `the run stopped before any guarantee was evaluated: ${(error as Error).message}` : 'the run stopped before any guarantee was evaluated';
+    return catalogue.map((entry) => judge({
+      id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
+      evidence: [{ type: 'not-evaluated', reason: why }],
+    }, context));
+  }
+
   #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.#interrupted]);
   }
@@ -176,6 +193,15 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof EnvironmentUnavailableError) return ExitCode.environmentUnavailable;
   if (error instanceof UserError) return ExitCode.usage;
   return ExitCode.internalError;
+}
+
+async function prepareReportsDir(allureDir: string): Promise<void> {
+  try {
+    await rm(allureDir, { recursive: true, force: true });
+    await mkdir(allureDir, { recursive: true });
+  } catch (error) {
+    throw new UserError(`reports directory "${dirname(allureDir)}" cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another with --reports-dir`, [], { cause: error });
+  }
 }
 
 async function writeAllureEnvironment(dir: string, config: ConformanceConfig, environment: StartedEnvironment): Promise<void> {

@@ -36,7 +36,7 @@ export function issueCertificate(tier: Tier, profile: Profile, verdicts: readonl
   if (notEvaluated.length > 0 || reduced.length > 0) {
     const parts = [
       notEvaluated.length > 0 ? `${notEvaluated.length} not evaluated` : '',
-      reduced.length > 0 ? `${reduced.length} SLA guarantee${reduced.length > 1 ? 's' : ''} judged at smoke thresholds (use --profile certify)` : '',
+      reduced.length > 0 ? `${reduced.length} guarantee${reduced.length > 1 ? 's' : ''} judged under reduced load or smoke thresholds (use --profile certify)` : '',
     ].filter(Boolean);
     return { tier, profile, status: 'INCOMPLETE', scope, statement: `INCOMPLETE (${where}): ${parts.join(', ')}` };
   }

@@ -30,7 +30,7 @@ export interface GuaranteeVerdict {
   threshold: string | null;
   /** Why it failed or was not evaluated; null for PASS. */
   reason: string | null;
-  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under the smoke profile). */
+  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under the smoke profile, or any load the profile reduced). */
   fullThreshold: boolean;
   concern: string | null;
   location: string;
@@ -57,7 +57,8 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
     title: outcome.title,
     concern: tagValue(outcome.tags, 'concern') ?? null,
     location: outcome.location,
-    fullThreshold: !(outcome.tags.includes('@sla') && context.profile === 'smoke'),
+    fullThreshold: !outcome.evidence.some((record) => record.type === 'reduced-load')
+      && !(outcome.tags.includes('@sla') && context.profile === 'smoke'),
     evidence: measurements,
     measured: measurements.length > 0 ? measurements.map((m) => `${m.name}: ${formatMeasuredValue(m)}`).join('; ') : null,
     threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') : null,

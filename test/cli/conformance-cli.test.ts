@@ -41,7 +41,7 @@ describe('npm run conformance (embedded target)', () => {
     const golden = result.guarantees.find((g) => g.id === 'CTH-FUN-01')!;
     assert.match(golden.measured!, /transfer state: COMMITTED/);
     assert.match(golden.measured!, /quoted transfer amount: 100 USD/);
-    assert.equal(result.callbacks?.accepted, 10);
+    assert.equal(result.callbacks?.accepted, 11);
 
     const allure = await readdir(join(reports, 'allure-results'));
     assert.equal(allure.filter((f) => f.endsWith('-result.json')).length, result.guarantees.length);
@@ -166,6 +166,52 @@ describe('npm run conformance (user mistakes)', () => {
     const result = await readResult(reports);
     assert.match(result.error!, /unreachable/);
     assert.equal(result.certificate.status, 'INCOMPLETE');
+  });
+
+  it('exits 2 for a target this version cannot drive, still writing every guarantee as not evaluated', async () => {
+    const reports = await tempDir('reports');
+    for (const target of ['compose', 'kubernetes']) {
+      const { code, stdout } = await runCli('conformance', ['--target', target, '--reports-dir', reports]);
+      assert.equal(code, 2, stdout);
+      assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
+      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
+      const result = await readResult(reports);
+      assert.equal(result.guarantees.length, 22);
+      assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
+    }
+  });
+
+  it('exits 4 naming the port when the callback port is taken', async () => {
+    const reports = await tempDir('reports');
+    const hub = startCli('hub', []);
+    const blocker = createServer();
+    try {
+      const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as { port: number };
+      const { code, stdout } = await runCli('conformance', ['--hub-url', hubUrl!, '--callback-port', String(port), '--reports-dir', reports]);
+      assert.equal(code, 4, stdout);
+      assert.match(stdout, new RegExp(`error: callback port ${port} on 127.0.0.1 is already in use; choose another with --callback-port`));
+    } finally {
+      blocker.close();
+      hub.child.kill('SIGINT');
+      await hub.done;
+    }
+  });
+
+  it('exits 4, not with an internal error, for an unreachable https hub', async () => {
+    const reports = await tempDir('reports');
+    const port = await freePort();
+    const { code, stdout } = await runCli('conformance', ['--hub-url', `https://127.0.0.1:${port}`, '--reports-dir', reports]);
+    assert.equal(code, 4, stdout);
+    assert.match(stdout, /is unreachable \(connection refused\)/);
+  });
+
+  it('exits 3 when a tag filter leaves nothing evaluated, so a CI gate cannot go green on nothing', async () => {
+    const reports = await tempDir('reports');
+    const { code } = await runCli('conformance', ['--tags', '@guarantee:CTH-FUN-99', '--reports-dir', reports]);
+    assert.equal(code, 3);
+    assert.equal((await readResult(reports)).summary.passed, 0);
   });
 
   it('explains tiers, targets and profiles with --help', async () => {

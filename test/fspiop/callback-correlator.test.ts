@@ -14,7 +14,17 @@ describe('CallbackCorrelator', () => {
       return true;
     });
     assert.equal(correlator.pending, 0);
-    assert.equal(correlator.deliver(callback('quotes:late')), false, 'a late callback finds nobody waiting');
+    assert.equal(correlator.deliver(callback('quotes:late')), 'late', 'a late callback is recognised as such');
+    assert.equal(correlator.deliver(callback('quotes:late')), 'unknown', 'and only one is owed');
+  });
+
+  it('does not hand the late callback of a timed-out lookup to a newer lookup of the same party', async () => {
+    const correlator = new CallbackCorrelator();
+    await assert.rejects(correlator.expect('parties:MSISDN/1', 20).callback);
+    const newer = correlator.expect('parties:MSISDN/1', 1000);
+    assert.equal(correlator.deliver(callback('parties:MSISDN/1', { stale: true })), 'late');
+    assert.equal(correlator.deliver(callback('parties:MSISDN/1', { fresh: true })), 'delivered');
+    assert.deepEqual((await newer.callback).body, { fresh: true });
   });
 
   it('answers concurrent waiters on one key first come, first served', async () => {

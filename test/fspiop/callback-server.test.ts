@@ -44,10 +44,12 @@ describe('CallbackServer', () => {
 
     const unknownPath = await put('/settlements/1', '{}');
     assert.equal(unknownPath.status, 404);
+    const badEscape = await put('/parties/MSISDN/%E0%A4%A', '{}');
+    assert.equal(badEscape.status, 404);
 
     assert.deepEqual(
       Object.fromEntries(Object.entries(server.stats.rejected).map(([k, v]) => [k, v - before[k as keyof typeof before]])),
-      { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 1, 'unknown-path': 1, 'unknown-id': 1 },
+      { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 1, 'unknown-path': 2, 'unknown-id': 1 },
     );
 
     const waiting = server.correlator.expect('transfers:still-alive', 1000);

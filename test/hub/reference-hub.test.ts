@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { contentType } from '../../src/fspiop/headers.ts';
+import { closeServer, listen } from '../../src/fspiop/http.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+import { ReferenceHub } from '../../src/hub/reference-hub.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
@@ -84,7 +87,7 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
 
   it('aborts a transfer whose fulfilment does not match the condition (3100) and tells the payee too', async () => {
     const notificationsBefore = deployment.payee.received.notifications;
-    const terms = await quoteTerms(config.parties.invalidFulfilment!);
+    const terms = await quoteTerms(deployment.invalidFulfilmentParty);
     const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
     assert.equal(transfer.callback?.kind, 'error');
     assert.equal((transfer.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3100');
@@ -119,6 +122,16 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
     assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3203');
   });
 
+  it('survives a malformed percent escape sent to the hub and to the simulated payee DFSP', async () => {
+    const atHub = await fetch(`${hubUrl}/parties/MSISDN/%E0%A4%A`);
+    assert.equal(atHub.status, 400);
+    const payeeUrl = deployment.hub.participants.get('payeefsp')!.endpoint!;
+    const atPayee = await fetch(`${payeeUrl}/parties/MSISDN/%E0%A4%A`);
+    assert.equal(atPayee.status, 404);
+    const stillServing = await payer.lookupParty(config.participants.payee.party);
+    assert.equal(stillServing.callback?.kind, 'success');
+  });
+
   it('answers a query for a transfer it never saw with error 3208', async () => {
     const exchange = await payer.queryTransfer(randomUUID());
     assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3208');
@@ -132,3 +145,34 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<vo
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('ReferenceHub transfer expiry', () => {
+  it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
+    const hub = new ReferenceHub({ deliveryTimeoutMs: 1000 });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
+    // A payee that acknowledges every request and never answers.
+    const silentPayee = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202).end();
+    });
+    try {
+      const hubUrl = await hub.start();
+      await callbacks.start();
+      const payeeUrl = await listen(silentPayee, 0, '127.0.0.1');
+      hub.participants.register({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'] });
+      hub.participants.register({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'] });
+      const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 3000, requestTimeoutMs: 1000 });
+      const exchange = await payer.prepareTransfer({
+        payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' },
+        terms: { ilpPacket: 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA', condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(Date.now() + 400).toISOString() },
+      });
+      assert.equal(exchange.callback?.kind, 'error', JSON.stringify(exchange.callback?.body));
+      assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
+      assert.equal(hub.transfers.get((exchange.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
+    } finally {
+      await callbacks.stop();
+      await hub.stop();
+      await closeServer(silentPayee);
+    }
+  });
+});

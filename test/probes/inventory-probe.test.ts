@@ -83,8 +83,23 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     assert.equal(replication!.value, '1');
     assert.equal(probe.replicasAtLeast(['mysqldb'], 2)[0]!.ok, false);
     assert.equal(probe.persistentVolumes(['kafka'])[0]!.value, 'none (data lives in the container)');
-    assert.equal(probe.resourceExists('backup schedules', (r) => r.kind === 'Schedule' || /backup/.test(r.name))[0]!.ok, false);
+    assert.equal(probe.backupSchedule()[0]!.ok, false);
+    assert.equal(probe.archivingJob()[0]!.ok, false);
     assert.equal(probe.networkPoliciesCover()[0]!.ok, false);
+  });
+
+  it('recognises backup schedules and archiving jobs by kind, not by any name that mentions them', async () => {
+    const base = await fixture('miniloop-k3s.json');
+    const withBackups: DeploymentInventory = {
+      ...base,
+      resources: [...base.resources, { kind: 'ConfigMap', name: 'backup-disabled' }, { kind: 'Schedule', name: 'daily-mysql', namespace: 'velero' }],
+      components: [...base.components, { name: 'ledger-archiver', kind: 'cronjob', images: ['mojaloop/archiver'], labels: {}, health: 'healthy' }],
+    };
+    const enriched = new InventoryProbe(withBackups);
+    assert.equal(enriched.backupSchedule()[0]!.value, 'Schedule daily-mysql');
+    assert.equal(enriched.archivingJob()[0]!.value, 'cronjob ledger-archiver');
+    const onlyConfigMap = new InventoryProbe({ ...base, resources: [{ kind: 'ConfigMap', name: 'backup-disabled' }] });
+    assert.equal(onlyConfigMap.backupSchedule()[0]!.ok, false);
   });
 
   it('sees the hardening the Mojaloop charts ship (uid 1001, read-only root filesystem)', () => {

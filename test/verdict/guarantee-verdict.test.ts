@@ -56,6 +56,16 @@ describe('judge', () => {
     assert.equal(interrupted.measured, 'transfer state: COMMITTED', 'what was measured before the interruption is kept');
   });
 
+  it('marks any guarantee measured under a reduced load as below full threshold, whatever its tags', () => {
+    const resilience = outcome({ tags: ['@concern:resilience'], evidence: [
+      { type: 'reduced-load', asked: { ratePerSecond: 100, durationMs: 600_000 }, offered: { ratePerSecond: 20, durationMs: 60_000 } },
+      { type: 'measurements', measurements: [ok] },
+    ] });
+    const verdict = judge(resilience, { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'PASS');
+    assert.equal(verdict.fullThreshold, false);
+  });
+
   it('marks an SLA guarantee under the smoke profile as judged below full threshold', () => {
     const sla = outcome({ tags: ['@sla'], evidence: [{ type: 'measurements', measurements: [ok] }] });
     assert.equal(judge(sla, { profile: 'smoke' }).fullThreshold, false);

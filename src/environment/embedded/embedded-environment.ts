@@ -1,4 +1,4 @@
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConformanceConfig, PartyRef } from '../../config/schema.ts';
 import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { ReferenceDeployment } from './reference-deployment.ts';
 
@@ -30,12 +30,14 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee']);
   readonly hubUrl: string;
+  readonly controlledPayee: { invalidFulfilment: PartyRef };
   readonly #deployment: ReferenceDeployment;
   readonly #payeeUrl: string;
 
   constructor(deployment: ReferenceDeployment, hubUrl: string, payeeUrl: string) {
     this.#deployment = deployment;
     this.hubUrl = hubUrl;
+    this.controlledPayee = { invalidFulfilment: deployment.invalidFulfilmentParty };
     this.#payeeUrl = payeeUrl;
   }
 

@@ -1,4 +1,4 @@
-import type { ConformanceConfig } from '../../config/schema.ts';
+import { DEFAULT_INVALID_FULFILMENT_PARTY, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator, type SimulatedParty } from '../../dfsp/payee-simulator.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
@@ -27,6 +27,10 @@ export class ReferenceDeployment {
     this.hub = new ReferenceHub({ host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs });
   }
 
+  get invalidFulfilmentParty(): PartyRef {
+    return this.#config.parties.invalidFulfilment ?? DEFAULT_INVALID_FULFILMENT_PARTY;
+  }
+
   get payee(): PayeeSimulator {
     if (!this.#payee) throw new Error('the reference deployment has not been started');
     return this.#payee;
@@ -40,16 +44,16 @@ export class ReferenceDeployment {
       const simulated: SimulatedParty[] = [
         { ...participants.payee.party, firstName: 'Mats', lastName: 'Hagman', behaviour: 'fulfil' },
       ];
-      if (parties.invalidFulfilment) {
-        simulated.push({ ...parties.invalidFulfilment, firstName: 'Ivy', lastName: 'Wrongful', behaviour: 'invalid-fulfilment' });
-      }
+      simulated.push({ ...this.invalidFulfilmentParty, firstName: 'Ivy', lastName: 'Wrongful', behaviour: 'invalid-fulfilment' });
+      // Advertised on /health so a run attached by URL knows which party misbehaves on purpose.
+      this.hub.healthDetails.simulatedPayee = { fspId: participants.payee.fspId, invalidFulfilmentParty: this.invalidFulfilmentParty };
       this.#payee = new PayeeSimulator({
         fspId: participants.payee.fspId, hubUrl, ilp, parties: simulated,
         delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host: this.#options.host,
       });
       const payeeUrl = await this.#payee.start();
       const currencies = [participants.payer.currency];
-      this.hub.participants.register({ fspId: participants.payer.fspId, endpoint: this.#options.payerEndpoint ?? 'http://127.0.0.1:9', currencies });
+      this.hub.participants.register({ fspId: participants.payer.fspId, endpoint: this.#options.payerEndpoint, currencies });
       this.hub.participants.register({ fspId: participants.payee.fspId, endpoint: payeeUrl, currencies });
       this.hub.oracle.register(participants.payer.party.type, participants.payer.party.id, participants.payer.fspId);
       for (const party of simulated) this.hub.oracle.register(party.type, party.id, participants.payee.fspId);

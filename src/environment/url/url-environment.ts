@@ -1,5 +1,5 @@
-import { request } from 'node:http';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import { z } from 'zod';
+import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import { redactUrl } from '../../reports/redact.ts';
 import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
@@ -21,11 +21,11 @@ export class UrlEnvironment implements ConformanceEnvironment {
 
   async start(): Promise<StartedEnvironment> {
     const hubUrl = this.#config.hub.url!.replace(/\/+$/, '');
-    await assertReachable(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
-    const capabilities = new Set<Capability>(['fspiop-api']);
-    // Only a payee we run can be told to misbehave; naming such a party in the config says the user runs one.
-    if (this.#config.parties.invalidFulfilment) capabilities.add('controlled-payee');
-    return new StartedUrlEnvironment(hubUrl, capabilities);
+    const health = await readHealth(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
+    // Only a payee we run can be told to misbehave: one named in the config, or the simulated
+    // payee our own reference hub advertises. Any other hub's payee is not ours to break.
+    const invalidFulfilment = this.#config.parties.invalidFulfilment ?? advertisedInvalidFulfilmentParty(health);
+    return new StartedUrlEnvironment(hubUrl, invalidFulfilment);
   }
 }
 
@@ -33,10 +33,12 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly kind = 'url' as const;
   readonly hubUrl: string;
   readonly capabilities: ReadonlySet<Capability>;
+  readonly controlledPayee?: { invalidFulfilment: PartyRef };
 
-  constructor(hubUrl: string, capabilities: ReadonlySet<Capability>) {
+  constructor(hubUrl: string, invalidFulfilment: PartyRef | undefined) {
     this.hubUrl = hubUrl;
-    this.capabilities = capabilities;
+    this.capabilities = new Set<Capability>(invalidFulfilment ? ['fspiop-api', 'controlled-payee'] : ['fspiop-api']);
+    if (invalidFulfilment) this.controlledPayee = { invalidFulfilment };
   }
 
   describe(): EnvironmentDescription {
@@ -45,7 +47,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
 
   whyMissing(capability: Capability): string {
     if (capability === 'controlled-payee') {
-      return 'no payee under our control: set parties.invalidFulfilment to a party whose DFSP answers with a wrong fulfilment';
+      return 'no payee under our control: set parties.invalidFulfilment to a party whose DFSP (one you run) answers with a wrong fulfilment';
     }
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs --target compose or --target kubernetes`;
   }
@@ -57,18 +59,32 @@ class StartedUrlEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {}
 }
 
-/** Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL and the way out. */
-async function assertReachable(hubUrl: string, timeoutMs: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = request(new URL('/health', hubUrl), { method: 'GET', timeout: timeoutMs }, (response) => {
-      response.resume();
-      resolve();
-    });
-    probe.on('timeout', () => probe.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    probe.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message;
-      reject(new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`));
-    });
-    probe.end();
-  });
+/**
+ * Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL
+ * and the way out. A JSON body is returned for what the hub advertises about itself.
+ */
+async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
+  try {
+    const response = await fetch(new URL('/health', hubUrl), { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  } catch (error) {
+    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
+      : cause?.code === 'ECONNREFUSED' ? 'connection refused'
+        : cause?.code === 'ENOTFOUND' ? 'host not found'
+          : cause?.message ?? (error as Error).message;
+    throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`, [], { cause: error });
+  }
+}
+
+const AdvertisedParty = z.object({ simulatedPayee: z.object({ invalidFulfilmentParty: z.object({ type: z.enum(PARTY_ID_TYPES), id: z.string().min(1) }) }) });
+
+function advertisedInvalidFulfilmentParty(health: unknown): PartyRef | undefined {
+  const parsed = AdvertisedParty.safeParse(health);
+  return parsed.success ? parsed.data.simulatedPayee.invalidFulfilmentParty : undefined;
 }

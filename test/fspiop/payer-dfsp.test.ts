@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { CallbackServer } from '../../src/fspiop/callback-server.ts';
+import { closeServer, listen } from '../../src/fspiop/http.ts';
+import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+
+describe('PayerDfsp', () => {
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096 });
+  // A hub that acknowledges only after 300 ms and never calls back.
+  const slowHub = createServer((request, response) => {
+    request.resume();
+    setTimeout(() => response.writeHead(202).end(), 300);
+  });
+  let hubUrl: string;
+  before(async () => {
+    await callbacks.start();
+    hubUrl = await listen(slowHub, 0, '127.0.0.1');
+  });
+  after(async () => {
+    await callbacks.stop();
+    await closeServer(slowHub);
+  });
+
+  it('reports a callback timeout that fires before the 202 arrives, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 100, requestTimeoutMs: 2000 });
+      const exchange = await payer.lookupParty({ type: 'MSISDN', id: '1' });
+      assert.equal(exchange.timedOut, true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('names an unreachable hub in the exchange instead of throwing', async () => {
+    const closed = createServer();
+    const url = await listen(closed, 0, '127.0.0.1');
+    await closeServer(closed);
+    const payer = new PayerDfsp({ hubUrl: url, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 500, requestTimeoutMs: 500 });
+    const exchange = await payer.requestQuote({ payer: { type: 'MSISDN', id: '1' }, payee: { type: 'MSISDN', id: '2' }, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } });
+    assert.ok('error' in exchange.ack);
+    assert.match(exchange.ack.error, /connection refused by 127\.0\.0\.1:\d+ — is the hub running there\?/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import type { Exchange, PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+import { SecurityPostureProbe } from '../../src/probes/security-posture-probe.ts';
+
+const config = validateConfig({});
+const base: Exchange = { operation: 'lookup', method: 'GET', url: 'https://hub.example/parties/MSISDN/1', correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 }, timedOut: false };
+
+const probeAnswering = (exchange: Partial<Exchange>, hubUrl = 'https://hub.example') =>
+  new SecurityPostureProbe({ hubUrl, lookupParty: async () => ({ ...base, ...exchange }) } as unknown as PayerDfsp, config);
+
+const refused = async (without: 'credentials' | 'signature', exchange: Partial<Exchange>, hubUrl?: string) => {
+  const probe = probeAnswering(exchange, hubUrl);
+  await probe.sendWithout(without);
+  return probe.refused()[0]!;
+};
+
+describe('SecurityPostureProbe.refused', () => {
+  it('counts HTTP 401/403 as a refusal', async () => {
+    assert.equal((await refused('credentials', { ack: { status: 401, body: '', ms: 1 } })).ok, true);
+    assert.equal((await refused('signature', { ack: { status: 403, body: '', ms: 1 } })).ok, true);
+  });
+
+  it('counts a failed TLS handshake as refusing a client without a certificate, on an https hub only', async () => {
+    assert.equal((await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } })).ok, true);
+    assert.equal((await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } }, 'http://hub.example')).ok, false);
+  });
+
+  it('does not take an unreachable hub for a refusal', async () => {
+    const m = await refused('credentials', { ack: { error: 'connection refused by hub.example — is the hub running there?', ms: 1 } });
+    assert.equal(m.ok, false);
+  });
+
+  it('takes only error 3105 (Invalid signature) as refusing an unsigned request, not any error', async () => {
+    const callback = (code: string) => ({ key: 'k', kind: 'error' as const, path: '/', headers: {}, receivedAt: 0, body: { errorInformation: { errorCode: code, errorDescription: 'x' } } });
+    assert.equal((await refused('signature', { callback: callback('3105') })).ok, true);
+    assert.equal((await refused('signature', { callback: callback('3204') })).ok, false);
+    assert.equal((await refused('signature', { ack: { status: 400, body: JSON.stringify({ errorInformation: { errorCode: '3105', errorDescription: 'Invalid signature' } }), ms: 1 } })).ok, true);
+    assert.equal((await refused('signature', { ack: { status: 400, body: '{}', ms: 1 } })).ok, false);
+  });
+
+  it('fails an accepted request for a tier that must refuse it, and passes it for a zero-security tier', async () => {
+    const probe = probeAnswering({ callback: { key: 'k', kind: 'success', path: '/', headers: {}, receivedAt: 0, body: {} } });
+    await probe.sendWithout('credentials');
+    assert.equal(probe.refused()[0]!.ok, false);
+    assert.equal(probe.accepted()[0]!.ok, true);
+  });
+});

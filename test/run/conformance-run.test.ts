@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { ConformanceRun } from '../../src/run/conformance-run.ts';
+import { tempDir, waitForOutput } from '../helpers/cli.ts';
+
+describe('ConformanceRun interrupted in process', () => {
+  it('has closed every port it opened by the time execute() returns — before any process exit', async () => {
+    const reportsDir = await tempDir('reports');
+    const config = validateConfig({ embedded: { payeeDelayMs: 1000 }, reportsDir });
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    const run = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-03' });
+    const executing = run.execute();
+    await waitForOutput(() => text, /callbacks +http:\/\/127\.0\.0\.1:\d+/, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.interrupt('SIGINT');
+    const { result, exitCode } = await executing;
+
+    assert.equal(exitCode, 130);
+    assert.equal(result.interrupted, true);
+    const ports = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(ports.length, 3, text);
+    for (const port of ports) assert.equal(await accepts(port), false, `port ${port} still accepts connections`);
+  });
+});
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
