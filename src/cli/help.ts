@@ -35,8 +35,9 @@ Options
   -h, --help                   this text
 
 Exit codes
-  0 every evaluated guarantee passed   1 a guarantee failed         2 bad command line or config
-  3 not certified (--require-certificate)  4 target unavailable     70 internal error   130 interrupted
+  0 every evaluated guarantee passed (at least one)    1 a guarantee failed    2 bad command line or config
+  3 nothing evaluated, or not certified with --require-certificate    4 target unavailable
+  70 internal error    130 interrupted
 
 Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).
 `;
