@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSupport, runCucumber, type ISupportCodeLibrary } from '@cucumber/cucumber/api';
 import type { ScenarioCollector } from './scenario-collector.ts';
 
 export interface FeatureRunOptions {
@@ -32,8 +32,14 @@ export async function runFeatures(options: FeatureRunOptions): Promise<{ success
       strict: true,
     },
   }, environment);
-  return runCucumber(runConfiguration, environment, (envelope) => options.collector.consume(envelope));
+  // Step definitions register themselves when first imported; a second run in the same process
+  // (library use, tests) must reuse that library or it would find no steps at all.
+  supportLibrary ??= loadSupport(runConfiguration, environment);
+  const support = await supportLibrary;
+  return runCucumber({ ...runConfiguration, support }, environment, (envelope) => options.collector.consume(envelope));
 }
+
+let supportLibrary: Promise<ISupportCodeLibrary> | undefined;
 
 function discard(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });

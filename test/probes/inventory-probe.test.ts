@@ -107,3 +107,53 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     assert.ok(allOk(probe.noPrivileged()));
   });
 });
+
+describe('InventoryProbe on an iac-modules environment on EKS', async () => {
+  const probe = new InventoryProbe(await fixture('iac-eks.json'));
+
+  it('recognises the platform, the distribution and the node count', () => {
+    assert.deepEqual(probe.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['aws', true]]);
+    assert.deepEqual(probe.distributionIn(['eks', 'microk8s']).map((m) => [m.value, m.ok]), [['eks', true]]);
+    assert.ok(allOk(probe.nodeCount({ atLeast: 3 })));
+    assert.equal(probe.nodeCount({ atMost: 1 })[0]!.ok, false);
+  });
+
+  it('finds each stack the seed names and fails the one that is unhealthy', () => {
+    for (const kind of ['control-centre', 'IAM', 'portals', 'PM4ML'] as const) assert.ok(allOk(probe.kindDeployedAndHealthy(kind)), kind);
+    const [found, unhealthy] = probe.kindDeployedAndHealthy('monitoring');
+    assert.equal(found!.ok, true);
+    assert.equal(unhealthy!.ok, false);
+    assert.match(String(unhealthy!.value), /deployment monitoring\/grafana is unhealthy/);
+  });
+
+  it('fails GitOps when an application is out of sync, naming it', () => {
+    const [count, notSynced] = probe.gitOpsApplicationsSynced();
+    assert.equal(count!.value, 2);
+    assert.equal(notSynced!.ok, false);
+    assert.equal(notSynced!.value, 'monitoring OutOfSync/Healthy');
+  });
+
+  it('passes replication, persistence, backups and retention where the environment has them', () => {
+    assert.ok(allOk(probe.settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', 3)));
+    assert.ok(allOk(probe.settingAtLeast('kafka.retentionHours', 'Kafka retention', 168, ' h')));
+    assert.ok(allOk(probe.replicasAtLeast(['mysqldb'], 3)));
+    assert.ok(allOk(probe.persistentVolumes(['kafka', 'mysqldb'])));
+    assert.ok(allOk(probe.backupSchedule()));
+  });
+
+  it('lists the namespaces no network policy covers', () => {
+    const [bare] = probe.networkPoliciesCover();
+    assert.equal(bare!.ok, false);
+    assert.match(String(bare!.value), /stateful-resources/);
+    assert.doesNotMatch(String(bare!.value), /(^|, )mojaloop(,|$)/);
+  });
+
+  it('fails "every component managed by Helm" for a component without Helm labels, naming it', async () => {
+    assert.ok(allOk(probe.helmManaged()));
+    const inventory = await fixture('iac-eks.json');
+    inventory.components.push({ name: 'hand-made', kind: 'deployment', namespace: 'mojaloop', images: ['busybox'], labels: {}, health: 'healthy' });
+    const [unmanaged] = new InventoryProbe(inventory).helmManaged();
+    assert.equal(unmanaged!.ok, false);
+    assert.equal(unmanaged!.value, 'deployment mojaloop/hand-made');
+  });
+});

@@ -6,6 +6,31 @@ import { validateConfig } from '../../src/config/load-config.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { tempDir, waitForOutput } from '../helpers/cli.ts';
 
+describe('ConformanceRun under bad callbacks', () => {
+  it('rejects and counts malformed, unknown and oversized callbacks sent during a run, and still passes the golden path', async () => {
+    const reportsDir = await tempDir('reports');
+    const config = validateConfig({ embedded: { payeeDelayMs: 300 }, callback: { maxBodyBytes: 2048 }, reportsDir });
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    const executing = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01' }).execute();
+    const [, callbackUrl] = await waitForOutput(() => text, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    const headers = { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1' };
+    const sent = await Promise.all([
+      fetch(`${callbackUrl}/transfers/${crypto.randomUUID()}`, { method: 'PUT', headers, body: '{"transferState": COMMI' }),
+      fetch(`${callbackUrl}/transfers/${crypto.randomUUID()}`, { method: 'PUT', headers, body: JSON.stringify({ transferState: 'COMMITTED' }) }),
+      fetch(`${callbackUrl}/quotes/${crypto.randomUUID()}`, { method: 'PUT', headers, body: JSON.stringify({ pad: 'x'.repeat(10_000) }) }),
+    ]);
+    assert.deepEqual(sent.map((r) => r.status), [400, 404, 413]);
+    const { result, exitCode } = await executing;
+
+    assert.equal(exitCode, 0, text);
+    assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS');
+    assert.deepEqual(result.callbacks?.rejected, { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 1 });
+    assert.match(text, /Callbacks: 4 accepted, 0 late, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
+  });
+});
+
 describe('ConformanceRun interrupted in process', () => {
   it('has closed every port it opened by the time execute() returns — before any process exit', async () => {
     const reportsDir = await tempDir('reports');
