@@ -1,5 +1,6 @@
 import { Before } from '@cucumber/cucumber';
-import { missingCapability, tagValue } from '../src/run/capability-gate.ts';
+import { tagValue } from '../src/catalogue/tags.ts';
+import { missingCapability } from '../src/run/capability-gate.ts';
 import type { ConformanceWorld } from './world.ts';
 
 Before(async function (this: ConformanceWorld, { pickle }) {

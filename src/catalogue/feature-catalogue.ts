@@ -5,7 +5,7 @@ import { IdGenerator } from '@cucumber/messages';
 import type { Tier } from '../config/schema.ts';
 import { neededCapabilities } from '../run/capability-gate.ts';
 import type { Capability } from '../environment/environment.ts';
-import { tagValue } from '../verdict/guarantee-verdict.ts';
+import { tagValue } from './tags.ts';
 
 export interface CatalogueEntry {
   tier: string;

@@ -1,6 +1,5 @@
 import { CAPABILITIES, isCapability, type Capability } from '../environment/environment.ts';
 import type { StartedEnvironment } from '../environment/environment.ts';
-import { tagValue } from '../verdict/guarantee-verdict.ts';
 
 /** The first capability a scenario needs (`@needs:<capability>` tags) that the target lacks, with the reason. */
 export function missingCapability(tags: readonly string[], environment: Pick<StartedEnvironment, 'capabilities' | 'whyMissing'>):
@@ -21,5 +20,3 @@ export function missingCapability(tags: readonly string[], environment: Pick<Sta
 export function neededCapabilities(tags: readonly string[]): Capability[] {
   return tags.filter((tag) => tag.startsWith('@needs:')).map((tag) => tag.slice('@needs:'.length)).filter(isCapability);
 }
-
-export { tagValue };

@@ -1,7 +1,7 @@
 import type { Envelope } from '@cucumber/messages';
 import { EVIDENCE_MEDIA_TYPE, isEvidenceRecord, type EvidenceRecord } from '../evidence/evidence.ts';
+import { tagValue } from '../catalogue/tags.ts';
 import type { ScenarioOutcome, ScenarioStatus } from '../verdict/guarantee-verdict.ts';
-import { tagValue } from '../verdict/guarantee-verdict.ts';
 
 interface PickleInfo {
   id: string;

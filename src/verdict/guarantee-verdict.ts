@@ -1,3 +1,4 @@
+import { tagValue } from '../catalogue/tags.ts';
 import { formatMeasuredValue, type EvidenceRecord, type Measurement } from '../evidence/evidence.ts';
 
 export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
@@ -93,9 +94,4 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
 
 function describeFailures(failed: Measurement[]): string {
   return failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold}`).join('; ');
-}
-
-export function tagValue(tags: readonly string[], name: string): string | undefined {
-  const prefix = `@${name}:`;
-  return tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
 }

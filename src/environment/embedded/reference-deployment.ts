@@ -37,7 +37,7 @@ export class ReferenceDeployment {
   }
 
   async start(): Promise<{ hubUrl: string; payeeUrl: string }> {
-    const { participants, parties, embedded, timeouts } = this.#config;
+    const { participants, embedded, timeouts } = this.#config;
     try {
       const hubUrl = await this.hub.start();
       const ilp = await loadIlpCodec(`${participants.payee.fspId}-ilp-secret`);

@@ -1,0 +1,5 @@
+/** The value of a `@name:value` scenario tag (`@guarantee:CTH-FUN-01`, `@concern:sla`, `@needs:load`). */
+export function tagValue(tags: readonly string[], name: string): string | undefined {
+  const prefix = `@${name}:`;
+  return tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
+}
