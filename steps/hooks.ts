@@ -1,7 +1,11 @@
-import { Before } from '@cucumber/cucumber';
+import { Before, setDefaultTimeout } from '@cucumber/cucumber';
 import { tagValue } from '../src/catalogue/tags.ts';
 import { missingCapability } from '../src/run/capability-gate.ts';
 import type { ConformanceWorld } from './world.ts';
+
+// Every probe bounds its own waiting (request and callback timeouts from the config, a load's
+// duration); Cucumber's fixed 5 s step limit would cut a slow but valid hub short with nothing measured.
+setDefaultTimeout(-1);
 
 Before(async function (this: ConformanceWorld, { pickle }) {
   const tags = pickle.tags.map((tag) => tag.name);

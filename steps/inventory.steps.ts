@@ -105,7 +105,7 @@ Then('no container runs privileged', async function (this: ConformanceWorld) {
   await this.record((await this.inventory()).noPrivileged());
 });
 
-Then('a network policy applies to every Mojaloop pod', async function (this: ConformanceWorld) {
+Then('every namespace running Mojaloop has a network policy', async function (this: ConformanceWorld) {
   await this.record((await this.inventory()).networkPoliciesCover());
 });
 

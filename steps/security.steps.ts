@@ -14,7 +14,10 @@ Then('the hub accepts it', async function (this: ConformanceWorld) {
 });
 
 Then('the hub refuses it', async function (this: ConformanceWorld) {
-  await this.record(this.posture.refused());
+  const refusal = this.posture.refused();
+  if ('notEvaluated' in refusal) return this.notEvaluated(refusal.notEvaluated);
+  await this.record(refusal);
+  return undefined;
 });
 
 Then('the hub\'s FSPIOP endpoint is served over TLS', async function (this: ConformanceWorld) {

@@ -14,6 +14,13 @@ Feature: Infrastructure as Code — data management
       | service |
       | mysqldb |
 
+  @guarantee:IAC-DAT-06 @needs:kubernetes-inventory
+  Scenario: Data survives a restart: stateful services keep their data on persistent volumes
+    Then these services keep their data on bound persistent volumes:
+      | service |
+      | kafka   |
+      | mysqldb |
+
   @guarantee:IAC-DAT-03 @needs:kubernetes-inventory
   Scenario: Disaster recovery: backups are scheduled
     Then a backup schedule is deployed

@@ -56,3 +56,7 @@ Feature: Infrastructure as Code — what it deploys
   @guarantee:IAC-DEP-09 @needs:kubernetes-inventory
   Scenario: PM4ML is deployed and healthy
     Then the PM4ML stack is deployed and healthy
+
+  @guarantee:IAC-DEP-10 @needs:kubernetes-inventory
+  Scenario: Mojaloop services are deployed from the HELM charts (everything of HELM Deploy)
+    Then every Mojaloop component is managed by Helm

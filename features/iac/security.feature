@@ -24,3 +24,11 @@ Feature: Infrastructure as Code — full security
   @guarantee:IAC-SEC-05 @needs:kubernetes-inventory
   Scenario: Every container runs as a non-root user with a read-only root filesystem
     Then every Mojaloop container runs as a non-root user with a read-only root filesystem
+
+  @guarantee:IAC-SEC-06 @needs:kubernetes-inventory
+  Scenario: No container is privileged
+    Then no container runs privileged
+
+  @guarantee:IAC-SEC-07 @needs:kubernetes-inventory
+  Scenario: Every namespace running Mojaloop has a network policy
+    Then every namespace running Mojaloop has a network policy

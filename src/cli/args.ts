@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from '../config/errors.ts';
 import { PROFILES, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
 
@@ -59,6 +60,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       port: port === undefined ? undefined : Number(port),
       publicUrl: str('callback-public-url'),
     };
+  }
+  const tags = str('tags');
+  if (tags !== undefined) {
+    try {
+      parseTagExpression(tags);
+    } catch (error) {
+      throw new UsageError(`--tags "${tags}" is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
+    }
   }
   // `--hub-url` alone means the url target; saying so again is not required.
   if (overrides.hub?.url && overrides.target === undefined) overrides.target = 'url';

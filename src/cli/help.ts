@@ -15,12 +15,12 @@ Targets (--target, default embedded)
   embedded    built-in reference hub and simulated DFSPs on loopback; needs nothing installed
   url         a running hub's FSPIOP endpoint (--hub-url); our payer DFSP's callback server must be
               reachable by that hub (--callback-host/--callback-port, default port 4100)
-  compose     Core Test Harness via docker compose (needs a Docker engine)
-  kubernetes  a cluster via the Kubernetes API (needs a kubeconfig)
+  compose     Core Test Harness via docker compose — not available in this version (exits 2)
+  kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
 
 Profiles (--profile, default smoke)
   smoke       short and slow: proves the path works; never certifies an SLA
-  certify     the tier's full thresholds; the only profile that can certify a tier
+  certify     the tier's full thresholds; the only profile that can certify an SLA
 
 Options
   -c, --config FILE            YAML, JSON or TypeScript config (schema: schema/conformance-config.schema.json)

@@ -1,6 +1,8 @@
 import { loadConfig } from '../config/load-config.ts';
 import { UserError } from '../config/errors.ts';
-import { ConformanceRun } from '../run/conformance-run.ts';
+import { resolve } from 'node:path';
+import { startFailure, writeResultDocument } from '../reports/result-document.ts';
+import { ConformanceRun, TOOL } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';
@@ -8,6 +10,8 @@ import { HELP } from './help.ts';
 /** `npm run conformance`. Returns the exit code; user mistakes print one line, never a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
   let run: ConformanceRun;
+  // Known before the config is, so a bad command line still replaces the last run's result.
+  let reportsDir = reportsDirFrom(argv);
   try {
     const options = parseCliArgs(argv);
     if (options.help) {
@@ -19,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return printCatalogue(process.stdout, options.overrides.tier);
     }
     const config = await loadConfig({ file: options.configFile, overrides: options.overrides });
+    reportsDir = config.reportsDir;
     run = new ConformanceRun(config, {
       out: process.stdout,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
@@ -26,7 +31,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.tags ? { tags: options.tags } : {}),
     });
   } catch (error) {
-    return reportUserError(error);
+    const exitCode = reportUserError(error);
+    await writeResultDocument(resolve(reportsDir), startFailure(TOOL, (error as Error).message, exitCode)).catch(() => undefined);
+    return exitCode;
   }
   const onSignal = (signal: NodeJS.Signals) => run.interrupt(signal);
   process.once('SIGINT', onSignal);
@@ -37,6 +44,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportUserError(error);
   }
+}
+
+function reportsDirFrom(argv: readonly string[]): string {
+  const index = argv.indexOf('--reports-dir');
+  const inline = argv.find((arg) => arg.startsWith('--reports-dir='));
+  return (index >= 0 ? argv[index + 1] : inline?.slice('--reports-dir='.length)) ?? 'reports';
 }
 
 /** One line (plus details) for a user's mistake, exit 2; anything else is a defect and keeps its stack. */

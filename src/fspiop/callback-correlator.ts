@@ -52,9 +52,13 @@ export class CallbackCorrelator {
         resolve, reject,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
-          const until = this.#timedOut.get(key) ?? [];
-          until.push(Date.now() + timeoutMs);
-          this.#timedOut.set(key, until);
+          // Only party lookups lack a request id; a quote or transfer id is unique, and any later
+          // PUT for it (e.g. the answer to a state query) is current and belongs to whoever waits.
+          if (key.startsWith('parties:')) {
+            const until = this.#timedOut.get(key) ?? [];
+            until.push(Date.now() + timeoutMs);
+            this.#timedOut.set(key, until);
+          }
           reject(new CallbackTimeoutError(key, timeoutMs));
         }, timeoutMs),
       };

@@ -30,6 +30,8 @@ interface Exchange {
 
 type Handler = (exchange: Exchange) => void | Promise<void>;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface RouteSpec {
   resource: FspiopResource;
   handler: Handler;
@@ -313,7 +315,13 @@ export class ReferenceHub {
   }
 
   #armExpiry(record: TransferRecord): void {
-    const delay = Math.max(0, Date.parse(record.request.expiration) - Date.now());
+    if (this.#shutdown.signal.aborted) return;
+    const remaining = Date.parse(record.request.expiration) - Date.now();
+    // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days): wait in steps until the expiration.
+    if (remaining > MAX_TIMER_MS) {
+      this.#expiryTimers.set(record.request.transferId, setTimeout(() => this.#armExpiry(record), MAX_TIMER_MS));
+      return;
+    }
     this.#expiryTimers.set(record.request.transferId, setTimeout(() => {
       this.#expiryTimers.delete(record.request.transferId);
       if (record.state !== 'RESERVED') return;
@@ -323,7 +331,7 @@ export class ReferenceHub {
       this.#later(async () => {
         await Promise.all(parties.map((party) => this.#sendError(party, path, 'transfers', FspiopErrorCode.transferExpired)));
       });
-    }, delay));
+    }, Math.max(0, remaining)));
   }
 
   #disarmExpiry(record: TransferRecord): void {

@@ -54,18 +54,25 @@ export function isComponentKind(value: string): value is ComponentKind {
   return Object.hasOwn(COMPONENT_KINDS, value);
 }
 
-/** Components and resources of one kind, each with the reason it was recognised. */
-export function findComponentsOfKind(inventory: DeploymentInventory, kind: ComponentKind): string[] {
+export interface KindMatch {
+  /** The workload, when the match is one; custom resources alone run nothing. */
+  component?: DeployedComponent;
+  /** "deployment ns/name (image …)" or "Keycloak ns/name". */
+  evidence: string;
+}
+
+/** Workloads and resources of one kind, each with the reason it was recognised. */
+export function findComponentsOfKind(inventory: DeploymentInventory, kind: ComponentKind): KindMatch[] {
   const { images, names, resourceKinds } = COMPONENT_KINDS[kind];
-  const found: string[] = [];
+  const found: KindMatch[] = [];
   for (const component of inventory.components) {
     const image = component.images.find((i) => images.some((pattern) => pattern.test(i)));
-    if (image) found.push(`${describe(component)} (image ${image})`);
-    else if (names.some((pattern) => pattern.test(component.name))) found.push(`${describe(component)} (name)`);
+    if (image) found.push({ component, evidence: `${describe(component)} (image ${image})` });
+    else if (names.some((pattern) => pattern.test(component.name))) found.push({ component, evidence: `${describe(component)} (name)` });
   }
   for (const resource of inventory.resources) {
     if ((resourceKinds as readonly string[]).includes(resource.kind)) {
-      found.push(`${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}`);
+      found.push({ evidence: `${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name}` });
     }
   }
   return found;

@@ -26,7 +26,7 @@ export class InventoryProbe {
 
   orchestratedByCompose(): Measurement[] {
     const outside = this.#inventory.components.filter((c) => !c.labels['com.docker.compose.project']);
-    return [this.#m('components outside docker compose', list(outside.map(describe)), 'none', this.#inventory.orchestrator === 'docker-compose' && outside.length === 0)];
+    return this.#unlessEmpty([this.#m('components outside docker compose', list(outside.map(describe)), 'none', this.#inventory.orchestrator === 'docker-compose' && outside.length === 0)]);
   }
 
   composeProfiles(): Measurement[] {
@@ -37,7 +37,7 @@ export class InventoryProbe {
   noHelm(): Measurement[] {
     const managed = this.#inventory.components.filter(isHelmManaged).map(describe);
     const releases = this.#inventory.helmReleases.map((r) => `release ${r.namespace}/${r.name}`);
-    return [this.#m('Helm-managed components and releases', list([...releases, ...managed]), 'none', managed.length + releases.length === 0)];
+    return this.#unlessEmpty([this.#m('Helm-managed components and releases', list([...releases, ...managed]), 'none', managed.length + releases.length === 0)]);
   }
 
   helmManaged(): Measurement[] {
@@ -46,17 +46,18 @@ export class InventoryProbe {
   }
 
   noneOfKind(kind: ComponentKind): Measurement[] {
-    const found = findComponentsOfKind(this.#inventory, kind);
-    return [this.#m(`${kind} components`, list(found), 'none (the seed says this tier has none)', found.length === 0)];
+    const found = findComponentsOfKind(this.#inventory, kind).map((f) => f.evidence);
+    return this.#unlessEmpty([this.#m(`${kind} components`, list(found), 'none (the seed says this tier has none)', found.length === 0)]);
   }
 
+  /** At least one running workload of the kind, all of them healthy; custom resources alone run nothing. */
   kindDeployedAndHealthy(kind: ComponentKind): Measurement[] {
     const found = findComponentsOfKind(this.#inventory, kind);
-    const components = this.#inventory.components.filter((c) => found.some((f) => f.startsWith(describe(c))));
-    const unhealthy = components.filter((c) => c.health !== 'healthy' && c.health !== 'completed');
+    const workloads = found.flatMap((f) => (f.component ? [f.component] : []));
+    const unhealthy = workloads.filter((c) => c.health !== 'healthy' && c.health !== 'completed');
     return [
-      this.#m(`${kind} components`, list(found), 'at least one deployed', found.length > 0),
-      this.#m(`unhealthy ${kind} components`, list(unhealthy.map((c) => `${describe(c)} is ${c.health}`)), 'none', unhealthy.length === 0),
+      this.#m(`${kind} workloads`, list(found.map((f) => f.evidence)), 'at least one workload deployed', workloads.length > 0),
+      this.#m(`unhealthy ${kind} workloads`, list(unhealthy.map((c) => `${describe(c)} is ${c.health}`)), 'none', unhealthy.length === 0),
     ];
   }
 
@@ -167,7 +168,7 @@ export class InventoryProbe {
     const namespaces = new Set(this.#inventory.components.map((c) => c.namespace ?? 'default'));
     const covered = new Set(this.#inventory.resources.filter((r) => r.kind === 'NetworkPolicy').map((r) => r.namespace ?? 'default'));
     const bare = [...namespaces].filter((ns) => !covered.has(ns));
-    return [this.#m('namespaces without a network policy', list(bare), 'none', bare.length === 0)];
+    return this.#unlessEmpty([this.#m('namespaces without a network policy', list(bare), 'none', bare.length === 0)]);
   }
 
   publishedPorts(): Measurement[] {
@@ -182,6 +183,12 @@ export class InventoryProbe {
       this.#m('memory used at rest', `${(usage.memoryBytes / GiB).toFixed(2)} GiB`, `≤ ${maxMemoryGiB} GiB`, usage.memoryBytes <= maxMemoryGiB * GiB),
       this.#m('CPU used at rest', `${usage.cpuCores.toFixed(2)} cores`, `≤ ${maxCpuCores} cores`, usage.cpuCores <= maxCpuCores),
     ];
+  }
+
+  /** An absence ("no gateway", "nothing outside compose") proves nothing in an inventory that holds nothing. */
+  #unlessEmpty(measurements: Measurement[]): Measurement[] {
+    if (this.#inventory.components.length > 0) return measurements;
+    return [this.#m('components in the inventory', 0, 'at least one (an empty inventory proves no absence)', false), ...measurements];
   }
 
   #containers() {
@@ -219,10 +226,14 @@ export function detectDistribution(inventory: DeploymentInventory): string {
   return 'kubernetes (unrecognised distribution)';
 }
 
+/** Cloud nodes carry a provider id; nodes without one are on-premises. An unknown provider is not guessed. */
 export function detectPlatform(inventory: DeploymentInventory): string {
-  const providerId = inventory.nodes[0]?.providerId ?? '';
+  const node = inventory.nodes[0];
+  if (!node) return 'unknown (no nodes)';
+  const providerId = node.providerId ?? '';
+  if (providerId === '') return 'on-premises';
   if (providerId.startsWith('aws://')) return 'aws';
   if (providerId.startsWith('azure://')) return 'azure';
   if (providerId.startsWith('gce://')) return 'gcp';
-  return 'on-premises';
+  return `unknown (provider id ${providerId.split('/')[0]})`;
 }

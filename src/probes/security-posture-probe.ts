@@ -52,23 +52,27 @@ export class SecurityPostureProbe {
   }
 
   /**
-   * Refused for the right reason: without credentials, a TLS handshake that fails for want of a
-   * client certificate or HTTP 401/403; without a signature, HTTP 401/403 or FSPIOP error 3105
-   * (Invalid signature). An unreachable hub or an unrelated error proves nothing.
+   * Refused for the right reason, or not evaluated when the reason cannot be seen.
+   * Mutual TLS: only a TLS handshake refused for want of a client certificate proves it; an HTTP
+   * 401/403 comes after a handshake that let us in. Signatures: only error 3105 (Invalid
+   * signature) proves it; a refusal before the signature check (handshake, 401/403) hides it.
    */
-  refused(): Measurement[] {
+  refused(): Measurement[] | { notEvaluated: string } {
     const exchange = this.#require();
     const ack = exchange.ack;
+    const https = this.#payer.hubUrl.startsWith('https:');
+    const handshakeRefused = https && 'error' in ack && TLS_REFUSAL.test(ack.error);
     const status = 'status' in ack ? ack.status : undefined;
-    const code = errorCodeOf('status' in ack ? ack.body : undefined) ?? errorCodeOf(exchange.callback?.body);
-    const byStatus = status === 401 || status === 403 || status === 495 || status === 496;
-    const refused = this.#without === 'credentials'
-      ? byStatus || ('error' in ack && TLS_REFUSAL.test(ack.error) && this.#payer.hubUrl.startsWith('https:'))
-      : byStatus || code === '3105';
-    const expected = this.#without === 'credentials'
-      ? 'refused: TLS handshake refused for want of a client certificate, or HTTP 401/403'
-      : 'refused: HTTP 401/403 or error 3105 (Invalid signature)';
-    return [{ name: this.#label, value: outcomeOf(exchange), threshold: expected, ok: refused, source: sourceOf(exchange) }];
+    const measurement = (ok: boolean, threshold: string): Measurement[] =>
+      [{ name: this.#label, value: outcomeOf(exchange), threshold, ok, source: sourceOf(exchange) }];
+    if (this.#without === 'credentials') {
+      return measurement(handshakeRefused, 'TLS handshake refused without a client certificate (mutual TLS)');
+    }
+    if (handshakeRefused || status === 401 || status === 403) {
+      return { notEvaluated: `the hub refused the request before any signature check (${outcomeOf(exchange)}); signing needs credentials this tool cannot present yet (client certificate, token)` };
+    }
+    const code = errorCodeOf(status !== undefined && 'body' in ack ? ack.body : undefined) ?? errorCodeOf(exchange.callback?.body);
+    return measurement(code === '3105', 'refused with error 3105 (Invalid signature)');
   }
 
   /** The hub URL must be https and complete a TLS handshake at 1.2 or newer. */
@@ -78,15 +82,22 @@ export class SecurityPostureProbe {
     if (url.protocol !== 'https:') {
       return [{ name: 'FSPIOP endpoint transport', value: `${url.protocol.replace(':', '')} (plaintext)`, threshold: 'TLS 1.2 or newer', ok: false, source }];
     }
-    const protocol = await new Promise<string>((resolve) => {
+    // Connect without rejecting, to report what is wrong with the certificate rather than just fail.
+    const seen = await new Promise<{ protocol: string; trusted: boolean; why?: string }>((resolve) => {
       const socket = connect({ host: url.hostname, port: Number(url.port || 443), servername: url.hostname, rejectUnauthorized: false }, () => {
-        resolve(socket.getProtocol() ?? 'unknown');
+        resolve({ protocol: socket.getProtocol() ?? 'unknown', trusted: socket.authorized, ...(socket.authorizationError ? { why: String(socket.authorizationError) } : {}) });
         socket.end();
       });
       socket.setTimeout(this.#config.timeouts.requestMs, () => socket.destroy(new Error('timeout')));
-      socket.on('error', (error) => resolve(`handshake failed: ${error.message}`));
+      socket.on('error', (error) => resolve({ protocol: `handshake failed: ${error.message}`, trusted: false }));
     });
-    return [{ name: 'FSPIOP endpoint transport', value: protocol, threshold: 'TLS 1.2 or newer', ok: protocol === 'TLSv1.2' || protocol === 'TLSv1.3', source }];
+    const modern = seen.protocol === 'TLSv1.2' || seen.protocol === 'TLSv1.3';
+    const value = seen.trusted ? `${seen.protocol}, trusted certificate` : `${seen.protocol}, certificate not trusted${seen.why ? ` (${seen.why})` : ''}`;
+    return [{
+      name: 'FSPIOP endpoint transport', value,
+      threshold: 'TLS 1.2 or newer with a certificate this machine trusts (private CA: set NODE_EXTRA_CA_CERTS)',
+      ok: modern && seen.trusted, source,
+    }];
   }
 
   /** GET {adminUrl}/participants with no credentials must be refused (401/403). */

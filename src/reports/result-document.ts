@@ -40,8 +40,31 @@ export function summarise(verdicts: readonly GuaranteeVerdict[]): ResultDocument
   };
 }
 
+/**
+ * What `result.json` holds when the command line or config was wrong and no run started: the
+ * same top-level fields readers gate on (`exitCode`, `certificate.status`, `error`), so a stale
+ * result of an earlier run is never mistaken for this one's.
+ */
+export interface StartFailureDocument {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  finishedAt: string;
+  error: string;
+  certificate: { status: 'INCOMPLETE'; statement: string };
+  guarantees: [];
+  exitCode: number;
+}
+
+export function startFailure(tool: StartFailureDocument['tool'], error: string, exitCode: number): StartFailureDocument {
+  return {
+    schemaVersion: 1, tool, finishedAt: new Date().toISOString(), error,
+    certificate: { status: 'INCOMPLETE', statement: `INCOMPLETE: the run did not start (${error})` },
+    guarantees: [], exitCode,
+  };
+}
+
 /** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
-export async function writeResultDocument(reportsDir: string, result: ResultDocument): Promise<string> {
+export async function writeResultDocument(reportsDir: string, result: ResultDocument | StartFailureDocument): Promise<string> {
   const dir = join(reportsDir, 'latest');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'result.json');

@@ -22,7 +22,7 @@ import { activateSession, deactivateSession, sessionCapabilities } from './sessi
 
 /** The project root: features and steps are found relative to it, wherever the CLI is started from. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TOOL = { name: 'mojaloop-conformance', version: '0.1.0' };
+export const TOOL = { name: 'mojaloop-conformance', version: '0.1.0' };
 
 export interface RunOptions {
   out: Writable;
@@ -159,7 +159,12 @@ export class ConformanceRun {
       operations: this.#timings.summary(),
       exitCode,
     };
-    const resultFile = await writeResultDocument(reportsDir, result);
+    let resultFile: string;
+    try {
+      resultFile = await writeResultDocument(reportsDir, result);
+    } catch (writeError) {
+      throw new UserError(`the result cannot be written under "${reportsDir}" (${(writeError as NodeJS.ErrnoException).code ?? String(writeError)}); choose another --reports-dir`, [], { cause: writeError });
+    }
     const files = [resultFile, `${allureDir} (npm run report → HTML)`];
     if (error) {
       // A user's mistake gets one line; a defect of the tool keeps its stack for the bug report.

@@ -9,7 +9,7 @@ export const ExitCode = {
   failed: 1,
   /** Bad command line or configuration. */
   usage: 2,
-  /** --require-certificate was given and the certificate is INCOMPLETE. */
+  /** Nothing was evaluated, or --require-certificate was given and the tier is not CERTIFIED. */
   incomplete: 3,
   /** The target could not be started or reached. */
   environmentUnavailable: 4,

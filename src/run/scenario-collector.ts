@@ -14,6 +14,7 @@ interface Attempt {
   pickleId: string;
   status: ScenarioStatus;
   message?: string;
+  errorType?: string;
   evidence: EvidenceRecord[];
 }
 
@@ -66,10 +67,11 @@ export class ScenarioCollector {
       if (attempt && isEvidenceRecord(record)) attempt.evidence.push(record);
     } else if (envelope.testStepFinished) {
       const attempt = this.#attempts.get(envelope.testStepFinished.testCaseStartedId);
-      const { status, message } = envelope.testStepFinished.testStepResult;
+      const { status, message, exception } = envelope.testStepFinished.testStepResult;
       if (attempt && SEVERITY.indexOf(status as ScenarioStatus) < SEVERITY.indexOf(attempt.status)) {
         attempt.status = status as ScenarioStatus;
         if (message) attempt.message = message.split('\n')[0];
+        if (exception?.type) attempt.errorType = exception.type;
       }
     } else if (envelope.testCaseFinished && !envelope.testCaseFinished.willBeRetried) {
       const attempt = this.#attempts.get(envelope.testCaseFinished.testCaseStartedId);
@@ -79,6 +81,7 @@ export class ScenarioCollector {
         ...pickle,
         status: attempt.status,
         ...(attempt.message ? { message: attempt.message } : {}),
+        ...(attempt.errorType ? { errorType: attempt.errorType } : {}),
         evidence: attempt.evidence,
       };
       this.#finished.set(attempt.pickleId, outcome);

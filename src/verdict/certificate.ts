@@ -26,7 +26,8 @@ export function issueCertificate(tier: Tier, profile: Profile, verdicts: readonl
   const failed = verdicts.filter((v) => v.verdict === 'FAIL');
   const notEvaluated = verdicts.filter((v) => v.verdict === 'NOT_EVALUATED');
   const reduced = verdicts.filter((v) => v.verdict === 'PASS' && !v.fullThreshold);
-  const where = `tier ${tier}, profile ${profile}`;
+  // A development tier's certificate says so in every state, not only when CERTIFIED.
+  const where = `tier ${tier}, profile ${profile}${scope === 'development and testing only' ? '; development and testing only' : ''}`;
   if (verdicts.length === 0) {
     return { tier, profile, status: 'INCOMPLETE', scope, statement: `INCOMPLETE (${where}): no guarantee was run` };
   }

@@ -18,6 +18,8 @@ export interface ScenarioOutcome {
   status: ScenarioStatus;
   /** First line of the failure, for FAILED / UNDEFINED / AMBIGUOUS. */
   message?: string;
+  /** Class of the error that failed the scenario ("AssertionError" when a measurement was out of threshold). */
+  errorType?: string;
   evidence: EvidenceRecord[];
 }
 
@@ -75,7 +77,10 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
       if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: describeFailures(failed) };
       return { ...base, verdict: 'PASS', reason: null };
     case 'FAILED':
-      return { ...base, verdict: 'FAIL', reason: failed.length > 0 ? describeFailures(failed) : (outcome.message ?? 'the scenario failed') };
+      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: describeFailures(failed) };
+      if (outcome.errorType === 'AssertionError') return { ...base, verdict: 'FAIL', reason: outcome.message ?? 'an assertion failed' };
+      // An error that is no out-of-threshold measurement is the tool's or the infrastructure's, not the hub's.
+      return { ...base, verdict: 'NOT_EVALUATED', reason: `could not be measured: ${outcome.message ?? 'the scenario errored'}` };
     case 'UNDEFINED':
       return { ...base, verdict: 'NOT_EVALUATED', reason: `a step has no definition in this version of the tool${outcome.message ? `: ${outcome.message}` : ''}` };
     case 'PENDING':

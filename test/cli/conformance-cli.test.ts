@@ -20,7 +20,7 @@ describe('npm run conformance (embedded target)', () => {
     assert.equal(code, 0, stderr + stdout);
     const passed = verdictLines(stdout).filter((l) => l.startsWith('✔ PASS')).map((l) => l.split('  ')[1]);
     assert.deepEqual(passed, ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-FUN-03', 'CTH-LIM-01', 'CTH-SEC-01']);
-    assert.match(stdout, /Certificate: INCOMPLETE \(tier core-test-harness, profile smoke\): 17 not evaluated/);
+    assert.match(stdout, /Certificate: INCOMPLETE \(tier core-test-harness, profile smoke; development and testing only\): 17 not evaluated/);
 
     const result = await readResult(reports);
     assert.equal(result.tier, 'core-test-harness');

@@ -8,14 +8,22 @@ const callback = (key: string, body: unknown = {}): ReceivedCallback =>
 describe('CallbackCorrelator', () => {
   it('times out with the key and the budget in the message', async () => {
     const correlator = new CallbackCorrelator();
-    await assert.rejects(correlator.expect('quotes:late', 20).callback, (error: Error) => {
+    await assert.rejects(correlator.expect('parties:MSISDN/9', 20).callback, (error: Error) => {
       assert.ok(error instanceof CallbackTimeoutError);
-      assert.equal(error.message, 'no callback for quotes:late within 20 ms');
+      assert.equal(error.message, 'no callback for parties:MSISDN/9 within 20 ms');
       return true;
     });
     assert.equal(correlator.pending, 0);
-    assert.equal(correlator.deliver(callback('quotes:late')), 'late', 'a late callback is recognised as such');
-    assert.equal(correlator.deliver(callback('quotes:late')), 'unknown', 'and only one is owed');
+    assert.equal(correlator.deliver(callback('parties:MSISDN/9')), 'late', 'a late lookup callback is recognised as such');
+    assert.equal(correlator.deliver(callback('parties:MSISDN/9')), 'unknown', 'and only one is owed');
+  });
+
+  it('hands a later PUT for a timed-out transfer to a newer request for that id (a state query)', async () => {
+    const correlator = new CallbackCorrelator();
+    await assert.rejects(correlator.expect('transfers:abc', 20).callback);
+    const query = correlator.expect('transfers:abc', 1000);
+    assert.equal(correlator.deliver(callback('transfers:abc', { transferState: 'COMMITTED' })), 'delivered');
+    assert.deepEqual((await query.callback).body, { transferState: 'COMMITTED' });
   });
 
   it('does not hand the late callback of a timed-out lookup to a newer lookup of the same party', async () => {

@@ -157,3 +157,27 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
     assert.equal(unmanaged!.value, 'deployment mojaloop/hand-made');
   });
 });
+
+describe('InventoryProbe refuses to prove things from too little', () => {
+  const empty: DeploymentInventory = { source: 'fixture: empty', orchestrator: 'kubernetes', nodes: [], components: [], helmReleases: [], resources: [], settings: {} };
+
+  it('fails absence checks on an empty inventory instead of passing them', () => {
+    const probe = new InventoryProbe(empty);
+    for (const measurements of [probe.noneOfKind('gateway'), probe.noHelm(), probe.orchestratedByCompose(), probe.networkPoliciesCover()]) {
+      assert.equal(allOk(measurements), false);
+      assert.equal(measurements[0]!.threshold, 'at least one (an empty inventory proves no absence)');
+    }
+  });
+
+  it('does not count a custom resource as a deployed stack', () => {
+    const probe = new InventoryProbe({ ...empty, resources: [{ kind: 'Application', name: 'orphan-app', namespace: 'argocd' }, { kind: 'KeycloakRealmImport', name: 'realm' }] });
+    assert.equal(probe.kindDeployedAndHealthy('control-centre')[0]!.ok, false);
+    assert.equal(probe.kindDeployedAndHealthy('IAM')[0]!.ok, false);
+  });
+
+  it('does not guess a platform it does not recognise', () => {
+    assert.equal(new InventoryProbe(empty).platformIn(['on-premises'])[0]!.value, 'unknown (no nodes)');
+    const digitalOcean = new InventoryProbe({ ...empty, nodes: [{ name: 'n', labels: {}, providerId: 'digitalocean://123' }] });
+    assert.deepEqual(digitalOcean.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
+  });
+});

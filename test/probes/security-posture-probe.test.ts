@@ -13,37 +13,44 @@ const probeAnswering = (exchange: Partial<Exchange>, hubUrl = 'https://hub.examp
 const refused = async (without: 'credentials' | 'signature', exchange: Partial<Exchange>, hubUrl?: string) => {
   const probe = probeAnswering(exchange, hubUrl);
   await probe.sendWithout(without);
-  return probe.refused()[0]!;
+  return probe.refused();
+};
+
+const measured = (result: ReturnType<SecurityPostureProbe['refused']>) => {
+  assert.ok(Array.isArray(result), `expected a measurement, got ${JSON.stringify(result)}`);
+  return result[0]!;
 };
 
 describe('SecurityPostureProbe.refused', () => {
-  it('counts HTTP 401/403 as a refusal', async () => {
-    assert.equal((await refused('credentials', { ack: { status: 401, body: '', ms: 1 } })).ok, true);
-    assert.equal((await refused('signature', { ack: { status: 403, body: '', ms: 1 } })).ok, true);
-  });
-
-  it('counts a failed TLS handshake as refusing a client without a certificate, on an https hub only', async () => {
-    assert.equal((await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } })).ok, true);
-    assert.equal((await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } }, 'http://hub.example')).ok, false);
+  it('takes only a refused TLS handshake on an https hub as mutual TLS — not a 401/403 behind a handshake that let us in', async () => {
+    assert.equal(measured(await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } })).ok, true);
+    assert.equal(measured(await refused('credentials', { ack: { error: 'fetch failed (ECONNRESET)', ms: 1 } }, 'http://hub.example')).ok, false);
+    assert.equal(measured(await refused('credentials', { ack: { status: 401, body: '', ms: 1 } })).ok, false);
+    assert.equal(measured(await refused('credentials', { ack: { status: 401, body: '', ms: 1 } }, 'http://hub.example')).ok, false);
   });
 
   it('does not take an unreachable hub for a refusal', async () => {
-    const m = await refused('credentials', { ack: { error: 'connection refused by hub.example — is the hub running there?', ms: 1 } });
+    const m = measured(await refused('credentials', { ack: { error: 'connection refused by hub.example — is the hub running there?', ms: 1 } }, 'http://hub.example'));
     assert.equal(m.ok, false);
   });
 
-  it('takes only error 3105 (Invalid signature) as refusing an unsigned request, not any error', async () => {
+  it('takes only error 3105 (Invalid signature) as refusing an unsigned request', async () => {
     const callback = (code: string) => ({ key: 'k', kind: 'error' as const, path: '/', headers: {}, receivedAt: 0, body: { errorInformation: { errorCode: code, errorDescription: 'x' } } });
-    assert.equal((await refused('signature', { callback: callback('3105') })).ok, true);
-    assert.equal((await refused('signature', { callback: callback('3204') })).ok, false);
-    assert.equal((await refused('signature', { ack: { status: 400, body: JSON.stringify({ errorInformation: { errorCode: '3105', errorDescription: 'Invalid signature' } }), ms: 1 } })).ok, true);
-    assert.equal((await refused('signature', { ack: { status: 400, body: '{}', ms: 1 } })).ok, false);
+    assert.equal(measured(await refused('signature', { callback: callback('3105') })).ok, true);
+    assert.equal(measured(await refused('signature', { callback: callback('3204') })).ok, false);
+    assert.equal(measured(await refused('signature', { ack: { status: 400, body: JSON.stringify({ errorInformation: { errorCode: '3105', errorDescription: 'Invalid signature' } }), ms: 1 } })).ok, true);
+    assert.equal(measured(await refused('signature', { ack: { status: 400, body: '{}', ms: 1 } })).ok, false);
+  });
+
+  it('does not evaluate signatures when the hub refuses us before any signature check', async () => {
+    const result = await refused('signature', { ack: { status: 401, body: '', ms: 1 } });
+    assert.ok(!Array.isArray(result) && /before any signature check/.test(result.notEvaluated));
   });
 
   it('fails an accepted request for a tier that must refuse it, and passes it for a zero-security tier', async () => {
     const probe = probeAnswering({ callback: { key: 'k', kind: 'success', path: '/', headers: {}, receivedAt: 0, body: {} } });
-    await probe.sendWithout('credentials');
-    assert.equal(probe.refused()[0]!.ok, false);
+    await probe.sendWithout('signature');
+    assert.equal(measured(probe.refused()).ok, false);
     assert.equal(probe.accepted()[0]!.ok, true);
   });
 });

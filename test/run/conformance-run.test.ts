@@ -31,6 +31,20 @@ describe('ConformanceRun under bad callbacks', () => {
   });
 });
 
+describe('ConformanceRun against a slow hub', () => {
+  it('waits as long as the configured callback timeout, not Cucumber\'s 5 s step limit', async () => {
+    const reportsDir = await tempDir('reports');
+    const config = validateConfig({ embedded: { payeeDelayMs: 5500 }, timeouts: { callbackMs: 15_000 }, reportsDir });
+    const out = new PassThrough();
+    out.resume();
+    const { result, exitCode } = await new ConformanceRun(config, { out, tags: '@guarantee:CTH-SEC-01' }).execute();
+    const verdict = result.guarantees.find((g) => g.id === 'CTH-SEC-01')!;
+    assert.equal(verdict.verdict, 'PASS', verdict.reason ?? '');
+    assert.match(verdict.measured!, /success callback after 5\d{3} ms/);
+    assert.equal(exitCode, 0);
+  });
+});
+
 describe('ConformanceRun interrupted in process', () => {
   it('has closed every port it opened by the time execute() returns — before any process exit', async () => {
     const reportsDir = await tempDir('reports');

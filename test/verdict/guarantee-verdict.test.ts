@@ -36,10 +36,12 @@ describe('judge', () => {
     assert.equal(judge(outcome({ evidence: [{ type: 'measurements', measurements: [bad] }] }), { profile: 'smoke' }).verdict, 'FAIL');
   });
 
-  it('keeps the step error as the reason when nothing was measured', () => {
-    const verdict = judge(outcome({ status: 'FAILED', message: 'connect ECONNREFUSED' }), { profile: 'smoke' });
-    assert.equal(verdict.verdict, 'FAIL');
-    assert.equal(verdict.reason, 'connect ECONNREFUSED');
+  it('does not blame the hub for an error that is no measurement: NOT_EVALUATED, with the error as the reason', () => {
+    const verdict = judge(outcome({ status: 'FAILED', message: 'connect ECONNREFUSED', errorType: 'TypeError' }), { profile: 'smoke' });
+    assert.equal(verdict.verdict, 'NOT_EVALUATED');
+    assert.equal(verdict.reason, 'could not be measured: connect ECONNREFUSED');
+    const asserted = judge(outcome({ status: 'FAILED', message: 'expected 3204', errorType: 'AssertionError' }), { profile: 'smoke' });
+    assert.equal(asserted.verdict, 'FAIL');
   });
 
   it('reports a missing capability as NOT_EVALUATED with its reason', () => {
