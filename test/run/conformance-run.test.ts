@@ -40,7 +40,7 @@ describe('ConformanceRun against a slow hub', () => {
     const { result, exitCode } = await new ConformanceRun(config, { out, tags: '@guarantee:CTH-SEC-01' }).execute();
     const verdict = result.guarantees.find((g) => g.id === 'CTH-SEC-01')!;
     assert.equal(verdict.verdict, 'PASS', verdict.reason ?? '');
-    assert.match(verdict.measured!, /success callback after 5\d{3} ms/);
+    assert.ok(result.operations.lookup!.endToEndMs!.min > 5000, JSON.stringify(result.operations));
     assert.equal(exitCode, 0);
   });
 });
