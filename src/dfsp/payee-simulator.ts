@@ -108,6 +108,12 @@ export class PayeeSimulator {
     });
   }
 
+  /** A body that breaks the schema is answered with 3100 on its id, when it has one to answer on. */
+  async #rejectInvalid(resource: 'quotes' | 'transfers', id: unknown, requester: string, problem: string): Promise<void> {
+    if (typeof id !== 'string') return;
+    await this.#answer(`/${resource}/${encodeURIComponent(id)}/error`, resource, requester, errorInformation(FspiopErrorCode.genericValidationError, problem));
+  }
+
   async #lookup(params: Record<string, string>, requester: string): Promise<void> {
     this.received.lookups += 1;
     const path = `/parties/${encodeURIComponent(params.type!)}/${encodeURIComponent(params.id!)}`;
@@ -128,11 +134,7 @@ export class PayeeSimulator {
   async #quote(body: unknown, requester: string): Promise<void> {
     this.received.quotes += 1;
     const parsed = QuotesPost.safeParse(body);
-    const quoteId = (body as { quoteId?: unknown } | null)?.quoteId;
-    if (!parsed.success) {
-      if (typeof quoteId === 'string') await this.#answer(`/quotes/${encodeURIComponent(quoteId)}/error`, 'quotes', requester, errorInformation(FspiopErrorCode.genericValidationError, describeZodError(parsed.error)));
-      return;
-    }
+    if (!parsed.success) return this.#rejectInvalid('quotes', (body as { quoteId?: unknown } | null)?.quoteId, requester, describeZodError(parsed.error));
     const quote = parsed.data;
     const path = `/quotes/${encodeURIComponent(quote.quoteId)}`;
     if (!this.#parties.has(`${quote.payee.partyIdInfo.partyIdType}/${quote.payee.partyIdInfo.partyIdentifier}`)) {
@@ -155,11 +157,7 @@ export class PayeeSimulator {
   async #transfer(body: unknown, requester: string): Promise<void> {
     this.received.transfers += 1;
     const parsed = TransfersPost.safeParse(body);
-    const transferId = (body as { transferId?: unknown } | null)?.transferId;
-    if (!parsed.success) {
-      if (typeof transferId === 'string') await this.#answer(`/transfers/${encodeURIComponent(transferId)}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.genericValidationError, describeZodError(parsed.error)));
-      return;
-    }
+    if (!parsed.success) return this.#rejectInvalid('transfers', (body as { transferId?: unknown } | null)?.transferId, requester, describeZodError(parsed.error));
     const transfer = parsed.data;
     const path = `/transfers/${encodeURIComponent(transfer.transferId)}`;
     let payee: { partyIdType: string; partyIdentifier: string };
