@@ -27,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     run = new ConformanceRun(config, {
       out: process.stdout,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      live: process.stdout.isTTY === true,
       requireCertificate: options.requireCertificate,
       ...(options.tags ? { tags: options.tags } : {}),
     });

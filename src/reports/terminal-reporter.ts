@@ -15,10 +15,21 @@ const COLOUR = { PASS: '\x1b[32m', FAIL: '\x1b[31m', NOT_EVALUATED: '\x1b[33m' }
 export class TerminalReporter {
   readonly #out: Writable;
   readonly #colour: boolean;
+  readonly #live: boolean;
+  #status = false;
 
-  constructor(out: Writable, colour: boolean) {
+  /** `live`: the output is a terminal, so a transient "running …" line may be drawn and erased. */
+  constructor(out: Writable, colour: boolean, live = false) {
     this.#out = out;
     this.#colour = colour;
+    this.#live = live;
+  }
+
+  /** Shows which guarantee is being measured, until its verdict replaces the line. */
+  running(id: string, title: string, elapsedMs: number): void {
+    if (!this.#live) return;
+    this.#out.write(`\r\x1b[2K… ${id}  ${title}  (${(elapsedMs / 1000).toFixed(0)} s into the run)`);
+    this.#status = true;
   }
 
   header(config: ConformanceConfig): void {
@@ -77,6 +88,10 @@ export class TerminalReporter {
   }
 
   #line(text: string): void {
+    if (this.#status) {
+      this.#out.write('\r\x1b[2K');
+      this.#status = false;
+    }
     this.#out.write(`${text}\n`);
   }
 }

@@ -31,6 +31,8 @@ export interface RunOptions {
   requireCertificate?: boolean;
   /** Cucumber tag expression narrowing the scenarios. */
   tags?: string;
+  /** The output is a terminal: show which guarantee is running. */
+  live?: boolean;
 }
 
 export class InterruptedError extends Error {
@@ -58,7 +60,7 @@ export class ConformanceRun {
   constructor(config: ConformanceConfig, options: RunOptions) {
     this.#config = config;
     this.#options = options;
-    this.#reporter = new TerminalReporter(options.out, options.colour ?? false);
+    this.#reporter = new TerminalReporter(options.out, options.colour ?? false, options.live ?? false);
     this.#interrupted.catch(() => undefined);
   }
 
@@ -109,6 +111,9 @@ export class ConformanceRun {
       });
       payer.onExchange((exchange) => this.#timings.add(exchange));
       activateSession({ config, environment, payer, capabilities: sessionCapabilities(environment, config), cache: new Map() });
+      this.#collector.onStart(({ id, title }) => {
+        if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
+      });
       this.#collector.onOutcome((outcome) => {
         if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: config.profile }));
       });

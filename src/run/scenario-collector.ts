@@ -33,9 +33,15 @@ export class ScenarioCollector {
   readonly #finished = new Map<string, ScenarioOutcome>();
   readonly #lines = new Map<string, number>();
   readonly #listeners: Array<(outcome: ScenarioOutcome) => void> = [];
+  readonly #startListeners: Array<(scenario: { id: string; title: string }) => void> = [];
 
   onOutcome(listener: (outcome: ScenarioOutcome) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Told when a scenario starts, for progress display. */
+  onStart(listener: (scenario: { id: string; title: string }) => void): void {
+    this.#startListeners.push(listener);
   }
 
   consume(envelope: Envelope): void {
@@ -60,7 +66,10 @@ export class ScenarioCollector {
       this.#testCases.set(envelope.testCase.id, envelope.testCase.pickleId);
     } else if (envelope.testCaseStarted) {
       const pickleId = this.#testCases.get(envelope.testCaseStarted.testCaseId);
-      if (pickleId) this.#attempts.set(envelope.testCaseStarted.id, { pickleId, status: 'PASSED', evidence: [] });
+      if (!pickleId) return;
+      this.#attempts.set(envelope.testCaseStarted.id, { pickleId, status: 'PASSED', evidence: [] });
+      const pickle = this.#pickles.get(pickleId);
+      if (pickle) for (const listener of this.#startListeners) listener(pickle);
     } else if (envelope.attachment?.testCaseStartedId && envelope.attachment.mediaType === EVIDENCE_MEDIA_TYPE) {
       const attempt = this.#attempts.get(envelope.attachment.testCaseStartedId);
       const record: unknown = JSON.parse(envelope.attachment.body);
