@@ -36,14 +36,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeResultDocument(resolve(reportsDir), startFailure(TOOL, (error as Error).message, exitCode)).catch(() => undefined);
     return exitCode;
   }
+  // `on`, not `once`: Ctrl-C under npm delivers SIGINT twice (terminal group and npm's forwarding);
+  // a second signal must not kill the teardown the first one started.
   const onSignal = (signal: NodeJS.Signals) => run.interrupt(signal);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const { exitCode } = await run.execute();
     return exitCode;
   } catch (error) {
     return reportUserError(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -52,13 +52,9 @@ export class CallbackCorrelator {
         resolve, reject,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
-          // Only party lookups lack a request id; a quote or transfer id is unique, and any later
-          // PUT for it (e.g. the answer to a state query) is current and belongs to whoever waits.
-          if (key.startsWith('parties:')) {
-            const until = this.#timedOut.get(key) ?? [];
-            until.push(Date.now() + timeoutMs);
-            this.#timedOut.set(key, until);
-          }
+          const until = this.#timedOut.get(key) ?? [];
+          until.push(Date.now() + timeoutMs);
+          this.#timedOut.set(key, until);
           reject(new CallbackTimeoutError(key, timeoutMs));
         }, timeoutMs),
       };
@@ -81,10 +77,13 @@ export class CallbackCorrelator {
    * asked.
    */
   deliver(callback: ReceivedCallback): 'delivered' | 'late' | 'unknown' {
-    if (this.#absorbLate(callback.key)) return 'late';
+    // Party lookups carry no request id: a late answer to a timed-out lookup must not satisfy a
+    // newer one. A quote or transfer id is unique, and any later PUT for it (e.g. the answer to a
+    // state query) is current, so it goes to whoever waits and is only late when nobody does.
+    if (callback.key.startsWith('parties:') && this.#absorbLate(callback.key)) return 'late';
     const queue = this.#waiting.get(callback.key);
     const waiter = queue?.shift();
-    if (!waiter) return 'unknown';
+    if (!waiter) return this.#absorbLate(callback.key) ? 'late' : 'unknown';
     if (queue!.length === 0) this.#waiting.delete(callback.key);
     clearTimeout(waiter.timer);
     waiter.resolve(callback);

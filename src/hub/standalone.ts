@@ -54,9 +54,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     + `  simulated payee DFSP: ${urls.payeeUrl}\n`
     + `  payer DFSP callbacks go to: ${payerEndpoint}\n`
     + `attach a run with: npm run conformance -- --target url --hub-url ${urls.hubUrl}\n`);
+  // `on`, not `once`: a second signal (npm forwards Ctrl-C too) must not kill the shutdown.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', resolve);
+    process.on('SIGTERM', resolve);
   });
   process.stdout.write(`${signal}: stopping the hub…\n`);
   await deployment.stop();

@@ -4,6 +4,7 @@ import type { DeployedComponent, DeploymentInventory } from '../inventory/deploy
 
 const GiB = 1024 ** 3;
 /** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
+const MOJALOOP_IMAGE = /(^|\/)mojaloop\//;
 const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMongoDBBackup'];
 
 /**
@@ -62,12 +63,14 @@ export class InventoryProbe {
   }
 
   servicesHealthy(names: readonly string[], optional = false): Measurement[] {
-    return names.map((name) => {
+    const measured = names.map((name) => {
       const component = this.#find(name);
       if (!component) return this.#m(`service ${name}`, optional ? 'not deployed (optional)' : 'not deployed', optional ? 'healthy if deployed' : 'deployed and healthy', optional);
       const ready = component.replicas ? ` (${component.replicas.ready}/${component.replicas.desired} ready)` : '';
       return this.#m(`service ${name}`, `${component.health}${ready}`, optional ? 'healthy if deployed' : 'deployed and healthy', component.health === 'healthy');
     });
+    // "Not deployed, which is fine" is an absence too.
+    return optional ? this.#unlessEmpty(measured) : measured;
   }
 
   replicasAtLeast(names: readonly string[], minimum: number): Measurement[] {
@@ -164,11 +167,13 @@ export class InventoryProbe {
     return [this.#m('privileged containers', list(privileged), 'none', containers.length > 0 && privileged.length === 0)];
   }
 
+  /** Namespaces that run a Mojaloop image, each with at least one NetworkPolicy. */
   networkPoliciesCover(): Measurement[] {
-    const namespaces = new Set(this.#inventory.components.map((c) => c.namespace ?? 'default'));
+    const mojaloop = this.#inventory.components.filter((c) => c.images.some((image) => MOJALOOP_IMAGE.test(image)));
+    const namespaces = new Set(mojaloop.map((c) => c.namespace ?? 'default'));
     const covered = new Set(this.#inventory.resources.filter((r) => r.kind === 'NetworkPolicy').map((r) => r.namespace ?? 'default'));
     const bare = [...namespaces].filter((ns) => !covered.has(ns));
-    return this.#unlessEmpty([this.#m('namespaces without a network policy', list(bare), 'none', bare.length === 0)]);
+    return this.#unlessEmpty([this.#m('Mojaloop namespaces without a network policy', list(bare), 'none', namespaces.size > 0 && bare.length === 0)]);
   }
 
   publishedPorts(): Measurement[] {

@@ -26,6 +26,13 @@ describe('CallbackCorrelator', () => {
     assert.deepEqual((await query.callback).body, { transferState: 'COMMITTED' });
   });
 
+  it('recognises a late transfer callback nobody waits for any more as late, not as an unknown id', async () => {
+    const correlator = new CallbackCorrelator();
+    await assert.rejects(correlator.expect('transfers:slow', 20).callback);
+    assert.equal(correlator.deliver(callback('transfers:slow')), 'late');
+    assert.equal(correlator.deliver(callback('transfers:never-sent')), 'unknown');
+  });
+
   it('does not hand the late callback of a timed-out lookup to a newer lookup of the same party', async () => {
     const correlator = new CallbackCorrelator();
     await assert.rejects(correlator.expect('parties:MSISDN/1', 20).callback);
