@@ -13,6 +13,13 @@ Then('the hub accepts it', async function (this: ConformanceWorld) {
   await this.record(this.posture.accepted());
 });
 
+Then('a participant without a client certificate is refused at the TLS handshake', async function (this: ConformanceWorld) {
+  const result = await this.posture.mutualTls();
+  if ('notEvaluated' in result) return this.notEvaluated(result.notEvaluated);
+  await this.record(result);
+  return undefined;
+});
+
 Then('the hub refuses it', async function (this: ConformanceWorld) {
   const refusal = this.posture.refused();
   if ('notEvaluated' in refusal) return this.notEvaluated(refusal.notEvaluated);

@@ -9,8 +9,7 @@ Feature: Infrastructure as Code — full security
 
   @guarantee:IAC-SEC-02 @needs:fspiop-api
   Scenario: Mutual TLS: a participant without a client certificate is refused
-    When a client without credentials sends an FSPIOP request to the hub
-    Then the hub refuses it
+    Then a participant without a client certificate is refused at the TLS handshake
 
   @guarantee:IAC-SEC-03 @needs:fspiop-api
   Scenario: Signed FSPIOP messages are enforced

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config/load-config.ts';
+import { loadConfig, readConfigFile } from '../config/load-config.ts';
 import { UserError } from '../config/errors.ts';
 import { resolve } from 'node:path';
-import { startFailure, writeResultDocument } from '../reports/result-document.ts';
+import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
 import { ConformanceRun, TOOL } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
@@ -10,8 +10,10 @@ import { HELP } from './help.ts';
 /** `npm run conformance`. Returns the exit code; user mistakes print one line, never a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
   let run: ConformanceRun;
-  // Known before the config is, so a bad command line still replaces the last run's result.
-  let reportsDir = reportsDirFrom(argv);
+  // npm runs scripts from the package root; paths the user typed are relative to where they typed them.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  // Known before the config is valid, so a bad command line still replaces the last run's result.
+  let reportsDir = resolve(cwd, reportsDirFrom(argv) ?? 'reports');
   try {
     const options = parseCliArgs(argv);
     if (options.help) {
@@ -22,7 +24,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { printCatalogue } = await import('./catalogue.ts');
       return printCatalogue(process.stdout, options.overrides.tier);
     }
-    const config = await loadConfig({ file: options.configFile, overrides: options.overrides });
+    const configFile = options.configFile && resolve(cwd, options.configFile);
+    if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
+    const config = await loadConfig({ file: configFile, overrides: options.overrides });
+    config.reportsDir = resolve(cwd, config.reportsDir);
     reportsDir = config.reportsDir;
     run = new ConformanceRun(config, {
       out: process.stdout,
@@ -33,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (error) {
     const exitCode = reportUserError(error);
-    await writeResultDocument(resolve(reportsDir), startFailure(TOOL, (error as Error).message, exitCode)).catch(() => undefined);
+    await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
     return exitCode;
   }
   // `on`, not `once`: Ctrl-C under npm delivers SIGINT twice (terminal group and npm's forwarding);
@@ -52,10 +57,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function reportsDirFrom(argv: readonly string[]): string {
+function reportsDirFrom(argv: readonly string[]): string | undefined {
   const index = argv.indexOf('--reports-dir');
   const inline = argv.find((arg) => arg.startsWith('--reports-dir='));
-  return (index >= 0 ? argv[index + 1] : inline?.slice('--reports-dir='.length)) ?? 'reports';
+  return index >= 0 ? argv[index + 1] : inline?.slice('--reports-dir='.length);
+}
+
+/** The config file's reportsDir even when the rest of the file is invalid. */
+async function rawReportsDir(file: string): Promise<string | undefined> {
+  const raw = await readConfigFile(file).catch(() => undefined);
+  const value = (raw as { reportsDir?: unknown } | undefined)?.reportsDir;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** One line (plus details) for a user's mistake, exit 2; anything else is a defect and keeps its stack. */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
@@ -10,8 +11,6 @@ import { outcomeOf, sourceOf } from './exchange-measurements.ts';
  * Authorization header, no FSPIOP-Signature — so one of its requests shows the hub's posture:
  * a zero-security tier must accept it, a fully secured one must refuse it.
  */
-const TLS_REFUSAL = /certificate|handshake|SSL|EPROTO|ECONNRESET|socket hang up/i;
-
 function errorCodeOf(body: unknown): string | undefined {
   let value = body;
   if (typeof body === 'string') {
@@ -30,7 +29,7 @@ export class SecurityPostureProbe {
   readonly #config: ConformanceConfig;
   #exchange: Exchange | undefined;
   #label = 'request';
-  #without: 'credentials' | 'signature' = 'credentials';
+
 
   constructor(payer: PayerDfsp, config: ConformanceConfig) {
     this.#payer = payer;
@@ -38,7 +37,6 @@ export class SecurityPostureProbe {
   }
 
   async sendWithout(what: 'credentials' | 'signature'): Promise<void> {
-    this.#without = what;
     this.#label = what === 'credentials' ? 'request without credentials' : 'request without FSPIOP-Signature';
     this.#exchange = await this.#payer.lookupParty(this.#config.participants.payee.party);
   }
@@ -52,27 +50,48 @@ export class SecurityPostureProbe {
   }
 
   /**
-   * Refused for the right reason, or not evaluated when the reason cannot be seen.
-   * Mutual TLS: only a TLS handshake refused for want of a client certificate proves it; an HTTP
-   * 401/403 comes after a handshake that let us in. Signatures: only error 3105 (Invalid
-   * signature) proves it; a refusal before the signature check (handshake, 401/403) hides it.
+   * Signatures enforced: only error 3105 (Invalid signature) proves it. A refusal before the
+   * signature check (TLS handshake, HTTP 401/403) hides it: not evaluated.
    */
   refused(): Measurement[] | { notEvaluated: string } {
     const exchange = this.#require();
     const ack = exchange.ack;
-    const https = this.#payer.hubUrl.startsWith('https:');
-    const handshakeRefused = https && 'error' in ack && TLS_REFUSAL.test(ack.error);
     const status = 'status' in ack ? ack.status : undefined;
-    const measurement = (ok: boolean, threshold: string): Measurement[] =>
-      [{ name: this.#label, value: outcomeOf(exchange), threshold, ok, source: sourceOf(exchange) }];
-    if (this.#without === 'credentials') {
-      return measurement(handshakeRefused, 'TLS handshake refused without a client certificate (mutual TLS)');
-    }
-    if (handshakeRefused || status === 401 || status === 403) {
+    if (('error' in ack && this.#payer.hubUrl.startsWith('https:')) || status === 401 || status === 403) {
       return { notEvaluated: `the hub refused the request before any signature check (${outcomeOf(exchange)}); signing needs credentials this tool cannot present yet (client certificate, token)` };
     }
     const code = errorCodeOf(status !== undefined && 'body' in ack ? ack.body : undefined) ?? errorCodeOf(exchange.callback?.body);
-    return measurement(code === '3105', 'refused with error 3105 (Invalid signature)');
+    return [{ name: this.#label, value: outcomeOf(exchange), threshold: 'refused with error 3105 (Invalid signature)', ok: code === '3105', source: sourceOf(exchange) }];
+  }
+
+  /**
+   * Mutual TLS: connect without a client certificate and ask for /health. Only a TLS alert
+   * demanding a certificate proves it; an HTTP answer disproves it; a bare reset or close says
+   * nothing either way.
+   */
+  async mutualTls(): Promise<Measurement[] | { notEvaluated: string }> {
+    const url = new URL(this.#payer.hubUrl);
+    const source = `TLS connection to ${url.host} without a client certificate`;
+    if (url.protocol !== 'https:') {
+      return [{ name: 'client certificate demanded', value: 'no: the endpoint is plaintext http', threshold: 'TLS handshake refused without a client certificate', ok: false, source }];
+    }
+    const seen = await new Promise<{ outcome: 'alert' | 'answered' | 'unclear'; detail: string }>((resolve) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
+        socket.write(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+      });
+      socket.setTimeout(this.#config.timeouts.requestMs, () => socket.destroy(new Error('no answer within the request timeout')));
+      socket.once('data', (chunk: Buffer) => {
+        resolve({ outcome: 'answered', detail: `handshake completed and the hub answered: ${chunk.toString('latin1').split('\r\n')[0]}` });
+        socket.destroy();
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        const alert = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE/i.test(`${error.code ?? ''} ${error.message}`);
+        resolve({ outcome: alert ? 'alert' : 'unclear', detail: `${error.code ?? 'error'}: ${error.message}` });
+      });
+      socket.once('close', () => resolve({ outcome: 'unclear', detail: 'connection closed without a TLS alert' }));
+    });
+    if (seen.outcome === 'unclear') return { notEvaluated: `cannot tell mutual TLS from another refusal: ${seen.detail}` };
+    return [{ name: 'client certificate demanded', value: seen.detail, threshold: 'TLS handshake refused without a client certificate', ok: seen.outcome === 'alert', source }];
   }
 
   /** The hub URL must be https and complete a TLS handshake at 1.2 or newer. */
@@ -84,7 +103,7 @@ export class SecurityPostureProbe {
     }
     // Connect without rejecting, to report what is wrong with the certificate rather than just fail.
     const seen = await new Promise<{ protocol: string; trusted: boolean; why?: string }>((resolve) => {
-      const socket = connect({ host: url.hostname, port: Number(url.port || 443), servername: url.hostname, rejectUnauthorized: false }, () => {
+      const socket = connect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
         resolve({ protocol: socket.getProtocol() ?? 'unknown', trusted: socket.authorized, ...(socket.authorizationError ? { why: String(socket.authorizationError) } : {}) });
         socket.end();
       });

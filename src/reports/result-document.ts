@@ -41,30 +41,43 @@ export function summarise(verdicts: readonly GuaranteeVerdict[]): ResultDocument
 }
 
 /**
- * What `result.json` holds when the command line or config was wrong and no run started: the
- * same top-level fields readers gate on (`exitCode`, `certificate.status`, `error`), so a stale
- * result of an earlier run is never mistaken for this one's.
+ * What `result.json` holds when no run result exists (yet): while a run is in progress (and if it
+ * is killed before it finishes), or when the command line or config was wrong. Same fields as a
+ * run's result, empty — a reader gating on `exitCode` or `certificate.status` never mistakes an
+ * earlier run's result for this one's.
  */
-export interface StartFailureDocument {
+export interface NoRunDocument {
   schemaVersion: 1;
   tool: { name: string; version: string };
+  tier: null;
+  target: null;
+  profile: null;
+  startedAt: null;
   finishedAt: string;
+  durationMs: 0;
+  interrupted: false;
   error: string;
-  certificate: { status: 'INCOMPLETE'; statement: string };
+  environment: null;
+  certificate: { status: 'INCOMPLETE'; scope: null; statement: string };
+  summary: ResultDocument['summary'];
   guarantees: [];
-  exitCode: number;
+  callbacks: null;
+  operations: Record<string, never>;
+  /** null while the run is in progress. */
+  exitCode: number | null;
 }
 
-export function startFailure(tool: StartFailureDocument['tool'], error: string, exitCode: number): StartFailureDocument {
+export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCode: number | null): NoRunDocument {
   return {
-    schemaVersion: 1, tool, finishedAt: new Date().toISOString(), error,
-    certificate: { status: 'INCOMPLETE', statement: `INCOMPLETE: the run did not start (${error})` },
-    guarantees: [], exitCode,
+    schemaVersion: 1, tool, tier: null, target: null, profile: null, startedAt: null,
+    finishedAt: new Date().toISOString(), durationMs: 0, interrupted: false, error, environment: null,
+    certificate: { status: 'INCOMPLETE', scope: null, statement: `INCOMPLETE: ${error}` },
+    summary: { total: 0, passed: 0, failed: 0, notEvaluated: 0 }, guarantees: [], callbacks: null, operations: {}, exitCode,
   };
 }
 
 /** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
-export async function writeResultDocument(reportsDir: string, result: ResultDocument | StartFailureDocument): Promise<string> {
+export async function writeResultDocument(reportsDir: string, result: ResultDocument | NoRunDocument): Promise<string> {
   const dir = join(reportsDir, 'latest');
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'result.json');

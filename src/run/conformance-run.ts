@@ -9,7 +9,7 @@ import type { StartedEnvironment } from '../environment/environment.ts';
 import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
-import { summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
+import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -83,6 +83,8 @@ export class ConformanceRun {
     const catalogue = await readCatalogue(join(PROJECT_ROOT, 'features'), config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
     await prepareReportsDir(allureDir);
+    // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
+    await writeResultDocument(reportsDir, noRunDocument(TOOL, 'the run started at ' + startedAt.toISOString() + ' has not finished (or was killed before writing its result)', null));
 
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
@@ -170,7 +172,8 @@ export class ConformanceRun {
     } catch (writeError) {
       throw new UserError(`the result cannot be written under "${reportsDir}" (${(writeError as NodeJS.ErrnoException).code ?? String(writeError)}); choose another --reports-dir`, [], { cause: writeError });
     }
-    const files = [resultFile, `${allureDir} (npm run report → HTML)`];
+    const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
+    const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];
     if (error) {
       // A user's mistake gets one line; a defect of the tool keeps its stack for the bug report.
       this.#reporter.notice(error instanceof UserError ? `error: ${error.message}` : `internal error: ${(error as Error).stack ?? String(error)}`);

@@ -199,6 +199,20 @@ describe('npm run conformance (user mistakes)', () => {
     }
   });
 
+  it('replaces the result in the config\'s reportsDir even when the config is invalid', async () => {
+    const reports = await tempDir('reports');
+    const dir = await tempDir('config');
+    const config = join(dir, 'broken.yaml');
+    await writeFile(config, `reportsDir: ${reports}\ntimeouts:\n  callbackMs: soon\n`);
+    const { code } = await runCli('conformance', ['--config', config]);
+    assert.equal(code, 2);
+    const result = await readResult(reports) as unknown as { exitCode: number; certificate: { status: string }; summary: { failed: number }; error: string };
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.certificate.status, 'INCOMPLETE');
+    assert.equal(result.summary.failed, 0);
+    assert.match(result.error, /timeouts\.callbackMs/);
+  });
+
   it('exits 4, not with an internal error, for an unreachable https hub', async () => {
     const reports = await tempDir('reports');
     const port = await freePort();
@@ -269,6 +283,21 @@ describe('npm run conformance interrupted', () => {
     assert.ok(!result.guarantees.some((g) => g.verdict === 'FAIL'), 'tearing down under a running step is not a failure of the hub');
 
     for (const port of ports) assert.equal(await accepts(port), false, `port ${port} is closed`);
+  });
+
+  it('survives a second SIGINT during teardown (Ctrl-C under npm delivers two) and still writes the result', async () => {
+    const reports = await tempDir('reports');
+    const dir = await tempDir('config');
+    const config = join(dir, 'slow.yaml');
+    await writeFile(config, 'embedded:\n  payeeDelayMs: 1500\n');
+    const run = startCli('conformance', ['--config', config, '--reports-dir', reports]);
+    await waitForOutput(run.output, /callbacks +http/, 30_000);
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    const { code, stdout } = await run.done;
+    assert.equal(code, 130, stdout);
+    assert.match(stdout, /^Guarantees: 22 · /m);
+    assert.equal((await readResult(reports)).interrupted, true);
   });
 });
 

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
 import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
@@ -74,12 +76,27 @@ async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
     }
   } catch (error) {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+    // A hub that demands a client certificate closes on us after the handshake: it is there, and
+    // mutual TLS is its answer, not an outage.
+    if (hubUrl.startsWith('https:') && await completesTlsHandshake(new URL(hubUrl), timeoutMs)) return undefined;
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
       : cause?.code === 'ECONNREFUSED' ? 'connection refused'
         : cause?.code === 'ENOTFOUND' ? 'host not found'
           : cause?.message ?? (error as Error).message;
     throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`, [], { cause: error });
   }
+}
+
+function completesTlsHandshake(url: URL, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/i.test(`${error.code ?? ''} ${error.message}`)));
+    socket.on('close', () => resolve(false));
+  });
 }
 
 const AdvertisedParty = z.object({ simulatedPayee: z.object({ invalidFulfilmentParty: z.object({ type: z.enum(PARTY_ID_TYPES), id: z.string().min(1) }) }) });

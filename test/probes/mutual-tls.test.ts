@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
+import { closeServer, listen } from '../../src/fspiop/http.ts';
+import type { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+import { SecurityPostureProbe } from '../../src/probes/security-posture-probe.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const tls = {
+  key: await readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.key')),
+  cert: await readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt')),
+};
+const config = validateConfig({ timeouts: { requestMs: 2000 } });
+const probeFor = (hubUrl: string) => new SecurityPostureProbe({ hubUrl } as unknown as PayerDfsp, config);
+
+describe('SecurityPostureProbe over real TLS', () => {
+  const servers: Server[] = [];
+  const start = async (options: object, handler = (_req: unknown, res: { end(body: string): void }) => res.end('ok')) => {
+    const server = createServer({ ...tls, ...options }, handler);
+    servers.push(server);
+    return (await listen(server, 0, '127.0.0.1')).replace('http:', 'https:');
+  };
+  after(async () => {
+    for (const server of servers) await closeServer(server);
+  });
+
+  it('passes mutual TLS only when the hub refuses the handshake for want of a client certificate', async () => {
+    const url = await start({ requestCert: true, rejectUnauthorized: true });
+    const result = await probeFor(url).mutualTls();
+    assert.ok(Array.isArray(result), JSON.stringify(result));
+    assert.equal(result[0]!.ok, true, String(result[0]!.value));
+    assert.match(String(result[0]!.value), /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/i);
+  });
+
+  it('attaches to a hub that enforces mutual TLS instead of calling it unreachable', async () => {
+    const url = await start({ requestCert: true, rejectUnauthorized: true });
+    const environment = await new UrlEnvironment(validateConfig({ target: 'url', hub: { url } })).start();
+    assert.equal(environment.hubUrl, url);
+    assert.equal(environment.capabilities.has('controlled-payee'), false, 'its payees are not ours');
+    await environment.stop();
+  });
+
+  it('fails mutual TLS when the hub answers a client without a certificate', async () => {
+    const url = await start({});
+    const result = await probeFor(url).mutualTls();
+    assert.ok(Array.isArray(result));
+    assert.equal(result[0]!.ok, false);
+    assert.match(String(result[0]!.value), /^handshake completed and the hub answered: HTTP\/1.1 200/);
+  });
+
+  it('does not evaluate mutual TLS when the connection is just dropped', async () => {
+    const url = await start({}, (req: unknown) => (req as { socket: { destroy(): void } }).socket.destroy());
+    const result = await probeFor(url).mutualTls();
+    assert.ok(!Array.isArray(result));
+    assert.match(result.notEvaluated, /cannot tell mutual TLS from another refusal/);
+  });
+
+  it('fails TLS at the edge for a certificate this machine does not trust, saying why', async () => {
+    const url = await start({});
+    const [transport] = await probeFor(url).tlsAtEdge();
+    assert.equal(transport!.ok, false);
+    assert.match(String(transport!.value), /^TLSv1\.3, certificate not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)$/);
+  });
+});
