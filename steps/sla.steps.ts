@@ -10,38 +10,23 @@ When('one pod of {string} is killed during the run', function (this: Conformance
   this.fault = component;
 });
 
-Then('the achieved throughput is at least {throughput} with no dropped iterations', async function (this: ConformanceWorld, rate: number) {
-  const load = await this.sla();
-  if (load === 'skipped') return load;
+Then('the achieved throughput is at least {throughput} with no dropped iterations', function (this: ConformanceWorld, rate: number) {
   // Under a reduced profile the hub can only achieve what was offered; the verdict is marked reduced.
-  await this.record(load.probe.throughputAtLeast(Math.min(rate, load.offered.ratePerSecond)));
-  return undefined;
+  return this.recordLoad((probe, offered) => probe.throughputAtLeast(Math.min(rate, offered.ratePerSecond)));
 });
 
-Then('{percentage} of {phase} complete within {latency}', async function (this: ConformanceWorld, percentage: number, phase: Phase, maxMs: number) {
-  const load = await this.sla();
-  if (load === 'skipped') return load;
-  await this.record(load.probe.latencyWithin(phase, percentage, maxMs));
-  return undefined;
+Then('{percentage} of {phase} complete within {latency}', function (this: ConformanceWorld, percentage: number, phase: Phase, maxMs: number) {
+  return this.recordLoad((probe) => probe.latencyWithin(phase, percentage, maxMs));
 });
 
-Then('at least {percentage} of {phase} succeed', async function (this: ConformanceWorld, percentage: number, phase: Phase) {
-  const load = await this.sla();
-  if (load === 'skipped') return load;
-  await this.record(load.probe.successAtLeast(phase, percentage));
-  return undefined;
+Then('at least {percentage} of {phase} succeed', function (this: ConformanceWorld, percentage: number, phase: Phase) {
+  return this.recordLoad((probe) => probe.successAtLeast(phase, percentage));
 });
 
-Then('transfers succeed again within {latency}', async function (this: ConformanceWorld, maxMs: number) {
-  const load = await this.sla();
-  if (load === 'skipped') return load;
-  await this.record(load.probe.recoveredWithin(maxMs));
-  return undefined;
+Then('transfers succeed again within {latency}', function (this: ConformanceWorld, maxMs: number) {
+  return this.recordLoad((probe) => probe.recoveredWithin(maxMs));
 });
 
-Then('every transfer reported COMMITTED is still COMMITTED afterwards', async function (this: ConformanceWorld) {
-  const load = await this.sla();
-  if (load === 'skipped') return load;
-  await this.record(load.probe.noCommittedTransferLost());
-  return undefined;
+Then('every transfer reported COMMITTED is still COMMITTED afterwards', function (this: ConformanceWorld) {
+  return this.recordLoad((probe) => probe.noCommittedTransferLost());
 });

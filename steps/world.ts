@@ -47,6 +47,14 @@ export class ConformanceWorld extends World {
     return { probe: outcome.probe, offered: outcome.offered };
   }
 
+  /** Records what `measure` reads from this scenario's load, or NOT EVALUATED when the load could not run. */
+  async recordLoad(measure: (probe: SlaProbe, offered: LoadOffer) => Measurement[]): Promise<'skipped' | undefined> {
+    const load = await this.sla();
+    if (load === 'skipped') return load;
+    await this.record(measure(load.probe, load.offered));
+    return undefined;
+  }
+
   /** Attaches the measurements as evidence, then fails the step if any is out of threshold. */
   async record(measurements: Measurement[]): Promise<void> {
     if (measurements.length > 0) await this.#attach({ type: 'measurements', measurements });

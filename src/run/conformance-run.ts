@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
-import type { StartedEnvironment } from '../environment/environment.ts';
+import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
 import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
@@ -33,6 +33,8 @@ export interface RunOptions {
   tags?: string;
   /** The output is a terminal: show which guarantee is running. */
   live?: boolean;
+  /** Run against this environment instead of the one the config's target names (library use, tests). */
+  environment?: ConformanceEnvironment;
 }
 
 export class InterruptedError extends Error {
@@ -91,7 +93,7 @@ export class ConformanceRun {
     let callbacks: CallbackServer | undefined;
     let error: unknown;
     try {
-      starting = createEnvironment(config).start();
+      starting = (this.#options.environment ?? createEnvironment(config)).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
         host: config.callback.host,

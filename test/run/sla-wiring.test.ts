@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import type { ConformanceConfig } from '../../src/config/schema.ts';
+import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
+import type { Capability, ConformanceEnvironment, LoadOffer, LoadRunner, StartedEnvironment } from '../../src/environment/environment.ts';
+import type { LoadSummary } from '../../src/probes/sla-probe.ts';
+import { ConformanceRun } from '../../src/run/conformance-run.ts';
+import { tempDir } from '../helpers/cli.ts';
+
+/** The embedded target plus a scripted load runner: exercises SLA features → steps → load session → SLA probe → verdict → certificate. */
+class EmbeddedWithScriptedLoad implements ConformanceEnvironment {
+  readonly kind = 'embedded' as const;
+  readonly offers: LoadOffer[] = [];
+  readonly #config: ConformanceConfig;
+  readonly #transfersP99Ms: number;
+
+  constructor(config: ConformanceConfig, transfersP99Ms: number) {
+    this.#config = config;
+    this.#transfersP99Ms = transfersP99Ms;
+  }
+
+  async start(): Promise<StartedEnvironment> {
+    const inner = await new EmbeddedEnvironment(this.#config).start();
+    const loadRunner: LoadRunner = {
+      run: async (offer) => {
+        this.offers.push(offer);
+        const stats = (p99: number) => ({ count: 1000, failures: 0, percentilesMs: { 99: p99 } });
+        const summary: LoadSummary = {
+          source: 'scripted load runner (test)', offeredRate: offer.ratePerSecond, windowMs: offer.durationMs,
+          achievedRate: offer.ratePerSecond, droppedIterations: 0,
+          phases: { lookups: stats(80), quotes: stats(250), transfers: stats(this.#transfersP99Ms) },
+        };
+        return summary;
+      },
+    };
+    return {
+      kind: inner.kind, hubUrl: inner.hubUrl,
+      capabilities: new Set<Capability>([...inner.capabilities, 'load']),
+      describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
+      connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),
+      ...(inner.controlledPayee ? { controlledPayee: inner.controlledPayee } : {}),
+      loadRunner,
+    };
+  }
+}
+
+async function runSla(profile: 'smoke' | 'certify', transfersP99Ms: number) {
+  const config = validateConfig({ tier: 'helm', profile, reportsDir: await tempDir('reports') });
+  const environment = new EmbeddedWithScriptedLoad(config, transfersP99Ms);
+  const out = new PassThrough();
+  out.resume();
+  const { result } = await new ConformanceRun(config, { out, environment, tags: '@concern:sla' }).execute();
+  return { result, offers: environment.offers, sla: result.guarantees.filter((g) => g.concern === 'sla') };
+}
+
+describe('SLA guarantees wired end to end with a scripted load runner', () => {
+  it('certify: offers the full load once for all five SLA scenarios and judges each threshold from the feature text', async () => {
+    const { offers, sla } = await runSla('certify', 1200);
+    assert.deepEqual(offers, [{ ratePerSecond: 1000, durationMs: 3_600_000 }]);
+    assert.deepEqual(sla.map((g) => [g.id, g.verdict]), [
+      ['HELM-SLA-01', 'PASS'], ['HELM-SLA-02', 'PASS'], ['HELM-SLA-03', 'PASS'], ['HELM-SLA-04', 'FAIL'], ['HELM-SLA-05', 'PASS'],
+    ]);
+    const clearing = sla.find((g) => g.id === 'HELM-SLA-04')!;
+    assert.equal(clearing.reason, 'p99 transfers latency was 1200 ms, expected ≤ 1000 ms');
+    assert.ok(sla.every((g) => g.fullThreshold));
+  });
+
+  it('smoke: caps the load, passes what it measured, and never certifies the SLA', async () => {
+    const { result, offers, sla } = await runSla('smoke', 300);
+    assert.deepEqual(offers, [{ ratePerSecond: 20, durationMs: 60_000 }]);
+    assert.ok(sla.every((g) => g.verdict === 'PASS' && !g.fullThreshold));
+    assert.equal(sla.find((g) => g.id === 'HELM-SLA-01')!.threshold, 'achieved throughput ≥ 20 transfers/s; dropped iterations = 0 (the offered rate was delivered)');
+    assert.equal(result.certificate.status, 'INCOMPLETE');
+    assert.match(result.certificate.statement, /5 guarantees judged under reduced load or smoke thresholds/);
+  });
+});
