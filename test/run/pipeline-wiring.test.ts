@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConformanceConfig } from '../../src/config/schema.ts';
 import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
 import type { Capability, ConformanceEnvironment, LoadOffer, LoadRunner, StartedEnvironment } from '../../src/environment/environment.ts';
+import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
 import type { LoadSummary } from '../../src/probes/sla-probe.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 
 /** The embedded target plus a scripted load runner: exercises SLA features → steps → load session → SLA probe → verdict → certificate. */
 class EmbeddedWithScriptedLoad implements ConformanceEnvironment {
@@ -54,6 +57,48 @@ async function runSla(profile: 'smoke' | 'certify', transfersP99Ms: number) {
   const { result } = await new ConformanceRun(config, { out, environment, tags: '@concern:sla' }).execute();
   return { result, offers: environment.offers, sla: result.guarantees.filter((g) => g.concern === 'sla') };
 }
+
+/** The embedded target plus a fixture inventory, as a Kubernetes environment will provide it. */
+class EmbeddedWithInventory implements ConformanceEnvironment {
+  readonly kind = 'embedded' as const;
+  readonly #config: ConformanceConfig;
+  readonly #fixture: string;
+
+  constructor(config: ConformanceConfig, fixture: string) {
+    this.#config = config;
+    this.#fixture = fixture;
+  }
+
+  async start(): Promise<StartedEnvironment> {
+    const inner = await new EmbeddedEnvironment(this.#config).start();
+    const fixture = this.#fixture;
+    return {
+      kind: inner.kind, hubUrl: inner.hubUrl,
+      capabilities: new Set<Capability>([...inner.capabilities, 'kubernetes-inventory']),
+      describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
+      connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),
+      inventory: async () => JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', fixture), 'utf8')) as DeploymentInventory,
+    };
+  }
+}
+
+describe('Miniloop deployment guarantees wired end to end on a mini-loop inventory (k3s)', () => {
+  it('reports the ingress controller the installer deploys as a failed "no ingress" guarantee, with evidence', async () => {
+    const config = validateConfig({ tier: 'miniloop', reportsDir: await tempDir('reports') });
+    const out = new PassThrough();
+    out.resume();
+    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedWithInventory(config, 'miniloop-k3s.json'), tags: '@concern:deployment' }).execute();
+    const verdicts = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
+    assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
+    assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);
+    assert.ok(verdicts['ML-DEP-05']!.evidence.every((m) => m.source.includes('mini-loop v5 on k3s')));
+    for (const id of ['ML-DEP-01', 'ML-DEP-02', 'ML-DEP-03', 'ML-DEP-04', 'ML-DEP-06', 'ML-DEP-07', 'ML-DEP-08', 'ML-DEP-09']) {
+      assert.equal(verdicts[id]!.verdict, 'PASS', `${id}: ${verdicts[id]!.reason}`);
+    }
+    assert.equal(exitCode, 1);
+    assert.equal(result.certificate.status, 'NOT_CERTIFIED');
+  });
+});
 
 describe('SLA guarantees wired end to end with a scripted load runner', () => {
   it('certify: offers the full load once for all five SLA scenarios and judges each threshold from the feature text', async () => {
