@@ -6,6 +6,7 @@ import { ConformanceRun, TOOL } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';
+import { onInterrupt } from './signals.ts';
 
 /** `npm run conformance`. Returns the exit code; user mistakes print one line, never a stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -41,19 +42,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
     return exitCode;
   }
-  // `on`, not `once`: Ctrl-C under npm delivers SIGINT twice (terminal group and npm's forwarding);
-  // a second signal must not kill the teardown the first one started.
-  const onSignal = (signal: NodeJS.Signals) => run.interrupt(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onInterrupt((signal) => run.interrupt(signal), (signal) => {
+    process.stderr.write(`${signal} again: exiting without finishing the teardown\n`);
+    process.exit(ExitCode.interrupted);
+  });
   try {
     const { exitCode } = await run.execute();
     return exitCode;
   } catch (error) {
     return reportUserError(error);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
   }
 }
 

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, UserError } from '../config/errors.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { ReferenceDeployment } from '../environment/embedded/reference-deployment.ts';
+import { onInterrupt } from '../cli/signals.ts';
 import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
 
 const HELP = `Usage: npm run hub -- [--port N] [--host H] [--payer-callback-url URL] [--config FILE]
@@ -54,10 +55,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     + `  simulated payee DFSP: ${urls.payeeUrl}\n`
     + `  payer DFSP callbacks go to: ${payerEndpoint}\n`
     + `attach a run with: npm run conformance -- --target url --hub-url ${urls.hubUrl}\n`);
-  // `on`, not `once`: a second signal (npm forwards Ctrl-C too) must not kill the shutdown.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.on('SIGINT', resolve);
-    process.on('SIGTERM', resolve);
+    onInterrupt(resolve, (again) => {
+      process.stderr.write(`${again} again: exiting without finishing the shutdown\n`);
+      process.exit(130);
+    });
   });
   process.stdout.write(`${signal}: stopping the hub…\n`);
   await deployment.stop();

@@ -11,6 +11,9 @@ import { outcomeOf, sourceOf } from './exchange-measurements.ts';
  * Authorization header, no FSPIOP-Signature — so one of its requests shows the hub's posture:
  * a zero-security tier must accept it, a fully secured one must refuse it.
  */
+/** A TLS alert, or the HTTP answer some proxies (nginx `ssl_verify_client on`) give instead, demanding a client certificate. */
+export const CLIENT_CERTIFICATE_DEMANDED = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|No required SSL certificate|SSL certificate error/i;
+
 function errorCodeOf(body: unknown): string | undefined {
   let value = body;
   if (typeof body === 'string') {
@@ -80,15 +83,24 @@ export class SecurityPostureProbe {
         socket.write(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
       });
       socket.setTimeout(this.#config.timeouts.requestMs, () => socket.destroy(new Error('no answer within the request timeout')));
-      socket.once('data', (chunk: Buffer) => {
-        resolve({ outcome: 'answered', detail: `handshake completed and the hub answered: ${chunk.toString('latin1').split('\r\n')[0]}` });
-        socket.destroy();
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('latin1');
+        if (answer.length > 4096) socket.destroy();
       });
       socket.once('error', (error: NodeJS.ErrnoException) => {
-        const alert = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE/i.test(`${error.code ?? ''} ${error.message}`);
+        if (answer) return;
+        const alert = CLIENT_CERTIFICATE_DEMANDED.test(`${error.code ?? ''} ${error.message}`);
         resolve({ outcome: alert ? 'alert' : 'unclear', detail: `${error.code ?? 'error'}: ${error.message}` });
       });
-      socket.once('close', () => resolve({ outcome: 'unclear', detail: 'connection closed without a TLS alert' }));
+      socket.once('close', () => {
+        if (!answer) return resolve({ outcome: 'unclear', detail: 'connection closed without a TLS alert' });
+        const statusLine = answer.split('\r\n')[0];
+        // nginx answers a missing client certificate with HTTP 400 and says so in the body.
+        resolve(CLIENT_CERTIFICATE_DEMANDED.test(answer)
+          ? { outcome: 'alert', detail: `handshake completed, then refused: ${statusLine} (${CLIENT_CERTIFICATE_DEMANDED.exec(answer)![0]})` }
+          : { outcome: 'answered', detail: `handshake completed and the hub answered: ${statusLine}` });
+      });
     });
     if (seen.outcome === 'unclear') return { notEvaluated: `cannot tell mutual TLS from another refusal: ${seen.detail}` };
     return [{ name: 'client certificate demanded', value: seen.detail, threshold: 'TLS handshake refused without a client certificate', ok: seen.outcome === 'alert', source }];

@@ -86,7 +86,7 @@ export class ConformanceRun {
     this.#reporter.catalogue(config.tier, catalogue);
     await prepareReportsDir(allureDir);
     // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
-    await writeResultDocument(reportsDir, noRunDocument(TOOL, 'the run started at ' + startedAt.toISOString() + ' has not finished (or was killed before writing its result)', null));
+    await writeResult(reportsDir, noRunDocument(TOOL, `the run started at ${startedAt.toISOString()} has not finished (or was killed before writing its result)`, null));
 
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
@@ -168,12 +168,7 @@ export class ConformanceRun {
       operations: this.#timings.summary(),
       exitCode,
     };
-    let resultFile: string;
-    try {
-      resultFile = await writeResultDocument(reportsDir, result);
-    } catch (writeError) {
-      throw new UserError(`the result cannot be written under "${reportsDir}" (${(writeError as NodeJS.ErrnoException).code ?? String(writeError)}); choose another --reports-dir`, [], { cause: writeError });
-    }
+    const resultFile = await writeResult(reportsDir, result);
     const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
     const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];
     if (error) {
@@ -208,6 +203,14 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof EnvironmentUnavailableError) return ExitCode.environmentUnavailable;
   if (error instanceof UserError) return ExitCode.usage;
   return ExitCode.internalError;
+}
+
+async function writeResult(reportsDir: string, document: Parameters<typeof writeResultDocument>[1]): Promise<string> {
+  try {
+    return await writeResultDocument(reportsDir, document);
+  } catch (error) {
+    throw new UserError(`the result cannot be written under "${reportsDir}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another --reports-dir`, [], { cause: error });
+  }
 }
 
 async function prepareReportsDir(allureDir: string): Promise<void> {

@@ -293,6 +293,7 @@ describe('npm run conformance interrupted', () => {
     const run = startCli('conformance', ['--config', config, '--reports-dir', reports]);
     await waitForOutput(run.output, /callbacks +http/, 30_000);
     run.child.kill('SIGINT');
+    await waitForOutput(run.output, /SIGINT received/, 10_000);
     run.child.kill('SIGINT');
     const { code, stdout } = await run.done;
     assert.equal(code, 130, stdout);

@@ -3,6 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
 import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
+import { CLIENT_CERTIFICATE_DEMANDED } from '../../probes/security-posture-probe.ts';
 import { redactUrl } from '../../reports/redact.ts';
 import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 
@@ -78,7 +79,7 @@ async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     // A hub that demands a client certificate closes on us after the handshake: it is there, and
     // mutual TLS is its answer, not an outage.
-    if (hubUrl.startsWith('https:') && await completesTlsHandshake(new URL(hubUrl), timeoutMs)) return undefined;
+    if (hubUrl.startsWith('https:') && await demandsClientCertificate(new URL(hubUrl), timeoutMs)) return undefined;
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
       : cause?.code === 'ECONNREFUSED' ? 'connection refused'
         : cause?.code === 'ENOTFOUND' ? 'host not found'
@@ -87,14 +88,18 @@ async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
   }
 }
 
-function completesTlsHandshake(url: URL, timeoutMs: number): Promise<boolean> {
+/** True only when the server's answer to a request without a client certificate is a TLS alert demanding one. */
+function demandsClientCertificate(url: URL, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = tlsConnect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
-      socket.destroy();
-      resolve(true);
+      socket.write(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
     });
     socket.setTimeout(timeoutMs, () => socket.destroy());
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/i.test(`${error.code ?? ''} ${error.message}`)));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(CLIENT_CERTIFICATE_DEMANDED.test(`${error.code ?? ''} ${error.message}`)));
+    socket.on('data', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.on('close', () => resolve(false));
   });
 }
