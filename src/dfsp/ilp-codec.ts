@@ -34,12 +34,24 @@ interface SdkIlp {
   getTransactionObject(ilpPacket: string): IlpTransaction;
 }
 
+interface Sdk {
+  Ilp: { ilpFactory(version: string, options: { secret: string; logger: unknown }): SdkIlp };
+  logger: unknown;
+}
+
+let sdk: Promise<Sdk> | undefined;
+/** One import and one logger per process: each SDK logger adds process-wide uncaughtException listeners. */
+function loadSdk(): Promise<Sdk> {
+  sdk ??= import('@mojaloop/sdk-standard-components').then((module) => {
+    const { Ilp, Logger } = module as unknown as { Ilp: Sdk['Ilp']; Logger: { loggerFactory(config?: unknown): unknown } };
+    return { Ilp, logger: Logger.loggerFactory() };
+  });
+  return sdk;
+}
+
 export async function loadIlpCodec(secret: string): Promise<IlpCodec> {
-  const sdk = (await import('@mojaloop/sdk-standard-components')) as unknown as {
-    Ilp: { ilpFactory(version: string, options: { secret: string; logger: unknown }): SdkIlp };
-    Logger: { loggerFactory(config?: unknown): unknown };
-  };
-  const ilp = sdk.Ilp.ilpFactory('v1', { secret, logger: sdk.Logger.loggerFactory() });
+  const { Ilp, logger } = await loadSdk();
+  const ilp = Ilp.ilpFactory('v1', { secret, logger });
   return {
     quoteTerms: (quote, transferAmount, expiration) =>
       ilp.getQuoteResponseIlp(quote, { transferAmount, payeeReceiveAmount: transferAmount, expiration }),
