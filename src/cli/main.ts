@@ -15,6 +15,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   // Known before the config is valid, so a bad command line still replaces the last run's result.
   let reportsDir = resolve(cwd, reportsDirFrom(argv) ?? 'reports');
+  let configFile: string | undefined;
   try {
     const options = parseCliArgs(argv);
     if (options.help) {
@@ -25,8 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { printCatalogue } = await import('./catalogue.ts');
       return printCatalogue(process.stdout, options.overrides.tier);
     }
-    const configFile = options.configFile && resolve(cwd, options.configFile);
-    if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
+    configFile = options.configFile && resolve(cwd, options.configFile);
     const config = await loadConfig({ file: configFile, overrides: options.overrides });
     config.reportsDir = resolve(cwd, config.reportsDir);
     reportsDir = config.reportsDir;
@@ -39,6 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (error) {
     const exitCode = reportUserError(error);
+    // Only here is the file read a second time: an invalid config may still name where results go.
+    if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
     await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
     return exitCode;
   }

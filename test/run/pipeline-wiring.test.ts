@@ -12,82 +12,68 @@ import type { LoadSummary } from '../../src/probes/sla-probe.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 
-/** The embedded target plus a scripted load runner: exercises SLA features → steps → load session → SLA probe → verdict → certificate. */
-class EmbeddedWithScriptedLoad implements ConformanceEnvironment {
+/** The embedded target plus capabilities a later target will bring (a load runner, an inventory), supplied by the test. */
+class EmbeddedPlus implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
-  readonly offers: LoadOffer[] = [];
   readonly #config: ConformanceConfig;
-  readonly #transfersP99Ms: number;
+  readonly #extra: Capability;
+  readonly #with: Pick<StartedEnvironment, 'loadRunner' | 'inventory'>;
 
-  constructor(config: ConformanceConfig, transfersP99Ms: number) {
+  constructor(config: ConformanceConfig, extra: Capability, extras: Pick<StartedEnvironment, 'loadRunner' | 'inventory'>) {
     this.#config = config;
-    this.#transfersP99Ms = transfersP99Ms;
+    this.#extra = extra;
+    this.#with = extras;
   }
 
   async start(): Promise<StartedEnvironment> {
     const inner = await new EmbeddedEnvironment(this.#config).start();
-    const loadRunner: LoadRunner = {
-      run: async (offer) => {
-        this.offers.push(offer);
-        const stats = (p99: number) => ({ count: 1000, failures: 0, percentilesMs: { 99: p99 } });
-        const summary: LoadSummary = {
-          source: 'scripted load runner (test)', offeredRate: offer.ratePerSecond, windowMs: offer.durationMs,
-          achievedRate: offer.ratePerSecond, droppedIterations: 0,
-          phases: { lookups: stats(80), quotes: stats(250), transfers: stats(this.#transfersP99Ms) },
-        };
-        return summary;
-      },
-    };
     return {
       kind: inner.kind, hubUrl: inner.hubUrl,
-      capabilities: new Set<Capability>([...inner.capabilities, 'load']),
+      capabilities: new Set<Capability>([...inner.capabilities, this.#extra]),
       describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
       connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),
       ...(inner.controlledPayee ? { controlledPayee: inner.controlledPayee } : {}),
-      loadRunner,
+      ...this.#with,
     };
   }
+}
+
+/** A load runner that reports the offered rate as achieved and fixed p99s: exercises SLA features → steps → load session → SLA probe → verdict → certificate. */
+function scriptedLoad(transfersP99Ms: number): { runner: LoadRunner; offers: LoadOffer[] } {
+  const offers: LoadOffer[] = [];
+  const stats = (p99: number) => ({ count: 1000, failures: 0, percentilesMs: { 99: p99 } });
+  const runner: LoadRunner = {
+    run: async (offer): Promise<LoadSummary> => {
+      offers.push(offer);
+      return {
+        source: 'scripted load runner (test)', offeredRate: offer.ratePerSecond, windowMs: offer.durationMs,
+        achievedRate: offer.ratePerSecond, droppedIterations: 0,
+        phases: { lookups: stats(80), quotes: stats(250), transfers: stats(transfersP99Ms) },
+      };
+    },
+  };
+  return { runner, offers };
 }
 
 async function runSla(profile: 'smoke' | 'certify', transfersP99Ms: number) {
   const config = validateConfig({ tier: 'helm', profile, reportsDir: await tempDir('reports') });
-  const environment = new EmbeddedWithScriptedLoad(config, transfersP99Ms);
+  const { runner, offers } = scriptedLoad(transfersP99Ms);
+  const environment = new EmbeddedPlus(config, 'load', { loadRunner: runner });
   const out = new PassThrough();
   out.resume();
   const { result } = await new ConformanceRun(config, { out, environment, tags: '@concern:sla' }).execute();
-  return { result, offers: environment.offers, sla: result.guarantees.filter((g) => g.concern === 'sla') };
+  return { result, offers, sla: result.guarantees.filter((g) => g.concern === 'sla') };
 }
 
-/** The embedded target plus a fixture inventory, as a Kubernetes environment will provide it. */
-class EmbeddedWithInventory implements ConformanceEnvironment {
-  readonly kind = 'embedded' as const;
-  readonly #config: ConformanceConfig;
-  readonly #fixture: string;
-
-  constructor(config: ConformanceConfig, fixture: string) {
-    this.#config = config;
-    this.#fixture = fixture;
-  }
-
-  async start(): Promise<StartedEnvironment> {
-    const inner = await new EmbeddedEnvironment(this.#config).start();
-    const fixture = this.#fixture;
-    return {
-      kind: inner.kind, hubUrl: inner.hubUrl,
-      capabilities: new Set<Capability>([...inner.capabilities, 'kubernetes-inventory']),
-      describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
-      connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),
-      inventory: async () => JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', fixture), 'utf8')) as DeploymentInventory,
-    };
-  }
-}
+const fixtureInventory = (name: string) => async () =>
+  JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
 
 describe('Miniloop deployment guarantees wired end to end on a mini-loop inventory (k3s)', () => {
   it('reports the ingress controller the installer deploys as a failed "no ingress" guarantee, with evidence', async () => {
     const config = validateConfig({ tier: 'miniloop', reportsDir: await tempDir('reports') });
     const out = new PassThrough();
     out.resume();
-    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedWithInventory(config, 'miniloop-k3s.json'), tags: '@concern:deployment' }).execute();
+    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, 'kubernetes-inventory', { inventory: fixtureInventory('miniloop-k3s.json') }), tags: '@concern:deployment' }).execute();
     const verdicts = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
     assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
     assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);
