@@ -44,7 +44,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
     return exitCode;
   }
-  const stopListening = onInterrupt((signal) => run.interrupt(signal), (signal) => {
+  // Left registered until the process exits: the echo of a Ctrl-C can arrive after the run has
+  // already finished, and without a handler it would kill the process before it sets its exit code.
+  onInterrupt((signal) => run.interrupt(signal), (signal) => {
     process.stderr.write(`${signal} again: exiting without finishing the teardown\n`);
     process.exit(ExitCode.interrupted);
   });
@@ -53,8 +55,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     return reportUserError(error);
-  } finally {
-    stopListening();
   }
 }
 
