@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 import { runMain } from './entry.mjs';
 
-await runMain(new URL('../src/hub/standalone.ts', import.meta.url).href);
+await runMain(new URL('../src/cli/hub.ts', import.meta.url).href);

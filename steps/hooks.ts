@@ -1,6 +1,6 @@
 import { Before, setDefaultTimeout } from '@cucumber/cucumber';
-import { tagValue } from '../src/catalogue/tags.ts';
-import { missingCapability } from '../src/run/capability-gate.ts';
+import { missingCapability } from '../src/catalogue/capabilities.ts';
+import { guaranteeIdOf } from '../src/catalogue/tags.ts';
 import type { ConformanceWorld } from './world.ts';
 
 // Every probe bounds its own waiting (request and callback timeouts from the config, a load's
@@ -9,8 +9,7 @@ setDefaultTimeout(-1);
 
 Before(async function (this: ConformanceWorld, { pickle }) {
   const tags = pickle.tags.map((tag) => tag.name);
-  this.guaranteeId = tagValue(tags, 'guarantee') ?? pickle.name;
+  this.guaranteeId = guaranteeIdOf(tags, pickle.name);
   const gap = missingCapability(tags, this.session.capabilities);
-  if (gap) return this.notEvaluated(gap.reason, gap.capability);
-  return undefined;
+  return gap ? this.record(gap) : undefined;
 });

@@ -6,113 +6,113 @@ import type { ConformanceWorld } from './world.ts';
 const names = (table: DataTable): string[] => table.raw().slice(1).map((row) => row[0]!.trim());
 
 Then('the deployment runs on a single node', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).nodeCount({ atLeast: 1, atMost: 1 }));
+  await this.record((await this.session.inventory()).nodeCount({ atLeast: 1, atMost: 1 }));
 });
 
 Then('the deployment runs on at most {int} nodes', async function (this: ConformanceWorld, n: number) {
-  await this.record((await this.inventory()).nodeCount({ atMost: n }));
+  await this.record((await this.session.inventory()).nodeCount({ atMost: n }));
 });
 
 Then('the deployment runs on at least {int} nodes', async function (this: ConformanceWorld, n: number) {
-  await this.record((await this.inventory()).nodeCount({ atLeast: n }));
+  await this.record((await this.session.inventory()).nodeCount({ atLeast: n }));
 });
 
 Then('every component is orchestrated by docker compose', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).orchestratedByCompose());
+  await this.record((await this.session.inventory()).orchestratedByCompose());
 });
 
 Then('the deployment was started with named compose profiles', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).composeProfiles());
+  await this.record((await this.session.inventory()).composeProfiles());
 });
 
 Then('no component is managed by Helm', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).noHelm());
+  await this.record((await this.session.inventory()).noHelm());
 });
 
 Then('every Mojaloop component is managed by Helm', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).helmManaged());
+  await this.record((await this.session.inventory()).helmManaged());
 });
 
 Then('no {componentKind} component is deployed', async function (this: ConformanceWorld, kind: ComponentKind) {
-  await this.record((await this.inventory()).noneOfKind(kind));
+  await this.record((await this.session.inventory()).noneOfKind(kind));
 });
 
 Then('the {componentKind} stack is deployed and healthy', async function (this: ConformanceWorld, kind: ComponentKind) {
-  await this.record((await this.inventory()).kindDeployedAndHealthy(kind));
+  await this.record((await this.session.inventory()).kindDeployedAndHealthy(kind));
 });
 
 Then('these services are deployed and healthy:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).servicesHealthy(names(table)));
+  await this.record((await this.session.inventory()).servicesHealthy(names(table)));
 });
 
 Then('these optional services, where deployed, are healthy:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).servicesHealthy(names(table), true));
+  await this.record((await this.session.inventory()).servicesHealthy(names(table), true));
 });
 
 Then('the Kubernetes distribution is one of:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).distributionIn(names(table)));
+  await this.record((await this.session.inventory()).distributionIn(names(table)));
 });
 
 Then('the platform is one of:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).platformIn(names(table)));
+  await this.record((await this.session.inventory()).platformIn(names(table)));
 });
 
 Then('these Helm releases are deployed:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).helmReleasesDeployed(names(table)));
+  await this.record((await this.session.inventory()).helmReleasesDeployed(names(table)));
 });
 
 Then('every Helm test job of release {string} completed successfully', async function (this: ConformanceWorld, release: string) {
-  await this.record((await this.inventory()).helmTestJobsSucceeded(release));
+  await this.record((await this.session.inventory()).helmTestJobsSucceeded(release));
 });
 
 Then('the test job {string} completed successfully', async function (this: ConformanceWorld, job: string) {
-  await this.record((await this.inventory()).jobSucceeded(job));
+  await this.record((await this.session.inventory()).jobSucceeded(job));
 });
 
 Then('every GitOps application is synced and healthy', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).gitOpsApplicationsSynced());
+  await this.record((await this.session.inventory()).gitOpsApplicationsSynced());
 });
 
 Then('Kafka replicates topics at least {int} times', async function (this: ConformanceWorld, factor: number) {
-  await this.record((await this.inventory()).settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', factor));
+  await this.record((await this.session.inventory()).kafkaReplicationAtLeast(factor));
 });
 
 Then('Kafka retains messages for at least {duration}', async function (this: ConformanceWorld, ms: number) {
-  await this.record((await this.inventory()).settingAtLeast('kafka.retentionHours', 'Kafka retention', ms / 3_600_000, ' h'));
+  await this.record((await this.session.inventory()).kafkaRetentionAtLeast(ms));
 });
 
 Then('these services run with at least {int} ready replicas:', async function (this: ConformanceWorld, minimum: number, table: DataTable) {
-  await this.record((await this.inventory()).replicasAtLeast(names(table), minimum));
+  await this.record((await this.session.inventory()).replicasAtLeast(names(table), minimum));
 });
 
 Then('these services keep their data on bound persistent volumes:', async function (this: ConformanceWorld, table: DataTable) {
-  await this.record((await this.inventory()).persistentVolumes(names(table)));
+  await this.record((await this.session.inventory()).persistentVolumes(names(table)));
 });
 
 Then('a backup schedule is deployed', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).backupSchedule());
+  await this.record((await this.session.inventory()).backupSchedule());
 });
 
 Then('an archiving job is deployed', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).archivingJob());
+  await this.record((await this.session.inventory()).archivingJob());
 });
 
 Then('every Mojaloop container runs as a non-root user with a read-only root filesystem', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).containersHardened());
+  await this.record((await this.session.inventory()).containersHardened());
 });
 
 Then('no container runs privileged', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).noPrivileged());
+  await this.record((await this.session.inventory()).noPrivileged());
 });
 
 Then('every namespace running Mojaloop has a network policy', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).networkPoliciesCover());
+  await this.record((await this.session.inventory()).networkPoliciesCover());
 });
 
 Then('the ports the deployment publishes to the host are listed as reachable without credentials', async function (this: ConformanceWorld) {
-  await this.record((await this.inventory()).publishedPorts());
+  await this.record((await this.session.inventory()).publishedPorts());
 });
 
 Then('the deployment uses at most {memory} of memory and {int} CPU cores at rest', async function (this: ConformanceWorld, memoryGiB: number, cores: number) {
-  await this.record((await this.inventory()).usageAtMost(memoryGiB, cores));
+  await this.record((await this.session.inventory()).usageAtMost(memoryGiB, cores));
 });

@@ -1,10 +1,7 @@
 import { Then } from '@cucumber/cucumber';
-import { judgeAttestation } from '../src/probes/attestation.ts';
+import { attestedReview } from '../src/probes/attestation.ts';
 import type { ConformanceWorld } from './world.ts';
 
-Then('a reviewer attests that {string} documentation exists and matches this version', async function (this: ConformanceWorld, kind: string) {
-  const attestation = this.session.config.attestations.find((a) => a.guarantee === this.guaranteeId);
-  if (!attestation) return this.notEvaluated(`no reviewer attestation for ${this.guaranteeId} in the config (attestations)`, 'human-review');
-  await this.record([judgeAttestation(attestation, `${kind} documentation`, new Date())]);
-  return undefined;
+Then('a reviewer attests that {string} documentation exists and matches this version', function (this: ConformanceWorld, kind: string) {
+  return this.record(attestedReview(this.session.config.attestations, this.guaranteeId, `${kind} documentation`, new Date()));
 });

@@ -1,5 +1,5 @@
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { Phase } from '../src/probes/sla-probe.ts';
+import type { Phase } from '../src/load/load-runner.ts';
 import type { ConformanceWorld } from './world.ts';
 
 Given('P2P transfers are offered at {throughput} for {duration}', function (this: ConformanceWorld, ratePerSecond: number, durationMs: number) {
@@ -11,22 +11,21 @@ When('one pod of {string} is killed during the run', function (this: Conformance
 });
 
 Then('the achieved throughput is at least {throughput} with no dropped iterations', function (this: ConformanceWorld, rate: number) {
-  // Under a reduced profile the hub can only achieve what was offered; the verdict is marked reduced.
-  return this.recordLoad((probe, offered) => probe.throughputAtLeast(Math.min(rate, offered.ratePerSecond)));
+  return this.recordUnderLoad((probe) => probe.throughputAtLeast(rate));
 });
 
 Then('{percentage} of {phase} complete within {latency}', function (this: ConformanceWorld, percentage: number, phase: Phase, maxMs: number) {
-  return this.recordLoad((probe) => probe.latencyWithin(phase, percentage, maxMs));
+  return this.recordUnderLoad((probe) => probe.latencyWithin(phase, percentage, maxMs));
 });
 
 Then('at least {percentage} of {phase} succeed', function (this: ConformanceWorld, percentage: number, phase: Phase) {
-  return this.recordLoad((probe) => probe.successAtLeast(phase, percentage));
+  return this.recordUnderLoad((probe) => probe.successAtLeast(phase, percentage));
 });
 
 Then('transfers succeed again within {latency}', function (this: ConformanceWorld, maxMs: number) {
-  return this.recordLoad((probe) => probe.recoveredWithin(maxMs));
+  return this.recordUnderLoad((probe) => probe.recoveredWithin(maxMs));
 });
 
 Then('every transfer reported COMMITTED is still COMMITTED afterwards', function (this: ConformanceWorld) {
-  return this.recordLoad((probe) => probe.noCommittedTransferLost());
+  return this.recordUnderLoad((probe) => probe.noCommittedTransferLost());
 });

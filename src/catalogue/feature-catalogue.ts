@@ -3,9 +3,8 @@ import { join, relative } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
 import type { Tier } from '../config/schema.ts';
-import { neededCapabilities } from '../run/capability-gate.ts';
-import type { Capability } from '../environment/environment.ts';
-import { tagValue } from './tags.ts';
+import { neededCapabilities, type Capability } from './capabilities.ts';
+import { guaranteeIdOf, tagValue } from './tags.ts';
 
 export interface CatalogueEntry {
   tier: string;
@@ -48,7 +47,7 @@ export function parseFeature(source: string, uri: string, tier: string): Catalog
     const line = pickle.astNodeIds.map((id) => lines.get(id)).find((l) => l !== undefined);
     return {
       tier,
-      id: tagValue(tags, 'guarantee') ?? pickle.name,
+      id: guaranteeIdOf(tags, pickle.name),
       title: pickle.name,
       concern: tagValue(tags, 'concern') ?? null,
       needs: neededCapabilities(tags),

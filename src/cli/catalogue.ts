@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { readCatalogue } from '../catalogue/feature-catalogue.ts';
+import { PROJECT_ROOT } from '../config/project.ts';
 import type { Tier } from '../config/schema.ts';
-import { PROJECT_ROOT } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 
 /** `--list`: tier → guarantee → capability needed, straight from the feature files. */

@@ -1,8 +1,9 @@
 import { loadConfig, readConfigFile } from '../config/load-config.ts';
 import { UserError } from '../config/errors.ts';
+import { TOOL } from '../config/project.ts';
 import { resolve } from 'node:path';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
-import { ConformanceRun, TOOL } from '../run/conformance-run.ts';
+import { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';

@@ -8,14 +8,15 @@ export const PARTY_ID_TYPES = [
   'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
 ] as const;
 
+/** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
+export const DEFAULT_URL_CALLBACK_PORT = 4100;
+
 export type Tier = (typeof TIERS)[number];
 export type TargetKind = (typeof TARGETS)[number];
 export type Profile = (typeof PROFILES)[number];
 
 const FspId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an FSP id is 1-32 letters, digits, "_" or "-"');
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code such as "USD"');
-const Amount = z.string().regex(/^([0]|([1-9][0-9]{0,17}))([.][0-9]{0,3}[1-9])?$/,
-  'an FSPIOP amount is a decimal string such as "100" or "12.5"');
 const Port = z.number().int().min(0).max(65535);
 /** http(s) URL without user:password — credentials in a URL end up in logs and reports. */
 const HttpUrl = z.url({ protocol: /^https?$/ }).refine((url) => !new URL(url).username && !new URL(url).password, {
@@ -122,6 +123,3 @@ export const ConfigSchema = z.strictObject({
 export type ConfigInput = z.input<typeof ConfigSchema>;
 /** A validated config with every default filled in. */
 export type ConformanceConfig = z.output<typeof ConfigSchema>;
-
-/** Amounts the feature files may ask for must pass the same rule the hub applies. */
-export const FspiopAmount = Amount;

@@ -23,14 +23,12 @@ export interface IlpTransaction {
 export interface IlpCodec {
   quoteTerms(quote: QuotesPost, transferAmount: Money, expiration: string): IlpTerms;
   fulfilmentOf(ilpPacket: string): string;
-  conditionOf(fulfilment: string): string;
   transactionOf(ilpPacket: string): IlpTransaction;
 }
 
 interface SdkIlp {
   getQuoteResponseIlp(quote: unknown, response: unknown): IlpTerms;
   calculateFulfil(ilpPacket: string): string;
-  calculateConditionFromFulfil(fulfilment: string): string;
   getTransactionObject(ilpPacket: string): IlpTransaction;
 }
 
@@ -56,7 +54,6 @@ export async function loadIlpCodec(secret: string): Promise<IlpCodec> {
     quoteTerms: (quote, transferAmount, expiration) =>
       ilp.getQuoteResponseIlp(quote, { transferAmount, payeeReceiveAmount: transferAmount, expiration }),
     fulfilmentOf: (ilpPacket) => ilp.calculateFulfil(ilpPacket),
-    conditionOf: (fulfilment) => ilp.calculateConditionFromFulfil(fulfilment),
     transactionOf: (ilpPacket) => ilp.getTransactionObject(ilpPacket),
   };
 }

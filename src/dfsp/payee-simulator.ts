@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import type { FspiopResource } from '../fspiop/headers.ts';
-import { closeServer, listen, readBody, sendJson } from '../fspiop/http.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
+import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import type { IlpCodec } from './ilp-codec.ts';
 
 /** How the simulated payee DFSP treats transfers to one of its parties. */
@@ -42,10 +42,8 @@ export class PayeeSimulator {
   readonly #options: PayeeSimulatorOptions;
   readonly #parties = new Map<string, SimulatedParty>();
   readonly #router = new Router<Handler>();
-  readonly #shutdown = new AbortController();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
-  #server: Server | undefined;
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
@@ -64,17 +62,12 @@ export class PayeeSimulator {
     return this.#options.fspId;
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch(() => sendJson(response, 500, errorInformation(FspiopErrorCode.internalServerError)));
-    });
-    return listen(this.#server, 0, this.#options.host ?? '127.0.0.1');
+  start(): Promise<string> {
+    return this.#server.start(0, this.#options.host ?? '127.0.0.1');
   }
 
-  async stop(): Promise<void> {
-    this.#shutdown.abort();
-    if (this.#server) await closeServer(this.#server);
-    await Promise.allSettled([...this.#inFlight]);
+  stop(): Promise<void> {
+    return this.#server.stop();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -94,17 +87,15 @@ export class PayeeSimulator {
     }
     sendJson(response, request.method === 'PUT' ? 200 : 202);
     const requester = String(request.headers['fspiop-source'] ?? 'switch');
-    const task = match.handler(match.params, body, requester).catch(() => undefined);
-    this.#inFlight.add(task);
-    void task.finally(() => this.#inFlight.delete(task));
+    this.#server.background(() => match.handler(match.params, body, requester));
   }
 
   async #answer(path: string, resource: FspiopResource, destination: string, body: unknown): Promise<void> {
-    if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#shutdown.signal });
+    if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
     await sendFspiop({
       method: 'PUT', url: `${this.#options.hubUrl}${path}`, resource, body,
       source: this.#options.fspId, destination,
-      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#shutdown.signal,
+      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
     });
   }
 

@@ -10,7 +10,7 @@ export interface Measurement {
   /** What was measured, e.g. "transfer state", "lookup callback". */
   name: string;
   value: string | number | boolean | null;
-  unit?: string;
+  unit?: string | undefined;
   /** What the guarantee demands, in words: "= COMMITTED", "within 10000 ms". */
   threshold: string;
   ok: boolean;
@@ -18,15 +18,25 @@ export interface Measurement {
   source: string;
 }
 
+export interface OfferedLoad {
+  ratePerSecond: number;
+  durationMs: number;
+}
+
 export type EvidenceRecord =
   | { type: 'measurements'; measurements: Measurement[] }
   | { type: 'not-evaluated'; reason: string; capability?: string }
   /** The profile offered less load than the scenario asked for: the verdict is not at full threshold. */
-  | { type: 'reduced-load'; asked: { ratePerSecond: number; durationMs: number }; offered: { ratePerSecond: number; durationMs: number } };
+  | { type: 'reduced-load'; asked: OfferedLoad; offered: OfferedLoad };
 
 export function formatMeasuredValue(measurement: Measurement): string {
   const value = measurement.value === null ? 'none' : String(measurement.value);
   return measurement.unit ? `${value} ${measurement.unit}` : value;
+}
+
+/** "transfer state was ABORTED, expected = COMMITTED; …" — how an out-of-threshold measurement reads everywhere. */
+export function describeFailures(failed: readonly Measurement[]): string {
+  return failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold}`).join('; ');
 }
 
 export function isEvidenceRecord(value: unknown): value is EvidenceRecord {

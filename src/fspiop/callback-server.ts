@@ -1,8 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvironmentUnavailableError } from '../config/errors.ts';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { errorInformation, FspiopErrorCode, type FspiopError } from './error-codes.ts';
 import { parseFspiopMediaType } from './headers.ts';
-import { BodyTooLargeError, closeServer, listen, readBody, sendJson } from './http.ts';
 import { CallbackCorrelator, type ReceivedCallback } from './callback-correlator.ts';
 import { Router } from './router.ts';
 
@@ -40,7 +40,7 @@ export class CallbackServer {
 
   readonly #options: CallbackServerOptions;
   readonly #router = new Router<{ kind: 'success' | 'error'; keyOf: KeyOf }>();
-  #server: Server | undefined;
+  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
   #listenUrl: string | undefined;
 
   constructor(options: CallbackServerOptions) {
@@ -63,18 +63,9 @@ export class CallbackServer {
     return this.#options.publicUrl ?? this.#listenUrl;
   }
 
-  get rejectedTotal(): number {
-    return Object.values(this.stats.rejected).reduce((sum, n) => sum + n, 0);
-  }
-
   async start(): Promise<string> {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch(() => {
-        sendJson(response, 500, errorInformation(FspiopErrorCode.internalServerError));
-      });
-    });
     try {
-      this.#listenUrl = await listen(this.#server, this.#options.port, this.#options.host);
+      this.#listenUrl = await this.#server.start(this.#options.port, this.#options.host);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new EnvironmentUnavailableError(code === 'EADDRINUSE'
@@ -86,7 +77,7 @@ export class CallbackServer {
 
   async stop(): Promise<void> {
     this.correlator.rejectAll(new Error('callback server stopped'));
-    if (this.#server) await closeServer(this.#server);
+    await this.#server.stop();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

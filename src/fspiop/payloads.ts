@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { PARTY_ID_TYPES } from '../config/schema.ts';
 
+/** FSPIOP v1.1 Amount: up to 18 integer digits and 4 decimals, no leading or trailing zeros. Unanchored, for embedding. */
+export const FSPIOP_AMOUNT_PATTERN = '(?:0|[1-9]\\d{0,17})(?:\\.\\d{0,3}[1-9])?';
+
 /**
  * The FSPIOP v1.1 bodies this framework sends and checks, reduced to the fields a conformance
  * check reads. Unknown fields are allowed: hubs add extensions.
  */
 export const Money = z.object({
-  amount: z.string().regex(/^([0]|([1-9][0-9]{0,17}))([.][0-9]{0,3}[1-9])?$/),
+  amount: z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`), 'an FSPIOP amount is a decimal string such as "100" or "12.5"'),
   currency: z.string().regex(/^[A-Z]{3}$/),
 });
 export type Money = z.infer<typeof Money>;

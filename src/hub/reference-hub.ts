@@ -1,12 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZodType } from 'zod';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
 import { parseFspiopMediaType, type FspiopResource } from '../fspiop/headers.ts';
-import { BodyTooLargeError, closeServer, listen, readBody, sendJson } from '../fspiop/http.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
+import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
+import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { ParticipantRegistry, type Participant } from './participant-registry.ts';
 import { PartyOracle } from './party-oracle.ts';
 import { TransferBook, type TransferRecord } from './transfer-book.ts';
@@ -17,6 +18,8 @@ export interface ReferenceHubOptions {
   /** Timeout of each callback the hub delivers to a participant. */
   deliveryTimeoutMs?: number;
   maxBodyBytes?: number;
+  /** Decides when reserved transfers expire (tests advance it by hand). */
+  clock?: Clock;
 }
 
 interface Exchange {
@@ -37,13 +40,6 @@ interface RouteSpec {
   handler: Handler;
 }
 
-export interface HubCounters {
-  requests: number;
-  rejected: number;
-  deliveries: number;
-  deliveryFailures: number;
-}
-
 /**
  * A reference Mojaloop switch for FSPIOP v1.1: account lookup, quotes and transfers, each
  * acknowledged with 202 and completed by an asynchronous PUT callback relayed between the
@@ -56,16 +52,14 @@ export class ReferenceHub {
   readonly transfers = new TransferBook();
   /** Extra facts served on GET /health (the reference deployment advertises its simulated payee there). */
   readonly healthDetails: Record<string, unknown> = {};
-  readonly counters: HubCounters = { requests: 0, rejected: 0, deliveries: 0, deliveryFailures: 0 };
 
-  readonly #options: Required<ReferenceHubOptions>;
+  readonly #options: Required<Omit<ReferenceHubOptions, 'clock'>>;
   readonly #router = new Router<RouteSpec>();
-  readonly #shutdown = new AbortController();
-  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #server = new HttpServer((request, response) => this.#handle(request, response),
+    (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)));
   /** Reserved transfers awaiting their fulfil, each with a timer at its expiration (central-ledger's timeout handler). */
-  readonly #expiryTimers = new Map<string, NodeJS.Timeout>();
-  #server: Server | undefined;
-  #url: string | undefined;
+  readonly #expiryTimers = new Map<string, ClockTimer>();
+  readonly #clock: Clock;
 
   constructor(options: ReferenceHubOptions = {}) {
     this.#options = {
@@ -74,6 +68,7 @@ export class ReferenceHub {
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     };
+    this.#clock = options.clock ?? systemClock;
     this.#router
       .on('GET', '/parties/{type}/{id}', { resource: 'parties', handler: (x) => this.#getParties(x) })
       .on('PUT', '/parties/{type}/{id}', { resource: 'parties', handler: (x) => this.#relayCallback(x, 'parties') })
@@ -88,30 +83,20 @@ export class ReferenceHub {
   }
 
   get url(): string {
-    if (!this.#url) throw new Error('the reference hub has not been started');
-    return this.#url;
+    return this.#server.url;
   }
 
-  async start(): Promise<string> {
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        sendJson(response, 500, errorInformation(FspiopErrorCode.internalServerError, String(error)));
-      });
-    });
-    this.#url = await listen(this.#server, this.#options.port, this.#options.host);
-    return this.#url;
+  start(): Promise<string> {
+    return this.#server.start(this.#options.port, this.#options.host);
   }
 
   async stop(): Promise<void> {
-    this.#shutdown.abort();
-    for (const timer of this.#expiryTimers.values()) clearTimeout(timer);
+    for (const timer of this.#expiryTimers.values()) this.#clock.clearTimeout(timer);
     this.#expiryTimers.clear();
-    if (this.#server) await closeServer(this.#server);
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#server.stop();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    this.counters.requests += 1;
     const path = new URL(request.url ?? '/', 'http://hub').pathname;
     if (request.method === 'GET' && path === '/health') {
       sendJson(response, 200, { status: 'OK', participants: this.participants.list().length, ...this.healthDetails });
@@ -141,7 +126,6 @@ export class ReferenceHub {
   }
 
   #reject(response: ServerResponse, status: number, error: FspiopError, detail: string): void {
-    this.counters.rejected += 1;
     sendJson(response, status, errorInformation(error, detail));
   }
 
@@ -154,27 +138,21 @@ export class ReferenceHub {
 
   /** Runs after the synchronous answer; tracked so `stop()` can wait for it. */
   #later(work: () => Promise<void>): void {
-    const task = work().catch(() => {
-      this.counters.deliveryFailures += 1;
-    });
-    this.#inFlight.add(task);
-    void task.finally(() => this.#inFlight.delete(task));
+    this.#server.background(work);
   }
 
   async #deliver(to: Participant, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
-    if (this.#shutdown.signal.aborted) return;
+    if (this.#server.signal.aborted) return;
     if (!to.endpoint) throw new Error(`participant ${to.fspId} has no callback endpoint`);
-    this.counters.deliveries += 1;
-    const result = await sendFspiop({
+    await sendFspiop({
       method, url: `${to.endpoint}${path}`, resource, body,
       source: headers['fspiop-source'] ?? 'switch',
       destination: headers['fspiop-destination'],
       headers: pick(headers, ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination']),
       timeoutMs: this.#options.deliveryTimeoutMs,
-      signal: this.#shutdown.signal,
+      signal: this.#server.signal,
     });
-    if (result.status >= 300) this.counters.deliveryFailures += 1;
   }
 
   /** The hub itself reports an error to a participant: PUT {resource}/{id}/error from the switch. */
@@ -242,7 +220,7 @@ export class ReferenceHub {
       if (!source.currencies.includes(currency) || !payee.currencies.includes(currency)) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `currency ${currency} is not enabled for both participants`);
       }
-      if (Date.parse(transfer.expiration) <= Date.now()) {
+      if (Date.parse(transfer.expiration) <= this.#clock.now()) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.transferExpired);
       }
       this.#armExpiry(this.transfers.reserve(transfer));
@@ -269,7 +247,7 @@ export class ReferenceHub {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `transferState ${fulfil.transferState} is not a fulfil; reject with PUT ${path}/error`);
       }
       this.#disarmExpiry(record);
-      if (Date.parse(record.request.expiration) <= Date.now()) {
+      if (Date.parse(record.request.expiration) <= this.#clock.now()) {
         this.transfers.abort(record);
         await Promise.all([
           this.#sendError(source, path, 'transfers', FspiopErrorCode.transferExpired),
@@ -315,14 +293,14 @@ export class ReferenceHub {
   }
 
   #armExpiry(record: TransferRecord): void {
-    if (this.#shutdown.signal.aborted) return;
-    const remaining = Date.parse(record.request.expiration) - Date.now();
+    if (this.#server.signal.aborted) return;
+    const remaining = Date.parse(record.request.expiration) - this.#clock.now();
     // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days): wait in steps until the expiration.
     if (remaining > MAX_TIMER_MS) {
-      this.#expiryTimers.set(record.request.transferId, setTimeout(() => this.#armExpiry(record), MAX_TIMER_MS));
+      this.#expiryTimers.set(record.request.transferId, this.#clock.setTimeout(() => this.#armExpiry(record), MAX_TIMER_MS));
       return;
     }
-    this.#expiryTimers.set(record.request.transferId, setTimeout(() => {
+    this.#expiryTimers.set(record.request.transferId, this.#clock.setTimeout(() => {
       this.#expiryTimers.delete(record.request.transferId);
       if (record.state !== 'RESERVED') return;
       this.transfers.abort(record);
@@ -335,7 +313,7 @@ export class ReferenceHub {
   }
 
   #disarmExpiry(record: TransferRecord): void {
-    clearTimeout(this.#expiryTimers.get(record.request.transferId));
+    this.#clock.clearTimeout(this.#expiryTimers.get(record.request.transferId));
     this.#expiryTimers.delete(record.request.transferId);
   }
 

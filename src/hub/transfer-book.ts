@@ -37,10 +37,4 @@ export class TransferBook {
     record.state = 'ABORTED';
     record.completedTimestamp = new Date().toISOString();
   }
-
-  counts(): Record<TransferState, number> {
-    const counts: Record<TransferState, number> = { RECEIVED: 0, RESERVED: 0, COMMITTED: 0, ABORTED: 0 };
-    for (const record of this.#transfers.values()) counts[record.state] += 1;
-    return counts;
-  }
 }

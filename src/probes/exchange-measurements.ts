@@ -1,8 +1,8 @@
 import type { ZodType } from 'zod';
-import { redactUrl } from '../reports/redact.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Exchange } from '../fspiop/payer-dfsp.ts';
 import { describeZodError, ErrorInformationPut } from '../fspiop/payloads.ts';
+import { redactUrl } from '../support/url.ts';
 
 /** Where an exchange's evidence came from, for the `source` of its measurements. */
 export function sourceOf(exchange: Exchange): string {

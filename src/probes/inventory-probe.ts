@@ -130,7 +130,15 @@ export class InventoryProbe {
     ];
   }
 
-  settingAtLeast(setting: string, label: string, minimum: number, unit = ''): Measurement[] {
+  kafkaReplicationAtLeast(factor: number): Measurement[] {
+    return this.#settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', factor);
+  }
+
+  kafkaRetentionAtLeast(durationMs: number): Measurement[] {
+    return this.#settingAtLeast('kafka.retentionHours', 'Kafka retention', durationMs / 3_600_000, ' h');
+  }
+
+  #settingAtLeast(setting: string, label: string, minimum: number, unit = ''): Measurement[] {
     const value = this.#inventory.settings[setting];
     const number = typeof value === 'number' ? value : Number(value);
     return [this.#m(label, value === undefined ? 'not found' : `${value}${unit}`, `≥ ${minimum}${unit}`, value !== undefined && number >= minimum)];

@@ -1,18 +1,10 @@
-import { isIP } from 'node:net';
-import { connect } from 'node:tls';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { ErrorInformationPut } from '../fspiop/payloads.ts';
+import type { NotEvaluated } from '../evidence/finding.ts';
+import { probeClientCertificateDemand, tlsHandshake } from '../support/tls-probe.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
-
-/**
- * What the hub lets through. Our payer DFSP sends no credentials — no client certificate, no
- * Authorization header, no FSPIOP-Signature — so one of its requests shows the hub's posture:
- * a zero-security tier must accept it, a fully secured one must refuse it.
- */
-/** A TLS alert, or the HTTP answer some proxies (nginx `ssl_verify_client on`) give instead, demanding a client certificate. */
-export const CLIENT_CERTIFICATE_DEMANDED = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|No required SSL certificate|SSL certificate error/i;
 
 function errorCodeOf(body: unknown): string | undefined {
   let value = body;
@@ -27,12 +19,16 @@ function errorCodeOf(body: unknown): string | undefined {
   return parsed.success ? parsed.data.errorInformation.errorCode : undefined;
 }
 
+/**
+ * What the hub lets through. Our payer DFSP sends no credentials — no client certificate, no
+ * Authorization header, no FSPIOP-Signature — so one of its requests shows the hub's posture:
+ * a zero-security tier must accept it, a fully secured one must refuse it.
+ */
 export class SecurityPostureProbe {
   readonly #payer: PayerDfsp;
   readonly #config: ConformanceConfig;
   #exchange: Exchange | undefined;
   #label = 'request';
-
 
   constructor(payer: PayerDfsp, config: ConformanceConfig) {
     this.#payer = payer;
@@ -56,7 +52,7 @@ export class SecurityPostureProbe {
    * Signatures enforced: only error 3105 (Invalid signature) proves it. A refusal before the
    * signature check (TLS handshake, HTTP 401/403) hides it: not evaluated.
    */
-  refused(): Measurement[] | { notEvaluated: string } {
+  refused(): Measurement[] | NotEvaluated {
     const exchange = this.#require();
     const ack = exchange.ack;
     const status = 'status' in ack ? ack.status : undefined;
@@ -68,42 +64,20 @@ export class SecurityPostureProbe {
   }
 
   /**
-   * Mutual TLS: connect without a client certificate and ask for /health. Only a TLS alert
-   * demanding a certificate proves it; an HTTP answer disproves it; a bare reset or close says
+   * Mutual TLS: connect without a client certificate and ask for /health. Only a refusal that
+   * demands a certificate proves it; an HTTP answer disproves it; a bare reset or close says
    * nothing either way.
    */
-  async mutualTls(): Promise<Measurement[] | { notEvaluated: string }> {
+  async mutualTls(): Promise<Measurement[] | NotEvaluated> {
     const url = new URL(this.#payer.hubUrl);
     const source = `TLS connection to ${url.host} without a client certificate`;
+    const threshold = 'TLS handshake refused without a client certificate';
     if (url.protocol !== 'https:') {
-      return [{ name: 'client certificate demanded', value: 'no: the endpoint is plaintext http', threshold: 'TLS handshake refused without a client certificate', ok: false, source }];
+      return [{ name: 'client certificate demanded', value: 'no: the endpoint is plaintext http', threshold, ok: false, source }];
     }
-    const seen = await new Promise<{ outcome: 'alert' | 'answered' | 'unclear'; detail: string }>((resolve) => {
-      const socket = connect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
-        socket.write(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
-      });
-      socket.setTimeout(this.#config.timeouts.requestMs, () => socket.destroy(new Error('no answer within the request timeout')));
-      let answer = '';
-      socket.on('data', (chunk: Buffer) => {
-        answer += chunk.toString('latin1');
-        if (answer.length > 4096) socket.destroy();
-      });
-      socket.once('error', (error: NodeJS.ErrnoException) => {
-        if (answer) return;
-        const alert = CLIENT_CERTIFICATE_DEMANDED.test(`${error.code ?? ''} ${error.message}`);
-        resolve({ outcome: alert ? 'alert' : 'unclear', detail: `${error.code ?? 'error'}: ${error.message}` });
-      });
-      socket.once('close', () => {
-        if (!answer) return resolve({ outcome: 'unclear', detail: 'connection closed without a TLS alert' });
-        const statusLine = answer.split('\r\n')[0];
-        // nginx answers a missing client certificate with HTTP 400 and says so in the body.
-        resolve(CLIENT_CERTIFICATE_DEMANDED.test(answer)
-          ? { outcome: 'alert', detail: `handshake completed, then refused: ${statusLine} (${CLIENT_CERTIFICATE_DEMANDED.exec(answer)![0]})` }
-          : { outcome: 'answered', detail: `handshake completed and the hub answered: ${statusLine}` });
-      });
-    });
+    const seen = await probeClientCertificateDemand(url, this.#config.timeouts.requestMs);
     if (seen.outcome === 'unclear') return { notEvaluated: `cannot tell mutual TLS from another refusal: ${seen.detail}` };
-    return [{ name: 'client certificate demanded', value: seen.detail, threshold: 'TLS handshake refused without a client certificate', ok: seen.outcome === 'alert', source }];
+    return [{ name: 'client certificate demanded', value: seen.detail, threshold, ok: seen.outcome === 'demanded', source }];
   }
 
   /** The hub URL must be https and complete a TLS handshake at 1.2 or newer. */
@@ -113,17 +87,10 @@ export class SecurityPostureProbe {
     if (url.protocol !== 'https:') {
       return [{ name: 'FSPIOP endpoint transport', value: `${url.protocol.replace(':', '')} (plaintext)`, threshold: 'TLS 1.2 or newer', ok: false, source }];
     }
-    // Connect without rejecting, to report what is wrong with the certificate rather than just fail.
-    const seen = await new Promise<{ protocol: string; trusted: boolean; why?: string }>((resolve) => {
-      const socket = connect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
-        resolve({ protocol: socket.getProtocol() ?? 'unknown', trusted: socket.authorized, ...(socket.authorizationError ? { why: String(socket.authorizationError) } : {}) });
-        socket.end();
-      });
-      socket.setTimeout(this.#config.timeouts.requestMs, () => socket.destroy(new Error('timeout')));
-      socket.on('error', (error) => resolve({ protocol: `handshake failed: ${error.message}`, trusted: false }));
-    });
+    const seen = await tlsHandshake(url, this.#config.timeouts.requestMs);
     const modern = seen.protocol === 'TLSv1.2' || seen.protocol === 'TLSv1.3';
-    const value = seen.trusted ? `${seen.protocol}, trusted certificate` : `${seen.protocol}, certificate not trusted${seen.why ? ` (${seen.why})` : ''}`;
+    const value = !seen.protocol ? seen.problem ?? 'handshake failed'
+      : seen.trusted ? `${seen.protocol}, trusted certificate` : `${seen.protocol}, certificate not trusted${seen.problem ? ` (${seen.problem})` : ''}`;
     return [{
       name: 'FSPIOP endpoint transport', value,
       threshold: 'TLS 1.2 or newer with a certificate this machine trusts (private CA: set NODE_EXTRA_CA_CERTS)',

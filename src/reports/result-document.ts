@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Profile, TargetKind, Tier } from '../config/schema.ts';
 import type { EnvironmentDescription } from '../environment/environment.ts';
-import type { OperationTimings } from '../evidence/exchange-timings.ts';
+import type { OperationTimings } from '../fspiop/exchange-timings.ts';
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { Operation } from '../fspiop/payer-dfsp.ts';
 import type { Certificate } from '../verdict/certificate.ts';

@@ -1,28 +1,23 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
-import type { ConformanceConfig } from '../config/schema.ts';
+import { PROJECT_ROOT, TOOL } from '../config/project.ts';
+import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig } from '../config/schema.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
-import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
+import { ExchangeTimings } from '../fspiop/exchange-timings.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
-import { readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
-import { ExchangeTimings } from '../evidence/exchange-timings.ts';
 import { runFeatures } from './cucumber-runner.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ScenarioCollector } from './scenario-collector.ts';
-import { activateSession, deactivateSession, sessionCapabilities } from './session.ts';
-
-/** The project root: features and steps are found relative to it, wherever the CLI is started from. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const TOOL = { name: 'mojaloop-conformance', version: '0.1.0' };
+import { registerSession, RunSession } from './session.ts';
 
 export interface RunOptions {
   out: Writable;
@@ -91,6 +86,7 @@ export class ConformanceRun {
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
+    let session: ReturnType<typeof registerSession> | undefined;
     let error: unknown;
     try {
       starting = (this.#options.environment ?? createEnvironment(config)).start();
@@ -114,7 +110,7 @@ export class ConformanceRun {
         requestTimeoutMs: config.timeouts.requestMs,
       });
       payer.onExchange((exchange) => this.#timings.add(exchange));
-      activateSession({ config, environment, payer, capabilities: sessionCapabilities(environment, config), cache: new Map() });
+      session = registerSession(new RunSession(config, environment, payer));
       this.#collector.onStart(({ id, title }) => {
         if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
       });
@@ -128,12 +124,13 @@ export class ConformanceRun {
         ...(this.#options.tags ? { tags: this.#options.tags } : {}),
         allureResultsDir: allureDir,
         collector: this.#collector,
+        worldParameters: session.parameters,
       }));
     } catch (caught) {
       if (!(caught instanceof InterruptedError)) error = caught;
       environment ??= await starting?.catch(() => undefined);
     } finally {
-      deactivateSession();
+      session?.close();
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
     }
 

@@ -12,6 +12,8 @@ export interface FeatureRunOptions {
   tags?: string;
   allureResultsDir: string;
   collector: ScenarioCollector;
+  /** Handed to every scenario's World (cloned, so plain data only). */
+  worldParameters: Record<string, string>;
 }
 
 /**
@@ -30,10 +32,12 @@ export async function runFeatures(options: FeatureRunOptions): Promise<{ success
       format: [['allure-cucumberjs/reporter', `${options.allureResultsDir}/.allure-cucumber.log`]],
       formatOptions: { resultsDir: options.allureResultsDir },
       strict: true,
+      worldParameters: options.worldParameters,
     },
   }, environment);
-  // Step definitions register themselves when first imported; a second run in the same process
-  // (library use, tests) must reuse that library or it would find no steps at all.
+  // Step definitions register themselves when first imported; a later run in the same process
+  // (library use, tests) must reuse that library or it would find no steps at all. It holds code
+  // only — each run reaches its own resources through its world parameters.
   supportLibrary ??= loadSupport(runConfiguration, environment);
   const support = await supportLibrary;
   return runCucumber({ ...runConfiguration, support }, environment, (envelope) => options.collector.consume(envelope));

@@ -1,6 +1,6 @@
 import type { Envelope } from '@cucumber/messages';
 import { EVIDENCE_MEDIA_TYPE, isEvidenceRecord, type EvidenceRecord } from '../evidence/evidence.ts';
-import { tagValue } from '../catalogue/tags.ts';
+import { guaranteeIdOf } from '../catalogue/tags.ts';
 import type { ScenarioOutcome, ScenarioStatus } from '../verdict/guarantee-verdict.ts';
 
 interface PickleInfo {
@@ -57,7 +57,7 @@ export class ScenarioCollector {
       const tagNames = tags.map((tag) => tag.name);
       const line = astNodeIds.map((node) => this.#lines.get(node)).find((l) => l !== undefined);
       this.#pickles.set(id, {
-        id: tagValue(tagNames, 'guarantee') ?? slug(name),
+        id: guaranteeIdOf(tagNames, name),
         title: name,
         tags: tagNames,
         location: line === undefined ? uri : `${uri}:${line}`,
@@ -111,8 +111,4 @@ export class ScenarioCollector {
       this.#finished.get(pickleId)
       ?? { ...pickle, status: selected.has(pickleId) ? 'NOT_RUN' : 'NOT_SELECTED', evidence: partial.get(pickleId) ?? [] });
   }
-}
-
-function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

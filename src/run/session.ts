@@ -1,22 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { Capability, CapabilitySource } from '../catalogue/capabilities.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
-import type { Capability, StartedEnvironment } from '../environment/environment.ts';
+import type { StartedEnvironment } from '../environment/environment.ts';
+import type { Measurement } from '../evidence/evidence.ts';
+import type { Finding } from '../evidence/finding.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import type { LoadOffer } from '../load/load-runner.ts';
+import { LoadSession } from '../load/load-session.ts';
+import { InventoryProbe } from '../probes/inventory-probe.ts';
+import { SlaProbe } from '../probes/sla-probe.ts';
 
-/** What step definitions may use: the validated config, the started environment and our payer DFSP. */
-export interface RunSession {
-  config: ConformanceConfig;
-  environment: StartedEnvironment;
-  payer: PayerDfsp;
-  /** The environment's capabilities plus those the config grants (reviewer attestations). */
-  capabilities: CapabilitySource;
-  /** Shared across scenarios: an inventory is read once, a load is run once per offer. */
-  cache: Map<string, Promise<unknown>>;
+/**
+ * What the step definitions of one run use: the validated config, the started environment, our
+ * payer DFSP, the capabilities the run has — and what is read or run once and shared by its
+ * scenarios (the inventory, each distinct load).
+ */
+export class RunSession {
+  readonly config: ConformanceConfig;
+  readonly environment: StartedEnvironment;
+  readonly payer: PayerDfsp;
+  /** The environment's capabilities plus those the config grants (reviewer attestations, admin URL). */
+  readonly capabilities: CapabilitySource;
+  readonly #load: LoadSession;
+  #inventory: Promise<InventoryProbe> | undefined;
+
+  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp) {
+    this.config = config;
+    this.environment = environment;
+    this.payer = payer;
+    this.capabilities = withConfigGrants(environment, config);
+    this.#load = new LoadSession(environment, config.profile);
+  }
+
+  /** The deployment's inventory, read once per run. */
+  inventory(): Promise<InventoryProbe> {
+    const environment = this.environment;
+    if (!environment.inventory) {
+      return Promise.reject(new Error(`target ${environment.kind} declares an inventory capability but reads no inventory`));
+    }
+    this.#inventory ??= environment.inventory().then((inventory) => new InventoryProbe(inventory));
+    return this.#inventory;
+  }
+
+  /**
+   * What `measure` reads from the load a scenario asked for (run once per distinct request, scaled
+   * to the profile), or why it could not run. The finding carries the offered load, so a verdict
+   * judged under a reduced load is never taken for a full-threshold one.
+   */
+  async underLoad(asked: LoadOffer, fault: string | undefined, measure: (probe: SlaProbe) => Measurement[]): Promise<Finding> {
+    const outcome = await this.#load.run(asked, fault);
+    if (outcome.kind === 'not-evaluated') return { notEvaluated: outcome.reason };
+    return { measurements: measure(new SlaProbe(outcome.summary, outcome.offered)), reducedLoad: { asked: outcome.asked, offered: outcome.offered } };
+  }
 }
 
-export type CapabilitySource = Pick<StartedEnvironment, 'capabilities' | 'whyMissing'>;
-
-/** Config-granted capabilities on top of the target's own. */
-export function sessionCapabilities(environment: StartedEnvironment, config: ConformanceConfig): CapabilitySource {
+function withConfigGrants(environment: StartedEnvironment, config: ConformanceConfig): CapabilitySource {
   const capabilities = new Set<Capability>(environment.capabilities);
   if (config.attestations.length > 0) capabilities.add('human-review');
   if (config.hub.adminUrl) capabilities.add('admin-api');
@@ -30,24 +68,27 @@ export function sessionCapabilities(environment: StartedEnvironment, config: Con
   };
 }
 
-let active: RunSession | undefined;
-
 /**
- * The run owns every resource (so it can tear them down on Ctrl-C); Cucumber runs in-process and
- * its step definitions reach those resources here. Cucumber imports the steps by file URL, the run
- * imports this module by the same URL, so both see one instance.
+ * Sessions of the runs in progress, by id. Cucumber clones world parameters for every scenario
+ * (structuredClone), so a run hands its steps the id, never the session itself; several runs may
+ * be in progress in one process.
  */
-export function activateSession(session: RunSession): void {
-  active = session;
+const sessions = new Map<string, RunSession>();
+
+export type SessionParameters = { runSession: string };
+
+export function registerSession(session: RunSession): { parameters: SessionParameters; close(): void } {
+  const id = randomUUID();
+  sessions.set(id, session);
+  return { parameters: { runSession: id }, close: () => sessions.delete(id) };
 }
 
-export function deactivateSession(): void {
-  active = undefined;
-}
-
-export function currentSession(): RunSession {
-  if (!active) {
+/** The session of the run a scenario belongs to, from its world parameters. */
+export function sessionFrom(parameters: unknown): RunSession {
+  const id = (parameters as Partial<SessionParameters> | undefined)?.runSession;
+  const session = id === undefined ? undefined : sessions.get(id);
+  if (!session) {
     throw new Error('no conformance session is active: run the features through `npm run conformance`, not a bare cucumber-js');
   }
-  return active;
+  return session;
 }

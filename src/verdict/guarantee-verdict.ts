@@ -1,5 +1,5 @@
 import { tagValue } from '../catalogue/tags.ts';
-import { formatMeasuredValue, type EvidenceRecord, type Measurement } from '../evidence/evidence.ts';
+import { describeFailures, formatMeasuredValue, type EvidenceRecord, type Measurement } from '../evidence/evidence.ts';
 
 export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
 
@@ -95,8 +95,4 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
     case 'UNKNOWN':
       return { ...base, verdict: 'NOT_EVALUATED', reason: 'the scenario was skipped without a recorded reason' };
   }
-}
-
-function describeFailures(failed: Measurement[]): string {
-  return failed.map((m) => `${m.name} was ${formatMeasuredValue(m)}, expected ${m.threshold}`).join('; ');
 }

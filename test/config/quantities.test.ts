@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { offerFor } from '../../src/config/load-profiles.ts';
+import { offerFor } from '../../src/load/load-profiles.ts';
 import { parseDuration, parseMemoryGiB } from '../../src/config/quantities.ts';
 
 describe('thresholds written in the feature text', () => {

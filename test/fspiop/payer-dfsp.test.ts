@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
-import { closeServer, listen } from '../../src/fspiop/http.ts';
+import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 
 describe('PayerDfsp', () => {

@@ -6,7 +6,7 @@ import { validateConfig } from '../../src/config/load-config.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { contentType } from '../../src/fspiop/headers.ts';
-import { closeServer, listen } from '../../src/fspiop/http.ts';
+import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { ReferenceHub } from '../../src/hub/reference-hub.ts';
 

@@ -78,7 +78,7 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
   });
 
   it('fails the data guarantees the backend chart defaults cannot meet', () => {
-    const [replication] = probe.settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', 3);
+    const [replication] = probe.kafkaReplicationAtLeast(3);
     assert.equal(replication!.ok, false);
     assert.equal(replication!.value, '1');
     assert.equal(probe.replicasAtLeast(['mysqldb'], 2)[0]!.ok, false);
@@ -134,8 +134,8 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
   });
 
   it('passes replication, persistence, backups and retention where the environment has them', () => {
-    assert.ok(allOk(probe.settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', 3)));
-    assert.ok(allOk(probe.settingAtLeast('kafka.retentionHours', 'Kafka retention', 168, ' h')));
+    assert.ok(allOk(probe.kafkaReplicationAtLeast(3)));
+    assert.ok(allOk(probe.kafkaRetentionAtLeast(168 * 3_600_000)));
     assert.ok(allOk(probe.replicasAtLeast(['mysqldb'], 3)));
     assert.ok(allOk(probe.persistentVolumes(['kafka', 'mysqldb'])));
     assert.ok(allOk(probe.backupSchedule()));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
-import { closeServer, listen } from '../../src/fspiop/http.ts';
+import { closeServer, listen } from '../helpers/servers.ts';
 import type { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { SecurityPostureProbe } from '../../src/probes/security-posture-probe.ts';
 import { ROOT } from '../helpers/cli.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SlaProbe, type LoadSummary } from '../../src/probes/sla-probe.ts';
+import type { LoadSummary } from '../../src/load/load-runner.ts';
+import { SlaProbe } from '../../src/probes/sla-probe.ts';
 
 // The Mojaloop performance workstream's best plaintext run (chart v17.1.0), as a load summary.
 const published: LoadSummary = {

@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConformanceConfig } from '../../src/config/schema.ts';
 import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
-import type { Capability, ConformanceEnvironment, LoadOffer, LoadRunner, StartedEnvironment } from '../../src/environment/environment.ts';
+import type { Capability } from '../../src/catalogue/capabilities.ts';
+import type { ConformanceEnvironment, StartedEnvironment } from '../../src/environment/environment.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
-import type { LoadSummary } from '../../src/probes/sla-probe.ts';
+import type { LoadOffer, LoadRunner, LoadSummary } from '../../src/load/load-runner.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 

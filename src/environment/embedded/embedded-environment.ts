@@ -1,5 +1,6 @@
 import type { ConformanceConfig, PartyRef } from '../../config/schema.ts';
-import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import type { Capability } from '../../catalogue/capabilities.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { ReferenceDeployment } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {

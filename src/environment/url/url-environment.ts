@@ -1,14 +1,10 @@
-import { isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
 import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
-import { CLIENT_CERTIFICATE_DEMANDED } from '../../probes/security-posture-probe.ts';
-import { redactUrl } from '../../reports/redact.ts';
-import type { Capability, ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
-
-/** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
-export const DEFAULT_URL_CALLBACK_PORT = 4100;
+import type { Capability } from '../../catalogue/capabilities.ts';
+import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
+import { redactUrl } from '../../support/url.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 
 /**
  * A hub that already runs somewhere, given by URL. We attach, never deploy: only the payer side
@@ -79,29 +75,13 @@ async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     // A hub that demands a client certificate closes on us after the handshake: it is there, and
     // mutual TLS is its answer, not an outage.
-    if (hubUrl.startsWith('https:') && await demandsClientCertificate(new URL(hubUrl), timeoutMs)) return undefined;
+    if (hubUrl.startsWith('https:') && (await probeClientCertificateDemand(new URL(hubUrl), timeoutMs)).outcome === 'demanded') return undefined;
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
       : cause?.code === 'ECONNREFUSED' ? 'connection refused'
         : cause?.code === 'ENOTFOUND' ? 'host not found'
           : cause?.message ?? (error as Error).message;
     throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`, [], { cause: error });
   }
-}
-
-/** True only when the server's answer to a request without a client certificate is a TLS alert demanding one. */
-function demandsClientCertificate(url: URL, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
-      socket.write(`GET /health HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
-    });
-    socket.setTimeout(timeoutMs, () => socket.destroy());
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(CLIENT_CERTIFICATE_DEMANDED.test(`${error.code ?? ''} ${error.message}`)));
-    socket.on('data', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('close', () => resolve(false));
-  });
 }
 
 const AdvertisedParty = z.object({ simulatedPayee: z.object({ invalidFulfilmentParty: z.object({ type: z.enum(PARTY_ID_TYPES), id: z.string().min(1) }) }) });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
-import { redactUrl } from '../../src/reports/redact.ts';
+import { redactUrl } from '../../src/support/url.ts';
 
 describe('credentials in URLs', () => {
   it('are redacted before a URL is shown', () => {

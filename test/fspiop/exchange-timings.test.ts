@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExchangeTimings } from '../../src/evidence/exchange-timings.ts';
+import { ExchangeTimings } from '../../src/fspiop/exchange-timings.ts';
 import type { Exchange } from '../../src/fspiop/payer-dfsp.ts';
 
 const exchange = (operation: Exchange['operation'], endToEndMs?: number, timedOut = false): Exchange => ({

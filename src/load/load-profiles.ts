@@ -1,5 +1,5 @@
-import type { LoadOffer } from '../environment/environment.ts';
-import type { Profile } from './schema.ts';
+import type { Profile } from '../config/schema.ts';
+import type { LoadOffer } from './load-runner.ts';
 
 /**
  * How each profile shapes the load an SLA scenario asks for. `certify` offers exactly what the

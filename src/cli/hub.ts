@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { UsageError, UserError } from '../config/errors.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { DEFAULT_URL_CALLBACK_PORT } from '../config/schema.ts';
 import { ReferenceDeployment } from '../environment/embedded/reference-deployment.ts';
-import { onInterrupt } from '../cli/signals.ts';
-import { DEFAULT_URL_CALLBACK_PORT } from '../environment/url/url-environment.ts';
+import { onInterrupt } from './signals.ts';
 
 const HELP = `Usage: npm run hub -- [--port N] [--host H] [--payer-callback-url URL] [--config FILE]
 

@@ -1,4 +1,4 @@
-import type { Exchange, Operation } from '../fspiop/payer-dfsp.ts';
+import type { Exchange, Operation } from './payer-dfsp.ts';
 
 export interface OperationTimings {
   count: number;

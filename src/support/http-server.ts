@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  readonly limitBytes: number;
+  constructor(limitBytes: number) {
+    super(`request body exceeds ${limitBytes} bytes`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** Reads a request body, refusing to buffer more than `limitBytes`. */
+export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    request.resume();
+    throw new BodyTooLargeError(limitBytes);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      request.resume();
+      throw new BodyTooLargeError(limitBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function sendJson(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  if (response.headersSent) return;
+  if (body === undefined) {
+    response.writeHead(status, headers).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/**
+ * The one way this project serves HTTP (reference hub, simulated DFSPs, callback server): a handler
+ * that throws answers 500 with `onError`'s body instead of crashing; work started after the
+ * response (FSPIOP callbacks) is tracked, so `stop()` closes every connection, aborts that work
+ * through `signal` and waits for it — no port or task outlives its owner.
+ */
+export class HttpServer {
+  readonly #handler: RequestHandler;
+  readonly #errorBody: (error: unknown) => unknown;
+  readonly #shutdown = new AbortController();
+  readonly #background = new Set<Promise<unknown>>();
+  #server: Server | undefined;
+  #url: string | undefined;
+
+  constructor(handler: RequestHandler, errorBody: (error: unknown) => unknown) {
+    this.#handler = handler;
+    this.#errorBody = errorBody;
+  }
+
+  /** Aborted when the server stops: pass it to outbound requests and delays. */
+  get signal(): AbortSignal {
+    return this.#shutdown.signal;
+  }
+
+  get url(): string {
+    if (!this.#url) throw new Error('the server has not been started');
+    return this.#url;
+  }
+
+  /** Listens and returns `http://host:port`; rejects with the listen error (EADDRINUSE, …) for the owner to explain. */
+  async start(port: number, host: string): Promise<string> {
+    const server = createServer((request, response) => {
+      this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    this.#url = `http://${shownHost}:${address.port}`;
+    return this.#url;
+  }
+
+  /** Runs work that continues after the response was sent; failures go to `onFailure`, never unhandled. */
+  background(work: () => Promise<void>, onFailure: (error: unknown) => void = () => undefined): void {
+    const task = work().catch(onFailure);
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
+  }
+
+  /** Safe to call twice, and before `start()`. */
+  async stop(): Promise<void> {
+    this.#shutdown.abort();
+    const server = this.#server;
+    if (server?.listening) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    }
+    await Promise.allSettled([...this.#background]);
+  }
+}
