@@ -23,8 +23,8 @@ describe('bin/entry.mjs', () => {
     const result = await runEntryWith(`
       process.on('uncaughtException', () => {}); // what winston does with exitOnError: false
       export async function main() {
-        setTimeout(() => { throw new Error('boom'); }, 10);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        setImmediate(() => { throw new Error('boom'); });
+        await new Promise(() => {}); // never returns: only the defect handler can end the process
         return 0;
       }`);
     assert.equal(result.status, 70);

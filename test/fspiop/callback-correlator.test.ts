@@ -1,14 +1,28 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from '../../src/fspiop/callback-correlator.ts';
 
 const callback = (key: string, body: unknown = {}): ReceivedCallback =>
   ({ key, kind: 'success', path: '/', headers: {}, body, receivedAt: performance.now() });
 
 describe('CallbackCorrelator', () => {
+  // Time is advanced by hand: a timeout fires exactly when the test says, however busy the machine.
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.parse('2026-11-27T00:00:00Z') }));
+  afterEach(() => mock.timers.reset());
+
+  /** Lets the timeout fire: the waiter is rejected and its late-callback window opens. */
+  const expire = async (waiting: Promise<unknown>, ms: number) => {
+    mock.timers.tick(ms);
+    await assert.rejects(waiting);
+  };
+
   it('times out with the key and the budget in the message', async () => {
     const correlator = new CallbackCorrelator();
-    await assert.rejects(correlator.expect('parties:MSISDN/9', 20).callback, (error: Error) => {
+    const waiting = correlator.expect('parties:MSISDN/9', 20).callback;
+    mock.timers.tick(19);
+    assert.equal(correlator.pending, 1, 'not a millisecond early');
+    mock.timers.tick(1);
+    await assert.rejects(waiting, (error: Error) => {
       assert.ok(error instanceof CallbackTimeoutError);
       assert.equal(error.message, 'no callback for parties:MSISDN/9 within 20 ms');
       return true;
@@ -18,9 +32,16 @@ describe('CallbackCorrelator', () => {
     assert.equal(correlator.deliver(callback('parties:MSISDN/9')), 'unknown', 'and only one is owed');
   });
 
+  it('stops expecting a late callback once the late window (as long as the timeout) has passed', async () => {
+    const correlator = new CallbackCorrelator();
+    await expire(correlator.expect('parties:MSISDN/7', 1000).callback, 1000);
+    mock.timers.tick(1000);
+    assert.equal(correlator.deliver(callback('parties:MSISDN/7')), 'unknown');
+  });
+
   it('hands a later PUT for a timed-out transfer to a newer request for that id (a state query)', async () => {
     const correlator = new CallbackCorrelator();
-    await assert.rejects(correlator.expect('transfers:abc', 20).callback);
+    await expire(correlator.expect('transfers:abc', 20).callback, 20);
     const query = correlator.expect('transfers:abc', 1000);
     assert.equal(correlator.deliver(callback('transfers:abc', { transferState: 'COMMITTED' })), 'delivered');
     assert.deepEqual((await query.callback).body, { transferState: 'COMMITTED' });
@@ -28,14 +49,14 @@ describe('CallbackCorrelator', () => {
 
   it('recognises a late transfer callback nobody waits for any more as late, not as an unknown id', async () => {
     const correlator = new CallbackCorrelator();
-    await assert.rejects(correlator.expect('transfers:slow', 20).callback);
+    await expire(correlator.expect('transfers:slow', 20).callback, 20);
     assert.equal(correlator.deliver(callback('transfers:slow')), 'late');
     assert.equal(correlator.deliver(callback('transfers:never-sent')), 'unknown');
   });
 
   it('does not hand the late callback of a timed-out lookup to a newer lookup of the same party', async () => {
     const correlator = new CallbackCorrelator();
-    await assert.rejects(correlator.expect('parties:MSISDN/1', 20).callback);
+    await expire(correlator.expect('parties:MSISDN/1', 20).callback, 20);
     const newer = correlator.expect('parties:MSISDN/1', 1000);
     assert.equal(correlator.deliver(callback('parties:MSISDN/1', { stale: true })), 'late');
     assert.equal(correlator.deliver(callback('parties:MSISDN/1', { fresh: true })), 'delivered');

@@ -7,10 +7,11 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 
 describe('PayerDfsp', () => {
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096 });
-  // A hub that acknowledges only after 300 ms and never calls back.
+  // A hub that acknowledges only once the payer's callback timeout has fired, and never calls back.
   const slowHub = createServer((request, response) => {
     request.resume();
-    setTimeout(() => response.writeHead(202).end(), 300);
+    const answerWhenTimedOut = () => (callbacks.correlator.pending === 0 ? response.writeHead(202).end() : setTimeout(answerWhenTimedOut, 5));
+    answerWhenTimedOut();
   });
   let hubUrl: string;
   before(async () => {
@@ -30,7 +31,7 @@ describe('PayerDfsp', () => {
       const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 100, requestTimeoutMs: 2000 });
       const exchange = await payer.lookupParty({ type: 'MSISDN', id: '1' });
       assert.equal(exchange.timedOut, true);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(unhandled, []);
     } finally {
       process.off('unhandledRejection', onUnhandled);

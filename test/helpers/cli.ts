@@ -1,10 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Temporary folders of this test process, removed when it exits. */
+const created: string[] = [];
+process.once('exit', () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface CliResult {
   code: number | null;
@@ -13,11 +19,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs a CLI of this project as a user does, in a child process, with NO_COLOR so output is plain. */
+/**
+ * Runs a CLI of this project as a user does, in a child process, with NO_COLOR so output is plain.
+ * The user "typed the command" in a fresh temporary folder (npm's INIT_CWD), so a run without
+ * --reports-dir writes there — never into the project's own reports/.
+ */
 export function startCli(script: 'conformance' | 'hub', args: string[]): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
+  const userDir = mkdtempSync(join(tmpdir(), 'conformance-test-cwd-'));
+  created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -43,11 +55,6 @@ export async function waitForOutput(output: () => string, pattern: RegExp, timeo
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-const created: string[] = [];
-process.once('exit', () => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
 
 /** A fresh folder under the system temp dir, removed when the test process exits. */
 export async function tempDir(prefix: string): Promise<string> {

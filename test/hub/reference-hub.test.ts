@@ -9,6 +9,7 @@ import { contentType } from '../../src/fspiop/headers.ts';
 import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { ReferenceHub } from '../../src/hub/reference-hub.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
@@ -138,7 +139,7 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -148,7 +149,8 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<vo
 
 describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
-    const hub = new ReferenceHub({ deliveryTimeoutMs: 1000 });
+    const clock = new ManualClock();
+    const hub = new ReferenceHub({ deliveryTimeoutMs: 5000, clock });
     const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
     // A payee that acknowledges every request and never answers.
     const silentPayee = createServer((request, response) => {
@@ -161,11 +163,17 @@ describe('ReferenceHub transfer expiry', () => {
       const payeeUrl = await listen(silentPayee, 0, '127.0.0.1');
       hub.participants.register({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'] });
       hub.participants.register({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'] });
-      const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 3000, requestTimeoutMs: 1000 });
-      const exchange = await payer.prepareTransfer({
+      const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 30_000, requestTimeoutMs: 10_000 });
+      const preparing = payer.prepareTransfer({
         payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' },
-        terms: { ilpPacket: 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA', condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(Date.now() + 400).toISOString() },
+        terms: { ilpPacket: 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA', condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(clock.now() + 60_000).toISOString() },
       });
+      // The hub reserved the transfer and set its expiry timer; nothing happens until the clock passes the expiration.
+      await waitUntil(() => clock.pendingTimers === 1, 10_000);
+      clock.advance(59_999);
+      assert.equal(clock.pendingTimers, 1, 'not expired a millisecond early');
+      clock.advance(1);
+      const exchange = await preparing;
       assert.equal(exchange.callback?.kind, 'error', JSON.stringify(exchange.callback?.body));
       assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
       assert.equal(hub.transfers.get((exchange.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');

@@ -55,7 +55,6 @@ describe('ConformanceRun interrupted in process', () => {
     const run = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-03' });
     const executing = run.execute();
     await waitForOutput(() => text, /callbacks +http:\/\/127\.0\.0\.1:\d+/, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     run.interrupt('SIGINT');
     const { result, exitCode } = await executing;
 
