@@ -2,6 +2,7 @@ import { loadConfig, readConfigFile } from '../config/load-config.ts';
 import { UserError } from '../config/errors.ts';
 import { TOOL } from '../config/project.ts';
 import { resolve } from 'node:path';
+import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
 import { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
@@ -42,7 +43,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const exitCode = reportUserError(error);
     // Only here is the file read a second time: an invalid config may still name where results go.
     if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
-    await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
+    // A run in progress owns that folder and its result; a mistaken second command must not replace it.
+    if (!(await ReportsLock.holder(reportsDir))) {
+      await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
+    }
     return exitCode;
   }
   // Left registered until the process exits: the echo of a Ctrl-C can arrive after the run has

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { ConfigSchema, type ConfigInput, type ConformanceConfig } from './schema.ts';
+import { ConfigSchema, impliedTarget, type ConfigInput, type ConformanceConfig } from './schema.ts';
 
 /** Reads a YAML, JSON or TypeScript (`export default {...}`) config file as raw, unvalidated input. */
 export async function readConfigFile(file: string): Promise<unknown> {
@@ -43,7 +43,7 @@ export async function readConfigFile(file: string): Promise<unknown> {
  * Every problem is named by its dotted path, e.g. `participants.payer.currency`.
  */
 export function validateConfig(raw: unknown, origin = 'configuration'): ConformanceConfig {
-  const result = ConfigSchema.safeParse(raw ?? {}, { reportInput: true });
+  const result = ConfigSchema.safeParse(impliedTarget(raw ?? {}), { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map(describeIssue);
   throw new ConfigError(`Invalid ${origin}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
@@ -62,13 +62,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   switch (issue.code) {
     case 'invalid_value':
-      return `${path}: ${JSON.stringify(issue.input)} is not allowed; expected one of ${issue.values.map(String).join(', ')}`;
+      return `${path}: ${quote(issue.input)} is not allowed; expected one of ${issue.values.map(String).join(', ')}`;
     case 'unrecognized_keys':
       return `${path}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':
       return `${path}: expected ${issue.expected}, got ${describeValue(issue.input)}`;
     case 'custom':
-      return `${path}: ${issue.message}`;
+      return `${path}: ${issue.message}${typeof issue.input === 'string' && !/credentials/.test(issue.message) ? ` (got ${quote(issue.input)})` : ''}`;
     default:
       return `${path}: ${issue.message}${issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : ''}`;
   }
@@ -79,7 +79,13 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${quote(value)}`;
+}
+
+/** A value as an error message shows it: quoted, and cut short — a pasted 5000-character value must not fill the terminal. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 60 ? text : `${text.slice(0, 50)}…" (${String(value).length} characters)`;
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactUrl } from '../support/url.ts';
 
 export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
@@ -19,8 +20,13 @@ const FspId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an FSP id is 1-32 lette
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code such as "USD"');
 const Port = z.number().int().min(0).max(65535);
 /** http(s) URL without user:password — credentials in a URL end up in logs and reports. */
-const HttpUrl = z.url({ protocol: /^https?$/ }).refine((url) => !new URL(url).username && !new URL(url).password, {
-  message: 'must not carry credentials (user:password@); they would be written to logs and reports',
+const HttpUrl = z.string().meta({ format: 'uri' }).superRefine((text, ctx) => {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL such as "http://127.0.0.1:4000"', input: redactUrl(text) });
+  } else if (url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: 'must not carry credentials (user:password@); they would be written to logs and reports' });
+  }
 });
 
 const PartySchema = z.strictObject({
@@ -60,6 +66,11 @@ const HubSchema = z.strictObject({
   url: HttpUrl.optional(),
   /** The hub's administration API (central-ledger admin), probed for unauthenticated access. */
   adminUrl: HttpUrl.optional(),
+  /**
+   * FSPIOP-Source values the hub sends its own callbacks with (errors, state queries). With the
+   * payee's FSP id, the only senders a callback to our payer may come from; others are forged.
+   */
+  sourceIds: z.array(FspId).min(1).default(['switch', 'Hub']),
 }).prefault({});
 
 const CallbackSchema = z.strictObject({
@@ -117,7 +128,25 @@ export const ConfigSchema = z.strictObject({
       message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)',
     });
   }
+  // A green run against our own hub must never pass for a run against the hub the user named.
+  if (config.target === 'embedded' && config.hub.url) {
+    ctx.addIssue({
+      code: 'custom', path: ['hub', 'url'],
+      message: 'the embedded target starts its own hub and would ignore this URL; to test the hub at this URL use target "url" (--target url), or remove hub.url',
+    });
+  }
 });
+
+/**
+ * A hub URL without a target means that hub: the target defaults to "url" rather than to the
+ * embedded hub, which would test something else than what the user named.
+ */
+export function impliedTarget(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const config = input as { target?: unknown; hub?: { url?: unknown } };
+  return config.target === undefined && typeof config.hub === 'object' && config.hub !== null && config.hub.url !== undefined
+    ? { ...config, target: 'url' } : input;
+}
 
 /** What a config file may contain (every field optional). */
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -7,6 +7,7 @@ import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
+import { joinUrl } from '../support/url.ts';
 import type { IlpCodec } from './ilp-codec.ts';
 
 /** How the simulated payee DFSP treats transfers to one of its parties. */
@@ -93,7 +94,7 @@ export class PayeeSimulator {
   async #answer(path: string, resource: FspiopResource, destination: string, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
     await sendFspiop({
-      method: 'PUT', url: `${this.#options.hubUrl}${path}`, resource, body,
+      method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
       source: this.#options.fspId, destination,
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
     });

@@ -6,7 +6,7 @@ import { parseFspiopMediaType } from './headers.ts';
 import { CallbackCorrelator, type ReceivedCallback } from './callback-correlator.ts';
 import { Router } from './router.ts';
 
-export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-media-type' | 'unknown-path' | 'unknown-id';
+export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-media-type' | 'unknown-path' | 'unknown-id' | 'forged';
 
 export interface CallbackStats {
   accepted: number;
@@ -21,6 +21,12 @@ export interface CallbackServerOptions {
   maxBodyBytes: number;
   /** What the hub must call, when it differs from http://host:port (NAT, ingress, container). */
   publicUrl?: string | undefined;
+  /**
+   * Who may call back: every callback must be addressed to our payer (FSPIOP-Destination) and come
+   * from the hub itself or a counterparty of our requests (FSPIOP-Source). Anything else is forged
+   * and never reaches the request it claims to answer.
+   */
+  addressing: { payer: string; senders: readonly string[] };
 }
 
 type KeyOf = (params: Record<string, string>) => string;
@@ -35,7 +41,7 @@ export class CallbackServer {
   readonly stats: CallbackStats = {
     accepted: 0,
     late: 0,
-    rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0 },
+    rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0, forged: 0 },
   };
 
   readonly #options: CallbackServerOptions;
@@ -100,6 +106,8 @@ export class CallbackServer {
       }
       return this.#reject(response, 'malformed-json', 400, FspiopErrorCode.malformedSyntax, 'body is not valid JSON');
     }
+    const misaddressed = this.#misaddressed(request.headers['fspiop-source'], request.headers['fspiop-destination']);
+    if (misaddressed) return this.#reject(response, 'forged', 400, FspiopErrorCode.genericValidationError, misaddressed);
     const callback: ReceivedCallback = {
       key: route.handler.keyOf(route.params),
       kind: route.handler.kind,
@@ -115,6 +123,16 @@ export class CallbackServer {
     if (delivered === 'late') this.stats.late += 1;
     else this.stats.accepted += 1;
     sendJson(response, 200);
+  }
+
+  /** Why the FSPIOP-Source / FSPIOP-Destination of a callback do not fit an answer to our payer, if they do not. */
+  #misaddressed(source: string | string[] | undefined, destination: string | string[] | undefined): string | undefined {
+    const { payer, senders } = this.#options.addressing;
+    if (destination !== payer) return `FSPIOP-Destination ${JSON.stringify(destination ?? null)} is not this DFSP ("${payer}")`;
+    if (typeof source !== 'string' || !senders.includes(source)) {
+      return `FSPIOP-Source ${JSON.stringify(source ?? null)} is neither the hub nor a counterparty of this DFSP (${senders.join(', ')})`;
+    }
+    return undefined;
   }
 
   #reject(response: ServerResponse, reason: RejectionReason, status: number, error: FspiopError, detail: string): void {

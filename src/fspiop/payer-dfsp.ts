@@ -3,6 +3,7 @@ import type { PartyRef } from '../config/schema.ts';
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from './callback-correlator.ts';
 import type { CallbackServer } from './callback-server.ts';
 import type { FspiopResource } from './headers.ts';
+import { joinUrl } from '../support/url.ts';
 import { sendFspiop } from './outbound.ts';
 import type { Money, QuotesPut } from './payloads.ts';
 
@@ -105,7 +106,7 @@ export class PayerDfsp {
 
   async #exchange(operation: Operation, method: 'GET' | 'POST', path: string, resource: FspiopResource,
     correlationKey: string, requestBody?: unknown, destination?: string): Promise<Exchange> {
-    const url = `${this.#options.hubUrl}${path}`;
+    const url = joinUrl(this.#options.hubUrl, path);
     const expected = this.#options.callbacks.correlator.expect(correlationKey, this.#options.callbackTimeoutMs);
     // The timeout may fire while the request is still in flight; it is read below, never left unhandled.
     expected.callback.catch(() => undefined);

@@ -8,6 +8,7 @@ import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fs
 import { Router } from '../fspiop/router.ts';
 import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
 import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
+import { joinUrl } from '../support/url.ts';
 import { ParticipantRegistry, type Participant } from './participant-registry.ts';
 import { PartyOracle } from './party-oracle.ts';
 import { TransferBook, type TransferRecord } from './transfer-book.ts';
@@ -146,7 +147,7 @@ export class ReferenceHub {
     if (this.#server.signal.aborted) return;
     if (!to.endpoint) throw new Error(`participant ${to.fspId} has no callback endpoint`);
     await sendFspiop({
-      method, url: `${to.endpoint}${path}`, resource, body,
+      method, url: joinUrl(to.endpoint, path), resource, body,
       source: headers['fspiop-source'] ?? 'switch',
       destination: headers['fspiop-destination'],
       headers: pick(headers, ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination']),

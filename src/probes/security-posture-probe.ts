@@ -4,6 +4,7 @@ import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { ErrorInformationPut } from '../fspiop/payloads.ts';
 import type { NotEvaluated } from '../evidence/finding.ts';
 import { probeClientCertificateDemand, tlsHandshake } from '../support/tls-probe.ts';
+import { joinUrl, redactUrl } from '../support/url.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
 
 function errorCodeOf(body: unknown): string | undefined {
@@ -102,7 +103,7 @@ export class SecurityPostureProbe {
   async adminApiRefusesAnonymous(): Promise<Measurement[]> {
     const adminUrl = this.#config.hub.adminUrl;
     if (!adminUrl) throw new Error('hub.adminUrl is not configured');
-    const url = `${adminUrl.replace(/\/+$/, '')}/participants`;
+    const url = joinUrl(adminUrl, '/participants');
     let value: string;
     let ok = false;
     try {
@@ -113,7 +114,7 @@ export class SecurityPostureProbe {
     } catch (error) {
       value = `no answer: ${(error as Error).message}`;
     }
-    return [{ name: 'anonymous admin API request', value, threshold: 'refused with HTTP 401 or 403', ok, source: `GET ${url}` }];
+    return [{ name: 'anonymous admin API request', value, threshold: 'refused with HTTP 401 or 403', ok, source: `GET ${redactUrl(url)}` }];
   }
 
   #require(): Exchange {

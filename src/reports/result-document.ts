@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Profile, TargetKind, Tier } from '../config/schema.ts';
 import type { EnvironmentDescription } from '../environment/environment.ts';
@@ -7,6 +7,7 @@ import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { Operation } from '../fspiop/payer-dfsp.ts';
 import type { Certificate } from '../verdict/certificate.ts';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+import { ensureDirectory } from '../support/files.ts';
 
 /** The machine-readable result CI and release tooling read: `reports/latest/result.json`. */
 export interface ResultDocument {
@@ -14,6 +15,8 @@ export interface ResultDocument {
   tool: { name: string; version: string };
   tier: Tier;
   target: TargetKind;
+  /** The FSPIOP endpoint the run tested (credentials and query values redacted); null if none was reached or named. */
+  hubUrl: string | null;
   profile: Profile;
   startedAt: string;
   finishedAt: string;
@@ -51,6 +54,7 @@ export interface NoRunDocument {
   tool: { name: string; version: string };
   tier: null;
   target: null;
+  hubUrl: null;
   profile: null;
   startedAt: null;
   finishedAt: string;
@@ -69,7 +73,7 @@ export interface NoRunDocument {
 
 export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCode: number | null): NoRunDocument {
   return {
-    schemaVersion: 1, tool, tier: null, target: null, profile: null, startedAt: null,
+    schemaVersion: 1, tool, tier: null, target: null, hubUrl: null, profile: null, startedAt: null,
     finishedAt: new Date().toISOString(), durationMs: 0, interrupted: false, error, environment: null,
     certificate: { status: 'INCOMPLETE', scope: null, statement: `INCOMPLETE: ${error}` },
     summary: { total: 0, passed: 0, failed: 0, notEvaluated: 0 }, guarantees: [], callbacks: null, operations: {}, exitCode,
@@ -79,7 +83,7 @@ export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCo
 /** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
 export async function writeResultDocument(reportsDir: string, result: ResultDocument | NoRunDocument): Promise<string> {
   const dir = join(reportsDir, 'latest');
-  await mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const file = join(dir, 'result.json');
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);

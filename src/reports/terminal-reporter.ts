@@ -6,6 +6,7 @@ import type { EnvironmentDescription } from '../environment/environment.ts';
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { Certificate } from '../verdict/certificate.ts';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+import { redactUrl } from '../support/url.ts';
 import type { ResultDocument } from './result-document.ts';
 
 const MARK = { PASS: '✔ PASS', FAIL: '✘ FAIL', NOT_EVALUATED: '○ NOT EVALUATED' } as const;
@@ -32,8 +33,9 @@ export class TerminalReporter {
     this.#status = true;
   }
 
+  /** The first line says what is tested: tier, target and — for a hub given by URL — that URL. */
   header(config: ConformanceConfig): void {
-    this.#line(`Mojaloop conformance — tier ${config.tier} · target ${config.target} · profile ${config.profile}`);
+    this.#line(`Mojaloop conformance — tier ${config.tier} · target ${describeTarget(config)} · profile ${config.profile}`);
   }
 
   catalogue(tier: string, entries: readonly CatalogueEntry[]): void {
@@ -46,7 +48,7 @@ export class TerminalReporter {
   environment(description: EnvironmentDescription, callbackUrl: string): void {
     this.#line(`  ${description.summary}`);
     for (const [name, url] of Object.entries(description.endpoints)) this.#line(`    ${name.padEnd(12)} ${url}`);
-    this.#line(`    ${'callbacks'.padEnd(12)} ${callbackUrl} (our payer DFSP)`);
+    this.#line(`    ${'callbacks'.padEnd(12)} ${redactUrl(callbackUrl)} (our payer DFSP)`);
     this.#line('');
   }
 
@@ -94,6 +96,12 @@ export class TerminalReporter {
     }
     this.#out.write(`${text}\n`);
   }
+}
+
+export function describeTarget(config: Pick<ConformanceConfig, 'target' | 'hub'>): string {
+  if (config.target === 'url') return `url ${redactUrl(config.hub.url ?? '')}`;
+  if (config.target === 'embedded') return 'embedded (built-in reference hub on loopback)';
+  return config.target;
 }
 
 function shorten(text: string, max: number): string {

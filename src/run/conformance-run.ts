@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
@@ -10,8 +10,11 @@ import type { ConformanceEnvironment, StartedEnvironment } from '../environment/
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeTimings } from '../fspiop/exchange-timings.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
+import { ensureDirectory } from '../support/files.ts';
+import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
 import { runFeatures } from './cucumber-runner.ts';
@@ -72,11 +75,21 @@ export class ConformanceRun {
   }
 
   async execute(): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+    const reportsDir = resolve(this.#config.reportsDir);
+    this.#reporter.header(this.#config);
+    // Before anything is written: another run's result and Allure files are not ours to replace.
+    const lock = await claim(reportsDir);
+    try {
+      return await this.#execute(reportsDir);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async #execute(reportsDir: string): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const config = this.#config;
     const startedAt = new Date();
-    const reportsDir = resolve(config.reportsDir);
     const allureDir = join(reportsDir, 'allure-results');
-    this.#reporter.header(config);
     const catalogue = await readCatalogue(join(PROJECT_ROOT, 'features'), config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
     await prepareReportsDir(allureDir);
@@ -96,6 +109,7 @@ export class ConformanceRun {
         port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: config.callback.publicUrl,
+        addressing: { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       await this.#unlessInterrupted(callbacks.start());
       await environment.connectPayer(config.participants.payer.fspId, callbacks.url);
@@ -151,6 +165,7 @@ export class ConformanceRun {
       tool: TOOL,
       tier: config.tier,
       target: config.target,
+      hubUrl: environment ? redactUrl(environment.hubUrl) : config.hub.url ? redactUrl(config.hub.url) : null,
       profile: config.profile,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -210,13 +225,26 @@ async function writeResult(reportsDir: string, document: Parameters<typeof write
   }
 }
 
+async function claim(reportsDir: string): Promise<ReportsLock> {
+  try {
+    return await ReportsLock.acquire(reportsDir);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw unwritable(reportsDir, error);
+  }
+}
+
 async function prepareReportsDir(allureDir: string): Promise<void> {
   try {
     await rm(allureDir, { recursive: true, force: true });
-    await mkdir(allureDir, { recursive: true });
+    await ensureDirectory(allureDir);
   } catch (error) {
-    throw new UserError(`reports directory "${dirname(allureDir)}" cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another with --reports-dir`, [], { cause: error });
+    throw unwritable(dirname(allureDir), error);
   }
+}
+
+function unwritable(reportsDir: string, error: unknown): UserError {
+  return new UserError(`reports directory "${reportsDir}" cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another with --reports-dir`, [], { cause: error });
 }
 
 async function writeAllureEnvironment(dir: string, config: ConformanceConfig, environment: StartedEnvironment): Promise<void> {

@@ -1,12 +1,32 @@
-/** Removes credentials from a URL before it is shown or stored: `http://user:secret@host` → `http://***@host`. */
+/**
+ * Removes what a URL may carry that must never be shown or stored — credentials and query values
+ * (API keys ride there): `https://user:secret@gw/fspiop?apikey=K` → `https://***@gw/fspiop?apikey=***`.
+ * Text that is not a URL is returned as is.
+ */
 export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password && !parsed.search) return url;
+  if (parsed.username || parsed.password) {
     parsed.username = '***';
     parsed.password = '';
-    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
-  } catch {
-    return url;
   }
+  const query = [...parsed.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  parsed.search = query;
+  // The WHATWG serialiser adds "/" to a bare origin; keep the URL as the user wrote it.
+  return parsed.toString().replace(/\/(\?|$)/, url.replace(/[?#].*$/, '').endsWith('/') ? '/$1' : '$1');
+}
+
+/**
+ * An FSPIOP path under a base URL, the way gateways expose the API: the base's own path is a
+ * prefix that is kept (`https://gw.example/fspiop/` + `/parties/MSISDN/1` →
+ * `https://gw.example/fspiop/parties/MSISDN/1`) and its query (an API key) rides on every request.
+ */
+export function joinUrl(base: string, path: string): string {
+  const url = new URL(base);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const [pathname, query] = path.split('?', 2) as [string, string | undefined];
+  url.pathname = `${prefix}/${pathname.replace(/^\/+/, '')}`;
+  if (query) for (const [key, value] of new URLSearchParams(query)) url.searchParams.append(key, value);
+  return url.toString();
 }

@@ -5,12 +5,13 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 const FSPIOP_JSON = 'application/vnd.interoperability.transfers+json;version=1.1';
 
 describe('CallbackServer', () => {
-  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 });
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
   before(() => server.start());
   after(() => server.stop());
 
-  const put = (path: string, body: string, contentType = FSPIOP_JSON) =>
-    fetch(`${server.url}${path}`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+  const genuine = { 'fspiop-source': 'payeefsp', 'fspiop-destination': 'payerfsp' };
+  const put = (path: string, body: string, contentType = FSPIOP_JSON, addressing: Record<string, string> = genuine) =>
+    fetch(`${server.url}${path}`, { method: 'PUT', headers: { 'content-type': contentType, ...addressing }, body });
 
   it('hands a callback to the request waiting for its id', async () => {
     const waiting = server.correlator.expect('transfers:abc', 1000);
@@ -49,12 +50,36 @@ describe('CallbackServer', () => {
 
     assert.deepEqual(
       Object.fromEntries(Object.entries(server.stats.rejected).map(([k, v]) => [k, v - before[k as keyof typeof before]])),
-      { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 1, 'unknown-path': 2, 'unknown-id': 1 },
+      { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 1, 'unknown-path': 2, 'unknown-id': 1, forged: 0 },
     );
 
     const waiting = server.correlator.expect('transfers:still-alive', 1000);
     await put('/transfers/still-alive', JSON.stringify({ transferState: 'ABORTED' }));
     assert.equal((await waiting.callback).kind, 'success');
+  });
+
+  it('rejects and counts forged callbacks, which never answer the request waiting for that path', async () => {
+    const before = server.stats.rejected.forged;
+    const lookup = server.correlator.expect('parties:MSISDN/27713803912', 5000);
+    const partyNotFound = JSON.stringify({ errorInformation: { errorCode: '3204', errorDescription: 'Party not found' } });
+    const forgeries: Array<Record<string, string>> = [
+      { 'fspiop-source': 'evilfsp', 'fspiop-destination': 'payerfsp' },
+      { 'fspiop-source': 'switch', 'fspiop-destination': 'otherfsp' },
+      { 'fspiop-source': 'switch' },
+      {},
+    ];
+    for (const headers of forgeries) {
+      const response = await put('/parties/MSISDN/27713803912/error', partyNotFound, FSPIOP_JSON, headers);
+      assert.equal(response.status, 400, JSON.stringify(headers));
+      assert.match(((await response.json()) as { errorInformation: { errorDescription: string } }).errorInformation.errorDescription, /FSPIOP-(Source|Destination)/);
+    }
+    assert.equal(server.stats.rejected.forged, before + forgeries.length);
+    assert.equal(server.correlator.pending, 1, 'the lookup still waits for its genuine callback');
+    const party = { party: { partyIdInfo: { partyIdType: 'MSISDN', partyIdentifier: '27713803912', fspId: 'payeefsp' } } };
+    assert.equal((await put('/parties/MSISDN/27713803912', JSON.stringify(party))).status, 200);
+    const answered = await lookup.callback;
+    assert.equal(answered.kind, 'success');
+    assert.equal(answered.headers['fspiop-source'], 'payeefsp');
   });
 
   it('rejects a body that grows past the limit without a Content-Length', async () => {

@@ -15,7 +15,7 @@ const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
 describe('ReferenceHub with the simulated payee DFSP', () => {
   const deployment = new ReferenceDeployment(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
   let payer: PayerDfsp;
   let hubUrl: string;
 
@@ -151,7 +151,7 @@ describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
     const clock = new ManualClock();
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000, clock });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536 });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
     // A payee that acknowledges every request and never answers.
     const silentPayee = createServer((request, response) => {
       request.resume();

@@ -15,7 +15,7 @@ describe('ConformanceRun under bad callbacks', () => {
     out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
     const executing = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01' }).execute();
     const [, callbackUrl] = await waitForOutput(() => text, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
-    const headers = { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1' };
+    const headers = { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1', 'fspiop-source': 'switch', 'fspiop-destination': 'payerfsp' };
     const sent = await Promise.all([
       fetch(`${callbackUrl}/transfers/${crypto.randomUUID()}`, { method: 'PUT', headers, body: '{"transferState": COMMI' }),
       fetch(`${callbackUrl}/transfers/${crypto.randomUUID()}`, { method: 'PUT', headers, body: JSON.stringify({ transferState: 'COMMITTED' }) }),
@@ -26,8 +26,41 @@ describe('ConformanceRun under bad callbacks', () => {
 
     assert.equal(exitCode, 0, text);
     assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS');
-    assert.deepEqual(result.callbacks?.rejected, { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 1 });
+    assert.deepEqual(result.callbacks?.rejected, { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 1, forged: 0 });
     assert.match(text, /Callbacks: 4 accepted, 0 late, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
+  });
+});
+
+describe('ConformanceRun under forged callbacks', () => {
+  it('rejects and counts forged callbacks for the predictable party path; every verdict stays as without them', async () => {
+    const reportsDir = await tempDir('reports');
+    const config = validateConfig({ embedded: { payeeDelayMs: 200 }, reportsDir });
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    let running = true;
+    const executing = new ConformanceRun(config, { out }).execute().finally(() => { running = false; });
+    const [, callbackUrl] = await waitForOutput(() => text, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    // What an attacker on the network can send: the configured payee's party path, an error that would fail the lookup.
+    const party = `${callbackUrl}/parties/${config.participants.payee.party.type}/${config.participants.payee.party.id}/error`;
+    const forged = JSON.stringify({ errorInformation: { errorCode: '3204', errorDescription: 'Party not found' } });
+    const contentType = 'application/vnd.interoperability.parties+json;version=1.1';
+    let sent = 0;
+    while (running) {
+      const statuses = await Promise.all([
+        fetch(party, { method: 'PUT', headers: { 'content-type': contentType, 'fspiop-source': 'evilfsp', 'fspiop-destination': 'payerfsp' }, body: forged }),
+        fetch(party, { method: 'PUT', headers: { 'content-type': contentType, 'fspiop-source': 'payeefsp', 'fspiop-destination': 'evilfsp' }, body: forged }),
+      ].map((sending) => sending.then((r) => r.status, () => 0)));
+      sent += statuses.filter((status) => status === 400).length;
+    }
+    const { result, exitCode } = await executing;
+
+    assert.equal(exitCode, 0, text);
+    assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-FUN-03', 'CTH-LIM-01', 'CTH-SEC-01']);
+    assert.ok(sent > 0, 'forgeries were sent while the guarantees ran');
+    assert.equal(result.callbacks?.rejected.forged, sent);
+    assert.equal(result.callbacks?.rejected['unknown-id'], 0, 'no genuine callback lost its request to a forgery');
+    assert.match(text, new RegExp(`rejected \\(forged ${sent}\\)`));
   });
 });
 

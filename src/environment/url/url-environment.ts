@@ -3,7 +3,7 @@ import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../con
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
-import { redactUrl } from '../../support/url.ts';
+import { joinUrl, redactUrl } from '../../support/url.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 
 /**
@@ -19,7 +19,7 @@ export class UrlEnvironment implements ConformanceEnvironment {
   }
 
   async start(): Promise<StartedEnvironment> {
-    const hubUrl = this.#config.hub.url!.replace(/\/+$/, '');
+    const hubUrl = this.#config.hub.url!;
     const health = await readHealth(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
     // Only a payee we run can be told to misbehave: one named in the config, or the simulated
     // payee our own reference hub advertises. Any other hub's payee is not ours to break.
@@ -64,7 +64,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
  */
 async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
   try {
-    const response = await fetch(new URL('/health', hubUrl), { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(joinUrl(hubUrl, '/health'), { signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();
     try {
       return JSON.parse(text);

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { ReportsLock } from '../../src/reports/reports-lock.ts';
+import { ConformanceRun } from '../../src/run/conformance-run.ts';
+import { ensureDirectory } from '../../src/support/files.ts';
+import { tempDir, waitForOutput } from '../helpers/cli.ts';
+
+describe('ReportsLock', () => {
+  it('lets one holder at a time claim a folder, and frees it on release', async () => {
+    const dir = await tempDir('lock');
+    const first = await ReportsLock.acquire(dir);
+    await assert.rejects(ReportsLock.acquire(dir), /reports folder ".*" is in use by another run \(process \d+, started .*\); wait for it to finish, or give this run its own --reports-dir/);
+    assert.equal((await ReportsLock.holder(dir))?.pid, process.pid);
+    await first.release();
+    assert.equal(await ReportsLock.holder(dir), undefined);
+    await (await ReportsLock.acquire(dir)).release();
+  });
+
+  it('takes over a lock left by a run whose process is gone', async () => {
+    const dir = await tempDir('lock');
+    await writeFile(join(dir, '.run.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z', token: 'dead' }));
+    const lock = await ReportsLock.acquire(dir);
+    assert.equal(JSON.parse(await readFile(join(dir, '.run.lock'), 'utf8')).pid, process.pid);
+    await lock.release();
+  });
+
+  it('refuses a folder under /proc at once instead of spinning in a recursive mkdir', async () => {
+    await assert.rejects(ensureDirectory('/proc/conformance-test/reports/latest'), { code: 'ENOENT' });
+  });
+});
+
+describe('two runs on one reports folder', () => {
+  it('refuses the second before it writes anything, and leaves the first run\'s results whole', async () => {
+    const reportsDir = await tempDir('reports');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    const first = new ConformanceRun(validateConfig({ reportsDir, embedded: { payeeDelayMs: 100 } }), { out, tags: '@guarantee:CTH-FUN-01' }).execute();
+    await waitForOutput(() => text, /callbacks +http/, 20_000);
+    const quiet = new PassThrough();
+    quiet.resume();
+    await assert.rejects(new ConformanceRun(validateConfig({ reportsDir, tier: 'helm' }), { out: quiet }).execute(), /is in use by another run/);
+    const { result, exitCode } = await first;
+    assert.equal(exitCode, 0);
+    const written = JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as { tier: string; guarantees: unknown[] };
+    assert.equal(written.tier, 'core-test-harness');
+    assert.equal(written.guarantees.length, result.guarantees.length);
+    assert.equal(await ReportsLock.holder(reportsDir), undefined, 'released when the run ended');
+  });
+});
