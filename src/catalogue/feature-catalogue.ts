@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AstBuilder, GherkinClassicTokenMatcher, Parser, compile } from '@cucumber/gherkin';
 import { IdGenerator } from '@cucumber/messages';
-import type { Tier } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
+import type { Attestation, Tier } from '../config/schema.ts';
 import { neededCapabilities, type Capability } from './capabilities.ts';
 import { guaranteeIdOf, tagValue } from './tags.ts';
 
@@ -56,4 +57,23 @@ export function parseFeature(source: string, uri: string, tier: string): Catalog
       location: `${uri}:${line ?? 0}`,
     };
   });
+}
+
+/**
+ * Reviewer attestations must name a guarantee that exists: one naming no guarantee of any tier is
+ * a typo and refused; one for another tier's guarantee (a config shared across tiers) does not
+ * apply to this run, and the run says so.
+ */
+export function checkAttestations(tier: Tier, attestations: readonly Attestation[], everyTier: readonly CatalogueEntry[]): { ignored: string[] } {
+  const ignored: string[] = [];
+  attestations.forEach((attestation, index) => {
+    const entry = everyTier.find((e) => e.id === attestation.guarantee);
+    if (!entry) {
+      const reviewable = everyTier.filter((e) => e.tier === tier && e.needs.includes('human-review')).map((e) => e.id);
+      throw new ConfigError(`attestations.${index}.guarantee: "${attestation.guarantee}" names no guarantee of any tier; `
+        + `the guarantees of ${tier} a reviewer attests are ${reviewable.join(', ') || 'none'}`);
+    }
+    if (entry.tier !== tier) ignored.push(`attestation for ${attestation.guarantee} applies to tier ${entry.tier}, not ${tier}: ignored`);
+  });
+  return { ignored };
 }

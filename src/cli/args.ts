@@ -30,6 +30,7 @@ const OPTIONS = {
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
+  requireValues(argv);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
@@ -40,12 +41,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const choice = <T extends string>(flag: string, allowed: readonly T[]): T | undefined => {
     const value = str(flag);
     if (value !== undefined && !allowed.includes(value as T)) {
-      throw new UsageError(`--${flag} "${value}" is not one of: ${allowed.join(', ')}`);
+      throw new UsageError(`--${flag} ${shown(value)} is not one of: ${allowed.join(', ')}`);
     }
     return value as T | undefined;
   };
   const port = str('callback-port');
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError(`--callback-port "${port}" is not a port number (0-65535)`);
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new UsageError(`--callback-port ${shown(port)} is not a port number (0-65535)`);
 
   const overrides: ConfigInput = {
     tier: choice('tier', TIERS),
@@ -66,7 +67,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     try {
       parseTagExpression(tags);
     } catch (error) {
-      throw new UsageError(`--tags "${tags}" is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
+      throw new UsageError(`--tags ${shown(tags)} is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
     }
   }
   // `--hub-url` alone means the url target; saying so again is not required.
@@ -79,4 +80,24 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     requireCertificate: values['require-certificate'] === true,
     ...(str('tags') ? { tags: str('tags') } : {}),
   };
+}
+
+/**
+ * An option that takes a value followed by another option (`--tier --reports-dir x`) is a value
+ * forgotten, not an ambiguity to puzzle over: say which option lacks its value.
+ */
+function requireValues(argv: readonly string[]): void {
+  argv.forEach((arg, index) => {
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    const option = name === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[name];
+    if (option?.type !== 'string') return;
+    const next = argv[index + 1];
+    if (next === undefined) throw new UsageError(`${arg} needs a value; see --help`);
+    if (next.startsWith('--')) throw new UsageError(`${arg} needs a value, but is followed by the option ${shown(next)}; see --help`);
+  });
+}
+
+/** A value the user typed, quoted and cut short for an error message. */
+export function shown(value: string): string {
+  return value.length <= 60 ? `"${value}"` : `"${value.slice(0, 50)}…" (${value.length} characters)`;
 }

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError, UserError } from '../config/errors.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { DEFAULT_URL_CALLBACK_PORT } from '../config/schema.ts';
+import { DEFAULT_URL_CALLBACK_PORT, httpUrlProblem } from '../config/schema.ts';
 import { ReferenceDeployment } from '../environment/embedded/reference-deployment.ts';
+import { redactUrl } from '../support/url.ts';
+import { shown } from './args.ts';
 import { onInterrupt } from './signals.ts';
 
 const HELP = `Usage: npm run hub -- [--port N] [--host H] [--payer-callback-url URL] [--config FILE]
@@ -33,9 +35,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) throw new UsageError(`--port "${values.port}" is not a port number`);
+    if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65535)) {
+      throw new UsageError(`--port ${shown(values.port)} is not a port number (0-65535)`);
+    }
     const config = await loadConfig({ file: values.config });
     payerEndpoint = values['payer-callback-url'] ?? `http://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}`;
+    const problem = httpUrlProblem(payerEndpoint);
+    if (problem) throw new UsageError(`--payer-callback-url ${shown(redactUrl(payerEndpoint))} ${problem}`);
     deployment = new ReferenceDeployment(config, { host: values.host ?? '127.0.0.1', hubPort: Number(values.port ?? 0), payerEndpoint });
   } catch (error) {
     if (error instanceof UserError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

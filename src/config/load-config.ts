@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { redactUrl } from '../support/url.ts';
 import { ConfigError } from './errors.ts';
 import { ConfigSchema, impliedTarget, type ConfigInput, type ConformanceConfig } from './schema.ts';
 
@@ -68,7 +69,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return `${path}: expected ${issue.expected}, got ${describeValue(issue.input)}`;
     case 'custom':
-      return `${path}: ${issue.message}${typeof issue.input === 'string' && !/credentials/.test(issue.message) ? ` (got ${quote(issue.input)})` : ''}`;
+      // URL fields: a value may hold credentials or an API key; only its redacted form is shown.
+      return `${path}: ${issue.message}${typeof issue.input === 'string' ? ` (got ${quote(redactUrl(issue.input))})` : ''}`;
     default:
       return `${path}: ${issue.message}${issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : ''}`;
   }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { redactUrl } from '../support/url.ts';
 
 export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
@@ -21,13 +20,17 @@ const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code 
 const Port = z.number().int().min(0).max(65535);
 /** http(s) URL without user:password — credentials in a URL end up in logs and reports. */
 const HttpUrl = z.string().meta({ format: 'uri' }).superRefine((text, ctx) => {
-  const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL such as "http://127.0.0.1:4000"', input: redactUrl(text) });
-  } else if (url.username || url.password) {
-    ctx.addIssue({ code: 'custom', message: 'must not carry credentials (user:password@); they would be written to logs and reports' });
-  }
+  const problem = httpUrlProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** What is wrong with a URL the tool will call or hand to a hub, if anything. */
+export function httpUrlProblem(text: string): string | undefined {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return 'must be an http:// or https:// URL such as "http://127.0.0.1:4000"';
+  if (url.username || url.password) return 'must not carry credentials (user:password@); they would be written to logs and reports';
+  return undefined;
+}
 
 const PartySchema = z.strictObject({
   type: z.enum(PARTY_ID_TYPES),

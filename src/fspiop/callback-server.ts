@@ -13,6 +13,8 @@ export interface CallbackStats {
   /** Valid callbacks for requests that had already timed out (acknowledged, then dropped). */
   late: number;
   rejected: Record<RejectionReason, number>;
+  /** The first rejection of each reason, in words: what to look at when a count is not zero. */
+  examples: Partial<Record<RejectionReason, string>>;
 }
 
 export interface CallbackServerOptions {
@@ -42,6 +44,7 @@ export class CallbackServer {
     accepted: 0,
     late: 0,
     rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0, forged: 0 },
+    examples: {},
   };
 
   readonly #options: CallbackServerOptions;
@@ -137,6 +140,7 @@ export class CallbackServer {
 
   #reject(response: ServerResponse, reason: RejectionReason, status: number, error: FspiopError, detail: string): void {
     this.stats.rejected[reason] += 1;
+    this.stats.examples[reason] ??= detail.slice(0, 200);
     // Close rather than drain: an oversized or hostile sender must not keep the socket busy.
     sendJson(response, status, errorInformation(error, detail), reason === 'oversized' ? { connection: 'close' } : {});
   }

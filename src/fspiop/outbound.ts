@@ -17,6 +17,7 @@ export interface OutboundRequest {
 export interface OutboundResult {
   status: number;
   body: string;
+  contentType: string | undefined;
   elapsedMs: number;
 }
 
@@ -40,5 +41,5 @@ export async function sendFspiop(request: OutboundRequest): Promise<OutboundResu
       : AbortSignal.timeout(request.timeoutMs),
   });
   const body = await response.text();
-  return { status: response.status, body, elapsedMs: performance.now() - started };
+  return { status: response.status, body, contentType: response.headers.get('content-type') ?? undefined, elapsedMs: performance.now() - started };
 }

@@ -19,7 +19,7 @@ export interface Exchange {
   requestBody?: unknown;
   /** Wall-clock start, ISO 8601. */
   startedAt: string;
-  ack: { status: number; body: string; ms: number } | { error: string; ms: number };
+  ack: { status: number; body: string; contentType?: string | undefined; ms: number } | { error: string; ms: number };
   callback?: ReceivedCallback;
   /** Request sent → callback received, in milliseconds. */
   endToEndMs?: number;
@@ -115,7 +115,7 @@ export class PayerDfsp {
     const exchange: Exchange = { operation, method, url, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
     try {
       const result = await sendFspiop({ method, url, resource, source: this.fspId, destination, body: requestBody, timeoutMs: this.#options.requestTimeoutMs });
-      exchange.ack = { status: result.status, body: result.body.slice(0, 2048), ms: result.elapsedMs };
+      exchange.ack = { status: result.status, body: result.body.slice(0, 2048), contentType: result.contentType, ms: result.elapsedMs };
       if (result.status !== 202) {
         expected.cancel();
         return this.#emit(exchange);
@@ -125,7 +125,9 @@ export class PayerDfsp {
     } catch (error) {
       expected.cancel();
       if (error instanceof CallbackTimeoutError) exchange.timedOut = true;
-      else exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started };
+      // Only a request that got no answer failed on the network; a wait for its callback cut short
+      // (the run stopping) keeps the answer the hub gave.
+      else if ('error' in exchange.ack) exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started };
     }
     return this.#emit(exchange);
   }

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Measurement } from '../evidence/evidence.ts';
+import { describeAnswer } from '../fspiop/answer.ts';
 import type { Exchange } from '../fspiop/payer-dfsp.ts';
 import { describeZodError, ErrorInformationPut } from '../fspiop/payloads.ts';
 import { redactUrl } from '../support/url.ts';
@@ -13,7 +14,7 @@ export function sourceOf(exchange: Exchange): string {
 /** How an exchange ended, in a few words: "success callback", "error callback 3204", "HTTP 400", "no callback". */
 export function outcomeOf(exchange: Exchange): string {
   if ('error' in exchange.ack) return `request failed: ${exchange.ack.error}`;
-  if (exchange.ack.status !== 202) return `HTTP ${exchange.ack.status} instead of 202: ${exchange.ack.body.slice(0, 200)}`;
+  if (exchange.ack.status !== 202) return describeAnswer(exchange.ack).text;
   if (exchange.timedOut) return 'no callback';
   if (exchange.callback?.kind === 'error') {
     const parsed = ErrorInformationPut.safeParse(exchange.callback.body);

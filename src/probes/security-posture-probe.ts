@@ -1,24 +1,11 @@
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
-import { ErrorInformationPut } from '../fspiop/payloads.ts';
+import { parseErrorInformation } from '../fspiop/answer.ts';
 import type { NotEvaluated } from '../evidence/finding.ts';
 import { probeClientCertificateDemand, tlsHandshake } from '../support/tls-probe.ts';
 import { joinUrl, redactUrl } from '../support/url.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
-
-function errorCodeOf(body: unknown): string | undefined {
-  let value = body;
-  if (typeof body === 'string') {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const parsed = ErrorInformationPut.safeParse(value);
-  return parsed.success ? parsed.data.errorInformation.errorCode : undefined;
-}
 
 /**
  * What the hub lets through. Our payer DFSP sends no credentials — no client certificate, no
@@ -60,7 +47,7 @@ export class SecurityPostureProbe {
     if (('error' in ack && this.#payer.hubUrl.startsWith('https:')) || status === 401 || status === 403) {
       return { notEvaluated: `the hub refused the request before any signature check (${outcomeOf(exchange)}); signing needs credentials this tool cannot present yet (client certificate, token)` };
     }
-    const code = errorCodeOf(status !== undefined && 'body' in ack ? ack.body : undefined) ?? errorCodeOf(exchange.callback?.body);
+    const code = (parseErrorInformation(status !== undefined && 'body' in ack ? ack.body : undefined) ?? parseErrorInformation(exchange.callback?.body))?.errorCode;
     return [{ name: this.#label, value: outcomeOf(exchange), threshold: 'refused with error 3105 (Invalid signature)', ok: code === '3105', source: sourceOf(exchange) }];
   }
 

@@ -2,7 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Profile, TargetKind, Tier } from '../config/schema.ts';
 import type { EnvironmentDescription } from '../environment/environment.ts';
-import type { OperationTimings } from '../fspiop/exchange-timings.ts';
+import type { OperationTimings } from '../fspiop/exchange-log.ts';
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { Operation } from '../fspiop/payer-dfsp.ts';
 import type { Certificate } from '../verdict/certificate.ts';
@@ -31,6 +31,8 @@ export interface ResultDocument {
   callbacks: CallbackStats | null;
   /** Every FSPIOP exchange of the run, timed per operation. */
   operations: Partial<Record<Operation, OperationTimings>>;
+  /** What went wrong with the run as a whole (no callback at all, not an FSPIOP hub, hub gone), with what to check. */
+  diagnosis: string[];
   exitCode: number;
 }
 
@@ -67,6 +69,7 @@ export interface NoRunDocument {
   guarantees: [];
   callbacks: null;
   operations: Record<string, never>;
+  diagnosis: [];
   /** null while the run is in progress. */
   exitCode: number | null;
 }
@@ -76,7 +79,7 @@ export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCo
     schemaVersion: 1, tool, tier: null, target: null, hubUrl: null, profile: null, startedAt: null,
     finishedAt: new Date().toISOString(), durationMs: 0, interrupted: false, error, environment: null,
     certificate: { status: 'INCOMPLETE', scope: null, statement: `INCOMPLETE: ${error}` },
-    summary: { total: 0, passed: 0, failed: 0, notEvaluated: 0 }, guarantees: [], callbacks: null, operations: {}, exitCode,
+    summary: { total: 0, passed: 0, failed: 0, notEvaluated: 0 }, guarantees: [], callbacks: null, operations: {}, diagnosis: [], exitCode,
   };
 }
 

@@ -70,6 +70,7 @@ export class TerminalReporter {
     const { total, passed, failed, notEvaluated } = result.summary;
     this.#line('');
     if (result.interrupted) this.#line(this.#paint('FAIL', 'Run interrupted: verdicts below cover what was measured before the interruption.'));
+    for (const line of result.diagnosis) this.#line(this.#paint('FAIL', `Diagnosis: ${line}`));
     this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated`);
     this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
     if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);

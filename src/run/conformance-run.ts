@@ -1,15 +1,16 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
+import { checkAttestations, readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig } from '../config/schema.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
-import { ExchangeTimings } from '../fspiop/exchange-timings.ts';
+import { ExchangeLog } from '../fspiop/exchange-log.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { diagnose } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
@@ -49,7 +50,7 @@ export class ConformanceRun {
   readonly #options: RunOptions;
   readonly #reporter: TerminalReporter;
   readonly #collector = new ScenarioCollector();
-  readonly #timings = new ExchangeTimings();
+  readonly #exchanges = new ExchangeLog();
   #interrupt!: (error: InterruptedError) => void;
   readonly #interrupted = new Promise<never>((_, reject) => {
     this.#interrupt = reject;
@@ -99,9 +100,12 @@ export class ConformanceRun {
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
+    let callbackUrl: string | undefined;
     let session: ReturnType<typeof registerSession> | undefined;
     let error: unknown;
     try {
+      const attestations = checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
+      for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
       starting = (this.#options.environment ?? createEnvironment(config)).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
@@ -112,8 +116,9 @@ export class ConformanceRun {
         addressing: { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       await this.#unlessInterrupted(callbacks.start());
-      await environment.connectPayer(config.participants.payer.fspId, callbacks.url);
-      this.#reporter.environment(environment.describe(), callbacks.url);
+      callbackUrl = callbacks.url;
+      await environment.connectPayer(config.participants.payer.fspId, callbackUrl);
+      this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
 
       const payer = new PayerDfsp({
@@ -123,7 +128,7 @@ export class ConformanceRun {
         callbackTimeoutMs: config.timeouts.callbackMs,
         requestTimeoutMs: config.timeouts.requestMs,
       });
-      payer.onExchange((exchange) => this.#timings.add(exchange));
+      payer.onExchange((exchange) => this.#exchanges.add(exchange));
       session = registerSession(new RunSession(config, environment, payer));
       this.#collector.onStart(({ id, title }) => {
         if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
@@ -177,7 +182,12 @@ export class ConformanceRun {
       summary,
       guarantees: verdicts,
       callbacks: callbacks ? structuredClone(callbacks.stats) : null,
-      operations: this.#timings.summary(),
+      operations: this.#exchanges.summary(),
+      // Exchanges cut short by an interruption say nothing about the hub.
+      diagnosis: interrupted ? [] : diagnose({
+        trouble: this.#exchanges.trouble(), callbacks: callbacks?.stats ?? null, callbackUrl,
+        hubUrl: environment?.hubUrl, payerFspId: config.participants.payer.fspId,
+      }),
       exitCode,
     };
     const resultFile = await writeResult(reportsDir, result);
@@ -188,6 +198,11 @@ export class ConformanceRun {
       this.#reporter.notice(error instanceof UserError ? `error: ${error.message}` : `internal error: ${(error as Error).stack ?? String(error)}`);
     }
     this.#reporter.summary(result, files);
+    if (exitCode === ExitCode.incomplete) {
+      this.#reporter.notice(summary.passed === 0
+        ? 'Exit 3: no guarantee was evaluated and passed, so this run proves nothing (a gate must not pass on nothing).'
+        : `Exit 3: --require-certificate demands a CERTIFIED tier; this one is ${certificate.status.replace('_', ' ')}.`);
+    }
     return { result, exitCode, files };
   }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TIERS } from '../../src/config/schema.ts';
 import type { ResultDocument } from '../../src/reports/result-document.ts';
-import { runCli, startCli, tempDir, waitForOutput } from '../helpers/cli.ts';
+import { ROOT, runCli, startCli, tempDir, waitForOutput } from '../helpers/cli.ts';
+import { freePort } from '../helpers/servers.ts';
 
 const readResult = async (reportsDir: string) =>
   JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as ResultDocument;
@@ -58,6 +59,55 @@ describe('npm run conformance (embedded target)', () => {
 });
 
 describe('npm run conformance (user mistakes)', () => {
+  it('runs the README\'s example config against the hub URL it names — never a green run on the embedded hub', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const example = /## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    assert.match(example, /hub: \{ url: http:\/\/127\.0\.0\.1:4000 \}/);
+    assert.doesNotMatch(example, /^target:/m, 'the example names a hub, not a target');
+    const port = await freePort();
+    const dir = await tempDir('config');
+    await writeFile(join(dir, 'readme.yaml'), example.replace('127.0.0.1:4000', `127.0.0.1:${port}`));
+    const { code, stdout, userDir } = await runCli('conformance', ['--config', join(dir, 'readme.yaml')]);
+    assert.equal(code, 4, stdout);
+    assert.match(stdout.split('\n')[0]!, new RegExp(`^Mojaloop conformance — tier core-test-harness · target url http://127.0.0.1:${port} · profile smoke$`));
+    assert.match(stdout, new RegExp(`error: hub at http://127.0.0.1:${port} is unreachable`));
+    const result = await readResult(join(userDir, 'reports'));
+    assert.equal(result.target, 'url');
+    assert.equal(result.hubUrl, `http://127.0.0.1:${port}`);
+    assert.equal(result.exitCode, 4);
+  });
+
+  it('refuses --target embedded with a hub URL instead of dropping the URL', async () => {
+    const { code, stderr } = await runCli('conformance', ['--target', 'embedded', '--hub-url', 'http://127.0.0.1:4000']);
+    assert.equal(code, 2);
+    assert.match(stderr, /^error: Invalid configuration: hub\.url: the embedded target starts its own hub and would ignore this URL; to test the hub at this URL use target "url"/);
+  });
+
+  it('exits 2 with one line and a result for a malformed URL in any URL option', async () => {
+    for (const [flag, value] of [['--hub-url', 'notaurl'], ['--callback-public-url', 'notaurl']] as const) {
+      const { code, stdout, stderr, userDir } = await runCli('conformance', [flag, value]);
+      assert.equal(code, 2, stderr);
+      assert.equal(stdout, '');
+      assert.equal(stderr.split('\n').filter(Boolean).length, 1, stderr);
+      assert.match(stderr, /must be an http:\/\/ or https:\/\/ URL .* \(got "notaurl"\)/);
+      const result = await readResult(join(userDir, 'reports'));
+      assert.equal(result.exitCode, 2);
+      assert.match(result.error!, /notaurl/);
+    }
+  });
+
+  it('says which option lacks its value instead of "argument is ambiguous"', async () => {
+    const { code, stderr } = await runCli('conformance', ['--tier', '--reports-dir', 'x']);
+    assert.equal(code, 2);
+    assert.equal(stderr, 'error: --tier needs a value, but is followed by the option "--reports-dir"; see --help\n');
+  });
+
+  it('refuses a reports folder it cannot create at once, even under /proc', async () => {
+    const { code, stdout, stderr } = await runCli('conformance', ['--reports-dir', '/proc/conformance-test/reports']);
+    assert.equal(code, 2, stdout + stderr);
+    assert.match(stderr + stdout, /reports directory "\/proc\/conformance-test\/reports" cannot be written \(ENOENT\); choose another with --reports-dir/);
+  });
+
   it('exits 2 with one line listing the valid tiers for an unknown tier', async () => {
     const { code, stdout, stderr } = await runCli('conformance', ['--tier', 'nosuchtier']);
     assert.equal(code, 2);
@@ -148,6 +198,17 @@ describe('npm run conformance (user mistakes)', () => {
   });
 });
 
+describe('npm run hub (user mistakes)', () => {
+  it('refuses a payer callback URL that is no URL, and a port out of range', async () => {
+    const bad = await runCli('hub', ['--payer-callback-url', 'nope']);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'error: --payer-callback-url "nope" must be an http:// or https:// URL such as "http://127.0.0.1:4000"\n');
+    const port = await runCli('hub', ['--port', '70000']);
+    assert.equal(port.code, 2);
+    assert.match(port.stderr, /--port "70000" is not a port number/);
+  });
+});
+
 describe('npm run conformance --target url against npm run hub', () => {
   it('gives the same verdicts as the embedded target', async () => {
     const callbackPort = await freePort();
@@ -212,17 +273,6 @@ describe('npm run conformance interrupted', () => {
     assert.equal((await readResult(reports)).interrupted, true);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

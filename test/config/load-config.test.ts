@@ -37,6 +37,39 @@ describe('validateConfig', () => {
     assert.throws(() => validateConfig({ target: 'url' }), /hub\.url: required when target is "url"/);
   });
 
+  it('takes a hub URL without a target as that hub, and refuses the embedded target with one', () => {
+    assert.equal(validateConfig({ hub: { url: 'http://127.0.0.1:4000' } }).target, 'url');
+    assert.throws(() => validateConfig({ target: 'embedded', hub: { url: 'http://127.0.0.1:4000' } }),
+      /hub\.url: the embedded target starts its own hub and would ignore this URL/);
+  });
+
+  it('refuses a malformed URL in every URL field, naming the field, never crashing', () => {
+    for (const [field, config] of [
+      ['hub.url', { hub: { url: 'not a url' } }],
+      ['hub.adminUrl', { hub: { adminUrl: 'ftp://admin.example' } }],
+      ['callback.publicUrl', { callback: { publicUrl: 'notaurl' } }],
+    ] as const) {
+      assert.throws(() => validateConfig(config), (error: Error) => {
+        assert.ok(error instanceof ConfigError, `${field}: ${error}`);
+        assert.match(error.message, new RegExp(`${field.replace('.', '\\.')}: must be an http:// or https:// URL`));
+        return true;
+      });
+    }
+  });
+
+  it('never echoes a secret or a pasted novel in an error', () => {
+    assert.throws(() => validateConfig({ hub: { url: 'ftp://gw.example/?apikey=SECRET123' } }), (error: Error) => {
+      assert.match(error.message, /\(got "ftp:\/\/gw\.example\/\?apikey=\*\*\*"\)/);
+      assert.doesNotMatch(error.message, /SECRET123/);
+      return true;
+    });
+    assert.throws(() => validateConfig({ participants: { payer: { fspId: 'x'.repeat(5000) } } }), (error: Error) => {
+      assert.ok(error.message.length < 250, error.message);
+      assert.match(error.message, /participants\.payer\.fspId: .* \(5000 characters\)\)$/);
+      return true;
+    });
+  });
+
   it('counts further problems in the headline and keeps each in details', () => {
     assert.throws(() => validateConfig({ tier: 1, profile: 2 }), (error: ConfigError) => {
       assert.match(error.message, /\(and 1 more\)/);

@@ -17,6 +17,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The folder the command was "typed in" (INIT_CWD): relative paths and the default reports/ land here. */
+  userDir: string;
 }
 
 /**
@@ -31,13 +33,15 @@ export function startCli(script: 'conformance' | 'hub', args: string[]): { child
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A bound, not a race: a regression that hangs (e.g. Node's recursive mkdir under /proc) fails instead of stalling CI.
+    timeout: 120_000,
   });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const done = new Promise<CliResult>((resolvePromise) => {
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr, userDir }));
   });
   return { child, done, output: () => stdout };
 }

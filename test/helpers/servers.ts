@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 
 /** Listens on a free loopback port; returns `http://127.0.0.1:PORT` (tests of raw or TLS servers). */
@@ -15,4 +16,12 @@ export async function closeServer(server: Server & { closeAllConnections?: () =>
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections?.();
   await closed;
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = Number(new URL(await listen(probe)).port);
+  await closeServer(probe);
+  return port;
 }

@@ -72,6 +72,15 @@ describe('ConformanceRun on the embedded target, per tier', () => {
     assert.match(byId['CTH-DOC-03']!.reason!, /no reviewer attestation for CTH-DOC-03/);
   });
 
+  it('refuses an attestation naming no guarantee (a typo), and says when one belongs to another tier', async () => {
+    const typo = await runInProcess({ attestations: [{ guarantee: 'CTH-DOC-09', reviewer: 'QA', date: '2026-11-01', reference: 'docs' }] });
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.result.error!, /^attestations\.0\.guarantee: "CTH-DOC-09" names no guarantee of any tier; the guarantees of core-test-harness a reviewer attests are CTH-DOC-01, CTH-DOC-02, CTH-DOC-03$/);
+    const elsewhere = await runInProcess({ attestations: [{ guarantee: 'HELM-DOC-01', reviewer: 'QA', date: '2026-11-01', reference: 'docs' }] }, { tags: '@guarantee:CTH-FUN-01' });
+    assert.equal(elsewhere.exitCode, 0);
+    assert.match(elsewhere.output, /note: attestation for HELM-DOC-01 applies to tier helm, not core-test-harness: ignored/);
+  });
+
   it('fails a guarantee with evidence and exits 1 when the hub does not answer as a switch must', async () => {
     // The "unknown" party is in fact the payee, so the lookup succeeds where 3204 is demanded: CTH-FUN-02 must fail.
     const { exitCode, output, byId, result } = await runInProcess({ parties: { unknown: { type: 'MSISDN', id: '27713803912' } } });

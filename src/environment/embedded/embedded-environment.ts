@@ -4,8 +4,8 @@ import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment
 import { ReferenceDeployment } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
-  'compose-inventory': 'the embedded target runs in-process and has no containers; use --target compose against a Core Test Harness',
-  'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; use --target kubernetes',
+  'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
+  'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; a kubernetes target (inventory through the Kubernetes API) is not in this version yet',
   'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
   load: 'no load runner is wired to this target yet',
   'fault-injection': 'the embedded hub has no fault injection yet',

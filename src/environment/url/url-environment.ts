@@ -48,7 +48,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
     if (capability === 'controlled-payee') {
       return 'no payee under our control: set parties.invalidFulfilment to a party whose DFSP (one you run) answers with a wrong fulfilment';
     }
-    return `a hub given by URL offers only its FSPIOP API; ${capability} needs --target compose or --target kubernetes`;
+    return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
 
   async connectPayer(): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExchangeTimings } from '../../src/fspiop/exchange-timings.ts';
+import { ExchangeLog } from '../../src/fspiop/exchange-log.ts';
 import type { Exchange } from '../../src/fspiop/payer-dfsp.ts';
 
 const exchange = (operation: Exchange['operation'], endToEndMs?: number, timedOut = false): Exchange => ({
@@ -8,9 +8,9 @@ const exchange = (operation: Exchange['operation'], endToEndMs?: number, timedOu
   ...(endToEndMs === undefined ? {} : { endToEndMs }), timedOut,
 });
 
-describe('ExchangeTimings', () => {
+describe('ExchangeLog', () => {
   it('summarises per operation, counting timeouts and ignoring them in the latency figures', () => {
-    const timings = new ExchangeTimings();
+    const timings = new ExchangeLog();
     for (const ms of [30, 10, 20]) timings.add(exchange('quote', ms));
     timings.add(exchange('quote', undefined, true));
     timings.add(exchange('lookup', 5.04));
