@@ -142,5 +142,6 @@ function describeNetworkError(error: unknown, url: string): string {
   const cause = (error as { cause?: { code?: string } }).cause;
   if (cause?.code === 'ECONNREFUSED') return `connection refused by ${new URL(url).host} — is the hub running there?`;
   if ((error as Error).name === 'TimeoutError') return `no answer from ${new URL(url).host} within the request timeout`;
+  if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return `connection to ${new URL(url).host} closed before an answer (${cause.code})`;
   return `${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
 }

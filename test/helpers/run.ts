@@ -4,13 +4,20 @@ import type { ConfigInput } from '../../src/config/schema.ts';
 import { ConformanceRun, type RunOptions } from '../../src/run/conformance-run.ts';
 import { tempDir } from './cli.ts';
 
-/** Runs the conformance pipeline in this process, into a fresh reports folder, capturing what it prints. */
-export async function runInProcess(input: ConfigInput, options: Omit<RunOptions, 'out'> = {}) {
+/** Starts the conformance pipeline in this process, into a fresh reports folder (unless the input names one), capturing what it prints. */
+export async function startInProcess(input: ConfigInput, options: Omit<RunOptions, 'out'> = {}) {
   const config = validateConfig({ reportsDir: await tempDir('reports'), ...input });
   const out = new PassThrough();
   let text = '';
   out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  const { result, exitCode } = await new ConformanceRun(config, { out, ...options }).execute();
+  const run = new ConformanceRun(config, { out, ...options });
+  return { run, config, done: run.execute(), output: () => text };
+}
+
+/** Runs the pipeline in this process to the end. */
+export async function runInProcess(input: ConfigInput, options: Omit<RunOptions, 'out'> = {}) {
+  const started = await startInProcess(input, options);
+  const { result, exitCode } = await started.done;
   const byId = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
-  return { result, exitCode, output: text, byId, reportsDir: config.reportsDir };
+  return { result, exitCode, output: started.output(), byId, reportsDir: started.config.reportsDir };
 }

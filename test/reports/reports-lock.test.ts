@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
 import { ReportsLock } from '../../src/reports/reports-lock.ts';
-import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { ensureDirectory } from '../../src/support/files.ts';
 import { tempDir, waitForOutput } from '../helpers/cli.ts';
+import { startInProcess } from '../helpers/run.ts';
 
 describe('ReportsLock', () => {
   it('lets one holder at a time claim a folder, and frees it on release', async () => {
@@ -36,14 +34,9 @@ describe('ReportsLock', () => {
 describe('two runs on one reports folder', () => {
   it('refuses the second before it writes anything, and leaves the first run\'s results whole', async () => {
     const reportsDir = await tempDir('reports');
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-    const first = new ConformanceRun(validateConfig({ reportsDir, embedded: { payeeDelayMs: 100 } }), { out, tags: '@guarantee:CTH-FUN-01' }).execute();
-    await waitForOutput(() => text, /callbacks +http/, 20_000);
-    const quiet = new PassThrough();
-    quiet.resume();
-    await assert.rejects(new ConformanceRun(validateConfig({ reportsDir, tier: 'helm' }), { out: quiet }).execute(), /is in use by another run/);
+    const { done: first, output } = await startInProcess({ reportsDir, embedded: { payeeDelayMs: 100 } }, { tags: '@guarantee:CTH-FUN-01' });
+    await waitForOutput(output, /callbacks +http/, 20_000);
+    await assert.rejects((await startInProcess({ reportsDir, tier: 'helm' })).done, /is in use by another run/);
     const { result, exitCode } = await first;
     assert.equal(exitCode, 0);
     const written = JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as { tier: string; guarantees: unknown[] };

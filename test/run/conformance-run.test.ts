@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
-import { ConformanceRun } from '../../src/run/conformance-run.ts';
-import { tempDir, waitForOutput } from '../helpers/cli.ts';
+import { waitForOutput } from '../helpers/cli.ts';
+import { runInProcess, startInProcess } from '../helpers/run.ts';
 
 describe('ConformanceRun under bad callbacks', () => {
   it('rejects and counts malformed, unknown and oversized callbacks sent during a run, and still passes the golden path', async () => {
-    const reportsDir = await tempDir('reports');
-    const config = validateConfig({ embedded: { payeeDelayMs: 300 }, callback: { maxBodyBytes: 2048 }, reportsDir });
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-    const executing = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01' }).execute();
-    const [, callbackUrl] = await waitForOutput(() => text, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    const { done: executing, output } = await startInProcess({ embedded: { payeeDelayMs: 300 }, callback: { maxBodyBytes: 2048 } }, { tags: '@guarantee:CTH-FUN-01' });
+    const [, callbackUrl] = await waitForOutput(output, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
     const headers = { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1', 'fspiop-source': 'switch', 'fspiop-destination': 'payerfsp' };
     const sent = await Promise.all([
       fetch(`${callbackUrl}/transfers/${crypto.randomUUID()}`, { method: 'PUT', headers, body: '{"transferState": COMMI' }),
@@ -24,23 +17,19 @@ describe('ConformanceRun under bad callbacks', () => {
     assert.deepEqual(sent.map((r) => r.status), [400, 404, 413]);
     const { result, exitCode } = await executing;
 
-    assert.equal(exitCode, 0, text);
+    assert.equal(exitCode, 0, output());
     assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS');
     assert.deepEqual(result.callbacks?.rejected, { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 1, forged: 0 });
-    assert.match(text, /Callbacks: 4 accepted, 0 late, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
+    assert.match(output(), /Callbacks: 4 accepted, 0 late, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
   });
 });
 
 describe('ConformanceRun under forged callbacks', () => {
   it('rejects and counts forged callbacks for the predictable party path; every verdict stays as without them', async () => {
-    const reportsDir = await tempDir('reports');
-    const config = validateConfig({ embedded: { payeeDelayMs: 200 }, reportsDir });
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    const { done, config, output } = await startInProcess({ embedded: { payeeDelayMs: 200 } });
     let running = true;
-    const executing = new ConformanceRun(config, { out }).execute().finally(() => { running = false; });
-    const [, callbackUrl] = await waitForOutput(() => text, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    const executing = done.finally(() => { running = false; });
+    const [, callbackUrl] = await waitForOutput(output, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
     // What an attacker on the network can send: the configured payee's party path, an error that would fail the lookup.
     const party = `${callbackUrl}/parties/${config.participants.payee.party.type}/${config.participants.payee.party.id}/error`;
     const forged = JSON.stringify({ errorInformation: { errorCode: '3204', errorDescription: 'Party not found' } });
@@ -55,22 +44,18 @@ describe('ConformanceRun under forged callbacks', () => {
     }
     const { result, exitCode } = await executing;
 
-    assert.equal(exitCode, 0, text);
+    assert.equal(exitCode, 0, output());
     assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-FUN-03', 'CTH-LIM-01', 'CTH-SEC-01']);
     assert.ok(sent > 0, 'forgeries were sent while the guarantees ran');
     assert.equal(result.callbacks?.rejected.forged, sent);
     assert.equal(result.callbacks?.rejected['unknown-id'], 0, 'no genuine callback lost its request to a forgery');
-    assert.match(text, new RegExp(`rejected \\(forged ${sent}\\)`));
+    assert.match(output(), new RegExp(`rejected \\(forged ${sent}\\)`));
   });
 });
 
 describe('ConformanceRun against a slow hub', () => {
   it('waits as long as the configured callback timeout, not Cucumber\'s 5 s step limit', async () => {
-    const reportsDir = await tempDir('reports');
-    const config = validateConfig({ embedded: { payeeDelayMs: 5500 }, timeouts: { callbackMs: 15_000 }, reportsDir });
-    const out = new PassThrough();
-    out.resume();
-    const { result, exitCode } = await new ConformanceRun(config, { out, tags: '@guarantee:CTH-SEC-01' }).execute();
+    const { result, exitCode } = await runInProcess({ embedded: { payeeDelayMs: 5500 }, timeouts: { callbackMs: 15_000 } }, { tags: '@guarantee:CTH-SEC-01' });
     const verdict = result.guarantees.find((g) => g.id === 'CTH-SEC-01')!;
     assert.equal(verdict.verdict, 'PASS', verdict.reason ?? '');
     assert.ok(result.operations.lookup!.endToEndMs!.min > 5000, JSON.stringify(result.operations));
@@ -80,21 +65,15 @@ describe('ConformanceRun against a slow hub', () => {
 
 describe('ConformanceRun interrupted in process', () => {
   it('has closed every port it opened by the time execute() returns — before any process exit', async () => {
-    const reportsDir = await tempDir('reports');
-    const config = validateConfig({ embedded: { payeeDelayMs: 1000 }, reportsDir });
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-    const run = new ConformanceRun(config, { out, tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-03' });
-    const executing = run.execute();
-    await waitForOutput(() => text, /callbacks +http:\/\/127\.0\.0\.1:\d+/, 20_000);
+    const { run, done: executing, output } = await startInProcess({ embedded: { payeeDelayMs: 1000 } }, { tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-03' });
+    await waitForOutput(output, /callbacks +http:\/\/127\.0\.0\.1:\d+/, 20_000);
     run.interrupt('SIGINT');
     const { result, exitCode } = await executing;
 
     assert.equal(exitCode, 130);
     assert.equal(result.interrupted, true);
-    const ports = [...text.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
-    assert.equal(ports.length, 3, text);
+    const ports = [...output().matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(ports.length, 3, output());
     for (const port of ports) assert.equal(await accepts(port), false, `port ${port} still accepts connections`);
   });
 });
