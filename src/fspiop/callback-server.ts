@@ -66,6 +66,11 @@ export class CallbackServer {
       .on('PUT', '/transfers/{id}/error', { kind: 'error', keyOf: transfer });
   }
 
+  /** Handles HTTP upgrades on the callback port (the WebSocket notification channel); register before `start()`. */
+  onUpgrade(handler: Parameters<HttpServer['onUpgrade']>[0]): void {
+    this.#server.onUpgrade(handler);
+  }
+
   /** The URL to register with the hub as this DFSP's callback endpoint. */
   get url(): string {
     if (!this.#listenUrl) throw new Error('the callback server has not been started');

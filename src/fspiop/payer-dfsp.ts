@@ -5,7 +5,8 @@ import type { CallbackServer } from './callback-server.ts';
 import type { FspiopResource } from './headers.ts';
 import { joinUrl } from '../support/url.ts';
 import { sendFspiop } from './outbound.ts';
-import type { Money, QuotesPut } from './payloads.ts';
+import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms } from './messages.ts';
+import type { Money } from './payloads.ts';
 
 export type Operation = 'lookup' | 'quote' | 'transfer' | 'transfer-query';
 
@@ -68,36 +69,17 @@ export class PayerDfsp {
   }
 
   lookupParty(party: PartyRef): Promise<Exchange> {
-    const path = `/parties/${encodeURIComponent(party.type)}/${encodeURIComponent(party.id)}`;
-    return this.#exchange('lookup', 'GET', path, 'parties', CallbackCorrelator.key('parties', `${party.type}/${party.id}`));
+    return this.#exchange('lookup', 'GET', partyPath(party), 'parties', CallbackCorrelator.key('parties', partyKey(party)));
   }
 
   requestQuote(input: QuoteRequestInput): Promise<Exchange> {
-    const quoteId = randomUUID();
-    const body = {
-      quoteId,
-      transactionId: randomUUID(),
-      payee: { partyIdInfo: { partyIdType: input.payee.type, partyIdentifier: input.payee.id, fspId: input.payeeFsp } },
-      payer: { partyIdInfo: { partyIdType: input.payer.type, partyIdentifier: input.payer.id, fspId: this.fspId } },
-      amountType: 'SEND',
-      amount: input.amount,
-      transactionType: { scenario: 'TRANSFER', initiator: 'PAYER', initiatorType: 'CONSUMER' },
-    };
-    return this.#exchange('quote', 'POST', '/quotes', 'quotes', CallbackCorrelator.key('quotes', quoteId), body, input.payeeFsp);
+    const body = quoteRequest({ quoteId: randomUUID(), transactionId: randomUUID(), payerFsp: this.fspId, ...input });
+    return this.#exchange('quote', 'POST', '/quotes', 'quotes', CallbackCorrelator.key('quotes', body.quoteId), body, input.payeeFsp);
   }
 
-  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: Pick<QuotesPut, 'ilpPacket' | 'condition' | 'expiration'> }): Promise<Exchange> {
-    const transferId = randomUUID();
-    const body = {
-      transferId,
-      payerFsp: this.fspId,
-      payeeFsp: input.payeeFsp,
-      amount: input.amount,
-      ilpPacket: input.terms.ilpPacket,
-      condition: input.terms.condition,
-      expiration: input.terms.expiration,
-    };
-    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', transferId), body, input.payeeFsp);
+  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }): Promise<Exchange> {
+    const body = transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input });
+    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, input.payeeFsp);
   }
 
   queryTransfer(transferId: string): Promise<Exchange> {

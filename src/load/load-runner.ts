@@ -1,37 +1,97 @@
-/** The load an SLA scenario offers, already scaled to the run's profile. */
+/** The load an SLA scenario asks for: a rate held for a duration. */
 export interface LoadOffer {
   ratePerSecond: number;
   durationMs: number;
 }
 
 export type Phase = 'lookups' | 'quotes' | 'transfers';
+export const PHASES: readonly Phase[] = ['lookups', 'quotes', 'transfers'];
 
+/**
+ * What a runner is asked to do: the offer (already scaled to the profile), what each iteration is,
+ * and how the steady-state window is cut out of the run.
+ */
+export interface LoadRequest extends LoadOffer {
+  /** `p2p`: lookup → quote → transfer per iteration (Mojaloop's "TPS"); `clearing`: POST /transfers on terms agreed beforehand. */
+  flow: 'p2p' | 'clearing';
+  /** The profile that shaped this load; named in every figure. */
+  profile: string;
+  /** Iterations started in the first `warmupMs` and the last `drainMs` are left out of the steady-state figures. */
+  warmupMs: number;
+  drainMs: number;
+  /** "Sustained" is judged per interval of this length inside the window. */
+  intervalMs: number;
+  /** Runs once, at `atMs` into the run (resilience scenarios). */
+  fault?: { atMs: number; inject: () => Promise<FaultReport> } | undefined;
+}
+
+/** What a fault injector really broke, and when. Nothing broken: no recovery can be judged. */
+export interface FaultReport {
+  broke: string | undefined;
+  atMs: number;
+}
+
+/** One phase over the steady-state window: successes timed, failures counted by reason. */
 export interface PhaseStats {
-  count: number;
-  failures: number;
-  /** Latency percentiles in ms, keyed by percentile ("50", "95", "99", "99.9"). */
+  attempts: number;
+  successes: number;
+  /** Failures by reason: "timeout", "error callback 3204", "HTTP 500", "invalid callback body", "not COMMITTED", … */
+  failures: Record<string, number>;
+  /** Latency percentiles of successful completions in ms, keyed "50", "95", "99", "99.9"; empty when none succeeded. */
   percentilesMs: Record<string, number>;
 }
 
-/** What a load runner reports for the steady-state window of an open-model run. */
+/** Completions of one second of the run (by completion time), for charts and recovery. */
+export interface SecondOfRun {
+  second: number;
+  started: number;
+  succeeded: number;
+  failed: number;
+}
+
+/** What a runner reports. Steady-state figures are over the window; `series` covers the whole run. */
 export interface LoadSummary {
-  /** Runner and window, e.g. "builtin runner, steady state 300 s–3480 s". */
+  /** Runner, profile and window in words, e.g. "builtin runner, profile smoke, steady state 10 s–55 s of 60 s". */
   source: string;
-  offeredRate: number;
-  windowMs: number;
+  runner: string;
+  request: Omit<LoadRequest, 'fault'>;
+  /** Start and end of the steady-state window, ms from the start of the run. */
+  window: { startMs: number; endMs: number };
+  /** Iterations the schedule called for, and those it could not start (the runner could not keep up). */
+  scheduled: number;
+  dropped: number;
+  /** Successful iterations per second over the window, by completion time. */
   achievedRate: number;
-  droppedIterations: number;
+  /** Successful iterations per interval of the window, by completion time. */
+  intervals: Array<{ startMs: number; endMs: number; succeeded: number }>;
+  /** Whole iterations (every phase succeeded and checked), then each phase. */
+  iterations: PhaseStats;
   phases: Record<Phase, PhaseStats>;
-  /** With a fault injected mid-run: how long transfers failed, and whether committed ones survived. */
-  recovery?: { fault: string; outageMs: number; committedChecked: number; committedLost: number };
+  series: SecondOfRun[];
+  /** Transfers the payer saw COMMITTED, a sample for the validity gate. */
+  committedSample: string[];
+  fault?: FaultReport;
 }
 
-/** Drives P2P transfers open-model at the offered rate (builtin, k6, k6-operator); `fault` runs once, mid-run. */
+/** Progress a runner reports about once a second. */
+export interface LoadProgress {
+  elapsedMs: number;
+  durationMs: number;
+  targetRate: number;
+  /** Successful iterations per second over the last few seconds. */
+  achievedRate: number;
+  p99Ms: Partial<Record<Phase, number>>;
+  failed: number;
+  dropped: number;
+}
+
+/** Drives iterations open-model at the requested rate (builtin, k6, k6-operator). */
 export interface LoadRunner {
-  run(offer: LoadOffer, options?: { fault?: () => Promise<void> }): Promise<LoadSummary>;
+  readonly name: string;
+  run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary>;
 }
 
-/** Kills one pod or container of a component during a load and says which. */
+/** Kills one pod or container of a component during a load and says what it broke. */
 export interface FaultInjector {
-  killOne(component: string): Promise<string>;
+  killOne(component: string): Promise<string | undefined>;
 }

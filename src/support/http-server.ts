@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -53,6 +53,7 @@ export class HttpServer {
   readonly #errorBody: (error: unknown) => unknown;
   readonly #shutdown = new AbortController();
   readonly #background = new Set<Promise<unknown>>();
+  readonly #upgrades: Array<(request: IncomingMessage, socket: Socket, head: Buffer) => void> = [];
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -77,6 +78,7 @@ export class HttpServer {
       this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
     });
     this.#server = server;
+    for (const handler of this.#upgrades) server.on('upgrade', handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -88,6 +90,11 @@ export class HttpServer {
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.#url = `http://${shownHost}:${address.port}`;
     return this.#url;
+  }
+
+  /** Handles HTTP upgrade requests (WebSocket); register before `start()`. */
+  onUpgrade(handler: (request: IncomingMessage, socket: Socket, head: Buffer) => void): void {
+    this.#upgrades.push(handler);
   }
 
   /** Runs work that continues after the response was sent; failures go to `onFailure`, never unhandled. */
