@@ -1,5 +1,5 @@
 import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { EVIDENCE_MEDIA_TYPE, type Measurement } from '../src/evidence/evidence.ts';
+import { EVIDENCE_MEDIA_TYPE } from '../src/evidence/evidence.ts';
 import { recordFinding, type Finding } from '../src/evidence/finding.ts';
 import type { LoadOffer } from '../src/load/load-runner.ts';
 import { P2pTransferProbe } from '../src/probes/p2p-transfer-probe.ts';
@@ -32,7 +32,7 @@ export class ConformanceWorld extends World {
   }
 
   /** Records what `measure` reads from the load this scenario offered. */
-  async recordUnderLoad(measure: (probe: SlaProbe) => Measurement[]): Promise<'skipped' | undefined> {
+  async recordUnderLoad(measure: (probe: SlaProbe) => Finding): Promise<'skipped' | undefined> {
     if (!this.offer) throw new Error('no load was offered: add "Given P2P transfers are offered at … for …" before this step');
     return this.record(await this.session.underLoad(this.offer, this.fault, measure));
   }

@@ -19,8 +19,11 @@ Targets (--target, default embedded)
   kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
 
 Profiles (--profile, default smoke)
-  smoke       short and slow: proves the path works; never certifies an SLA
-  certify     the tier's full thresholds; the only profile that can certify an SLA
+  smoke       about a minute at up to 20 transfers/s: proves the path works; never certifies an SLA
+  certify     the load the feature text states (HELM, IaC: 1000 transfers/s for 1 hour); the only
+              profile that can certify an SLA
+  soak        a quarter of the asked rate for 8 hours; finds leaks and slow degradation
+  (each is scenarios/<name>.yaml)
 
 Options
   -c, --config FILE            YAML, JSON or TypeScript config (schema: schema/conformance-config.schema.json)

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
-export const PROFILES = ['smoke', 'certify'] as const;
+/** Load profiles: one `scenarios/<name>.yaml` each (a test holds the two lists together). */
+export const PROFILES = ['smoke', 'certify', 'soak'] as const;
 /** FSPIOP v1.1 PartyIdType values. */
 export const PARTY_ID_TYPES = [
   'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
@@ -102,6 +103,16 @@ const EmbeddedSchema = z.strictObject({
   payeeDelayMs: z.number().int().min(0).max(60_000).default(0),
 }).prefault({});
 
+/** How SLA scenarios drive load. */
+const LoadSchema = z.strictObject({
+  /** `auto`: k6 when it is on PATH, else the builtin runner (the run says which it chose). */
+  runner: z.enum(['builtin', 'k6', 'auto']).default('auto'),
+  /** Amount of every P2P transfer under load, in the payer's currency. */
+  amount: z.string().regex(/^(?:0|[1-9]\d{0,17})(?:\.\d{0,3}[1-9])?$/, 'an FSPIOP amount is a decimal string such as "100" or "12.5"').default('1'),
+  /** Iterations in flight at most (default: 10 s worth of arrivals); an arrival beyond it counts as dropped. */
+  maxInFlight: z.number().int().positive().optional(),
+}).prefault({});
+
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
@@ -122,6 +133,7 @@ export const ConfigSchema = z.strictObject({
   callback: CallbackSchema,
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
+  load: LoadSchema,
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {

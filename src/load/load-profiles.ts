@@ -1,20 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.ts';
+import { PROJECT_ROOT } from '../config/project.ts';
 import type { Profile } from '../config/schema.ts';
 import type { LoadOffer } from './load-runner.ts';
 
-/**
- * How each profile shapes the load an SLA scenario asks for. `certify` offers exactly what the
- * feature text says; `smoke` caps it so a run finishes in about a minute — and its SLA verdicts
- * are marked as judged below full threshold, so they can never certify a tier.
- */
-export const LOAD_PROFILES: Record<Profile, { maxRatePerSecond: number; maxDurationMs: number }> = {
-  smoke: { maxRatePerSecond: 20, maxDurationMs: 60_000 },
-  certify: { maxRatePerSecond: Number.POSITIVE_INFINITY, maxDurationMs: Number.POSITIVE_INFINITY },
-};
+/** A load profile as `scenarios/<name>.yaml` states it. */
+const LoadProfileSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().min(1),
+  /** Caps on what a scenario asks for (smoke). */
+  maxRatePerSecond: z.number().positive().optional(),
+  maxDurationMs: z.number().int().positive().optional(),
+  /** Scales the asked rate (soak). */
+  rateFactor: z.number().positive().max(1).optional(),
+  /** Replaces the asked duration (soak). */
+  durationMs: z.number().int().positive().optional(),
+  warmupMs: z.number().int().min(0),
+  drainMs: z.number().int().min(0),
+  intervalMs: z.number().int().positive(),
+  /** Only a profile that offers exactly what the feature text asks may certify an SLA. */
+  certifies: z.boolean(),
+}).refine((p) => !p.certifies || (p.maxRatePerSecond === undefined && p.maxDurationMs === undefined && p.rateFactor === undefined && p.durationMs === undefined), {
+  message: 'a profile that certifies must offer the asked load unchanged (no caps, factor or duration)',
+});
 
-export function offerFor(profile: Profile, asked: LoadOffer): LoadOffer {
-  const limits = LOAD_PROFILES[profile];
+export type LoadProfile = z.infer<typeof LoadProfileSchema>;
+
+const profiles = new Map<string, LoadProfile>();
+
+/** The profile in `scenarios/<name>.yaml`, read and validated once per process. */
+export function loadProfile(name: Profile): LoadProfile {
+  let profile = profiles.get(name);
+  if (!profile) {
+    const file = join(PROJECT_ROOT, 'scenarios', `${name}.yaml`);
+    const parsed = LoadProfileSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+      throw new ConfigError(`load profile ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+    }
+    if (parsed.data.name !== name) throw new ConfigError(`load profile ${file} is named "${parsed.data.name}", not "${name}"`);
+    profile = parsed.data;
+    profiles.set(name, profile);
+  }
+  return profile;
+}
+
+/** What the profile offers for what a scenario asks. */
+export function offerFor(profile: LoadProfile, asked: LoadOffer): LoadOffer {
   return {
-    ratePerSecond: Math.min(asked.ratePerSecond, limits.maxRatePerSecond),
-    durationMs: Math.min(asked.durationMs, limits.maxDurationMs),
+    ratePerSecond: Math.min(asked.ratePerSecond * (profile.rateFactor ?? 1), profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY),
+    durationMs: profile.durationMs ?? Math.min(asked.durationMs, profile.maxDurationMs ?? Number.POSITIVE_INFINITY),
   };
 }

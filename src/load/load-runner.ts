@@ -29,6 +29,8 @@ export interface LoadRequest extends LoadOffer {
 export interface FaultReport {
   broke: string | undefined;
   atMs: number;
+  /** Why the injection failed, when it did. */
+  problem?: string;
 }
 
 /** One phase over the steady-state window: successes timed, failures counted by reason. */

@@ -1,44 +1,79 @@
-import type { Profile } from '../config/schema.ts';
+import type { LoadProfile } from './load-profiles.ts';
 import { offerFor } from './load-profiles.ts';
-import type { FaultInjector, LoadOffer, LoadRunner, LoadSummary } from './load-runner.ts';
+import type { FaultInjector, LoadOffer, LoadProgress, LoadRequest, LoadRunner, LoadSummary } from './load-runner.ts';
+
+/** The validity gate's verdict on one load: were the transfers the payer saw COMMITTED committed at the hub? */
+export interface LoadValidity {
+  checked: number;
+  confirmed: number;
+  problems: string[];
+}
 
 export type LoadOutcome =
-  | { kind: 'measured'; summary: LoadSummary; asked: LoadOffer; offered: LoadOffer }
+  | { kind: 'measured'; summary: LoadSummary; asked: LoadOffer; offered: LoadOffer; validity: LoadValidity }
   | { kind: 'not-evaluated'; reason: string };
 
-export interface LoadTarget {
+export interface LoadSessionOptions {
   /** Names the target in reasons, e.g. "url". */
-  kind: string;
-  loadRunner?: LoadRunner | undefined;
+  targetKind: string;
+  profile: LoadProfile;
+  runner: LoadRunner | undefined;
+  /** Why there is no runner, when there is none. */
+  noRunner?: string;
   faults?: FaultInjector | undefined;
+  /** Asks the hub for a transfer's state: true when COMMITTED, else what it is. */
+  confirmCommitted: (transferId: string) => Promise<true | string>;
+  onProgress?: (progress: LoadProgress) => void;
 }
 
 /**
  * Runs the load SLA and resilience scenarios ask for — scaled to the profile, with a fault
  * injected mid-run when asked — once per distinct request of a run, shared by every scenario
- * asking for it.
+ * asking for it; then asks the hub back for a sample of what the payer saw committed.
  */
 export class LoadSession {
-  readonly #target: LoadTarget;
-  readonly #profile: Profile;
-  readonly #runs = new Map<string, Promise<LoadSummary>>();
+  readonly #options: LoadSessionOptions;
+  readonly #runs = new Map<string, Promise<LoadOutcome>>();
 
-  constructor(target: LoadTarget, profile: Profile) {
-    this.#target = target;
-    this.#profile = profile;
+  constructor(options: LoadSessionOptions) {
+    this.#options = options;
   }
 
-  async run(asked: LoadOffer, faultIn?: string): Promise<LoadOutcome> {
-    const { loadRunner: runner, faults, kind } = this.#target;
-    if (!runner) return { kind: 'not-evaluated', reason: `target ${kind} has no load runner` };
-    if (faultIn && !faults) return { kind: 'not-evaluated', reason: `target ${kind} cannot inject faults, so losing "${faultIn}" cannot be measured` };
-    const offered = offerFor(this.#profile, asked);
+  run(asked: LoadOffer, faultIn?: string): Promise<LoadOutcome> {
+    const { runner, faults, targetKind, profile } = this.#options;
+    if (!runner) return Promise.resolve({ kind: 'not-evaluated', reason: this.#options.noRunner ?? `target ${targetKind} has no load runner` });
+    if (faultIn && !faults) return Promise.resolve({ kind: 'not-evaluated', reason: `target ${targetKind} cannot inject faults, so losing "${faultIn}" cannot be measured` });
+    const offered = offerFor(profile, asked);
     const key = `${offered.ratePerSecond}/s × ${offered.durationMs} ms, fault: ${faultIn ?? 'none'}`;
-    let summary = this.#runs.get(key);
-    if (!summary) {
-      summary = runner.run(offered, faultIn && faults ? { fault: async () => { await faults.killOne(faultIn); } } : {});
-      this.#runs.set(key, summary);
+    let outcome = this.#runs.get(key);
+    if (!outcome) {
+      outcome = this.#measure(runner, asked, offered, faultIn && faults ? { component: faultIn, faults } : undefined);
+      this.#runs.set(key, outcome);
     }
-    return { kind: 'measured', summary: await summary, asked, offered };
+    return outcome;
+  }
+
+  async #measure(runner: LoadRunner, asked: LoadOffer, offered: LoadOffer, fault: { component: string; faults: FaultInjector } | undefined): Promise<LoadOutcome> {
+    const { profile } = this.#options;
+    const windowStart = profile.warmupMs;
+    const windowEnd = offered.durationMs - profile.drainMs;
+    const request: LoadRequest = {
+      ...offered, flow: 'p2p', profile: profile.name, warmupMs: profile.warmupMs, drainMs: profile.drainMs, intervalMs: profile.intervalMs,
+      // Mid-window, so the window holds both the outage and the recovery.
+      fault: fault && { atMs: Math.round((windowStart + windowEnd) / 2), inject: async () => ({ broke: await fault.faults.killOne(fault.component), atMs: Math.round((windowStart + windowEnd) / 2) }) },
+    };
+    const summary = await runner.run(request, this.#options.onProgress);
+    return { kind: 'measured', summary, asked, offered, validity: await this.#validate(summary.committedSample) };
+  }
+
+  async #validate(sample: readonly string[]): Promise<LoadValidity> {
+    const problems: string[] = [];
+    let confirmed = 0;
+    for (const transferId of sample) {
+      const state = await this.#options.confirmCommitted(transferId).catch((error: unknown) => `could not be asked back: ${(error as Error).message}`);
+      if (state === true) confirmed += 1;
+      else problems.push(`transfer ${transferId} ${state}`);
+    }
+    return { checked: sample.length, confirmed, problems };
   }
 }

@@ -56,10 +56,3 @@ export function parseCallback<T>(exchange: Exchange, label: string, schema: ZodT
 export function equals(name: string, actual: string | undefined, expected: string, source: string): Measurement {
   return { name, value: actual ?? null, threshold: `= ${expected}`, ok: actual === expected, source };
 }
-
-/** FSPIOP amounts are decimal strings: "100" and "100.0" are the same amount. */
-export function sameAmount(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const canonical = (s: string) => s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-  return canonical(a) === canonical(b);
-}

@@ -3,8 +3,8 @@ import { loadIlpCodec, type IlpCodec } from '../dfsp/ilp-codec.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
-import { ErrorInformationPut, PartiesPut, QuotesPut, TransfersPut, type Money } from '../fspiop/payloads.ts';
-import { callbackArrived, equals, outcomeOf, parseCallback, sameAmount, sourceOf } from './exchange-measurements.ts';
+import { ErrorInformationPut, PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../fspiop/payloads.ts';
+import { callbackArrived, equals, outcomeOf, parseCallback, sourceOf } from './exchange-measurements.ts';
 
 let ilpDecoder: Promise<IlpCodec> | undefined;
 /** Decoding a packet needs no secret; one codec serves every probe of the process. */

@@ -6,6 +6,7 @@ import type { EnvironmentDescription } from '../environment/environment.ts';
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { Certificate } from '../verdict/certificate.ts';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+import type { LoadProgress } from '../load/load-runner.ts';
 import { redactUrl } from '../support/url.ts';
 import type { ResultDocument } from './result-document.ts';
 
@@ -18,6 +19,7 @@ export class TerminalReporter {
   readonly #colour: boolean;
   readonly #live: boolean;
   #status = false;
+  #lastProgressLineMs = Number.NEGATIVE_INFINITY;
 
   /** `live`: the output is a terminal, so a transient "running …" line may be drawn and erased. */
   constructor(out: Writable, colour: boolean, live = false) {
@@ -34,6 +36,20 @@ export class TerminalReporter {
   }
 
   /** The first line says what is tested: tier, target and — for a hub given by URL — that URL. */
+  /** Load in progress: a live line on a terminal, a line every 5 s in a log (CI). */
+  loadProgress(progress: LoadProgress): void {
+    const p99 = Object.entries(progress.p99Ms).map(([phase, ms]) => `${phase} ${Math.round(ms!)} ms`).join(', ') || '—';
+    const text = `load ${Math.round(progress.elapsedMs / 1000)} s of ${Math.round(progress.durationMs / 1000)} s · target ${progress.targetRate}/s · `
+      + `achieved ${progress.achievedRate.toFixed(1)}/s · p99 ${p99} · failed ${progress.failed} · dropped ${progress.dropped}`;
+    if (this.#live) {
+      this.#out.write(`\r\x1b[2K… ${text}`);
+      this.#status = true;
+    } else if (progress.elapsedMs - this.#lastProgressLineMs >= 5000) {
+      this.#lastProgressLineMs = progress.elapsedMs;
+      this.#line(`  … ${text}`);
+    }
+  }
+
   header(config: ConformanceConfig): void {
     this.#line(`Mojaloop conformance — tier ${config.tier} · target ${describeTarget(config)} · profile ${config.profile}`);
   }
@@ -56,6 +72,13 @@ export class TerminalReporter {
     const mark = this.#paint(verdict.verdict, MARK[verdict.verdict]);
     this.#line(`${mark}  ${verdict.id}  ${verdict.title}`);
     if (verdict.reason) this.#line(`      ${verdict.verdict === 'FAIL' ? 'because' : 'reason'}: ${verdict.reason}`);
+    const sources = new Set(verdict.evidence.map((m) => m.source));
+    if ((verdict.concern === 'sla' || verdict.concern === 'resilience') && sources.size === 1) this.#line(`      measured by: ${[...sources][0]}`);
+    if (verdict.reducedLoad && verdict.verdict !== 'NOT_EVALUATED') {
+      const { profile, asked, offered } = verdict.reducedLoad;
+      this.#line(`      under reduced load: profile ${profile} offered ${describeLoad(offered)}, not the guarantee's ${describeLoad(asked)} — `
+        + `this ${verdict.verdict} is not a verdict on the guarantee's load and never certifies`);
+    }
     for (const m of verdict.evidence) {
       const tick = m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
       this.#line(`      ${tick} ${m.name}: ${shorten(formatMeasuredValue(m), 60)}  [${m.threshold}]`);
@@ -97,6 +120,12 @@ export class TerminalReporter {
     }
     this.#out.write(`${text}\n`);
   }
+}
+
+function describeLoad(load: { ratePerSecond: number; durationMs: number }): string {
+  const seconds = load.durationMs / 1000;
+  const duration = seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  return `${load.ratePerSecond} transfers/s for ${duration}`;
 }
 
 export function describeTarget(config: Pick<ConformanceConfig, 'target' | 'hub'>): string {

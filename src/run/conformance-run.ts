@@ -9,6 +9,9 @@ import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
+import { createLoadRunner } from '../load/create-load-runner.ts';
+import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
+import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { diagnose } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
@@ -34,6 +37,10 @@ export interface RunOptions {
   live?: boolean;
   /** Run against this environment instead of the one the config's target names (library use, tests). */
   environment?: ConformanceEnvironment;
+  /** Drive load with this runner instead of the one the config chooses (library use, tests). */
+  loadRunner?: LoadRunner;
+  /** Shape load with this profile instead of scenarios/<profile>.yaml (library use, tests). */
+  loadProfile?: LoadProfile;
 }
 
 export class InterruptedError extends Error {
@@ -63,6 +70,10 @@ export class ConformanceRun {
     this.#options = options;
     this.#reporter = new TerminalReporter(options.out, options.colour ?? false, options.live ?? false);
     this.#interrupted.catch(() => undefined);
+  }
+
+  get #profile(): LoadProfile {
+    return this.#options.loadProfile ?? loadProfile(this.#config.profile);
   }
 
   /** Stops the run where it is: what finished keeps its verdict, the rest is NOT EVALUATED. */
@@ -129,12 +140,16 @@ export class ConformanceRun {
         requestTimeoutMs: config.timeouts.requestMs,
       });
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
-      session = registerSession(new RunSession(config, environment, payer));
+      const load = this.#options.loadRunner ? { runner: this.#options.loadRunner } : await createLoadRunner(config.load.runner, { config, hubUrl: environment.hubUrl, callbacks });
+      if (load.note) this.#reporter.notice(`  ${load.note}`);
+      session = registerSession(new RunSession(config, environment, payer, {
+        runner: load.runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress),
+      }));
       this.#collector.onStart(({ id, title }) => {
         if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
       });
       this.#collector.onOutcome((outcome) => {
-        if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: config.profile }));
+        if (!this.#wasInterrupted) this.#reporter.verdict(judge(outcome, { profile: this.#profile.name, profileCertifies: this.#profile.certifies }));
       });
       await this.#unlessInterrupted(runFeatures({
         cwd: PROJECT_ROOT,
@@ -211,7 +226,10 @@ export class ConformanceRun {
    * scenarios (the environment did not start), the catalogue still names every guarantee.
    */
   #verdicts(catalogue: readonly CatalogueEntry[], interrupted: boolean, error: unknown): GuaranteeVerdict[] {
-    const context = { profile: this.#config.profile, interrupted, ...(this.#options.tags ? { tags: this.#options.tags } : {}) };
+    const context = {
+      profile: this.#profile.name, profileCertifies: this.#profile.certifies, interrupted,
+      ...(this.#options.tags ? { tags: this.#options.tags } : {}),
+    };
     const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
     if (outcomes.length > 0) return outcomes.map((outcome) => judge(outcome, context));
     const why = error ? `the run stopped before any guarantee was evaluated: ${(error as Error).message}` : 'the run stopped before any guarantee was evaluated';

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Capability, CapabilitySource } from '../catalogue/capabilities.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { StartedEnvironment } from '../environment/environment.ts';
-import type { Measurement } from '../evidence/evidence.ts';
-import type { Finding } from '../evidence/finding.ts';
+import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
-import type { LoadOffer } from '../load/load-runner.ts';
+import { TransfersPut } from '../fspiop/payloads.ts';
+import type { LoadProfile } from '../load/load-profiles.ts';
+import type { LoadOffer, LoadProgress, LoadRunner } from '../load/load-runner.ts';
 import { LoadSession } from '../load/load-session.ts';
 import { InventoryProbe } from '../probes/inventory-probe.ts';
 import { SlaProbe } from '../probes/sla-probe.ts';
@@ -24,12 +25,17 @@ export class RunSession {
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp) {
+  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp,
+    load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void }) {
     this.config = config;
     this.environment = environment;
     this.payer = payer;
-    this.capabilities = withConfigGrants(environment, config);
-    this.#load = new LoadSession(environment, config.profile);
+    this.capabilities = withGrants(environment, config, load.runner !== undefined);
+    this.#load = new LoadSession({
+      targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.faults,
+      confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
+      ...(load.onProgress ? { onProgress: load.onProgress } : {}),
+    });
   }
 
   /** The deployment's inventory, read once per run. */
@@ -47,15 +53,29 @@ export class RunSession {
    * to the profile), or why it could not run. The finding carries the offered load, so a verdict
    * judged under a reduced load is never taken for a full-threshold one.
    */
-  async underLoad(asked: LoadOffer, fault: string | undefined, measure: (probe: SlaProbe) => Measurement[]): Promise<Finding> {
+  async underLoad(asked: LoadOffer, fault: string | undefined, measure: (probe: SlaProbe) => Finding): Promise<Finding> {
     const outcome = await this.#load.run(asked, fault);
     if (outcome.kind === 'not-evaluated') return { notEvaluated: outcome.reason };
-    return { measurements: measure(new SlaProbe(outcome.summary, outcome.offered)), reducedLoad: { asked: outcome.asked, offered: outcome.offered } };
+    const finding = measure(new SlaProbe(outcome.summary, outcome.validity));
+    if (isNotEvaluated(finding)) return finding;
+    const measurements = Array.isArray(finding) ? finding : finding.measurements;
+    return { measurements, reducedLoad: { asked: outcome.asked, offered: outcome.offered } };
+  }
+
+  /** The validity gate's question to the hub: is this transfer COMMITTED? */
+  async #confirmCommitted(transferId: string): Promise<true | string> {
+    const exchange = await this.payer.queryTransfer(transferId);
+    if (exchange.callback?.kind !== 'success') return `could not be asked back (${exchange.timedOut ? 'no callback' : exchange.callback ? 'error callback' : 'no answer'})`;
+    const state = TransfersPut.safeParse(exchange.callback.body);
+    if (!state.success) return 'answered with an invalid body';
+    return state.data.transferState === 'COMMITTED' ? true : `is ${state.data.transferState} at the hub`;
   }
 }
 
-function withConfigGrants(environment: StartedEnvironment, config: ConformanceConfig): CapabilitySource {
+/** The target's capabilities, plus what the config and the run grant: reviews, the admin URL, a load runner. */
+function withGrants(environment: StartedEnvironment, config: ConformanceConfig, runsLoad: boolean): CapabilitySource {
   const capabilities = new Set<Capability>(environment.capabilities);
+  if (runsLoad && environment.capabilities.has('fspiop-api')) capabilities.add('load');
   if (config.attestations.length > 0) capabilities.add('human-review');
   if (config.hub.adminUrl) capabilities.add('admin-api');
   return {

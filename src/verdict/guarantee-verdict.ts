@@ -1,5 +1,5 @@
 import { tagValue } from '../catalogue/tags.ts';
-import { describeFailures, formatMeasuredValue, type EvidenceRecord, type Measurement } from '../evidence/evidence.ts';
+import { describeFailures, formatMeasuredValue, type EvidenceRecord, type Measurement, type OfferedLoad } from '../evidence/evidence.ts';
 
 export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
 
@@ -33,15 +33,19 @@ export interface GuaranteeVerdict {
   threshold: string | null;
   /** Why it failed or was not evaluated; null for PASS. */
   reason: string | null;
-  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under the smoke profile, or any load the profile reduced). */
+  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under a profile that does not certify, or any load the profile reduced). */
   fullThreshold: boolean;
   concern: string | null;
   location: string;
   evidence: Measurement[];
+  /** Present when the profile offered less load than the guarantee states: what was asked and what was offered. */
+  reducedLoad?: { profile: string; asked: OfferedLoad; offered: OfferedLoad };
 }
 
 export interface VerdictContext {
-  profile: 'smoke' | 'certify';
+  profile: string;
+  /** The profile offers the load the feature text asks (`certifies` in scenarios/<profile>.yaml). */
+  profileCertifies: boolean;
   interrupted?: boolean;
   /** The tag expression that selected the scenarios, if any. */
   tags?: string;
@@ -55,13 +59,15 @@ export interface VerdictContext {
 export function judge(outcome: ScenarioOutcome, context: VerdictContext): GuaranteeVerdict {
   const measurements = outcome.evidence.flatMap((record) => (record.type === 'measurements' ? record.measurements : []));
   const notEvaluated = outcome.evidence.find((record) => record.type === 'not-evaluated');
+  const reduced = outcome.evidence.find((record) => record.type === 'reduced-load');
   const base = {
+    ...(reduced?.type === 'reduced-load' ? { reducedLoad: { profile: context.profile, asked: reduced.asked, offered: reduced.offered } } : {}),
     id: outcome.id,
     title: outcome.title,
     concern: tagValue(outcome.tags, 'concern') ?? null,
     location: outcome.location,
     fullThreshold: !outcome.evidence.some((record) => record.type === 'reduced-load')
-      && !(outcome.tags.includes('@sla') && context.profile === 'smoke'),
+      && !(outcome.tags.includes('@sla') && !context.profileCertifies),
     evidence: measurements,
     measured: measurements.length > 0 ? measurements.map((m) => `${m.name}: ${formatMeasuredValue(m)}`).join('; ') : null,
     threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') : null,

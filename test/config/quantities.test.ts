@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { offerFor } from '../../src/load/load-profiles.ts';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROFILES } from '../../src/config/schema.ts';
+import { loadProfile, offerFor } from '../../src/load/load-profiles.ts';
+import { ROOT } from '../helpers/cli.ts';
 import { parseDuration, parseMemoryGiB } from '../../src/config/quantities.ts';
 
 describe('thresholds written in the feature text', () => {
@@ -19,10 +23,14 @@ describe('thresholds written in the feature text', () => {
   });
 });
 
-describe('offerFor', () => {
-  it('offers the full load under certify and a capped one under smoke', () => {
+describe('load profiles (scenarios/*.yaml)', () => {
+  it('exist for every profile the config accepts, and only a certifying one offers the asked load unchanged', async () => {
+    const files = (await readdir(join(ROOT, 'scenarios'))).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+    assert.deepEqual(files, [...PROFILES].sort());
     const asked = { ratePerSecond: 1000, durationMs: 3_600_000 };
-    assert.deepEqual(offerFor('certify', asked), asked);
-    assert.deepEqual(offerFor('smoke', asked), { ratePerSecond: 20, durationMs: 60_000 });
+    assert.deepEqual(offerFor(loadProfile('certify'), asked), asked);
+    assert.deepEqual(offerFor(loadProfile('smoke'), asked), { ratePerSecond: 20, durationMs: 60_000 });
+    assert.deepEqual(offerFor(loadProfile('soak'), asked), { ratePerSecond: 250, durationMs: 28_800_000 });
+    assert.deepEqual(PROFILES.filter((p) => loadProfile(p).certifies), ['certify']);
   });
 });

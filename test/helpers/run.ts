@@ -1,8 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
+import type { LoadProfile } from '../../src/load/load-profiles.ts';
 import { ConformanceRun, type RunOptions } from '../../src/run/conformance-run.ts';
 import { tempDir } from './cli.ts';
+
+/** A load of seconds, for tests that drive real load through the builtin runner. */
+export const QUICK_LOAD: LoadProfile = {
+  name: 'test-quick', description: 'a few seconds of load for tests', maxRatePerSecond: 20, maxDurationMs: 4000,
+  warmupMs: 1000, drainMs: 1000, intervalMs: 2000, certifies: false,
+};
 
 /** Starts the conformance pipeline in this process, into a fresh reports folder (unless the input names one), capturing what it prints. */
 export async function startInProcess(input: ConfigInput, options: Omit<RunOptions, 'out'> = {}) {

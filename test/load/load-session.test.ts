@@ -1,30 +1,37 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LoadOffer, LoadSummary } from '../../src/load/load-runner.ts';
+import { loadProfile } from '../../src/load/load-profiles.ts';
 import { LoadSession } from '../../src/load/load-session.ts';
-
-const summary = (offer: LoadOffer): LoadSummary => ({
-  source: 'fake runner', offeredRate: offer.ratePerSecond, windowMs: offer.durationMs, achievedRate: offer.ratePerSecond, droppedIterations: 0,
-  phases: { lookups: { count: 1, failures: 0, percentilesMs: {} }, quotes: { count: 1, failures: 0, percentilesMs: {} }, transfers: { count: 1, failures: 0, percentilesMs: {} } },
-});
+import { scriptedRunner } from '../helpers/load.ts';
 
 describe('LoadSession', () => {
-  it('caps the load under smoke, says so, and runs one load for every scenario asking the same', async () => {
-    const offers: LoadOffer[] = [];
-    const session = new LoadSession({ kind: 'embedded', loadRunner: { run: async (offer) => { offers.push(offer); return summary(offer); } } }, 'smoke');
+  it('caps the load under smoke, cuts the window by the profile, and runs one load for every scenario asking the same', async () => {
+    const { runner, requests } = scriptedRunner({ lookups: 10, quotes: 10, transfers: 10 });
+    const session = new LoadSession({ targetKind: 'embedded', profile: loadProfile('smoke'), runner, confirmCommitted: async () => true });
     const first = await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
     await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
-    assert.equal(offers.length, 1);
+    assert.equal(requests.length, 1);
+    assert.deepEqual({ ...requests[0], fault: undefined }, { ratePerSecond: 20, durationMs: 60_000, flow: 'p2p', profile: 'smoke', warmupMs: 10_000, drainMs: 5000, intervalMs: 10_000, fault: undefined });
     assert.ok(first.kind === 'measured');
     assert.deepEqual(first.offered, { ratePerSecond: 20, durationMs: 60_000 });
     assert.deepEqual(first.asked, { ratePerSecond: 1000, durationMs: 3_600_000 });
   });
 
+  it('asks the hub back for the committed sample and reports what it did not confirm', async () => {
+    const { runner } = scriptedRunner({ lookups: 10, quotes: 10, transfers: 10 });
+    const sampling = { ...runner, run: async (...args: Parameters<typeof runner.run>) => ({ ...(await runner.run(...args)), committedSample: ['t1', 't2', 't3'] }) };
+    const session = new LoadSession({ targetKind: 'embedded', profile: loadProfile('smoke'), runner: sampling, confirmCommitted: async (id) => (id === 't2' ? 'is ABORTED at the hub' : true) });
+    const outcome = await session.run({ ratePerSecond: 20, durationMs: 60_000 });
+    assert.ok(outcome.kind === 'measured');
+    assert.deepEqual(outcome.validity, { checked: 3, confirmed: 2, problems: ['transfer t2 is ABORTED at the hub'] });
+  });
+
   it('is not evaluated without a runner, or when a fault is asked for and the target cannot inject one', async () => {
-    const none = new LoadSession({ kind: 'url' }, 'certify');
+    const none = new LoadSession({ targetKind: 'url', profile: loadProfile('certify'), runner: undefined, confirmCommitted: async () => true });
     assert.deepEqual(await none.run({ ratePerSecond: 1, durationMs: 1 }), { kind: 'not-evaluated', reason: 'target url has no load runner' });
-    const noFaults = new LoadSession({ kind: 'url', loadRunner: { run: async (o) => summary(o) } }, 'certify');
-    const outcome = await noFaults.run({ ratePerSecond: 1, durationMs: 1 }, 'centralledger');
-    assert.deepEqual(outcome, { kind: 'not-evaluated', reason: 'target url cannot inject faults, so losing "centralledger" cannot be measured' });
+    const { runner } = scriptedRunner({ lookups: 1, quotes: 1, transfers: 1 });
+    const noFaults = new LoadSession({ targetKind: 'url', profile: loadProfile('certify'), runner, confirmCommitted: async () => true });
+    assert.deepEqual(await noFaults.run({ ratePerSecond: 1, durationMs: 1 }, 'centralledger'),
+      { kind: 'not-evaluated', reason: 'target url cannot inject faults, so losing "centralledger" cannot be measured' });
   });
 });

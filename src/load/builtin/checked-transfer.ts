@@ -1,0 +1,64 @@
+import type { PartyRef } from '../../config/schema.ts';
+import { parseErrorInformation } from '../../fspiop/answer.ts';
+import { fulfilmentMatchesCondition } from '../../fspiop/ilp-condition.ts';
+import type { Exchange, PayerDfsp } from '../../fspiop/payer-dfsp.ts';
+import { PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../../fspiop/payloads.ts';
+import type { Phase } from '../load-runner.ts';
+
+/** What the checked flow needs of a payer DFSP (the real one, or a scripted one in tests). */
+export type TransferDriver = Pick<PayerDfsp, 'lookupParty' | 'requestQuote' | 'prepareTransfer'>;
+
+export interface TransferParties {
+  payer: PartyRef;
+  payee: PartyRef;
+  payeeFsp: string;
+  amount: Money;
+}
+
+/** How one phase of an iteration ended: succeeded at a time, or failed for a reason. */
+export type PhaseOutcome = { phase: Phase; ok: true; completedAt: number } | { phase: Phase; ok: false; reason: string; completedAt: number };
+
+/**
+ * One P2P transfer as the functional scenario checks it — lookup → quote → transfer, each callback
+ * validated, ids and amounts echoing the request, state COMMITTED, fulfilment matching the
+ * condition — reporting each phase as it ends. Returns the transfer id when all of it held.
+ */
+export async function checkedTransfer(driver: TransferDriver, parties: TransferParties, now: () => number,
+  report: (outcome: PhaseOutcome) => void): Promise<string | undefined> {
+  const lookup = await driver.lookupParty(parties.payee);
+  const party = callbackBody(lookup, PartiesPut);
+  const lookupProblem = typeof party === 'string' ? party
+    : party.party.partyIdInfo.partyIdentifier !== parties.payee.id ? 'lookup named another party'
+      : party.party.partyIdInfo.fspId !== parties.payeeFsp ? `party held by ${party.party.partyIdInfo.fspId ?? 'no FSP'}, not ${parties.payeeFsp}` : undefined;
+  if (!settle('lookups', lookupProblem, now, report)) return undefined;
+
+  const quote = await driver.requestQuote({ payer: parties.payer, payee: parties.payee, payeeFsp: parties.payeeFsp, amount: parties.amount });
+  const terms = callbackBody(quote, QuotesPut);
+  const quoteProblem = typeof terms === 'string' ? terms
+    : !sameAmount(terms.transferAmount.amount, parties.amount.amount) || terms.transferAmount.currency !== parties.amount.currency ? 'quoted another amount' : undefined;
+  if (!settle('quotes', quoteProblem, now, report) || typeof terms === 'string') return undefined;
+
+  const transfer = await driver.prepareTransfer({ payeeFsp: parties.payeeFsp, amount: terms.transferAmount, terms });
+  const fulfil = callbackBody(transfer, TransfersPut);
+  const transferProblem = typeof fulfil === 'string' ? fulfil
+    : fulfil.transferState !== 'COMMITTED' ? `state ${fulfil.transferState}`
+      : !fulfil.fulfilment || !fulfilmentMatchesCondition(fulfil.fulfilment, terms.condition) ? 'fulfilment does not match the condition' : undefined;
+  if (!settle('transfers', transferProblem, now, report)) return undefined;
+  return (transfer.requestBody as { transferId: string }).transferId;
+}
+
+function settle(phase: Phase, problem: string | undefined, now: () => number, report: (outcome: PhaseOutcome) => void): boolean {
+  report(problem === undefined ? { phase, ok: true, completedAt: now() } : { phase, ok: false, reason: problem, completedAt: now() });
+  return problem === undefined;
+}
+
+/** The parsed success callback of an exchange, or why there is none, as a failure reason. */
+function callbackBody<T>(exchange: Exchange, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | string {
+  const ack = exchange.ack;
+  if ('error' in ack) return 'no HTTP answer';
+  if (ack.status !== 202) return `HTTP ${ack.status}`;
+  if (exchange.timedOut || !exchange.callback) return 'timeout';
+  if (exchange.callback.kind === 'error') return `error callback ${parseErrorInformation(exchange.callback.body)?.errorCode ?? '(no errorInformation)'}`;
+  const parsed = schema.safeParse(exchange.callback.body);
+  return parsed.success ? parsed.data : 'invalid callback body';
+}

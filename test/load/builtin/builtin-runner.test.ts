@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { Exchange } from '../../../src/fspiop/payer-dfsp.ts';
+import { BuiltinLoadRunner } from '../../../src/load/builtin/builtin-runner.ts';
+import type { TransferDriver } from '../../../src/load/builtin/checked-transfer.ts';
+import type { LoadRequest, LoadSummary } from '../../../src/load/load-runner.ts';
+import { ManualClock } from '../../helpers/manual-clock.ts';
+
+const fulfilment = randomBytes(32).toString('base64url');
+const condition = createHash('sha256').update(Buffer.from(fulfilment, 'base64url')).digest('base64url');
+const parties = { payer: { type: 'MSISDN' as const, id: '1' }, payee: { type: 'MSISDN' as const, id: '2' }, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } };
+
+type Answer = { ms: number; body?: unknown; error?: string };
+
+/** A payer driver whose hub answers each phase after a delay on the manual clock, as `answer` says for each iteration. */
+function scriptedDriver(clock: ManualClock, answer: (phase: 'lookup' | 'quote' | 'transfer', n: number) => Answer): TransferDriver & { started: number } {
+  const count = { lookup: 0, quote: 0, transfer: 0 };
+  const exchange = (phase: 'lookup' | 'quote' | 'transfer', success: unknown, requestBody?: unknown) => {
+    const { ms, body, error } = answer(phase, count[phase]++);
+    return new Promise<Exchange>((resolve) => clock.setTimeout(() => resolve({
+      operation: phase, method: phase === 'lookup' ? 'GET' : 'POST', url: 'http://hub', correlationKey: phase, requestBody, startedAt: '', timedOut: false,
+      ack: { status: 202, body: '', ms: 1 },
+      callback: { key: phase, kind: error ? 'error' : 'success', path: '/', headers: {}, receivedAt: 0, body: error ? { errorInformation: { errorCode: error, errorDescription: 'x' } } : body ?? success },
+    }), ms));
+  };
+  const driver = {
+    started: 0,
+    lookupParty: () => {
+      driver.started += 1;
+      return exchange('lookup', { party: { partyIdInfo: { partyIdType: 'MSISDN', partyIdentifier: '2', fspId: 'payeefsp' } } });
+    },
+    requestQuote: () => exchange('quote', { transferAmount: { amount: '1', currency: 'USD' }, expiration: '2030-01-01T00:00:00.000Z', ilpPacket: 'AYIB', condition }),
+    prepareTransfer: () => exchange('transfer', { transferState: 'COMMITTED', fulfilment }, { transferId: crypto.randomUUID() }),
+  };
+  return driver;
+}
+
+/** Moves the manual clock in 1 ms steps, letting promise continuations run between steps, until the run ends. */
+async function drive(clock: ManualClock, running: Promise<LoadSummary>): Promise<LoadSummary> {
+  let done = false;
+  void running.finally(() => { done = true; });
+  while (!done) {
+    clock.advance(1);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return running;
+}
+
+const request: LoadRequest = { flow: 'p2p', profile: 'test', ratePerSecond: 10, durationMs: 4000, warmupMs: 1000, drainMs: 1000, intervalMs: 1000 };
+
+describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
+  it('starts arrivals on schedule and reports the steady-state window, intervals, per-phase latencies and a committed sample', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, () => ({ ms: 20 }));
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock }).run(request));
+    assert.equal(summary.scheduled, 40);
+    assert.equal(driver.started, 40);
+    assert.equal(summary.dropped, 0);
+    assert.deepEqual(summary.window, { startMs: 1000, endMs: 3000 });
+    assert.equal(summary.iterations.attempts, 20, 'only iterations that started inside the window count');
+    assert.equal(summary.iterations.successes, 20);
+    assert.deepEqual(summary.intervals.map((i) => i.succeeded), [10, 10]);
+    assert.equal(summary.achievedRate, 10);
+    for (const phase of ['lookups', 'quotes', 'transfers'] as const) {
+      assert.ok(Math.abs(summary.phases[phase].percentilesMs['99']! - 20) < 1, `${phase} p99 ${summary.phases[phase].percentilesMs['99']}`);
+    }
+    assert.ok(Math.abs(summary.iterations.percentilesMs['99']! - 60) < 1);
+    assert.equal(summary.committedSample.length, 20);
+    assert.equal(new Set(summary.committedSample).size, 20);
+    assert.match(summary.source, /^builtin runner, profile test, 10 P2P transfers\/s offered for 4 s, steady state 1 s–3 s$/);
+  });
+
+  it('measures latency from the intended start: a stalled hub shows in the latency, not in a slowed schedule', async () => {
+    const clock = new ManualClock(0);
+    // Lookups sent between 1.0 s and 1.5 s are answered only at 2.5 s: a one-second stall.
+    const driver = scriptedDriver(clock, (phase) => {
+      const now = clock.now();
+      return { ms: phase === 'lookup' && now >= 1000 && now < 1500 ? 2500 - now : 20 };
+    });
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock }).run(request));
+    assert.equal(driver.started, 40, 'arrivals kept to the schedule during the stall');
+    assert.equal(summary.dropped, 0);
+    assert.ok(summary.iterations.percentilesMs['99.9']! >= 1500, `the first stalled iteration waited 1.5 s from its intended start: ${JSON.stringify(summary.iterations.percentilesMs)}`);
+    assert.deepEqual(summary.intervals.map((i) => i.succeeded), [5, 15], 'the stall moved completions into the next interval');
+  });
+
+  it('counts arrivals it cannot start as dropped, and failures by phase and reason', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, (phase, n) => (phase === 'lookup' && n % 4 === 3 ? { ms: 20, error: '3204' } : { ms: phase === 'transfer' ? 350 : 20 }));
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, maxInFlight: 3 }).run(request));
+    assert.ok(summary.dropped > 0, 'at most 3 in flight cannot carry 10/s of 390 ms iterations');
+    assert.equal(driver.started + summary.dropped, 40);
+    assert.ok((summary.phases.lookups.failures['error callback 3204'] ?? 0) > 0);
+    assert.equal(summary.iterations.failures['lookups: error callback 3204'], summary.phases.lookups.failures['error callback 3204']);
+    assert.equal(summary.iterations.attempts, summary.iterations.successes + summary.phases.lookups.failures['error callback 3204']!);
+  });
+
+  it('checks every transfer as the functional scenario does: a fulfilment that does not match is a failure', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, (phase) => (phase === 'transfer' ? { ms: 20, body: { transferState: 'COMMITTED', fulfilment: randomBytes(32).toString('base64url') } } : { ms: 20 }));
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock }).run(request));
+    assert.equal(summary.iterations.successes, 0);
+    assert.equal(summary.phases.transfers.failures['fulfilment does not match the condition'], 20);
+    assert.deepEqual(summary.committedSample, []);
+  });
+});
