@@ -20,7 +20,8 @@ const reportsDir = resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2
 const results = join(reportsDir, 'allure-results');
 const output = join(reportsDir, 'allure-report');
 const page = join(output, 'index.html');
-if (!existsSync(results)) {
+// An empty folder is what a run that never started leaves: an empty report would look like a run with no findings.
+if (!existsSync(results) || !readdirSync(results).some((file) => file.endsWith('-result.json'))) {
   process.stderr.write(`error: no Allure results in ${results}; run \`npm run conformance\` first (or name the --reports-dir it used)\n`);
   process.exit(2);
 }

@@ -16,7 +16,7 @@ function readLayerTable(markdown: string): Map<string, Set<string>> {
 
 interface Import { file: string; specifier: string }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 async function sourceFiles(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -94,6 +94,8 @@ describe('module boundaries (docs/architecture.md)', async () => {
       ["src/config/planted.ts: import '../run/conformance-run.ts' (config → run is not allowed by docs/architecture.md)"]);
     const dynamic = new Map(srcFiles).set('src/verdict/planted.ts', "const r = await import('../reports/result-document.ts');\n");
     assert.equal(violations(importsOf(dynamic), table).length, 1);
+    const doubleQuoted = new Map(srcFiles).set('src/config/planted.ts', 'import { ConformanceRun } from "../run/conformance-run.ts";\n');
+    assert.equal(violations(importsOf(doubleQuoted), table).length, 1);
   });
 
   it('the folder graph of src/ has no cycle', () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from '../config/errors.ts';
-import { PROFILES, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
+import { PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
 
 export interface CliOptions {
   help: boolean;
@@ -26,6 +26,7 @@ const OPTIONS = {
   'reports-dir': { type: 'string' },
   tags: { type: 'string' },
   'require-certificate': { type: 'boolean' },
+  runner: { type: 'string' },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
@@ -54,6 +55,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     profile: choice('profile', PROFILES),
     reportsDir: str('reports-dir'),
   };
+  const runner = choice('runner', RUNNERS);
+  if (runner) overrides.load = { runner };
   if (str('hub-url')) overrides.hub = { url: str('hub-url') };
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {
@@ -88,12 +91,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
  */
 function requireValues(argv: readonly string[]): void {
   argv.forEach((arg, index) => {
-    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
-    const option = name === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[name];
-    if (option?.type !== 'string') return;
-    const next = argv[index + 1];
-    if (next === undefined) throw new UsageError(`${arg} needs a value; see --help`);
-    if (next.startsWith('--')) throw new UsageError(`${arg} needs a value, but is followed by the option ${shown(next)}; see --help`);
+    const [flag, inline] = arg.startsWith('--') ? [arg.split('=', 1)[0]!, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined] : [arg, undefined];
+    const option = (OPTIONS as Record<string, { type: string }>)[flag.slice(2)];
+    if (!arg.startsWith('--') || option?.type !== 'string') return;
+    const value = inline ?? argv[index + 1];
+    if (value === undefined) throw new UsageError(`${flag} needs a value; see --help`);
+    // An empty value is an unset variable (`--hub-url "$HUB_URL"`): running on defaults would test something else.
+    if (value.trim() === '') throw new UsageError(`${flag} was given an empty value (an unset variable?); give it a value or leave the option out`);
+    if (inline === undefined && value.startsWith('-')) {
+      throw new UsageError(`${flag} needs a value, but is followed by ${shown(value)}, which reads as an option; write ${flag}=${value} if that is the value`);
+    }
   });
 }
 

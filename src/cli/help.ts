@@ -32,6 +32,8 @@ Options
       --callback-port PORT     its port (embedded: any free port; url: 4100)
       --callback-public-url U  URL the hub must call if not http://HOST:PORT
       --reports-dir DIR        where reports go (default reports/)
+      --runner auto|builtin|k6 who drives SLA load (default auto: k6 when on PATH, else builtin);
+                               k6 asked for and not installed: exit 4
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
       --list                   print the catalogue of guarantees and the capability each needs

@@ -41,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const config = await loadConfig({ file: values.config });
     payerEndpoint = values['payer-callback-url'] ?? `http://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}`;
     const problem = httpUrlProblem(payerEndpoint);
-    if (problem) throw new UsageError(`--payer-callback-url ${shown(redactUrl(payerEndpoint))} ${problem}`);
+    if (problem) throw new UsageError(`--payer-callback-url ${problem}`);
     deployment = new ReferenceDeployment(config, { host: values.host ?? '127.0.0.1', hubPort: Number(values.port ?? 0), payerEndpoint });
   } catch (error) {
     if (error instanceof UserError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -59,8 +59,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   process.stdout.write(`reference hub (FSPIOP v1.1) listening on ${urls.hubUrl}\n`
     + `  simulated payee DFSP: ${urls.payeeUrl}\n`
-    + `  payer DFSP callbacks go to: ${payerEndpoint}\n`
-    + `attach a run with: npm run conformance -- --target url --hub-url ${urls.hubUrl}\n`);
+    + `  payer DFSP callbacks go to: ${redactUrl(payerEndpoint)}\n`
+    + `  its payee answering with a wrong fulfilment: ${deployment.invalidFulfilmentParty.type}/${deployment.invalidFulfilmentParty.id}\n`
+    + `attach a run with: npm run conformance -- --target url --hub-url ${urls.hubUrl}\n`
+    + `  (to evaluate "a wrong fulfilment never commits", name that party in the run's config: parties.invalidFulfilment)\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     onInterrupt(resolve, (again) => {
       process.stderr.write(`${again} again: exiting without finishing the shutdown\n`);

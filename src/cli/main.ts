@@ -1,7 +1,9 @@
 import { loadConfig, readConfigFile } from '../config/load-config.ts';
 import { UserError } from '../config/errors.ts';
-import { TOOL } from '../config/project.ts';
-import { resolve } from 'node:path';
+import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue.ts';
+import { PROJECT_ROOT, TOOL } from '../config/project.ts';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
 import { ConformanceRun } from '../run/conformance-run.ts';
@@ -30,6 +32,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     configFile = options.configFile && resolve(cwd, options.configFile);
     const config = await loadConfig({ file: configFile, overrides: options.overrides });
+    // An attestation for no guarantee is a typo in the config: refused with the other config mistakes, before anything runs.
+    checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
     reportsDir = config.reportsDir;
     run = new ConformanceRun(config, {
@@ -46,6 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A run in progress owns that folder and its result; a mistaken second command must not replace it.
     if (!(await ReportsLock.holder(reportsDir))) {
       await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
+      // The Allure results of an earlier run would otherwise render as if they were this one's.
+      await rm(join(reportsDir, 'allure-results'), { recursive: true, force: true }).catch(() => undefined);
     }
     return exitCode;
   }
@@ -66,7 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 function reportsDirFrom(argv: readonly string[]): string | undefined {
   const index = argv.indexOf('--reports-dir');
   const inline = argv.find((arg) => arg.startsWith('--reports-dir='));
-  return index >= 0 ? argv[index + 1] : inline?.slice('--reports-dir='.length);
+  const value = index >= 0 ? argv[index + 1] : inline?.slice('--reports-dir='.length);
+  return value?.trim() ? value : undefined;
 }
 
 /** The config file's reportsDir even when the rest of the file is invalid. */

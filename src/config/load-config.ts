@@ -3,7 +3,6 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { redactUrl } from '../support/url.ts';
 import { ConfigError } from './errors.ts';
 import { ConfigSchema, impliedTarget, type ConfigInput, type ConformanceConfig } from './schema.ts';
 
@@ -52,10 +51,14 @@ export function validateConfig(raw: unknown, origin = 'configuration'): Conforma
 
 export async function loadConfig(options: { file?: string; overrides?: ConfigInput }): Promise<ConformanceConfig> {
   const fromFile = options.file ? await readConfigFile(options.file) : {};
-  if (fromFile !== null && (typeof fromFile !== 'object' || Array.isArray(fromFile))) {
+  // An empty file is a config that did not get written (a failed template step, /dev/null): defaults would test the embedded hub instead.
+  if (fromFile === null || fromFile === undefined) {
+    throw new ConfigError(`Configuration file "${options.file}" is empty; write the settings (or \`{}\` for every default), or leave out --config`);
+  }
+  if (typeof fromFile !== 'object' || Array.isArray(fromFile)) {
     throw new ConfigError(`Configuration file "${options.file}" must hold an object at its top level, not ${Array.isArray(fromFile) ? 'a list' : typeof fromFile}`);
   }
-  const merged = deepMerge((fromFile ?? {}) as Record<string, unknown>, (options.overrides ?? {}) as Record<string, unknown>);
+  const merged = deepMerge(fromFile as Record<string, unknown>, (options.overrides ?? {}) as Record<string, unknown>);
   return validateConfig(merged, options.file ? `configuration "${options.file}"` : 'configuration');
 }
 
@@ -69,8 +72,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return `${path}: expected ${issue.expected}, got ${describeValue(issue.input)}`;
     case 'custom':
-      // URL fields: a value may hold credentials or an API key; only its redacted form is shown.
-      return `${path}: ${issue.message}${typeof issue.input === 'string' ? ` (got ${quote(redactUrl(issue.input))})` : ''}`;
+      // Refinements say themselves what they may show of the value (URL fields show nothing of it).
+      return `${path}: ${issue.message}`;
     default:
       return `${path}: ${issue.message}${issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : ''}`;
   }

@@ -4,6 +4,8 @@ export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
 /** Load profiles: one `scenarios/<name>.yaml` each (a test holds the two lists together). */
 export const PROFILES = ['smoke', 'certify', 'soak'] as const;
+/** Load runners: `auto` takes k6 when it is on PATH, else the builtin one. */
+export const RUNNERS = ['auto', 'builtin', 'k6'] as const;
 /** FSPIOP v1.1 PartyIdType values. */
 export const PARTY_ID_TYPES = [
   'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
@@ -19,6 +21,8 @@ export type Profile = (typeof PROFILES)[number];
 const FspId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'an FSP id is 1-32 letters, digits, "_" or "-"');
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'a currency is an ISO 4217 code such as "USD"');
 const Port = z.number().int().min(0).max(65535);
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a longer one fires at once, so it is refused here. */
+const Timeout = z.number().int().positive().max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set');
 /** http(s) URL without user:password — credentials in a URL end up in logs and reports. */
 const HttpUrl = z.string().meta({ format: 'uri' }).superRefine((text, ctx) => {
   const problem = httpUrlProblem(text);
@@ -28,7 +32,10 @@ const HttpUrl = z.string().meta({ format: 'uri' }).superRefine((text, ctx) => {
 /** What is wrong with a URL the tool will call or hand to a hub, if anything. */
 export function httpUrlProblem(text: string): string | undefined {
   const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return 'must be an http:// or https:// URL such as "http://127.0.0.1:4000"';
+  // The value itself is never repeated: a mistyped URL may still carry a password or a key.
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return `must be an http:// or https:// URL such as "http://127.0.0.1:4000" (got ${url ? `a "${url.protocol}" URL` : 'text that is no URL'})`;
+  }
   if (url.username || url.password) return 'must not carry credentials (user:password@); they would be written to logs and reports';
   return undefined;
 }
@@ -90,23 +97,25 @@ const CallbackSchema = z.strictObject({
 
 const TimeoutsSchema = z.strictObject({
   /** How long to wait for the asynchronous callback of one FSPIOP request. */
-  callbackMs: z.number().int().positive().default(10_000),
+  callbackMs: Timeout.default(10_000),
   /** How long the synchronous 202 of one FSPIOP request may take. */
-  requestMs: z.number().int().positive().default(5_000),
+  requestMs: Timeout.default(5_000),
   /** How long the environment may take to start. */
-  startupMs: z.number().int().positive().default(60_000),
+  startupMs: Timeout.default(60_000),
 }).prefault({});
 
 /** Knobs of the embedded reference hub and its simulated payee DFSP. */
 const EmbeddedSchema = z.strictObject({
   /** Delay before the simulated payee answers (latency injection; also makes runs slow enough to interrupt in tests). */
   payeeDelayMs: z.number().int().min(0).max(60_000).default(0),
+  /** Delay the hub adds to every callback it delivers (a known latency: measures a load runner's own overhead). */
+  callbackDelayMs: z.number().int().min(0).max(60_000).default(0),
 }).prefault({});
 
 /** How SLA scenarios drive load. */
 const LoadSchema = z.strictObject({
   /** `auto`: k6 when it is on PATH, else the builtin runner (the run says which it chose). */
-  runner: z.enum(['builtin', 'k6', 'auto']).default('auto'),
+  runner: z.enum(RUNNERS).default('auto'),
   /** Amount of every P2P transfer under load, in the payer's currency. */
   amount: z.string().regex(/^(?:0|[1-9]\d{0,17})(?:\.\d{0,3}[1-9])?$/, 'an FSPIOP amount is a decimal string such as "100" or "12.5"').default('1'),
   /** Iterations in flight at most (default: 10 s worth of arrivals); an arrival beyond it counts as dropped. */

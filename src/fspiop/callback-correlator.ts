@@ -24,6 +24,7 @@ interface Waiter {
   resolve(callback: ReceivedCallback): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  timeoutMs: number;
 }
 
 /**
@@ -39,6 +40,12 @@ export class CallbackCorrelator {
    * lookups have no request id).
    */
   readonly #timedOut = new Map<string, number[]>();
+  /**
+   * Keys answered recently, until when a second answer counts as a duplicate (in answer order,
+   * so the oldest are pruned first): a hub may resend, but a second, different sender is how a
+   * forger that copies the hub's headers shows itself.
+   */
+  readonly #answered = new Map<string, number>();
 
   static key(resource: string, id: string): string {
     return `${resource}:${id}`;
@@ -49,7 +56,7 @@ export class CallbackCorrelator {
     let waiter!: Waiter;
     const callback = new Promise<ReceivedCallback>((resolve, reject) => {
       waiter = {
-        resolve, reject,
+        resolve, reject, timeoutMs,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
           const until = this.#timedOut.get(key) ?? [];
@@ -73,21 +80,36 @@ export class CallbackCorrelator {
 
   /**
    * Hands a callback to the request it answers. 'late' when it answers a request that already
-   * timed out (that one is owed a callback before any newer request is); 'unknown' when nobody
-   * asked.
+   * timed out (that one is owed a callback before any newer request is); 'duplicate' when the
+   * request it answers was answered already; 'unknown' when nobody asked.
    */
-  deliver(callback: ReceivedCallback): 'delivered' | 'late' | 'unknown' {
+  deliver(callback: ReceivedCallback): 'delivered' | 'late' | 'duplicate' | 'unknown' {
     // Party lookups carry no request id: a late answer to a timed-out lookup must not satisfy a
     // newer one. A quote or transfer id is unique, and any later PUT for it (e.g. the answer to a
     // state query) is current, so it goes to whoever waits and is only late when nobody does.
     if (callback.key.startsWith('parties:') && this.#absorbLate(callback.key)) return 'late';
     const queue = this.#waiting.get(callback.key);
     const waiter = queue?.shift();
-    if (!waiter) return this.#absorbLate(callback.key) ? 'late' : 'unknown';
+    if (!waiter) return this.#absorbLate(callback.key) ? 'late' : this.#wasAnswered(callback.key) ? 'duplicate' : 'unknown';
     if (queue!.length === 0) this.#waiting.delete(callback.key);
     clearTimeout(waiter.timer);
+    this.#remember(callback.key, waiter.timeoutMs);
     waiter.resolve(callback);
     return 'delivered';
+  }
+
+  #remember(key: string, forMs: number): void {
+    const now = Date.now();
+    this.#answered.delete(key);
+    this.#answered.set(key, now + forMs);
+    for (const [old, until] of this.#answered) {
+      if (until > now) break;
+      this.#answered.delete(old);
+    }
+  }
+
+  #wasAnswered(key: string): boolean {
+    return (this.#answered.get(key) ?? 0) > Date.now();
   }
 
   #absorbLate(key: string): boolean {

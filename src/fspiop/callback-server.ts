@@ -12,9 +12,11 @@ export interface CallbackStats {
   accepted: number;
   /** Valid callbacks for requests that had already timed out (acknowledged, then dropped). */
   late: number;
+  /** Valid callbacks for requests already answered (acknowledged, then dropped): a hub's resend, or another sender. */
+  duplicate: number;
   rejected: Record<RejectionReason, number>;
   /** The first rejection of each reason, in words: what to look at when a count is not zero. */
-  examples: Partial<Record<RejectionReason, string>>;
+  examples: Partial<Record<RejectionReason | 'duplicate', string>>;
 }
 
 export interface CallbackServerOptions {
@@ -43,6 +45,7 @@ export class CallbackServer {
   readonly stats: CallbackStats = {
     accepted: 0,
     late: 0,
+    duplicate: 0,
     rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0, forged: 0 },
     examples: {},
   };
@@ -129,7 +132,10 @@ export class CallbackServer {
       return this.#reject(response, 'unknown-id', 404, FspiopErrorCode.genericValidationError, `no request awaits ${callback.key}`);
     }
     if (delivered === 'late') this.stats.late += 1;
-    else this.stats.accepted += 1;
+    else if (delivered === 'duplicate') {
+      this.stats.duplicate += 1;
+      this.stats.examples.duplicate ??= `${callback.key} again, from FSPIOP-Source "${callback.headers['fspiop-source']}"`;
+    } else this.stats.accepted += 1;
     sendJson(response, 200);
   }
 

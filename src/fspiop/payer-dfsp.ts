@@ -3,7 +3,7 @@ import type { PartyRef } from '../config/schema.ts';
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from './callback-correlator.ts';
 import type { CallbackServer } from './callback-server.ts';
 import type { FspiopResource } from './headers.ts';
-import { joinUrl } from '../support/url.ts';
+import { joinUrl, withoutQuery } from '../support/url.ts';
 import { sendFspiop } from './outbound.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms } from './messages.ts';
 import type { Money } from './payloads.ts';
@@ -62,6 +62,16 @@ export class PayerDfsp {
 
   get hubUrl(): string {
     return this.#options.hubUrl;
+  }
+
+  /**
+   * This DFSP as a client without credentials: the hub URL's query (where gateways take an API key)
+   * is left off, so a probe of what the hub lets through anonymously sends no key.
+   */
+  withoutCredentials(): PayerDfsp {
+    const anonymous = new PayerDfsp({ ...this.#options, hubUrl: withoutQuery(this.#options.hubUrl) });
+    for (const listener of this.#listeners) anonymous.onExchange(listener);
+    return anonymous;
   }
 
   onExchange(listener: (exchange: Exchange) => void): void {

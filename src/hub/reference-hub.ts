@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
 import { parseFspiopMediaType, type FspiopResource } from '../fspiop/headers.ts';
@@ -21,6 +22,8 @@ export interface ReferenceHubOptions {
   maxBodyBytes?: number;
   /** Decides when reserved transfers expire (tests advance it by hand). */
   clock?: Clock;
+  /** Holds every callback (PUT) the hub delivers this long: a known latency, to measure a load runner's own overhead. */
+  callbackDelayMs?: number;
 }
 
 interface Exchange {
@@ -51,8 +54,6 @@ export class ReferenceHub {
   readonly participants = new ParticipantRegistry();
   readonly oracle = new PartyOracle();
   readonly transfers = new TransferBook();
-  /** Extra facts served on GET /health (the reference deployment advertises its simulated payee there). */
-  readonly healthDetails: Record<string, unknown> = {};
 
   readonly #options: Required<Omit<ReferenceHubOptions, 'clock'>>;
   readonly #router = new Router<RouteSpec>();
@@ -68,6 +69,7 @@ export class ReferenceHub {
       port: options.port ?? 0,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      callbackDelayMs: options.callbackDelayMs ?? 0,
     };
     this.#clock = options.clock ?? systemClock;
     this.#router
@@ -100,7 +102,7 @@ export class ReferenceHub {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://hub').pathname;
     if (request.method === 'GET' && path === '/health') {
-      sendJson(response, 200, { status: 'OK', participants: this.participants.list().length, ...this.healthDetails });
+      sendJson(response, 200, { status: 'OK', participants: this.participants.list().length });
       return;
     }
     const match = this.#router.match(request.method ?? 'GET', path);
@@ -146,6 +148,7 @@ export class ReferenceHub {
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#server.signal.aborted) return;
     if (!to.endpoint) throw new Error(`participant ${to.fspId} has no callback endpoint`);
+    if (method === 'PUT' && this.#options.callbackDelayMs > 0) await sleep(this.#options.callbackDelayMs, undefined, { signal: this.#server.signal });
     await sendFspiop({
       method, url: joinUrl(to.endpoint, path), resource, body,
       source: headers['fspiop-source'] ?? 'switch',

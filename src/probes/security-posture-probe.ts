@@ -4,7 +4,7 @@ import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { parseErrorInformation } from '../fspiop/answer.ts';
 import type { NotEvaluated } from '../evidence/finding.ts';
 import { probeClientCertificateDemand, tlsHandshake } from '../support/tls-probe.ts';
-import { joinUrl, redactUrl } from '../support/url.ts';
+import { joinUrl, redactUrl, withoutQuery } from '../support/url.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
 
 /**
@@ -25,7 +25,9 @@ export class SecurityPostureProbe {
 
   async sendWithout(what: 'credentials' | 'signature'): Promise<void> {
     this.#label = what === 'credentials' ? 'request without credentials' : 'request without FSPIOP-Signature';
-    this.#exchange = await this.#payer.lookupParty(this.#config.participants.payee.party);
+    // Without credentials means without the API key the hub URL may carry too; an unsigned request keeps it (only the signature is missing).
+    const payer = what === 'credentials' ? this.#payer.withoutCredentials() : this.#payer;
+    this.#exchange = await payer.lookupParty(this.#config.participants.payee.party);
   }
 
   accepted(): Measurement[] {
@@ -90,7 +92,7 @@ export class SecurityPostureProbe {
   async adminApiRefusesAnonymous(): Promise<Measurement[]> {
     const adminUrl = this.#config.hub.adminUrl;
     if (!adminUrl) throw new Error('hub.adminUrl is not configured');
-    const url = joinUrl(adminUrl, '/participants');
+    const url = joinUrl(withoutQuery(adminUrl), '/participants');
     let value: string;
     let ok = false;
     try {

@@ -27,6 +27,11 @@ export function diagnose({ trouble, callbacks, callbackUrl, hubUrl, payerFspId }
         + `Likely the hub cannot reach this machine, or sends the callbacks of "${payerFspId}" elsewhere: check the hub's callback endpoints for "${payerFspId}" point at that URL `
         + '(--callback-public-url when the hub reaches this machine under another address) and that its port is open to the hub.');
   }
+  if (callbacks && callbacks.duplicate > 0) {
+    lines.push(`${callbacks.duplicate} callback${plural(callbacks.duplicate)} answered requests that were already answered (e.g. ${callbacks.examples.duplicate}). `
+      + 'A hub may resend, but another sender copying the hub\'s headers looks the same: without signatures and mutual TLS this run cannot tell which answer was the hub\'s. '
+      + 'Check who else can reach the callback port, and trust these verdicts only if the hub resends on purpose.');
+  }
   if (trouble.notFspiop) {
     lines.push(`${trouble.notFspiop.count} of ${trouble.sent} requests were not answered like an FSPIOP hub answers (e.g. ${trouble.notFspiop.example}). `
       + `Is ${hub} the hub's FSPIOP endpoint? Point --hub-url at the FSPIOP API (ml-api-adapter, account-lookup, quoting, or the gateway in front of them), not another service.`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../config/errors.ts';
 import { ensureDirectory } from '../support/files.ts';
@@ -30,23 +30,29 @@ export class ReportsLock {
     await ensureDirectory(reportsDir);
     const file = join(reportsDir, LOCK_FILE);
     const holder: Holder = { pid: process.pid, startedAt: new Date().toISOString(), token: randomUUID() };
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const handle = await open(file, 'wx');
-        await handle.writeFile(JSON.stringify(holder));
-        await handle.close();
-        return new ReportsLock(file, holder.token);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Written whole under a private name, then linked into place: the lock appears with its
+    // content or not at all, so no competitor can read it half-written and take it for stale.
+    const draft = `${file}.${process.pid}.${holder.token}`;
+    await writeFile(draft, JSON.stringify(holder));
+    try {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        try {
+          await link(draft, file);
+          return new ReportsLock(file, holder.token);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
+        const current = await ReportsLock.holder(reportsDir);
+        if (current) {
+          throw new UserError(`reports folder "${reportsDir}" is in use by another run (process ${current.pid}, started ${current.startedAt}); `
+            + 'wait for it to finish, or give this run its own --reports-dir');
+        }
+        await unlink(file).catch(() => undefined);
       }
-      const current = await ReportsLock.holder(reportsDir);
-      if (current) {
-        throw new UserError(`reports folder "${reportsDir}" is in use by another run (process ${current.pid}, started ${current.startedAt}); `
-          + 'wait for it to finish, or give this run its own --reports-dir');
-      }
-      await unlink(file).catch(() => undefined);
+      throw new UserError(`reports folder "${reportsDir}" is being claimed by another run at this moment; give this run its own --reports-dir`);
+    } finally {
+      await unlink(draft).catch(() => undefined);
     }
-    throw new UserError(`reports folder "${reportsDir}" is being claimed by another run at this moment; give this run its own --reports-dir`);
   }
 
   /** The live run holding the folder, if any. */

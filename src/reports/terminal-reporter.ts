@@ -141,5 +141,5 @@ function shorten(text: string, max: number): string {
 export function describeCallbacks(stats: CallbackStats): string {
   const rejected = Object.entries(stats.rejected).filter(([, n]) => n > 0);
   const total = rejected.reduce((sum, [, n]) => sum + n, 0);
-  return `${stats.accepted} accepted, ${stats.late} late, ${total} rejected${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}`;
+  return `${stats.accepted} accepted, ${stats.late} late, ${stats.duplicate} duplicate, ${total} rejected${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}`;
 }

@@ -9,7 +9,8 @@ import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
-import { createLoadRunner } from '../load/create-load-runner.ts';
+import type { NotificationChannel } from '../fspiop/notification-channel.ts';
+import { createLoadRunner, planLoadRunner, prepareCallbacksFor } from '../load/create-load-runner.ts';
 import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
@@ -112,11 +113,14 @@ export class ConformanceRun {
     let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
     let callbackUrl: string | undefined;
+    let channel: NotificationChannel | undefined;
     let session: ReturnType<typeof registerSession> | undefined;
     let error: unknown;
     try {
       const attestations = checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
+      // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
+      const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
       starting = (this.#options.environment ?? createEnvironment(config)).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
@@ -126,6 +130,7 @@ export class ConformanceRun {
         publicUrl: config.callback.publicUrl,
         addressing: { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
+      channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
       callbackUrl = callbacks.url;
       await environment.connectPayer(config.participants.payer.fspId, callbackUrl);
@@ -140,10 +145,10 @@ export class ConformanceRun {
         requestTimeoutMs: config.timeouts.requestMs,
       });
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
-      const load = this.#options.loadRunner ? { runner: this.#options.loadRunner } : await createLoadRunner(config.load.runner, { config, hubUrl: environment.hubUrl, callbacks });
-      if (load.note) this.#reporter.notice(`  ${load.note}`);
+      if (plan) this.#reporter.notice(`  ${plan.note}`);
+      const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel });
       session = registerSession(new RunSession(config, environment, payer, {
-        runner: load.runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress),
+        runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress),
       }));
       this.#collector.onStart(({ id, title }) => {
         if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
@@ -165,6 +170,8 @@ export class ConformanceRun {
       environment ??= await starting?.catch(() => undefined);
     } finally {
       session?.close();
+      // Its WebSocket clients (k6) hold connections the callback server would otherwise wait for.
+      await channel?.close().catch(() => undefined);
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
     }
 

@@ -54,6 +54,8 @@ export class HttpServer {
   readonly #shutdown = new AbortController();
   readonly #background = new Set<Promise<unknown>>();
   readonly #upgrades: Array<(request: IncomingMessage, socket: Socket, head: Buffer) => void> = [];
+  /** Upgraded connections (WebSocket) leave the HTTP server's books: `stop()` closes them itself. */
+  readonly #upgraded = new Set<Socket>();
   #server: Server | undefined;
   #url: string | undefined;
 
@@ -78,6 +80,10 @@ export class HttpServer {
       this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
     });
     this.#server = server;
+    server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
+      this.#upgraded.add(socket);
+      socket.once('close', () => this.#upgraded.delete(socket));
+    });
     for (const handler of this.#upgrades) server.on('upgrade', handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -110,6 +116,7 @@ export class HttpServer {
     const server = this.#server;
     if (server?.listening) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of this.#upgraded) socket.destroy();
       server.closeAllConnections();
       await closed;
     }

@@ -11,7 +11,8 @@ export function redactUrl(url: string): string {
     parsed.username = '***';
     parsed.password = '';
   }
-  const query = [...parsed.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  // A parameter without a value may be the secret itself (`?s3cret`): it is masked whole.
+  const query = [...parsed.searchParams.entries()].map(([key, value]) => (value === '' ? '***' : `${encodeURIComponent(key)}=***`)).join('&');
   parsed.search = query;
   // The WHATWG serialiser adds "/" to a bare origin; keep the URL as the user wrote it.
   return parsed.toString().replace(/\/(\?|$)/, url.replace(/[?#].*$/, '').endsWith('/') ? '/$1' : '$1');
@@ -29,4 +30,11 @@ export function joinUrl(base: string, path: string): string {
   url.pathname = `${prefix}/${pathname.replace(/^\/+/, '')}`;
   if (query) for (const [key, value] of new URLSearchParams(query)) url.searchParams.append(key, value);
   return url.toString();
+}
+
+/** The URL without its query: what a client without credentials (no API key) would call. */
+export function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  return parsed.toString();
 }

@@ -89,17 +89,25 @@ describe('npm run conformance (user mistakes)', () => {
       assert.equal(code, 2, stderr);
       assert.equal(stdout, '');
       assert.equal(stderr.split('\n').filter(Boolean).length, 1, stderr);
-      assert.match(stderr, /must be an http:\/\/ or https:\/\/ URL .* \(got "notaurl"\)/);
+      assert.match(stderr, /must be an http:\/\/ or https:\/\/ URL .* \(got text that is no URL\)/);
       const result = await readResult(join(userDir, 'reports'));
       assert.equal(result.exitCode, 2);
-      assert.match(result.error!, /notaurl/);
+      assert.match(result.error!, /must be an http:\/\/ or https:\/\/ URL/);
     }
   });
 
   it('says which option lacks its value instead of "argument is ambiguous"', async () => {
     const { code, stderr } = await runCli('conformance', ['--tier', '--reports-dir', 'x']);
     assert.equal(code, 2);
-    assert.equal(stderr, 'error: --tier needs a value, but is followed by the option "--reports-dir"; see --help\n');
+    assert.equal(stderr, 'error: --tier needs a value, but is followed by "--reports-dir", which reads as an option; write --tier=--reports-dir if that is the value\n');
+  });
+
+  it('stops with one line and exit 4 when --runner k6 is asked for on a machine without k6', async () => {
+    const { code, stdout } = await runCli('conformance', ['--runner', 'k6', '--tags', '@guarantee:CTH-FUN-01']);
+    assert.equal(code, 4, stdout);
+    assert.match(stdout, /^error: k6 is not installed \(no "k6" on PATH\): install it from https:\/\/grafana\.com\/docs\/k6\/latest\/set-up\/install-k6\/ or run with --runner builtin$/m);
+    const auto = await runCli('conformance', ['--tags', '@guarantee:CTH-FUN-01']);
+    assert.match(auto.stdout, /load runner: builtin \(auto: no k6 on PATH\)/);
   });
 
   it('refuses a reports folder it cannot create at once, even under /proc', async () => {
@@ -202,7 +210,7 @@ describe('npm run hub (user mistakes)', () => {
   it('refuses a payer callback URL that is no URL, and a port out of range', async () => {
     const bad = await runCli('hub', ['--payer-callback-url', 'nope']);
     assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, 'error: --payer-callback-url "nope" must be an http:// or https:// URL such as "http://127.0.0.1:4000"\n');
+    assert.equal(bad.stderr, 'error: --payer-callback-url must be an http:// or https:// URL such as "http://127.0.0.1:4000" (got text that is no URL)\n');
     const port = await runCli('hub', ['--port', '70000']);
     assert.equal(port.code, 2);
     assert.match(port.stderr, /--port "70000" is not a port number/);
@@ -210,13 +218,21 @@ describe('npm run hub (user mistakes)', () => {
 });
 
 describe('npm run conformance --target url against npm run hub', () => {
-  it('gives the same verdicts as the embedded target', async () => {
+  it('gives the same verdicts as the embedded target once the user names the misbehaving party the hub printed', async () => {
     const callbackPort = await freePort();
     const hub = startCli('hub', ['--payer-callback-url', `http://127.0.0.1:${callbackPort}`]);
     try {
       const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
+      const [, type, id] = await waitForOutput(hub.output, /wrong fulfilment: ([A-Z_]+)\/(\d+)/, 15_000);
       const reports = await tempDir('reports');
-      const { code, stdout } = await runCli('conformance', ['--target', 'url', '--hub-url', hubUrl!, '--callback-port', String(callbackPort), '--reports-dir', reports]);
+      const args = ['--target', 'url', '--hub-url', hubUrl!, '--callback-port', String(callbackPort), '--reports-dir', reports];
+      // Without the user naming it, no party of the hub's choosing is trusted for the wrong-fulfilment check.
+      const unnamed = await runCli('conformance', args);
+      assert.equal(unnamed.code, 0, unnamed.stdout);
+      assert.match((await readResult(reports)).guarantees.find((g) => g.id === 'CTH-FUN-03')!.reason!, /set parties\.invalidFulfilment/);
+      const dir = await tempDir('config');
+      await writeFile(join(dir, 'named.yaml'), `parties:\n  invalidFulfilment: { type: ${type}, id: "${id}" }\n`);
+      const { code, stdout } = await runCli('conformance', [...args, '--config', join(dir, 'named.yaml')]);
       assert.equal(code, 0, stdout);
       const result = await readResult(reports);
       assert.equal(result.target, 'url');

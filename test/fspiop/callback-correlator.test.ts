@@ -63,6 +63,16 @@ describe('CallbackCorrelator', () => {
     assert.deepEqual((await newer.callback).body, { fresh: true });
   });
 
+  it('counts a second answer to an answered request as a duplicate while that request\'s timeout lasts', async () => {
+    const correlator = new CallbackCorrelator();
+    const waiting = correlator.expect('transfers:t1', 1000);
+    assert.equal(correlator.deliver(callback('transfers:t1')), 'delivered');
+    await waiting.callback;
+    assert.equal(correlator.deliver(callback('transfers:t1')), 'duplicate');
+    mock.timers.tick(1000);
+    assert.equal(correlator.deliver(callback('transfers:t1')), 'unknown');
+  });
+
   it('answers concurrent waiters on one key first come, first served', async () => {
     const correlator = new CallbackCorrelator();
     const first = correlator.expect('parties:MSISDN/1', 1000);

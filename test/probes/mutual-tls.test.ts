@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
+import { createServer as createHttpServer } from 'node:http';
 import { closeServer, listen } from '../helpers/servers.ts';
 import type { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { SecurityPostureProbe } from '../../src/probes/security-posture-probe.ts';
@@ -56,6 +57,17 @@ describe('SecurityPostureProbe over real TLS', () => {
   it('does not take a TLS port that never answers for a hub', async () => {
     const url = await start({}, () => undefined);
     await assert.rejects(new UrlEnvironment(validateConfig({ target: 'url', hub: { url }, timeouts: { startupMs: 500 } })).start(), /is unreachable/);
+  });
+
+  it('says in one line that a hub given as https:// speaks plain http', async () => {
+    const plain = createHttpServer((_request, response) => response.writeHead(200).end());
+    const url = (await listen(plain)).replace('http:', 'https:');
+    try {
+      await assert.rejects(new UrlEnvironment(validateConfig({ target: 'url', hub: { url } })).start(),
+        (error: Error) => /is unreachable \(it does not speak TLS there — is it plain http\?\)/.test(error.message) && !error.message.includes('\n'));
+    } finally {
+      await closeServer(plain);
+    }
   });
 
   it('fails mutual TLS when the hub answers a client without a certificate', async () => {

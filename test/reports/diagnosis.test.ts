@@ -4,8 +4,8 @@ import type { CallbackStats } from '../../src/fspiop/callback-server.ts';
 import { describeAnswer } from '../../src/fspiop/answer.ts';
 import { diagnose } from '../../src/reports/diagnosis.ts';
 
-const stats = (accepted: number, forged = 0): CallbackStats => ({
-  accepted, late: 0, examples: forged ? { forged: 'FSPIOP-Source "hub-1" is neither the hub nor a counterparty of this DFSP (switch, Hub, payeefsp)' } : {},
+const stats = (accepted: number, forged = 0, duplicate = 0): CallbackStats => ({
+  accepted, late: 0, duplicate, examples: forged ? { forged: 'FSPIOP-Source "hub-1" is neither the hub nor a counterparty of this DFSP (switch, Hub, payeefsp)' } : {},
   rejected: { 'malformed-json': 0, oversized: 0, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 0, forged },
 });
 const quiet = { sent: 5, acknowledged: 5, unanswered: null, notFspiop: null };
@@ -35,6 +35,12 @@ describe('diagnose', () => {
     assert.match(line!, /^5 of 5 requests were not answered like an FSPIOP hub answers \(e\.g\. HTTP 404/);
     assert.match(line!, /Is https:\/\/gw\.example\/fspiop\?apikey=\*\*\* the hub's FSPIOP endpoint\?/);
     assert.doesNotMatch(line!, /SECRET/);
+  });
+
+  it('says that requests got a second answer, which a forger copying the hub\'s headers would cause', () => {
+    const [line] = diagnose({ ...base, trouble: quiet, callbacks: { ...stats(5, 0, 85), examples: { duplicate: 'parties:MSISDN/27700000404 again, from FSPIOP-Source "switch"' } } });
+    assert.match(line!, /^85 callbacks answered requests that were already answered \(e\.g\. parties:MSISDN\/27700000404 again, from FSPIOP-Source "switch"\)/);
+    assert.match(line!, /cannot tell which answer was the hub's/);
   });
 
   it('says once that the hub stopped answering, and since when', () => {

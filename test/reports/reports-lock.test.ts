@@ -18,6 +18,16 @@ describe('ReportsLock', () => {
     await (await ReportsLock.acquire(dir)).release();
   });
 
+  it('lets exactly one of many simultaneous claimants win', async () => {
+    for (let round = 0; round < 20; round += 1) {
+      const dir = await tempDir('lock');
+      const claims = await Promise.allSettled(Array.from({ length: 8 }, () => ReportsLock.acquire(dir)));
+      const won = claims.filter((c) => c.status === 'fulfilled');
+      assert.equal(won.length, 1, `round ${round}: ${won.length} winners`);
+      await (won[0] as PromiseFulfilledResult<ReportsLock>).value.release();
+    }
+  });
+
   it('takes over a lock left by a run whose process is gone', async () => {
     const dir = await tempDir('lock');
     await writeFile(join(dir, '.run.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: '2026-01-01T00:00:00Z', token: 'dead' }));

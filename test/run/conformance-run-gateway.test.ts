@@ -39,7 +39,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('a hub behind a gateway path prefix with an API key in the query', () => {
-  it('keeps the prefix and the key on every request, and the key appears in no output or report', async () => {
+  it('keeps the prefix and the key on every request but the anonymous one, and the key appears in no output or report', async () => {
     const callbackPort = await freePort();
     const hub = new ReferenceDeployment(validateConfig({}), { payerEndpoint: `http://127.0.0.1:${callbackPort}` });
     const { hubUrl } = await hub.start();
@@ -49,10 +49,12 @@ describe('a hub behind a gateway path prefix with an API key in the query', () =
       const { exitCode, output, result, reportsDir } = await runInProcess({
         hub: { url: `${gatewayUrl}/fspiop/?apikey=${KEY}` }, callback: { port: callbackPort },
       });
-      assert.equal(exitCode, 0, output);
-      assert.deepEqual(seen.refused, [], 'every request carried the prefix and the key');
-      assert.ok(seen.forwarded >= 10);
-      assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-FUN-03', 'CTH-LIM-01', 'CTH-SEC-01']);
+      // "Reachable without credentials" is asked without the key: the gateway refuses it, so the zero-security claim fails.
+      assert.equal(exitCode, 1, output);
+      assert.deepEqual(seen.refused.map((r) => r.replace(/\d{5,}/, 'ID')), ['GET /fspiop/parties/MSISDN/ID'], 'every request but the anonymous one carried the prefix and the key');
+      assert.ok(seen.forwarded >= 5, String(seen.forwarded));
+      assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-LIM-01']);
+      assert.match(result.guarantees.find((g) => g.id === 'CTH-SEC-01')!.reason!, /^request without credentials was HTTP 401 instead of 202/);
       assert.equal(result.hubUrl, `${gatewayUrl}/fspiop/?apikey=***`);
       assert.match(output.split('\n')[0]!, /target url http:\/\/127\.0\.0\.1:\d+\/fspiop\/\?apikey=\*\*\* · /);
       assert.doesNotMatch(output, new RegExp(KEY));

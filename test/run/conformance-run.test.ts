@@ -20,7 +20,7 @@ describe('ConformanceRun under bad callbacks', () => {
     assert.equal(exitCode, 0, output());
     assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS');
     assert.deepEqual(result.callbacks?.rejected, { 'malformed-json': 1, oversized: 1, 'unsupported-media-type': 0, 'unknown-path': 0, 'unknown-id': 1, forged: 0 });
-    assert.match(output(), /Callbacks: 4 accepted, 0 late, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
+    assert.match(output(), /Callbacks: 4 accepted, 0 late, 0 duplicate, 3 rejected \(malformed-json 1, oversized 1, unknown-id 1\)/);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, tempDir } from '../helpers/cli.ts';
@@ -100,5 +101,8 @@ describe('scripts/report.ts (npm run report)', () => {
       result.stderr,
       `error: no Allure results in ${join(initCwd, 'reports', 'allure-results')}; run \`npm run conformance\` first (or name the --reports-dir it used)\n`,
     );
+    // An empty results folder (a run that never started) is no report either.
+    await mkdir(join(initCwd, 'reports', 'allure-results'), { recursive: true });
+    assert.equal(runReport([], initCwd).status, 2);
   });
 });

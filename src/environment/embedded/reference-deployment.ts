@@ -24,7 +24,7 @@ export class ReferenceDeployment {
   constructor(config: ConformanceConfig, options: ReferenceDeploymentOptions = {}) {
     this.#config = config;
     this.#options = options;
-    this.hub = new ReferenceHub({ host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs });
+    this.hub = new ReferenceHub({ host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs, callbackDelayMs: config.embedded.callbackDelayMs });
   }
 
   get invalidFulfilmentParty(): PartyRef {
@@ -45,8 +45,6 @@ export class ReferenceDeployment {
         { ...participants.payee.party, firstName: 'Mats', lastName: 'Hagman', behaviour: 'fulfil' },
       ];
       simulated.push({ ...this.invalidFulfilmentParty, firstName: 'Ivy', lastName: 'Wrongful', behaviour: 'invalid-fulfilment' });
-      // Advertised on /health so a run attached by URL knows which party misbehaves on purpose.
-      this.hub.healthDetails.simulatedPayee = { fspId: participants.payee.fspId, invalidFulfilmentParty: this.invalidFulfilmentParty };
       this.#payee = new PayeeSimulator({
         fspId: participants.payee.fspId, hubUrl, ilp, parties: simulated,
         delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host: this.#options.host,

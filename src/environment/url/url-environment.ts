@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { PARTY_ID_TYPES, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
+import type { ConformanceConfig, PartyRef } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
@@ -20,11 +19,10 @@ export class UrlEnvironment implements ConformanceEnvironment {
 
   async start(): Promise<StartedEnvironment> {
     const hubUrl = this.#config.hub.url!;
-    const health = await readHealth(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
-    // Only a payee we run can be told to misbehave: one named in the config, or the simulated
-    // payee our own reference hub advertises. Any other hub's payee is not ours to break.
-    const invalidFulfilment = this.#config.parties.invalidFulfilment ?? advertisedInvalidFulfilmentParty(health);
-    return new StartedUrlEnvironment(hubUrl, invalidFulfilment);
+    await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
+    // Only a payee the user runs can be told to misbehave, and only the user may name it: a party
+    // the hub under test named would let the hub choose the input of its own safety check.
+    return new StartedUrlEnvironment(hubUrl, this.#config.parties.invalidFulfilment);
   }
 }
 
@@ -58,35 +56,21 @@ class StartedUrlEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {}
 }
 
-/**
- * Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL
- * and the way out. A JSON body is returned for what the hub advertises about itself.
- */
-async function readHealth(hubUrl: string, timeoutMs: number): Promise<unknown> {
+/** Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL and the way out. */
+async function reachHub(hubUrl: string, timeoutMs: number): Promise<void> {
   try {
     const response = await fetch(joinUrl(hubUrl, '/health'), { signal: AbortSignal.timeout(timeoutMs) });
-    const text = await response.text();
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
+    await response.body?.cancel();
   } catch (error) {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     // A hub that demands a client certificate closes on us after the handshake: it is there, and
     // mutual TLS is its answer, not an outage.
-    if (hubUrl.startsWith('https:') && (await probeClientCertificateDemand(new URL(hubUrl), timeoutMs)).outcome === 'demanded') return undefined;
+    if (hubUrl.startsWith('https:') && (await probeClientCertificateDemand(new URL(hubUrl), timeoutMs)).outcome === 'demanded') return;
     const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms`
       : cause?.code === 'ECONNREFUSED' ? 'connection refused'
         : cause?.code === 'ENOTFOUND' ? 'host not found'
-          : cause?.message ?? (error as Error).message;
+          : /wrong version number|WRONG_VERSION_NUMBER/i.test(`${cause?.code ?? ''} ${cause?.message ?? ''}`) ? 'it does not speak TLS there — is it plain http?'
+            : (cause?.message ?? (error as Error).message).split('\n')[0];
     throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`, [], { cause: error });
   }
-}
-
-const AdvertisedParty = z.object({ simulatedPayee: z.object({ invalidFulfilmentParty: z.object({ type: z.enum(PARTY_ID_TYPES), id: z.string().min(1) }) }) });
-
-function advertisedInvalidFulfilmentParty(health: unknown): PartyRef | undefined {
-  const parsed = AdvertisedParty.safeParse(health);
-  return parsed.success ? parsed.data.simulatedPayee.invalidFulfilmentParty : undefined;
 }

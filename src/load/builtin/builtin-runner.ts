@@ -1,7 +1,8 @@
 import { monotonicClock, type Clock } from '../../support/clock.ts';
 import { PhaseRecorder } from '../phase-recorder.ts';
 import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type LoadRunner, type LoadSummary, type Phase, type SecondOfRun } from '../load-runner.ts';
-import { checkedTransfer, type TransferDriver, type TransferParties } from './checked-transfer.ts';
+import type { QuotesPut } from '../../fspiop/payloads.ts';
+import { agreedTerms, checkedClearing, checkedTransfer, type TransferDriver, type TransferParties } from './checked-transfer.ts';
 
 export interface BuiltinRunnerOptions {
   driver: TransferDriver;
@@ -15,6 +16,8 @@ export interface BuiltinRunnerOptions {
 
 /** How often the scheduler wakes to start the iterations that are due. */
 const TICK_MS = 5;
+/** The clearing flow asks for fresh terms this often: quotes expire (the simulator's after 60 s). */
+const TERMS_REFRESH_MS = 20_000;
 const PROGRESS_EVERY_MS = 1000;
 
 /**
@@ -55,6 +58,7 @@ class LoadRun {
   #dropped = 0;
   #start = 0;
   #fault: FaultReport | undefined;
+  #terms: QuotesPut | undefined;
 
   constructor(options: BuiltinRunnerOptions, request: LoadRequest, onProgress: ((progress: LoadProgress) => void) | undefined) {
     this.#options = options;
@@ -66,6 +70,7 @@ class LoadRun {
   }
 
   async execute(): Promise<LoadSummary> {
+    const refresh = this.#request.flow === 'clearing' ? await this.#keepTermsFresh() : { stop: () => undefined };
     this.#start = this.#clock.now();
     const faultDone = this.#scheduleFault();
     const progress = this.#everySecond();
@@ -73,6 +78,7 @@ class LoadRun {
     // Every iteration is bounded by the driver's request and callback timeouts.
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     progress.stop();
+    refresh.stop();
     await faultDone;
     return this.#summary();
   }
@@ -110,7 +116,7 @@ class LoadRun {
     const startedAt = this.#start + intendedMs;
     let previous = startedAt;
     let failed = false;
-    const transferId = await checkedTransfer(this.#options.driver, this.#options.parties, () => this.#clock.now(), (outcome) => {
+    const report = (outcome: Parameters<Parameters<typeof checkedTransfer>[3]>[0]) => {
       if (inWindow) {
         if (outcome.ok) this.#phases[outcome.phase].success(outcome.completedAt - previous);
         else this.#phases[outcome.phase].failure(outcome.reason);
@@ -120,7 +126,11 @@ class LoadRun {
         if (inWindow) this.#iterations.failure(`${outcome.phase}: ${outcome.reason}`);
       }
       previous = outcome.completedAt;
-    }).catch((error: unknown) => {
+    };
+    const { driver, parties } = this.#options;
+    const now = () => this.#clock.now();
+    const iteration = this.#request.flow === 'clearing' ? checkedClearing(driver, parties, this.#terms!, now, report) : checkedTransfer(driver, parties, now, report);
+    const transferId = await iteration.catch((error: unknown) => {
       failed = true;
       if (inWindow) this.#iterations.failure(`runner error: ${(error as Error).message}`);
       return undefined;
@@ -154,6 +164,28 @@ class LoadRun {
     const index = Math.max(0, Math.floor(ms / 1000));
     for (let s = this.#series.length; s <= index; s += 1) this.#series.push({ second: s, started: 0, succeeded: 0, failed: 0 });
     return this.#series[index]!;
+  }
+
+  /** Terms agreed before the clock starts, then renewed in the background. */
+  async #keepTermsFresh(): Promise<{ stop(): void }> {
+    const agree = async () => {
+      const terms = await agreedTerms(this.#options.driver, this.#options.parties);
+      if (typeof terms === 'string') throw new Error(`the clearing flow needs agreed terms, and the quote failed: ${terms}`);
+      this.#terms = terms;
+    };
+    await agree();
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    let stopped = false;
+    const renew = () => {
+      if (!stopped) timer = this.#clock.setTimeout(() => { agree().catch(() => undefined).finally(renew); }, TERMS_REFRESH_MS);
+    };
+    renew();
+    return {
+      stop: () => {
+        stopped = true;
+        this.#clock.clearTimeout(timer);
+      },
+    };
   }
 
   #scheduleFault(): Promise<void> {

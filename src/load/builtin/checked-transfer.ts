@@ -38,6 +38,18 @@ export async function checkedTransfer(driver: TransferDriver, parties: TransferP
     : !sameAmount(terms.transferAmount.amount, parties.amount.amount) || terms.transferAmount.currency !== parties.amount.currency ? 'quoted another amount' : undefined;
   if (!settle('quotes', quoteProblem, now, report) || typeof terms === 'string') return undefined;
 
+  return checkedClearing(driver, parties, terms, now, report);
+}
+
+/** Quote terms to clear transfers on, for the clearing flow; the failure reason when the quote failed. */
+export async function agreedTerms(driver: TransferDriver, parties: TransferParties): Promise<QuotesPut | string> {
+  const quote = await driver.requestQuote({ payer: parties.payer, payee: parties.payee, payeeFsp: parties.payeeFsp, amount: parties.amount });
+  return callbackBody(quote, QuotesPut);
+}
+
+/** The clearing phase alone: POST /transfers on agreed terms, COMMITTED with a fulfilment matching the condition. */
+export async function checkedClearing(driver: TransferDriver, parties: TransferParties, terms: QuotesPut, now: () => number,
+  report: (outcome: PhaseOutcome) => void): Promise<string | undefined> {
   const transfer = await driver.prepareTransfer({ payeeFsp: parties.payeeFsp, amount: terms.transferAmount, terms });
   const fulfil = callbackBody(transfer, TransfersPut);
   const transferProblem = typeof fulfil === 'string' ? fulfil

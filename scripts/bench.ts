@@ -1,0 +1,119 @@
+// `npm run bench`: what the builtin runner, the embedded hub and the simulated DFSPs sustain on this
+// machine, printed as figures (a benchmark, not a test). BENCH_SECONDS shortens the clearing run
+// (default 300 s = 5 minutes); BENCH_P2P_SECONDS each step of the P2P search (default 30 s).
+import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { validateConfig } from '../src/config/load-config.ts';
+import { ReferenceDeployment } from '../src/environment/embedded/reference-deployment.ts';
+import { CallbackServer } from '../src/fspiop/callback-server.ts';
+import { PayerDfsp } from '../src/fspiop/payer-dfsp.ts';
+import { BuiltinLoadRunner } from '../src/load/builtin/builtin-runner.ts';
+import type { LoadRequest, LoadSummary } from '../src/load/load-runner.ts';
+
+const CLEARING_TARGET = 1000;
+const clearingSeconds = Number(process.env.BENCH_SECONDS ?? 300);
+const p2pSeconds = Number(process.env.BENCH_P2P_SECONDS ?? 30);
+
+function line(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Loopback HTTP capacity: a trivial JSON server and the client the payer DFSP uses (fetch), 64 requests in flight. */
+async function httpCapacity(seconds: number): Promise<number> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(202, { 'content-type': 'application/json', 'content-length': 2 }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/transfers`;
+  let completed = 0;
+  const until = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      await response.text();
+      completed += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  server.closeAllConnections();
+  server.close();
+  return completed / seconds;
+}
+
+interface Measured {
+  summary: LoadSummary;
+  cpuMicrosPerTransfer: number;
+  peakRssMiB: number;
+}
+
+/** One load against a fresh embedded deployment, in this process. */
+async function measure(request: LoadRequest, embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
+  const config = validateConfig({ embedded, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
+  const deployment = new ReferenceDeployment(config);
+  const { hubUrl } = await deployment.start();
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  await callbacks.start();
+  deployment.connectPayer('payerfsp', callbacks.url);
+  const driver = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+  const runner = new BuiltinLoadRunner({
+    driver, parties: { payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } },
+  });
+  let peakRss = process.memoryUsage.rss();
+  const rss = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 250);
+  const cpuBefore = process.cpuUsage();
+  try {
+    const summary = await runner.run(request, (p) => {
+      if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K  ${Math.round(p.elapsedMs / 1000)}/${Math.round(p.durationMs / 1000)} s  ${p.achievedRate.toFixed(0)}/s  failed ${p.failed}  dropped ${p.dropped}`);
+    });
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
+    const cpu = process.cpuUsage(cpuBefore);
+    const completed = summary.series.reduce((sum, s) => sum + s.succeeded, 0);
+    return { summary, cpuMicrosPerTransfer: (cpu.user + cpu.system) / Math.max(1, completed), peakRssMiB: peakRss / 2 ** 20 };
+  } finally {
+    clearInterval(rss);
+    await callbacks.stop();
+    await deployment.stop();
+  }
+}
+
+function describe(m: Measured, stage: 'transfers' | 'iterations'): string {
+  const s = m.summary;
+  const stats = stage === 'iterations' ? s.iterations : s.phases.transfers;
+  const failed = stats.attempts - stats.successes;
+  return `achieved ${s.achievedRate.toFixed(1)}/s of ${s.request.ratePerSecond}/s, dropped ${s.dropped}, failed ${failed}, `
+    + `p50 ${stats.percentilesMs['50']?.toFixed(1)} ms, p99 ${stats.percentilesMs['99']?.toFixed(1)} ms, `
+    + `process CPU ${Math.round(m.cpuMicrosPerTransfer)} µs per completed transfer, peak RSS ${Math.round(m.peakRssMiB)} MiB`;
+}
+
+const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: number): LoadRequest => ({
+  flow, profile: 'bench', ratePerSecond, durationMs: seconds * 1000,
+  warmupMs: Math.min(10_000, seconds * 200), drainMs: Math.min(5000, seconds * 100), intervalMs: Math.min(10_000, seconds * 200),
+});
+
+line(`bench on ${availableParallelism()} cores, Node ${process.version}; clearing ${clearingSeconds} s, P2P steps ${p2pSeconds} s`);
+const capacity = await httpCapacity(5);
+line(`http capacity (loopback, fetch client, 64 in flight): ${capacity.toFixed(0)} requests/s`);
+
+const clearing = await measure(request('clearing', CLEARING_TARGET, clearingSeconds));
+line(`clearing at ${CLEARING_TARGET}/s for ${clearingSeconds} s: ${describe(clearing, 'transfers')}`);
+line(`  a clearing transfer is 4 HTTP requests: ${(clearing.summary.achievedRate * 4).toFixed(0)} requests/s, ${((clearing.summary.achievedRate * 4 * 100) / capacity).toFixed(0)} % of the loopback capacity`);
+
+let p2pRate = 0;
+for (const rate of [100, 200, 300, 400, 500]) {
+  const step = await measure(request('p2p', rate, p2pSeconds));
+  line(`p2p at ${rate}/s for ${p2pSeconds} s: ${describe(step, 'iterations')}`);
+  const ok = step.summary.dropped === 0 && step.summary.iterations.successes === step.summary.iterations.attempts && (step.summary.iterations.percentilesMs['99'] ?? Infinity) < 1000;
+  if (!ok) break;
+  p2pRate = rate;
+}
+line(`  a P2P transfer is 12 HTTP requests: ${p2pRate}/s is ${((p2pRate * 12 * 100) / capacity).toFixed(0)} % of the loopback capacity`);
+
+const overheadSeconds = Math.min(20, clearingSeconds);
+const base = await measure(request('clearing', 100, overheadSeconds));
+const delayed = await measure(request('clearing', 100, overheadSeconds), { callbackDelayMs: 250 });
+const shift = (delayed.summary.phases.transfers.percentilesMs['50'] ?? 0) - (base.summary.phases.transfers.percentilesMs['50'] ?? 0);
+line(`runner overhead: a 250 ms callback delay moved the clearing p50 by ${shift.toFixed(1)} ms (${(shift - 250).toFixed(1)} ms off)`);
+
+const c = clearing.summary;
+line(`bench: transfers_per_s=${c.achievedRate.toFixed(1)} target_per_s=${CLEARING_TARGET} dropped=${c.dropped} p99_ms=${Math.round(c.phases.transfers.percentilesMs['99'] ?? -1)} p2p_per_s=${p2pRate} http_capacity_per_s=${Math.round(capacity)}`);
