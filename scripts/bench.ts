@@ -4,8 +4,9 @@
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { validateConfig } from '../src/config/load-config.ts';
-import { ReferenceDeployment } from '../src/environment/embedded/reference-deployment.ts';
+import { DeploymentThread } from '../src/environment/embedded/deployment-thread.ts';
 import { CallbackServer } from '../src/fspiop/callback-server.ts';
+import { sendFspiop } from '../src/fspiop/outbound.ts';
 import { PayerDfsp } from '../src/fspiop/payer-dfsp.ts';
 import { BuiltinLoadRunner } from '../src/load/builtin/builtin-runner.ts';
 import type { LoadRequest, LoadSummary } from '../src/load/load-runner.ts';
@@ -18,7 +19,7 @@ function line(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Loopback HTTP capacity: a trivial JSON server and the client the payer DFSP uses (fetch), 64 requests in flight. */
+/** Loopback HTTP capacity: a trivial JSON server and the client every sender here uses (sendFspiop), 64 requests in flight. */
 async function httpCapacity(seconds: number): Promise<number> {
   const server = createServer((request, response) => {
     request.resume();
@@ -30,8 +31,7 @@ async function httpCapacity(seconds: number): Promise<number> {
   const until = performance.now() + seconds * 1000;
   const worker = async () => {
     while (performance.now() < until) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
-      await response.text();
+      await sendFspiop({ method: 'POST', url, resource: 'transfers', source: 'payerfsp', body: { a: 1 }, timeoutMs: 10_000 });
       completed += 1;
     }
   };
@@ -43,18 +43,19 @@ async function httpCapacity(seconds: number): Promise<number> {
 
 interface Measured {
   summary: LoadSummary;
-  cpuMicrosPerTransfer: number;
+  /** CPU of the runner's thread (its payer DFSP and callback server included) per completed transfer. */
+  runnerMicrosPerTransfer: number;
+  processMicrosPerTransfer: number;
   peakRssMiB: number;
 }
 
-/** One load against a fresh embedded deployment, in this process. */
+/** One load against a fresh embedded deployment on its own thread, the runner on this one — as a conformance run does it. */
 async function measure(request: LoadRequest, embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
   const config = validateConfig({ embedded, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
-  const deployment = new ReferenceDeployment(config);
-  const { hubUrl } = await deployment.start();
+  const { thread: deployment, hubUrl } = await DeploymentThread.start(config);
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
   await callbacks.start();
-  deployment.connectPayer('payerfsp', callbacks.url);
+  await deployment.connectPayer('payerfsp', callbacks.url);
   const driver = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
   const runner = new BuiltinLoadRunner({
     driver, parties: { payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } },
@@ -62,14 +63,19 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
   let peakRss = process.memoryUsage.rss();
   const rss = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 250);
   const cpuBefore = process.cpuUsage();
+  const threadBefore = process.threadCpuUsage();
   try {
     const summary = await runner.run(request, (p) => {
       if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K  ${Math.round(p.elapsedMs / 1000)}/${Math.round(p.durationMs / 1000)} s  ${p.achievedRate.toFixed(0)}/s  failed ${p.failed}  dropped ${p.dropped}`);
     });
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
     const cpu = process.cpuUsage(cpuBefore);
-    const completed = summary.series.reduce((sum, s) => sum + s.succeeded, 0);
-    return { summary, cpuMicrosPerTransfer: (cpu.user + cpu.system) / Math.max(1, completed), peakRssMiB: peakRss / 2 ** 20 };
+    const thread = process.threadCpuUsage(threadBefore);
+    const completed = Math.max(1, summary.series.reduce((sum, s) => sum + s.succeeded, 0));
+    return {
+      summary, runnerMicrosPerTransfer: (thread.user + thread.system) / completed,
+      processMicrosPerTransfer: (cpu.user + cpu.system) / completed, peakRssMiB: peakRss / 2 ** 20,
+    };
   } finally {
     clearInterval(rss);
     await callbacks.stop();
@@ -77,13 +83,18 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
   }
 }
 
+/** Transfers offered in the steady-state window and completed, per second of the window: what the hub delivered of the offer. */
+function delivered(s: LoadSummary): number {
+  return s.iterations.successes / ((s.window.endMs - s.window.startMs) / 1000);
+}
+
 function describe(m: Measured, stage: 'transfers' | 'iterations'): string {
   const s = m.summary;
   const stats = stage === 'iterations' ? s.iterations : s.phases.transfers;
-  const failed = stats.attempts - stats.successes;
-  return `achieved ${s.achievedRate.toFixed(1)}/s of ${s.request.ratePerSecond}/s, dropped ${s.dropped}, failed ${failed}, `
-    + `p50 ${stats.percentilesMs['50']?.toFixed(1)} ms, p99 ${stats.percentilesMs['99']?.toFixed(1)} ms, `
-    + `process CPU ${Math.round(m.cpuMicrosPerTransfer)} µs per completed transfer, peak RSS ${Math.round(m.peakRssMiB)} MiB`;
+  const failed = s.iterations.attempts - s.iterations.successes;
+  return `delivered ${delivered(s).toFixed(1)}/s of ${s.request.ratePerSecond}/s offered (completions ${s.achievedRate.toFixed(1)}/s), dropped ${s.dropped}, failed ${failed}, `
+    + `p50 ${stats.percentilesMs['50']?.toFixed(1)} ms, p99 ${stats.percentilesMs['99']?.toFixed(1)} ms; `
+    + `runner thread ${Math.round(m.runnerMicrosPerTransfer)} µs CPU per completed transfer (whole process ${Math.round(m.processMicrosPerTransfer)} µs), peak RSS ${Math.round(m.peakRssMiB)} MiB`;
 }
 
 const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: number): LoadRequest => ({
@@ -93,14 +104,14 @@ const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: numb
 
 line(`bench on ${availableParallelism()} cores, Node ${process.version}; clearing ${clearingSeconds} s, P2P steps ${p2pSeconds} s`);
 const capacity = await httpCapacity(5);
-line(`http capacity (loopback, fetch client, 64 in flight): ${capacity.toFixed(0)} requests/s`);
+line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${capacity.toFixed(0)} requests/s`);
 
 const clearing = await measure(request('clearing', CLEARING_TARGET, clearingSeconds));
 line(`clearing at ${CLEARING_TARGET}/s for ${clearingSeconds} s: ${describe(clearing, 'transfers')}`);
-line(`  a clearing transfer is 4 HTTP requests: ${(clearing.summary.achievedRate * 4).toFixed(0)} requests/s, ${((clearing.summary.achievedRate * 4 * 100) / capacity).toFixed(0)} % of the loopback capacity`);
+line(`  a clearing transfer is 4 HTTP requests: ${(delivered(clearing.summary) * 4).toFixed(0)} requests/s, ${((delivered(clearing.summary) * 4 * 100) / capacity).toFixed(0)} % of the loopback capacity`);
 
 let p2pRate = 0;
-for (const rate of [100, 200, 300, 400, 500]) {
+for (const rate of [100, 200, 300, 400, 500, 600, 700, 800, 1000]) {
   const step = await measure(request('p2p', rate, p2pSeconds));
   line(`p2p at ${rate}/s for ${p2pSeconds} s: ${describe(step, 'iterations')}`);
   const ok = step.summary.dropped === 0 && step.summary.iterations.successes === step.summary.iterations.attempts && (step.summary.iterations.percentilesMs['99'] ?? Infinity) < 1000;
@@ -116,4 +127,4 @@ const shift = (delayed.summary.phases.transfers.percentilesMs['50'] ?? 0) - (bas
 line(`runner overhead: a 250 ms callback delay moved the clearing p50 by ${shift.toFixed(1)} ms (${(shift - 250).toFixed(1)} ms off)`);
 
 const c = clearing.summary;
-line(`bench: transfers_per_s=${c.achievedRate.toFixed(1)} target_per_s=${CLEARING_TARGET} dropped=${c.dropped} p99_ms=${Math.round(c.phases.transfers.percentilesMs['99'] ?? -1)} p2p_per_s=${p2pRate} http_capacity_per_s=${Math.round(capacity)}`);
+line(`bench: transfers_per_s=${delivered(c).toFixed(1)} target_per_s=${CLEARING_TARGET} dropped=${c.dropped} p99_ms=${Math.round(c.phases.transfers.percentilesMs['99'] ?? -1)} p2p_per_s=${p2pRate} http_capacity_per_s=${Math.round(capacity)}`);

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { fspiopHeaders, type FspiopResource } from './headers.ts';
 
 export interface OutboundRequest {
@@ -21,25 +23,52 @@ export interface OutboundResult {
   elapsedMs: number;
 }
 
-/** Sends one FSPIOP request with the versioned headers and a hard timeout. */
-export async function sendFspiop(request: OutboundRequest): Promise<OutboundResult> {
+/** A request that got no HTTP answer: `code` is the socket's (ECONNREFUSED, ECONNRESET, …) or TIMEOUT. */
+export class OutboundError extends Error {
+  override readonly name = 'OutboundError';
+  readonly code: string;
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+// Kept-alive connections, one pool per process: under load every exchange would otherwise pay a TCP (and TLS) handshake.
+const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+
+/**
+ * Sends one FSPIOP request with the versioned headers and a hard timeout over the whole exchange.
+ * node:http rather than fetch: several times less CPU per request, which is what a load runner
+ * and a hub on the same two cores are made of.
+ */
+export function sendFspiop(request: OutboundRequest): Promise<OutboundResult> {
   const started = performance.now();
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: {
-      ...fspiopHeaders({
-        resource: request.resource,
-        source: request.source,
-        destination: request.destination,
-        isCallback: request.method === 'PUT',
-      }),
-      ...request.headers,
-    },
-    body: request.body === undefined ? null : JSON.stringify(request.body),
-    signal: request.signal
-      ? AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)])
-      : AbortSignal.timeout(request.timeoutMs),
+  const url = new URL(request.url);
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: Record<string, string | number> = {
+    ...fspiopHeaders({ resource: request.resource, source: request.source, destination: request.destination, isCallback: request.method === 'PUT' }),
+    ...request.headers,
+  };
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(url, { method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(request.signal ? { signal: request.signal } : {}) },
+      (response: IncomingMessage) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => { text += chunk; });
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, body: text, contentType: response.headers['content-type'], elapsedMs: performance.now() - started });
+        });
+        response.on('error', (error) => fail(error));
+      });
+    const timer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer within ${request.timeoutMs} ms`, 'TIMEOUT')), request.timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      reject(error instanceof OutboundError ? error : new OutboundError(error.message, (error as NodeJS.ErrnoException).code ?? error.name, { cause: error }));
+    };
+    outgoing.on('error', fail);
+    outgoing.end(body);
   });
-  const body = await response.text();
-  return { status: response.status, body, contentType: response.headers.get('content-type') ?? undefined, elapsedMs: performance.now() - started };
 }

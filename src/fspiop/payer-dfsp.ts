@@ -4,7 +4,7 @@ import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from 
 import type { CallbackServer } from './callback-server.ts';
 import type { FspiopResource } from './headers.ts';
 import { joinUrl, withoutQuery } from '../support/url.ts';
-import { sendFspiop } from './outbound.ts';
+import { OutboundError, sendFspiop } from './outbound.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms } from './messages.ts';
 import type { Money } from './payloads.ts';
 
@@ -131,9 +131,11 @@ export class PayerDfsp {
 }
 
 function describeNetworkError(error: unknown, url: string): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return `connection refused by ${new URL(url).host} — is the hub running there?`;
-  if ((error as Error).name === 'TimeoutError') return `no answer from ${new URL(url).host} within the request timeout`;
-  if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return `connection to ${new URL(url).host} closed before an answer (${cause.code})`;
-  return `${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
+  const code = error instanceof OutboundError ? error.code : (error as NodeJS.ErrnoException).code;
+  const host = new URL(url).host;
+  if (code === 'ECONNREFUSED') return `connection refused by ${host} — is the hub running there?`;
+  if (code === 'TIMEOUT') return `no answer from ${host} within the request timeout`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection to ${host} closed before an answer (${code})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host ${new URL(url).hostname} not found`;
+  return `${(error as Error).message}${code ? ` (${code})` : ''}`;
 }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { TransferState, TransfersPost } from '../fspiop/payloads.ts';
 
+/** What the hub keeps of a prepare: not its ILP packet, the bulk of it — a long load keeps every transfer. */
+export type TransferTerms = Pick<TransfersPost, 'transferId' | 'payerFsp' | 'payeeFsp' | 'amount' | 'condition' | 'expiration'>;
+
 export interface TransferRecord {
-  request: TransfersPost;
+  request: TransferTerms;
   requestHash: string;
   state: TransferState;
   fulfilment?: string;
@@ -22,7 +25,8 @@ export class TransferBook {
   }
 
   reserve(request: TransfersPost): TransferRecord {
-    const record: TransferRecord = { request, requestHash: TransferBook.hash(request), state: 'RESERVED' };
+    const { transferId, payerFsp, payeeFsp, amount, condition, expiration } = request;
+    const record: TransferRecord = { request: { transferId, payerFsp, payeeFsp, amount, condition, expiration }, requestHash: TransferBook.hash(request), state: 'RESERVED' };
     this.#transfers.set(request.transferId, record);
     return record;
   }

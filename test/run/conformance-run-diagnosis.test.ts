@@ -51,7 +51,9 @@ describe('a run that cannot work says why, once', () => {
     const config = validateConfig({ embedded: { payeeDelayMs: 600 } });
     const hub = new ReferenceDeployment(config, { payerEndpoint: 'http://127.0.0.1:1' });
     const { hubUrl } = await hub.start();
-    const { done: executing, output } = await startInProcess({ hub: { url: hubUrl }, callback: { port: 0 } }, { tags: '@concern:functional or @concern:security' });
+    // The misbehaving party named, so CTH-FUN-03 (three slow answers) runs after CTH-FUN-01 and CTH-SEC-01 after it: both meet a hub that is gone.
+    const { done: executing, output } = await startInProcess({ hub: { url: hubUrl }, callback: { port: 0 }, parties: { invalidFulfilment: hub.invalidFulfilmentParty } },
+      { tags: '@concern:functional or @concern:security' });
     try {
       const [, callbackUrl] = await waitForOutput(output, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);
       hub.connectPayer('payerfsp', callbackUrl!);

@@ -1,13 +1,13 @@
 import type { ConformanceConfig, PartyRef } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
-import { ReferenceDeployment } from './reference-deployment.ts';
+import { DeploymentThread } from './deployment-thread.ts';
+import { invalidFulfilmentParty } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
   'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
   'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; a kubernetes target (inventory through the Kubernetes API) is not in this version yet',
   'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
-  load: 'no load runner is wired to this target yet',
   'fault-injection': 'the embedded hub has no fault injection yet',
 };
 
@@ -21,9 +21,9 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
   }
 
   async start(): Promise<StartedEnvironment> {
-    const deployment = new ReferenceDeployment(this.#config);
-    const { hubUrl, payeeUrl } = await deployment.start();
-    return new StartedEmbeddedEnvironment(deployment, hubUrl, payeeUrl);
+    // On its own thread: under load the hub and our payer each get a core.
+    const { thread, hubUrl, payeeUrl } = await DeploymentThread.start(this.#config);
+    return new StartedEmbeddedEnvironment(thread, invalidFulfilmentParty(this.#config), hubUrl, payeeUrl);
   }
 }
 
@@ -32,13 +32,13 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee']);
   readonly hubUrl: string;
   readonly controlledPayee: { invalidFulfilment: PartyRef };
-  readonly #deployment: ReferenceDeployment;
+  readonly #deployment: DeploymentThread;
   readonly #payeeUrl: string;
 
-  constructor(deployment: ReferenceDeployment, hubUrl: string, payeeUrl: string) {
+  constructor(deployment: DeploymentThread, invalidFulfilment: PartyRef, hubUrl: string, payeeUrl: string) {
     this.#deployment = deployment;
     this.hubUrl = hubUrl;
-    this.controlledPayee = { invalidFulfilment: deployment.invalidFulfilmentParty };
+    this.controlledPayee = { invalidFulfilment };
     this.#payeeUrl = payeeUrl;
   }
 
@@ -54,11 +54,11 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return MISSING[capability] ?? `the embedded target does not provide ${capability}`;
   }
 
-  async connectPayer(fspId: string, callbackUrl: string): Promise<void> {
-    this.#deployment.connectPayer(fspId, callbackUrl);
+  connectPayer(fspId: string, callbackUrl: string): Promise<void> {
+    return this.#deployment.connectPayer(fspId, callbackUrl);
   }
 
-  async stop(): Promise<void> {
-    await this.#deployment.stop();
+  stop(): Promise<void> {
+    return this.#deployment.stop();
   }
 }

@@ -28,7 +28,7 @@ export class ReferenceDeployment {
   }
 
   get invalidFulfilmentParty(): PartyRef {
-    return this.#config.parties.invalidFulfilment ?? DEFAULT_INVALID_FULFILMENT_PARTY;
+    return invalidFulfilmentParty(this.#config);
   }
 
   get payee(): PayeeSimulator {
@@ -69,4 +69,9 @@ export class ReferenceDeployment {
   async stop(): Promise<void> {
     await Promise.allSettled([this.#payee?.stop(), this.hub.stop()]);
   }
+}
+
+/** The simulated payee's party that answers with a wrong fulfilment. */
+export function invalidFulfilmentParty(config: ConformanceConfig): PartyRef {
+  return config.parties.invalidFulfilment ?? DEFAULT_INVALID_FULFILMENT_PARTY;
 }

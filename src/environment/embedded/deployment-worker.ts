@@ -1,0 +1,25 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ConformanceConfig } from '../../config/schema.ts';
+import { ReferenceDeployment, type ReferenceDeploymentOptions } from './reference-deployment.ts';
+
+/** Runs the reference deployment on its own thread, driven by `DeploymentThread` (see its messages). */
+const { config, options } = workerData as { config: ConformanceConfig; options: ReferenceDeploymentOptions };
+const deployment = new ReferenceDeployment(config, options);
+const port = parentPort!;
+
+port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string } | { type: 'stop' }) => {
+  if (message.type === 'connect-payer') {
+    deployment.connectPayer(message.fspId, message.url);
+    port.postMessage({ type: 'payer-connected' });
+  } else {
+    void deployment.stop().finally(() => {
+      port.postMessage({ type: 'stopped' });
+      port.close();
+    });
+  }
+});
+
+deployment.start().then(
+  (urls) => port.postMessage({ type: 'started', ...urls }),
+  (error: unknown) => port.postMessage({ type: 'failed', message: (error as Error).message }),
+);
