@@ -23,6 +23,8 @@ export interface LoadRequest extends LoadOffer {
   intervalMs: number;
   /** Runs once, at `atMs` into the run (resilience scenarios). */
   fault?: { atMs: number; inject: () => Promise<FaultReport> } | undefined;
+  /** Aborted when the conformance run stops (Ctrl-C): no new iteration starts, k6 is told to stop. */
+  signal?: AbortSignal | undefined;
 }
 
 /** What a fault injector really broke, and when. Nothing broken: no recovery can be judged. */
@@ -56,7 +58,7 @@ export interface LoadSummary {
   /** Runner, profile and window in words, e.g. "builtin runner, profile smoke, steady state 10 s–55 s of 60 s". */
   source: string;
   runner: string;
-  request: Omit<LoadRequest, 'fault'>;
+  request: Omit<LoadRequest, 'fault' | 'signal'>;
   /** Start and end of the steady-state window, ms from the start of the run. */
   window: { startMs: number; endMs: number };
   /** Iterations the schedule called for, and those it could not start (the runner could not keep up). */

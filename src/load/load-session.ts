@@ -24,6 +24,8 @@ export interface LoadSessionOptions {
   /** Asks the hub for a transfer's state: true when COMMITTED, else what it is. */
   confirmCommitted: (transferId: string) => Promise<true | string>;
   onProgress?: (progress: LoadProgress) => void;
+  /** The run stopping: loads in progress stop starting iterations. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -59,6 +61,7 @@ export class LoadSession {
     const windowEnd = offered.durationMs - profile.drainMs;
     const request: LoadRequest = {
       ...offered, flow: 'p2p', profile: profile.name, warmupMs: profile.warmupMs, drainMs: profile.drainMs, intervalMs: profile.intervalMs,
+      signal: this.#options.signal,
       // Mid-window, so the window holds both the outage and the recovery.
       fault: fault && { atMs: Math.round((windowStart + windowEnd) / 2), inject: async () => ({ broke: await fault.faults.killOne(fault.component), atMs: Math.round((windowStart + windowEnd) / 2) }) },
     };

@@ -64,6 +64,8 @@ export class ConformanceRun {
     this.#interrupt = reject;
   });
   #interruptedAt: ScenarioOutcome[] | undefined;
+  /** Aborted when the run ends, however it ends: a load still running stops starting iterations. */
+  readonly #stopLoad = new AbortController();
   #wasInterrupted = false;
 
   constructor(config: ConformanceConfig, options: RunOptions) {
@@ -103,7 +105,8 @@ export class ConformanceRun {
     const config = this.#config;
     const startedAt = new Date();
     const allureDir = join(reportsDir, 'allure-results');
-    const catalogue = await readCatalogue(join(PROJECT_ROOT, 'features'), config.tier);
+    const everyTier = await readCatalogue(join(PROJECT_ROOT, 'features'));
+    const catalogue = everyTier.filter((entry) => entry.tier === config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
     await prepareReportsDir(allureDir);
     // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
@@ -117,7 +120,7 @@ export class ConformanceRun {
     let session: ReturnType<typeof registerSession> | undefined;
     let error: unknown;
     try {
-      const attestations = checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
+      const attestations = checkAttestations(config.tier, config.attestations, everyTier);
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
       const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
@@ -148,7 +151,7 @@ export class ConformanceRun {
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel });
       session = registerSession(new RunSession(config, environment, payer, {
-        runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress),
+        runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {
         if (!this.#wasInterrupted) this.#reporter.running(id, title, Date.now() - startedAt.getTime());
@@ -169,6 +172,7 @@ export class ConformanceRun {
       if (!(caught instanceof InterruptedError)) error = caught;
       environment ??= await starting?.catch(() => undefined);
     } finally {
+      this.#stopLoad.abort();
       session?.close();
       // Its WebSocket clients (k6) hold connections the callback server would otherwise wait for.
       await channel?.close().catch(() => undefined);

@@ -26,7 +26,7 @@ export class RunSession {
   #inventory: Promise<InventoryProbe> | undefined;
 
   constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp,
-    load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void }) {
+    load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
     this.payer = payer;
@@ -35,6 +35,7 @@ export class RunSession {
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.faults,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
+      ...(load.signal ? { signal: load.signal } : {}),
     });
   }
 

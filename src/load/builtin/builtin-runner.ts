@@ -90,6 +90,7 @@ class LoadRun {
     const maxInFlight = this.#options.maxInFlight ?? Math.max(50, Math.ceil(ratePerSecond * 10));
     return new Promise((resolve) => {
       const tick = () => {
+        if (this.#request.signal?.aborted) return resolve();
         const elapsed = this.#clock.now() - this.#start;
         while (this.#started + this.#dropped < this.#total && (this.#started + this.#dropped) * spacingMs <= elapsed) {
           const intendedMs = (this.#started + this.#dropped) * spacingMs;
@@ -234,7 +235,7 @@ class LoadRun {
       intervals.push({ startMs: window.startMs, endMs: window.endMs, succeeded: this.#succeededInWindow });
     }
     const windowSeconds = (window.endMs - window.startMs) / 1000;
-    const { fault, ...rest } = request;
+    const { fault, signal: _signal, ...rest } = request;
     return {
       runner: 'builtin runner',
       source: `builtin runner, profile ${request.profile}, ${request.ratePerSecond} P2P transfers/s offered for ${request.durationMs / 1000} s, steady state ${window.startMs / 1000} s–${window.endMs / 1000} s`,

@@ -168,7 +168,7 @@ export class K6Runner implements LoadRunner {
     }
 
     try {
-      const exit = await this.#spawn(script.bundle, this.#environment(request, summaryFile, runId));
+      const exit = await this.#spawn(script.bundle, this.#environment(request, summaryFile, runId), request.signal);
       exit.stderrTail = this.#redact(exit.stderrTail);
       if (exit.code !== 0 && exit.code !== 99) {
         const meaning = exit.code === null ? `killed by ${exit.signal}` : `exit code ${exit.code}${EXIT_CODES[exit.code] ? ` (${EXIT_CODES[exit.code]})` : ''}`;
@@ -181,7 +181,7 @@ export class K6Runner implements LoadRunner {
         throw new K6RunError(`k6 finished (exit code ${exit.code}) without writing its summary to ${summaryFile}${exit.stderrTail ? `; last output:\n${exit.stderrTail}` : ''}`, exit.code);
       }
       await faultRun;
-      const { fault: _fault, ...plain } = request;
+      const { fault: _fault, signal: _signal, ...plain } = request;
       return toLoadSummary(parseSummaryDocument(text, summaryFile), { request: plain, faultAtMs: request.fault?.atMs, k6Version: version.replace(/^k6\s+/, '').split(' ')[0]!, reports, committedSample: committed.sample(), fault });
     } finally {
       this.#clock.clearTimeout(faultTimer);
@@ -236,11 +236,13 @@ export class K6Runner implements LoadRunner {
     return env;
   }
 
-  #spawn(bundle: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string }> {
+  #spawn(bundle: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string }> {
     // --address= : no REST API (two runs would fight over port 6565); --quiet: no progress bar.
     const args = ['run', '--quiet', '--no-color', '--address=', '--include-system-env-vars', bundle];
     return new Promise((resolve, reject) => {
       const child = spawn(this.#options.binary ?? 'k6', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The run stopping stops k6 as Ctrl-C would: it ends its iterations and still writes its summary.
+      signal?.addEventListener('abort', () => child.kill('SIGINT'), { once: true });
       const tail = new Tail(20);
       child.stdout.on('data', (chunk: Buffer) => tail.push(chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => tail.push(chunk.toString()));

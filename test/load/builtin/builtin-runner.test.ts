@@ -96,6 +96,16 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     assert.equal(summary.iterations.attempts, summary.iterations.successes + summary.phases.lookups.failures['error callback 3204']!);
   });
 
+  it('starts no iteration once the run stops (its signal aborted), and still reports what it measured', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, () => ({ ms: 20 }));
+    const stop = new AbortController();
+    clock.setTimeout(() => stop.abort(), 1500);
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock }).run({ ...request, signal: stop.signal }));
+    assert.equal(driver.started, 15, 'arrivals up to 1.5 s, none after');
+    assert.equal(summary.iterations.successes, 5);
+  });
+
   it('checks every transfer as the functional scenario does: a fulfilment that does not match is a failure', async () => {
     const clock = new ManualClock(0);
     const driver = scriptedDriver(clock, (phase) => (phase === 'transfer' ? { ms: 20, body: { transferState: 'COMMITTED', fulfilment: randomBytes(32).toString('base64url') } } : { ms: 20 }));
