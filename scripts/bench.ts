@@ -3,6 +3,7 @@
 // (default 300 s = 5 minutes); BENCH_P2P_SECONDS each step of the P2P search (default 30 s).
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { validateConfig } from '../src/config/load-config.ts';
 import { DeploymentThread } from '../src/environment/embedded/deployment-thread.ts';
 import { CallbackServer } from '../src/fspiop/callback-server.ts';
@@ -47,6 +48,8 @@ interface Measured {
   runnerMicrosPerTransfer: number;
   processMicrosPerTransfer: number;
   peakRssMiB: number;
+  /** The runner thread's own V8 heap at its peak (the hub's thread has a heap of its own). */
+  peakRunnerHeapMiB: number;
 }
 
 /** One load against a fresh embedded deployment on its own thread, the runner on this one — as a conformance run does it. */
@@ -61,7 +64,11 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
     driver, parties: { payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } },
   });
   let peakRss = process.memoryUsage.rss();
-  const rss = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 250);
+  let peakHeap = getHeapStatistics().used_heap_size;
+  const rss = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
+  }, 250);
   const cpuBefore = process.cpuUsage();
   const threadBefore = process.threadCpuUsage();
   try {
@@ -74,7 +81,7 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
     const completed = Math.max(1, summary.series.reduce((sum, s) => sum + s.succeeded, 0));
     return {
       summary, runnerMicrosPerTransfer: (thread.user + thread.system) / completed,
-      processMicrosPerTransfer: (cpu.user + cpu.system) / completed, peakRssMiB: peakRss / 2 ** 20,
+      processMicrosPerTransfer: (cpu.user + cpu.system) / completed, peakRssMiB: peakRss / 2 ** 20, peakRunnerHeapMiB: peakHeap / 2 ** 20,
     };
   } finally {
     clearInterval(rss);
@@ -94,7 +101,7 @@ function describe(m: Measured, stage: 'transfers' | 'iterations'): string {
   const failed = s.iterations.attempts - s.iterations.successes;
   return `delivered ${delivered(s).toFixed(1)}/s of ${s.request.ratePerSecond}/s offered (completions ${s.achievedRate.toFixed(1)}/s), dropped ${s.dropped}, failed ${failed}, `
     + `p50 ${stats.percentilesMs['50']?.toFixed(1)} ms, p99 ${stats.percentilesMs['99']?.toFixed(1)} ms; `
-    + `runner thread ${Math.round(m.runnerMicrosPerTransfer)} µs CPU per completed transfer (whole process ${Math.round(m.processMicrosPerTransfer)} µs), peak RSS ${Math.round(m.peakRssMiB)} MiB`;
+    + `runner thread ${Math.round(m.runnerMicrosPerTransfer)} µs CPU per completed transfer (whole process ${Math.round(m.processMicrosPerTransfer)} µs), peak RSS ${Math.round(m.peakRssMiB)} MiB (runner thread's heap ${Math.round(m.peakRunnerHeapMiB)} MiB)`;
 }
 
 const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: number): LoadRequest => ({

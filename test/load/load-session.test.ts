@@ -11,7 +11,7 @@ describe('LoadSession', () => {
     const first = await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
     await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
     assert.equal(requests.length, 1);
-    assert.deepEqual({ ...requests[0], fault: undefined }, { ratePerSecond: 20, durationMs: 60_000, flow: 'p2p', profile: 'smoke', warmupMs: 10_000, drainMs: 5000, intervalMs: 10_000, fault: undefined });
+    assert.deepEqual({ ...requests[0], fault: undefined, signal: undefined }, { ratePerSecond: 20, durationMs: 60_000, flow: 'p2p', profile: 'smoke', warmupMs: 10_000, drainMs: 5000, intervalMs: 10_000, fault: undefined, signal: undefined });
     assert.ok(first.kind === 'measured');
     assert.deepEqual(first.offered, { ratePerSecond: 20, durationMs: 60_000 });
     assert.deepEqual(first.asked, { ratePerSecond: 1000, durationMs: 3_600_000 });
