@@ -1,7 +1,7 @@
 import type { CapabilitySource } from '../catalogue/capabilities.ts';
 import type { PartyRef, TargetKind } from '../config/schema.ts';
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
-import type { FaultInjector, LoadRunner } from '../load/load-runner.ts';
+import type { FaultInjector } from '../load/load-runner.ts';
 
 export interface EnvironmentDescription {
   kind: TargetKind;
@@ -29,8 +29,6 @@ export interface StartedEnvironment extends CapabilitySource {
   stop(): Promise<void>;
   /** Present with the `compose-inventory` or `kubernetes-inventory` capability. */
   inventory?(): Promise<DeploymentInventory>;
-  /** Present with the `load` capability. */
-  loadRunner?: LoadRunner;
   /** Present with the `fault-injection` capability. */
   faults?: FaultInjector;
   /** Present with the `controlled-payee` capability: parties whose DFSP misbehaves on purpose. */

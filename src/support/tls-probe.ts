@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 
 /** A TLS alert, or the HTTP answer some proxies (nginx `ssl_verify_client on`) give instead, demanding a client certificate. */
-export const CLIENT_CERTIFICATE_DEMANDED = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|No required SSL certificate|SSL certificate error/i;
+const CLIENT_CERTIFICATE_DEMANDED = /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|No required SSL certificate|SSL certificate error/i;
 
 /** Connects without verifying the certificate, so what is wrong with it can be reported rather than only refused. */
 function connectTls(url: URL, timeoutMs: number, onSecure: (socket: TLSSocket) => void): TLSSocket {
