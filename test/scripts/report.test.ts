@@ -44,8 +44,6 @@ const urls = (text: string) => [...new Set(text.match(/https?:\/\/[^\s"'`<>()\\,
 const XML_NAMESPACE = /^http:\/\/www\.w3\.org\/(2000\/svg|1999\/xhtml|1998\/Math\/MathML|1999\/xlink|2000\/xmlns\/|XML\/1998\/namespace)$/;
 const INERT_IN_APP_CODE = new Set([
   'https://localhost', // base for `new URL(key, base)` when looking up inlined report data; never fetched
-  'https://allurereport.org', // the "Powered by" footer link: only a click on it navigates
-  'https://trace.playwright.dev', // opens only when a user clicks to view a Playwright trace attachment (we attach none)
   'http://', // scheme prefixes in the markdown/linkify code that turns text into links
   'https://',
 ]);
