@@ -25,6 +25,8 @@ export interface Exchange {
   /** Request sent → callback received, in milliseconds. */
   endToEndMs?: number;
   timedOut: boolean;
+  /** Why the request was sent twice (the hub closed the connection before answering), when it was. */
+  resent?: string;
 }
 
 export interface PayerDfspOptions {
@@ -108,6 +110,7 @@ export class PayerDfsp {
     try {
       const result = await sendFspiop({ method, url, resource, source: this.fspId, destination, body: requestBody, timeoutMs: this.#options.requestTimeoutMs });
       exchange.ack = { status: result.status, body: result.body.slice(0, 2048), contentType: result.contentType, ms: result.elapsedMs };
+      if (result.resent) exchange.resent = result.resent;
       if (result.status !== 202) {
         expected.cancel();
         return this.#emit(exchange);

@@ -8,7 +8,8 @@ import { redactUrl } from '../support/url.ts';
 /** Where an exchange's evidence came from, for the `source` of its measurements. */
 export function sourceOf(exchange: Exchange): string {
   const callback = exchange.callback ? ` → PUT ${exchange.callback.path}` : '';
-  return `${exchange.method} ${redactUrl(exchange.url)}${callback}`;
+  const resent = exchange.resent ? ` (resent once: ${exchange.resent})` : '';
+  return `${exchange.method} ${redactUrl(exchange.url)}${resent}${callback}`;
 }
 
 /** How an exchange ended, in a few words: "success callback", "error callback 3204", "HTTP 400", "no callback". */
