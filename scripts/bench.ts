@@ -8,8 +8,7 @@ import { validateConfig } from '../src/config/load-config.ts';
 import { DeploymentThread } from '../src/environment/embedded/deployment-thread.ts';
 import { CallbackServer } from '../src/fspiop/callback-server.ts';
 import { sendFspiop } from '../src/fspiop/outbound.ts';
-import { PayerDfsp } from '../src/fspiop/payer-dfsp.ts';
-import { BuiltinLoadRunner } from '../src/load/builtin/builtin-runner.ts';
+import { createLoadRunner } from '../src/load/create-load-runner.ts';
 import type { LoadRequest, LoadSummary } from '../src/load/load-runner.ts';
 
 const CLEARING_TARGET = 1000;
@@ -59,10 +58,8 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
   await callbacks.start();
   await deployment.connectPayer('payerfsp', callbacks.url);
-  const driver = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
-  const runner = new BuiltinLoadRunner({
-    driver, parties: { payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } },
-  });
+  // The runner a conformance run would build (builtin: the one that needs nothing installed).
+  const runner = createLoadRunner({ kind: 'builtin', note: '' }, { config, hubUrl, callbacks, channel: undefined });
   let peakRss = process.memoryUsage.rss();
   let peakHeap = getHeapStatistics().used_heap_size;
   const rss = setInterval(() => {

@@ -23,7 +23,21 @@ export interface CatalogueEntry {
  * so the catalogue and the run can never disagree on what a tier promises.
  */
 export async function readCatalogue(featuresRoot: string, tier?: Tier): Promise<CatalogueEntry[]> {
-  const tiers = tier ? [tier] : (await readdir(featuresRoot, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  // The feature files do not change while a process runs: the CLI's check and the run read them once.
+  let everyTier = catalogues.get(featuresRoot);
+  if (!everyTier) {
+    everyTier = parseEveryTier(featuresRoot);
+    catalogues.set(featuresRoot, everyTier);
+    everyTier.catch(() => catalogues.delete(featuresRoot));
+  }
+  const entries = await everyTier;
+  return tier ? entries.filter((entry) => entry.tier === tier) : [...entries];
+}
+
+const catalogues = new Map<string, Promise<CatalogueEntry[]>>();
+
+async function parseEveryTier(featuresRoot: string): Promise<CatalogueEntry[]> {
+  const tiers = (await readdir(featuresRoot, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const entries: CatalogueEntry[] = [];
   for (const name of tiers) {
     const dir = join(featuresRoot, name);

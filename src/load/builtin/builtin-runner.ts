@@ -1,5 +1,6 @@
 import { monotonicClock, type Clock } from '../../support/clock.ts';
 import { PhaseRecorder } from '../phase-recorder.ts';
+import { Reservoir } from '../reservoir.ts';
 import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type LoadRunner, type LoadSummary, type Phase, type SecondOfRun } from '../load-runner.ts';
 import type { QuotesPut } from '../../fspiop/payloads.ts';
 import { agreedTerms, checkedClearing, checkedTransfer, type TransferDriver, type TransferParties } from './checked-transfer.ts';
@@ -48,12 +49,11 @@ class LoadRun {
   readonly #phases = Object.fromEntries(PHASES.map((phase) => [phase, new PhaseRecorder()])) as Record<Phase, PhaseRecorder>;
   readonly #iterations = new PhaseRecorder();
   readonly #series: SecondOfRun[] = [];
-  readonly #sample: string[] = [];
+  readonly #sample: Reservoir<string>;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #window: { startMs: number; endMs: number };
   readonly #total: number;
   #succeededInWindow = 0;
-  #sampled = 0;
   #started = 0;
   #dropped = 0;
   #start = 0;
@@ -67,6 +67,8 @@ class LoadRun {
     this.#clock = options.clock ?? monotonicClock;
     this.#window = { startMs: request.warmupMs, endMs: Math.max(request.warmupMs, request.durationMs - request.drainMs) };
     this.#total = Math.floor((request.ratePerSecond * request.durationMs) / 1000);
+    // Every committed transfer of the window has the same chance to be asked back by the validity gate.
+    this.#sample = new Reservoir(options.sampleSize ?? 100);
   }
 
   async execute(): Promise<LoadSummary> {
@@ -146,18 +148,7 @@ class LoadRun {
     if (completedMs >= this.#window.startMs && completedMs < this.#window.endMs) this.#succeededInWindow += 1;
     if (inWindow) {
       this.#iterations.success(completedMs - intendedMs);
-      this.#keepSample(transferId);
-    }
-  }
-
-  /** Reservoir sampling: every committed transfer of the window has the same chance to be asked back. */
-  #keepSample(transferId: string): void {
-    const size = this.#options.sampleSize ?? 100;
-    this.#sampled += 1;
-    if (this.#sample.length < size) this.#sample.push(transferId);
-    else {
-      const slot = Math.floor(Math.random() * this.#sampled);
-      if (slot < size) this.#sample[slot] = transferId;
+      this.#sample.offer(transferId);
     }
   }
 
@@ -248,7 +239,7 @@ class LoadRun {
       iterations: this.#iterations.stats(),
       phases: Object.fromEntries(PHASES.map((phase) => [phase, this.#phases[phase].stats()])) as LoadSummary['phases'],
       series: this.#series,
-      committedSample: [...this.#sample],
+      committedSample: this.#sample.sample(),
       ...(fault ? { fault: this.#fault ?? { broke: undefined, atMs: fault.atMs } } : {}),
     };
   }

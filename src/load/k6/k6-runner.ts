@@ -8,7 +8,8 @@ import type { PartyId } from '../../fspiop/messages.ts';
 import type { IterationReport } from '../../fspiop/notification-channel.ts';
 import { monotonicClock, type Clock, type ClockTimer } from '../../support/clock.ts';
 import { redactUrl } from '../../support/url.ts';
-import type { FaultReport, LoadProgress, LoadRequest, LoadRunner, LoadSummary, Phase } from '../load-runner.ts';
+import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type LoadRunner, type LoadSummary, type Phase } from '../load-runner.ts';
+import { Reservoir } from '../reservoir.ts';
 import { buildLoadScripts } from './k6-scripts.ts';
 import { parseSummaryDocument, toLoadSummary } from './k6-summary.ts';
 
@@ -120,7 +121,7 @@ export class K6Runner implements LoadRunner {
     const summaryFile = join(workDir, 'summary.json');
     const reports: IterationReport[] = [];
     const recent: Array<{ at: number; report: IterationReport }> = [];
-    const committed = new Reservoir(COMMITTED_SAMPLE);
+    const committed = new Reservoir<string>(COMMITTED_SAMPLE);
     let failed = 0;
     // The load's time 0 on our clock: k6 takes a while to start its VUs, so it is read off the
     // first report (its end, in the load's time, arrived now); until then, the moment k6 was started.
@@ -254,7 +255,7 @@ export class K6Runner implements LoadRunner {
 
 function progress(request: LoadRequest, elapsedMs: number, recent: IterationReport[], failed: number): LoadProgress {
   const p99Ms: Partial<Record<Phase, number>> = {};
-  for (const phase of ['lookups', 'quotes', 'transfers'] as const) {
+  for (const phase of PHASES) {
     const values = recent.flatMap((r) => (typeof r.phasesMs?.[phase] === 'number' ? [r.phasesMs[phase]] : [])).sort((a, b) => a - b);
     if (values.length > 0) p99Ms[phase] = values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)]!;
   }
@@ -288,28 +289,5 @@ class Tail {
 
   text(): string {
     return [...this.#lines, ...(this.#partial.trim() ? [this.#partial] : [])].slice(-this.#max).map((l) => l.slice(0, 300)).join('\n');
-  }
-}
-
-/** A uniform sample of a stream of ids of unknown length (reservoir sampling). */
-class Reservoir {
-  readonly #size: number;
-  readonly #items: string[] = [];
-  #seen = 0;
-  constructor(size: number) {
-    this.#size = size;
-  }
-
-  offer(item: string): void {
-    this.#seen += 1;
-    if (this.#items.length < this.#size) this.#items.push(item);
-    else {
-      const index = Math.floor(Math.random() * this.#seen);
-      if (index < this.#size) this.#items[index] = item;
-    }
-  }
-
-  sample(): string[] {
-    return [...this.#items];
   }
 }
