@@ -54,8 +54,8 @@ interface Measured {
 /** One load against a fresh embedded deployment on its own thread, the runner on this one — as a conformance run does it. */
 async function measure(request: LoadRequest, embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
   const config = validateConfig({ embedded, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
-  const { thread: deployment, hubUrl } = await DeploymentThread.start(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const { thread: deployment, urls: { hubUrl } } = await DeploymentThread.start(config);
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
   await callbacks.start();
   await deployment.connectPayer('payerfsp', callbacks.url);
   // The runner a conformance run would build (builtin: the one that needs nothing installed).

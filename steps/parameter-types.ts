@@ -6,6 +6,7 @@ import { FSPIOP_AMOUNT_PATTERN } from '../src/fspiop/payloads.ts';
 // Thresholds live in the feature text; these types turn the words into numbers.
 defineParameterType({ name: 'fspiopErrorCode', regexp: /[1-9]\d{3}/, transformer: (code: string) => code });
 defineParameterType({ name: 'fspiopAmount', regexp: new RegExp(FSPIOP_AMOUNT_PATTERN), transformer: (amount: string) => amount });
+defineParameterType({ name: 'quoteField', regexp: /amount|currency/, transformer: (field: string) => field });
 defineParameterType({ name: 'transferState', regexp: /RECEIVED|RESERVED|COMMITTED|ABORTED/, transformer: (state: string) => state });
 defineParameterType({ name: 'throughput', regexp: /\d+(?:\.\d+)? transfers? per second/, transformer: (text: string) => Number.parseFloat(text) });
 defineParameterType({ name: 'duration', regexp: /\d+(?:\.\d+)? (?:hours?|minutes?|seconds?|ms|days?)/, transformer: parseDuration });

@@ -2,7 +2,8 @@ import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumb
 import { EVIDENCE_MEDIA_TYPE } from '../src/evidence/evidence.ts';
 import { recordFinding, type Finding } from '../src/evidence/finding.ts';
 import type { LoadOffer } from '../src/load/load-runner.ts';
-import { P2pTransferProbe } from '../src/probes/p2p-transfer-probe.ts';
+import type { HubLedgerProbe } from '../src/probes/hub-ledger-probe.ts';
+import type { P2pTransferProbe } from '../src/probes/p2p-transfer-probe.ts';
 import { SecurityPostureProbe } from '../src/probes/security-posture-probe.ts';
 import type { SlaProbe } from '../src/probes/sla-probe.ts';
 import { sessionFrom, type RunSession } from '../src/run/session.ts';
@@ -12,6 +13,7 @@ export class ConformanceWorld extends World {
   readonly session: RunSession;
   readonly p2p: P2pTransferProbe;
   readonly posture: SecurityPostureProbe;
+  readonly #ledger: HubLedgerProbe | undefined;
   /** Set by the Before hook from the scenario's `@guarantee:` tag. */
   guaranteeId = '';
   offer: LoadOffer | undefined;
@@ -20,8 +22,20 @@ export class ConformanceWorld extends World {
   constructor(options: IWorldOptions) {
     super(options);
     this.session = sessionFrom(this.parameters);
-    this.p2p = new P2pTransferProbe(this.session.payer, this.session.config);
+    this.p2p = this.session.p2pProbe();
+    this.#ledger = this.session.ledgerProbe();
     this.posture = new SecurityPostureProbe(this.session.payer, this.session.config);
+  }
+
+  /** The hub's books; the `@needs:hub-ledger` gate has run before any step uses it. */
+  get ledger(): HubLedgerProbe {
+    if (!this.#ledger) throw new Error('this scenario reads the hub\'s positions: tag it @needs:hub-ledger');
+    return this.#ledger;
+  }
+
+  /** Puts back what the scenario changed at the hub (a lowered net debit cap). */
+  async restoreLedger(): Promise<void> {
+    await this.#ledger?.restore();
   }
 
   /** Attaches what a probe found as evidence; fails the step if a measurement is out of threshold. */

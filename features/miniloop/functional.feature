@@ -26,3 +26,101 @@ Feature: Miniloop — P2P transfers over FSPIOP v1.1
     And the payer DFSP prepares the transfer on the agreed terms
     Then the transfer ends with error callback 3100
     And the hub reports the transfer as ABORTED
+
+  # What a switch must do beyond the golden path — the cases of Mojaloop's own golden-path
+  # collections (Testing Toolkit): resends, rejections, expiry, limits, state queries, bad requests.
+
+  @guarantee:ML-FUN-04 @needs:fspiop-api @needs:hub-ledger
+  Scenario: A transfer sent twice with the same body is booked once, and the resend gets its state again
+    Given the payer's position at the hub is noted
+    When the payer DFSP requests a quote to send 7 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer callback reports COMMITTED with a fulfilment that matches the condition
+    When the payer DFSP sends the same transfer again
+    Then the resend is answered with the state and fulfilment the transfer first got
+    And the payer's position moved by the transfer amount once
+
+  @guarantee:ML-FUN-05 @needs:fspiop-api
+  Scenario: A transfer resent with the same id and a different body is refused with error 3106 "Modified request"
+    When the payer DFSP requests a quote to send 8 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer callback reports COMMITTED with a fulfilment that matches the condition
+    When the payer DFSP sends a transfer with the same id and a different amount
+    Then the resend ends with error callback 3106
+    And the hub reports the transfer as COMMITTED
+
+  @guarantee:ML-FUN-06 @needs:fspiop-api @needs:controlled-payee @needs:hub-ledger
+  Scenario: A transfer the payee DFSP rejects is aborted, the payer is told, and no funds move
+    Given a payee party whose DFSP rejects every transfer
+    And the payer's position at the hub is noted
+    When the payer DFSP requests a quote to send 9 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer ends with error callback 5105
+    And the hub reports the transfer as ABORTED
+    And the payer's position is unchanged
+
+  @guarantee:ML-FUN-07 @needs:fspiop-api @needs:controlled-payee @needs:hub-ledger
+  Scenario: A transfer never fulfilled expires with error 3303 and its reservation is released
+    Given a payee party whose DFSP never answers transfers
+    And the payer's position at the hub is noted
+    When the payer DFSP requests a quote to send 3 to the party
+    And the payer DFSP prepares the transfer on the agreed terms, expiring in 2 seconds
+    Then the transfer ends with error callback 3303
+    And the hub reports the transfer as ABORTED
+    And the payer's position is unchanged
+
+  @guarantee:ML-FUN-08 @needs:fspiop-api @needs:hub-ledger
+  Scenario: A transfer beyond the payer's net debit cap is refused with error 4200 "Payer limit error"
+    Given the payer's net debit cap leaves room for 50 only
+    When the payer DFSP requests a quote to send 100 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer ends with error callback 4200
+    And the payer's position is unchanged
+
+  @guarantee:ML-FUN-09 @needs:fspiop-api
+  Scenario: A quote for a payee DFSP the hub does not know ends in error 3201 "Destination FSP Error"
+    When the payer DFSP requests a quote to send 5 to the party at DFSP "nosuchfsp"
+    Then the quote ends with error callback 3201
+
+  @guarantee:ML-FUN-10 @needs:fspiop-api
+  Scenario: GET /transfers/{id} gives a transfer's current state, and error 3208 for an unknown id
+    When the payer DFSP requests a quote to send 4 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer callback reports COMMITTED with a fulfilment that matches the condition
+    And the hub reports the transfer as COMMITTED
+    When the payer DFSP asks the hub for a transfer it never sent
+    Then the query ends with error callback 3208
+
+  @guarantee:ML-FUN-11 @needs:fspiop-api
+  Scenario: GET /quotes/{id} gives the quote's terms again
+    When the payer DFSP requests a quote to send 6 to the party
+    Then the quote callback agrees to that amount with an ILP packet and a condition for the party
+    When the payer DFSP asks for the quote again
+    Then the answer repeats the quote's terms
+
+  @guarantee:ML-FUN-12 @needs:fspiop-api
+  Scenario: A quote with an amount of more than 4 decimals is refused with error 3100
+    When the payer DFSP requests a quote with the amount "12.34567"
+    Then the quote is refused with error 3100
+
+  @guarantee:ML-FUN-13 @needs:fspiop-api
+  Scenario: A quote in a currency that is no ISO 4217 code is refused with error 3100
+    When the payer DFSP requests a quote with the currency "US1"
+    Then the quote is refused with error 3100
+
+  @guarantee:ML-FUN-14 @needs:fspiop-api @needs:controlled-payee
+  Scenario: A party name in non-Latin script survives the round trip
+    Given a payee party whose name is written in non-Latin script
+    When the payer DFSP looks up the party
+    Then the lookup callback names the party and the payee DFSP that holds it
+    And the party's name arrives exactly as its DFSP holds it
+
+  @guarantee:ML-FUN-15 @needs:fspiop-api @needs:controlled-payee
+  Scenario: A party addressed with a sub-id is found, and a transfer to it is committed
+    Given a payee party addressed with a sub-id
+    When the payer DFSP looks up the party
+    Then the lookup callback names the party and the payee DFSP that holds it
+    When the payer DFSP requests a quote to send 2 to the party
+    Then the quote callback agrees to that amount with an ILP packet and a condition for the party
+    When the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer callback reports COMMITTED with a fulfilment that matches the condition

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from '../config/errors.ts';
+import { parseFaultOptions } from '../config/fault-options.ts';
 import { PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
 
 export interface CliOptions {
@@ -27,12 +28,13 @@ const OPTIONS = {
   tags: { type: 'string' },
   'require-certificate': { type: 'boolean' },
   runner: { type: 'string' },
+  fault: { type: 'string', multiple: true },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   requireValues(argv);
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -57,6 +59,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   };
   const runner = choice('runner', RUNNERS);
   if (runner) overrides.load = { runner };
+  const faults = values.fault as string[] | undefined;
+  if (faults) overrides.embedded = { faults: parseFaultOptions(faults) };
   if (str('hub-url')) overrides.hub = { url: str('hub-url') };
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {

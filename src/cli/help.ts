@@ -34,6 +34,12 @@ Options
       --reports-dir DIR        where reports go (default reports/)
       --runner auto|builtin|k6 who drives SLA load (default auto: k6 when on PATH, else builtin);
                                k6 asked for and not installed: exit 4
+      --fault NAME[=VALUE]     embedded hub misbehaves on purpose (repeatable), to prove a guarantee
+                               fails when it should: dropCallbacks=0.2, serverErrors=0.1,
+                               callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,
+                               skipDuplicateCheck, ignoreNetDebitCap, skipExpiry,
+                               callbackSource=NAME, omitCallbackField=NAME, crashAfterTransfers=N;
+                               \`npm run faults\` runs each and tabulates what failed
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
       --list                   print the catalogue of guarantees and the capability each needs

@@ -58,19 +58,37 @@ const ParticipantsSchema = z.strictObject({
   }).prefault({}),
 }).prefault({});
 
+const NamePart = z.string().min(1).max(128);
+/** A party of a payee DFSP under our control, and what its DFSP answers a lookup with. */
+const ControlledPartySchema = PartySchema.extend({
+  subId: z.string().min(1).max(128).optional(),
+  firstName: NamePart.optional(),
+  middleName: NamePart.optional(),
+  lastName: NamePart.optional(),
+});
+export type ControlledParty = z.infer<typeof ControlledPartySchema>;
+
+/** The parties of a controlled payee DFSP the functional scenarios address, by what its DFSP does with them. */
+export const CONTROLLED_PAYEE_ROLES = {
+  invalidFulfilment: 'answers transfers with a fulfilment that does not match the condition',
+  rejecting: 'rejects every transfer with error 5105',
+  silent: 'never answers a transfer (it must expire)',
+  nonLatinName: 'has a name in non-Latin script (firstName, lastName; middleName optional)',
+  withSubId: 'is addressed with a sub-id (subId)',
+} as const;
+export type ControlledPayeeRole = keyof typeof CONTROLLED_PAYEE_ROLES;
+
 /**
- * Parties the negative scenarios need. `invalidFulfilment` is a party whose DFSP answers
- * transfers with a fulfilment that does not match the condition. Only a payee under our control
- * does that: the embedded target's simulator (this party, or its default), or — against a hub by
- * URL — a payee you run and name here. Left out, that guarantee is not evaluated.
+ * Parties the negative scenarios need. `unknown` is a party no DFSP holds. The others are parties
+ * of a payee DFSP that misbehaves on purpose: the embedded target's simulator holds them (see
+ * fixtures/hub/onboarding.yaml; a party named here replaces the fixture's for that role); against
+ * a hub by URL, a payee DFSP you run holds them and you name them here. A role left unnamed there
+ * leaves its guarantee NOT EVALUATED.
  */
 const ScenarioPartiesSchema = z.strictObject({
   unknown: PartySchema.default({ type: 'MSISDN', id: '27700000404' }),
-  invalidFulfilment: PartySchema.optional(),
+  ...Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).map((role) => [role, ControlledPartySchema.optional()])) as Record<ControlledPayeeRole, z.ZodOptional<typeof ControlledPartySchema>>,
 }).prefault({});
-
-/** The embedded simulator's misbehaving party when the config names none. */
-export const DEFAULT_INVALID_FULFILMENT_PARTY: PartyRef = { type: 'MSISDN', id: '27713803999' };
 
 const HubSchema = z.strictObject({
   /** FSPIOP endpoint of the hub under test (target `url`). */
@@ -104,12 +122,52 @@ const TimeoutsSchema = z.strictObject({
   startupMs: Timeout.default(60_000),
 }).prefault({});
 
+const Share = z.number().min(0).max(1);
+
+/**
+ * Faults the embedded hub can be told to show (all off by default): they prove the suite bites,
+ * since each must make the guarantees it breaks FAIL. `npm run faults` runs them one by one.
+ */
+export const HubFaultsSchema = z.strictObject({
+  /** Extra delay before every callback the hub delivers: a fixed ms, or a random one in [min, max]. */
+  callbackDelayMs: z.union([z.number().int().min(0).max(60_000), z.strictObject({ min: z.number().int().min(0), max: z.number().int().max(60_000) })
+    .refine((range) => range.min <= range.max, 'min must not exceed max')]).optional(),
+  /** Share of callbacks the hub silently never delivers (0-1). */
+  dropCallbacks: Share.optional(),
+  /** Share of FSPIOP requests answered with HTTP 500 instead of being processed (0-1). */
+  serverErrors: Share.optional(),
+  /** Commit a transfer even when SHA-256(fulfilment) does not match its condition. */
+  acceptWrongFulfilment: z.boolean().optional(),
+  /** Treat a resent transfer like a new one: book it again, never answer 3106. */
+  skipDuplicateCheck: z.boolean().optional(),
+  /** Reserve a transfer even when the payer's net debit cap would be exceeded. */
+  ignoreNetDebitCap: z.boolean().optional(),
+  /** Never expire a reserved transfer. */
+  skipExpiry: z.boolean().optional(),
+  /** Send the hub's own callbacks with this FSPIOP-Source instead of "switch". */
+  callbackSource: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  /** Leave this field out of the transfer state callbacks the hub writes (a schema violation), e.g. "transferState". */
+  omitCallbackField: z.string().min(1).optional(),
+  /** The hub process dies (as under kill -9) after this many prepares. */
+  crashAfterTransfers: z.number().int().positive().optional(),
+  /** Seed of the random faults: the same seed, the same run. */
+  seed: z.number().int().min(0).optional(),
+});
+export type HubFaultsConfig = z.infer<typeof HubFaultsSchema>;
+/** Fault names, as `--fault <name>[=<value>]` takes them. */
+export const HUB_FAULTS = Object.keys(HubFaultsSchema.shape).filter((name) => name !== 'seed') as (keyof HubFaultsConfig)[];
+
 /** Knobs of the embedded reference hub and its simulated payee DFSP. */
 const EmbeddedSchema = z.strictObject({
   /** Delay before the simulated payee answers (latency injection; also makes runs slow enough to interrupt in tests). */
   payeeDelayMs: z.number().int().min(0).max(60_000).default(0),
   /** Delay the hub adds to every callback it delivers (a known latency: measures a load runner's own overhead). */
   callbackDelayMs: z.number().int().min(0).max(60_000).default(0),
+  /** Participants, limits and parties the hub is provisioned with at start, as an onboarding collection would (relative to the project). */
+  onboarding: z.string().min(1).default('fixtures/hub/onboarding.yaml'),
+  /** Folder the hub keeps its ledger in (SQLite); left out, the ledger lives in memory and goes with the run. */
+  dataDir: z.string().min(1).optional(),
+  faults: HubFaultsSchema.default({}),
 }).prefault({});
 
 /** How SLA scenarios drive load. */

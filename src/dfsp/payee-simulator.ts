@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import type { FspiopResource } from '../fspiop/headers.ts';
+import { partyKey, partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
@@ -10,16 +11,25 @@ import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { joinUrl } from '../support/url.ts';
 import type { IlpCodec } from './ilp-codec.ts';
 
-/** How the simulated payee DFSP treats transfers to one of its parties. */
-export type PartyBehaviour = 'fulfil' | 'invalid-fulfilment';
+/**
+ * How the simulated payee DFSP treats transfers to one of its parties: fulfil them, answer with a
+ * fulfilment that does not match, reject them (5105), or never answer (they must expire).
+ */
+export type PartyBehaviour = 'fulfil' | 'invalid-fulfilment' | 'reject' | 'silent';
 
 export interface SimulatedParty {
   type: string;
   id: string;
+  /** A party addressed with a sub-id is looked up at /parties/{type}/{id}/{subId}. */
+  subId?: string;
   firstName: string;
+  middleName?: string;
   lastName: string;
   behaviour: PartyBehaviour;
 }
+
+/** Quotes the simulator remembers for GET /quotes/{id}: the newest ones, enough for ten seconds of load. */
+const REMEMBERED_QUOTES = 10_000;
 
 export interface PayeeSimulatorOptions {
   fspId: string;
@@ -42,16 +52,19 @@ type Handler = (params: Record<string, string>, body: unknown, requester: string
 export class PayeeSimulator {
   readonly #options: PayeeSimulatorOptions;
   readonly #parties = new Map<string, SimulatedParty>();
+  readonly #quotes = new Map<string, unknown>();
   readonly #router = new Router<Handler>();
   readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
-    for (const party of options.parties) this.#parties.set(`${party.type}/${party.id}`, party);
+    for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
+      .on('GET', '/parties/{type}/{id}/{subId}', (params, _, requester) => this.#lookup(params, requester))
       .on('POST', '/quotes', (_, body, requester) => this.#quote(body, requester))
+      .on('GET', '/quotes/{id}', (params, _, requester) => this.#quoteAgain(params.id!, requester))
       .on('POST', '/transfers', (_, body, requester) => this.#transfer(body, requester))
       .on('PUT', '/transfers/{id}', async () => { this.received.notifications += 1; })
       .on('PUT', '/transfers/{id}/error', async () => { this.received.notifications += 1; })
@@ -108,19 +121,28 @@ export class PayeeSimulator {
 
   async #lookup(params: Record<string, string>, requester: string): Promise<void> {
     this.received.lookups += 1;
-    const path = `/parties/${encodeURIComponent(params.type!)}/${encodeURIComponent(params.id!)}`;
-    const party = this.#parties.get(`${params.type}/${params.id}`);
+    const addressed = { type: params.type!, id: params.id!, subId: params.subId };
+    const path = partyPath(addressed);
+    const party = this.#parties.get(partyKey(addressed));
     if (!party) {
       await this.#answer(`${path}/error`, 'parties', requester, errorInformation(FspiopErrorCode.partyNotFound));
       return;
     }
+    const { firstName, middleName, lastName } = party;
     await this.#answer(path, 'parties', requester, {
       party: {
-        partyIdInfo: { partyIdType: party.type, partyIdentifier: party.id, fspId: this.#options.fspId },
-        name: `${party.firstName} ${party.lastName}`,
-        personalInfo: { complexName: { firstName: party.firstName, lastName: party.lastName } },
+        partyIdInfo: { partyIdType: party.type, partyIdentifier: party.id, ...(party.subId ? { partySubIdOrType: party.subId } : {}), fspId: this.#options.fspId },
+        name: [firstName, middleName, lastName].filter(Boolean).join(' '),
+        personalInfo: { complexName: { firstName, ...(middleName ? { middleName } : {}), lastName } },
       },
     });
+  }
+
+  /** GET /quotes/{id}: the terms given for a quote, again. */
+  async #quoteAgain(quoteId: string, requester: string): Promise<void> {
+    const path = `/quotes/${encodeURIComponent(quoteId)}`;
+    const terms = this.#quotes.get(quoteId);
+    await this.#answer(terms ? path : `${path}/error`, 'quotes', requester, terms ?? errorInformation(FspiopErrorCode.quoteIdNotFound));
   }
 
   async #quote(body: unknown, requester: string): Promise<void> {
@@ -129,20 +151,18 @@ export class PayeeSimulator {
     if (!parsed.success) return this.#rejectInvalid('quotes', (body as { quoteId?: unknown } | null)?.quoteId, requester, describeZodError(parsed.error));
     const quote = parsed.data;
     const path = `/quotes/${encodeURIComponent(quote.quoteId)}`;
-    if (!this.#parties.has(`${quote.payee.partyIdInfo.partyIdType}/${quote.payee.partyIdInfo.partyIdentifier}`)) {
+    const { partyIdType, partyIdentifier, partySubIdOrType } = quote.payee.partyIdInfo;
+    if (!this.#parties.has(partyKey({ type: partyIdType, id: partyIdentifier, subId: partySubIdOrType }))) {
       await this.#answer(`${path}/error`, 'quotes', requester, errorInformation(FspiopErrorCode.partyNotFound));
       return;
     }
     // No fees in this scheme: what the payer sends is what the payee receives.
     const expiration = new Date(Date.now() + 60_000).toISOString();
     const terms = this.#options.ilp.quoteTerms(quote, quote.amount, expiration);
-    await this.#answer(path, 'quotes', requester, {
-      transferAmount: quote.amount,
-      payeeReceiveAmount: quote.amount,
-      expiration,
-      ilpPacket: terms.ilpPacket,
-      condition: terms.condition,
-    });
+    const answer = { transferAmount: quote.amount, payeeReceiveAmount: quote.amount, expiration, ilpPacket: terms.ilpPacket, condition: terms.condition };
+    this.#quotes.set(quote.quoteId, answer);
+    if (this.#quotes.size > REMEMBERED_QUOTES) this.#quotes.delete(this.#quotes.keys().next().value!);
+    await this.#answer(path, 'quotes', requester, answer);
   }
 
   /** Fulfils a transfer for one of its parties; anything it cannot fulfil is rejected with PUT /transfers/{id}/error. */
@@ -152,16 +172,21 @@ export class PayeeSimulator {
     if (!parsed.success) return this.#rejectInvalid('transfers', (body as { transferId?: unknown } | null)?.transferId, requester, describeZodError(parsed.error));
     const transfer = parsed.data;
     const path = `/transfers/${encodeURIComponent(transfer.transferId)}`;
-    let payee: { partyIdType: string; partyIdentifier: string };
+    let payee: { partyIdType: string; partyIdentifier: string; partySubIdOrType?: string | undefined };
     try {
       payee = this.#options.ilp.transactionOf(transfer.ilpPacket).payee.partyIdInfo;
     } catch {
       await this.#answer(`${path}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.genericValidationError, 'ILP packet cannot be decoded'));
       return;
     }
-    const party = this.#parties.get(`${payee.partyIdType}/${payee.partyIdentifier}`);
+    const party = this.#parties.get(partyKey({ type: payee.partyIdType, id: payee.partyIdentifier, subId: payee.partySubIdOrType }));
     if (!party) {
       await this.#answer(`${path}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.partyNotFound));
+      return;
+    }
+    if (party.behaviour === 'silent') return;
+    if (party.behaviour === 'reject') {
+      await this.#answer(`${path}/error`, 'transfers', requester, errorInformation(FspiopErrorCode.payeeFspRejectedTransaction, `${party.firstName} ${party.lastName} does not accept transfers`));
       return;
     }
     const fulfilment = party.behaviour === 'invalid-fulfilment'

@@ -1,5 +1,5 @@
 import type { CapabilitySource } from '../catalogue/capabilities.ts';
-import type { PartyRef, TargetKind } from '../config/schema.ts';
+import type { ControlledParty, ControlledPayeeRole, TargetKind } from '../config/schema.ts';
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
 import type { FaultInjector } from '../load/load-runner.ts';
 
@@ -31,6 +31,8 @@ export interface StartedEnvironment extends CapabilitySource {
   inventory?(): Promise<DeploymentInventory>;
   /** Present with the `fault-injection` capability. */
   faults?: FaultInjector;
-  /** Present with the `controlled-payee` capability: parties whose DFSP misbehaves on purpose. */
-  controlledPayee?: { invalidFulfilment: PartyRef };
+  /** Present with the `controlled-payee` capability: parties of a payee DFSP that misbehaves on purpose, by role (those the target has). */
+  controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
+  /** Present with the `hub-ledger` capability: the hub's admin API (central-ledger's shape). */
+  adminUrl?: string;
 }

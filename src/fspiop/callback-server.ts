@@ -4,6 +4,7 @@ import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/ht
 import { errorInformation, FspiopErrorCode, type FspiopError } from './error-codes.ts';
 import { parseFspiopMediaType } from './headers.ts';
 import { CallbackCorrelator, type ReceivedCallback } from './callback-correlator.ts';
+import { partyKey } from './messages.ts';
 import { Router } from './router.ts';
 
 export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-media-type' | 'unknown-path' | 'unknown-id' | 'forged';
@@ -57,12 +58,14 @@ export class CallbackServer {
 
   constructor(options: CallbackServerOptions) {
     this.#options = options;
-    const party: KeyOf = (p) => CallbackCorrelator.key('parties', `${p.type}/${p.id}`);
+    const party: KeyOf = (p) => CallbackCorrelator.key('parties', partyKey({ type: p.type!, id: p.id!, subId: p.subId }));
     const quote: KeyOf = (p) => CallbackCorrelator.key('quotes', p.id!);
     const transfer: KeyOf = (p) => CallbackCorrelator.key('transfers', p.id!);
     this.#router
       .on('PUT', '/parties/{type}/{id}', { kind: 'success', keyOf: party })
       .on('PUT', '/parties/{type}/{id}/error', { kind: 'error', keyOf: party })
+      .on('PUT', '/parties/{type}/{id}/{subId}', { kind: 'success', keyOf: party })
+      .on('PUT', '/parties/{type}/{id}/{subId}/error', { kind: 'error', keyOf: party })
       .on('PUT', '/quotes/{id}', { kind: 'success', keyOf: quote })
       .on('PUT', '/quotes/{id}/error', { kind: 'error', keyOf: quote })
       .on('PUT', '/transfers/{id}', { kind: 'success', keyOf: transfer })

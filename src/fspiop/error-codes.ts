@@ -7,6 +7,7 @@ export const FspiopErrorCode = {
   malformedSyntax: { code: '3101', description: 'Malformed syntax' },
   missingMandatoryElement: { code: '3102', description: 'Missing mandatory element' },
   modifiedRequest: { code: '3106', description: 'Modified request' },
+  genericIdNotFound: { code: '3200', description: 'Generic ID not found' },
   destinationFspError: { code: '3201', description: 'Destination FSP Error' },
   payerFspIdNotFound: { code: '3202', description: 'Payer FSP ID not found' },
   payeeFspIdNotFound: { code: '3203', description: 'Payee FSP ID not found' },
@@ -14,6 +15,8 @@ export const FspiopErrorCode = {
   quoteIdNotFound: { code: '3205', description: 'Quote ID not found' },
   transferIdNotFound: { code: '3208', description: 'Transfer ID not found' },
   transferExpired: { code: '3303', description: 'Transfer expired' },
+  payerLimitError: { code: '4200', description: 'Payer limit error' },
+  payeeFspRejectedTransaction: { code: '5105', description: 'Payee FSP rejected transaction' },
 } as const;
 
 export type FspiopError = (typeof FspiopErrorCode)[keyof typeof FspiopErrorCode];

@@ -7,6 +7,8 @@
 export interface PartyId {
   type: string;
   id: string;
+  /** FSPIOP's partySubIdOrType: one of the party's accounts, addressed as /parties/{Type}/{ID}/{SubId}. */
+  subId?: string | undefined;
 }
 
 export interface MoneyAmount {
@@ -20,14 +22,19 @@ export interface AgreedTerms {
   expiration: string;
 }
 
-/** GET and PUT path of a party: `/parties/{Type}/{ID}`. */
+/** GET and PUT path of a party: `/parties/{Type}/{ID}`, or `/parties/{Type}/{ID}/{SubId}`. */
 export function partyPath(party: PartyId): string {
-  return `/parties/${encodeURIComponent(party.type)}/${encodeURIComponent(party.id)}`;
+  return `/parties/${[party.type, party.id, ...(party.subId === undefined ? [] : [party.subId])].map(encodeURIComponent).join('/')}`;
 }
 
-/** The correlation key of a party lookup's callback (lookups carry no request id). */
+/** The key of a party (lookups carry no request id: their callbacks are correlated by it), sub-id included. */
 export function partyKey(party: PartyId): string {
-  return `${party.type}/${party.id}`;
+  return party.subId === undefined ? `${party.type}/${party.id}` : `${party.type}/${party.id}/${party.subId}`;
+}
+
+/** The partyIdInfo of a party held at `fspId`. */
+function partyIdInfo(party: PartyId, fspId: string) {
+  return { partyIdType: party.type, partyIdentifier: party.id, ...(party.subId === undefined ? {} : { partySubIdOrType: party.subId }), fspId };
 }
 
 /** POST /quotes body: the payer sends `amount` (SEND, no fees) to the payee party at `payeeFsp`. */
@@ -35,8 +42,8 @@ export function quoteRequest(input: { quoteId: string; transactionId: string; pa
   return {
     quoteId: input.quoteId,
     transactionId: input.transactionId,
-    payee: { partyIdInfo: { partyIdType: input.payee.type, partyIdentifier: input.payee.id, fspId: input.payeeFsp } },
-    payer: { partyIdInfo: { partyIdType: input.payer.type, partyIdentifier: input.payer.id, fspId: input.payerFsp } },
+    payee: { partyIdInfo: partyIdInfo(input.payee, input.payeeFsp) },
+    payer: { partyIdInfo: partyIdInfo(input.payer, input.payerFsp) },
     amountType: 'SEND' as const,
     amount: input.amount,
     transactionType: { scenario: 'TRANSFER' as const, initiator: 'PAYER' as const, initiatorType: 'CONSUMER' as const },

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { PartyRef } from '../config/schema.ts';
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from './callback-correlator.ts';
 import type { CallbackServer } from './callback-server.ts';
-import type { FspiopResource } from './headers.ts';
+import { fspiopHeaders, type FspiopResource } from './headers.ts';
 import { joinUrl, withoutQuery } from '../support/url.ts';
 import { OutboundError, sendFspiop } from './outbound.ts';
-import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms } from './messages.ts';
+import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms, type PartyId } from './messages.ts';
 import type { Money } from './payloads.ts';
 
-export type Operation = 'lookup' | 'quote' | 'transfer' | 'transfer-query';
+export type Operation = 'lookup' | 'quote' | 'quote-query' | 'transfer' | 'transfer-query';
 
 /** One request and the callback that completed it (or did not), with its timings. */
 export interface Exchange {
   operation: Operation;
   method: 'GET' | 'POST';
   url: string;
+  /** The FSPIOP path of the request (`/quotes`), without the hub URL's own prefix. */
+  path: string;
+  /** The headers the request was sent with. */
+  requestHeaders: Record<string, string>;
   /** The id the callback is correlated by. */
   correlationKey: string;
   requestBody?: unknown;
@@ -38,8 +41,8 @@ export interface PayerDfspOptions {
 }
 
 export interface QuoteRequestInput {
-  payer: PartyRef;
-  payee: PartyRef;
+  payer: PartyId;
+  payee: PartyId;
   payeeFsp: string;
   amount: Money;
 }
@@ -80,7 +83,7 @@ export class PayerDfsp {
     this.#listeners.push(listener);
   }
 
-  lookupParty(party: PartyRef): Promise<Exchange> {
+  lookupParty(party: PartyId): Promise<Exchange> {
     return this.#exchange('lookup', 'GET', partyPath(party), 'parties', CallbackCorrelator.key('parties', partyKey(party)));
   }
 
@@ -90,12 +93,21 @@ export class PayerDfsp {
   }
 
   prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }): Promise<Exchange> {
-    const body = transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input });
-    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, input.payeeFsp);
+    return this.sendTransfer(transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input }));
+  }
+
+  /** POST /transfers with this body as it is: a resend of a transfer, or one with a changed body under a known id. */
+  sendTransfer(body: ReturnType<typeof transferPrepare>): Promise<Exchange> {
+    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, body.payeeFsp);
   }
 
   queryTransfer(transferId: string): Promise<Exchange> {
-    return this.#exchange('transfer-query', 'GET', `/transfers/${transferId}`, 'transfers', CallbackCorrelator.key('transfers', transferId));
+    return this.#exchange('transfer-query', 'GET', `/transfers/${encodeURIComponent(transferId)}`, 'transfers', CallbackCorrelator.key('transfers', transferId));
+  }
+
+  /** GET /quotes/{id}: the hub routes it to the payee DFSP, which answers with the quote's terms again. */
+  queryQuote(quoteId: string, payeeFsp: string): Promise<Exchange> {
+    return this.#exchange('quote-query', 'GET', `/quotes/${encodeURIComponent(quoteId)}`, 'quotes', CallbackCorrelator.key('quotes', quoteId), undefined, payeeFsp);
   }
 
   async #exchange(operation: Operation, method: 'GET' | 'POST', path: string, resource: FspiopResource,
@@ -106,9 +118,10 @@ export class PayerDfsp {
     expected.callback.catch(() => undefined);
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const exchange: Exchange = { operation, method, url, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
+    const requestHeaders = fspiopHeaders({ resource, source: this.fspId, destination });
+    const exchange: Exchange = { operation, method, url, path, requestHeaders, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
     try {
-      const result = await sendFspiop({ method, url, resource, source: this.fspId, destination, body: requestBody, timeoutMs: this.#options.requestTimeoutMs });
+      const result = await sendFspiop({ method, url, resource, source: this.fspId, destination, headers: requestHeaders, body: requestBody, timeoutMs: this.#options.requestTimeoutMs });
       exchange.ack = { status: result.status, body: result.body.slice(0, 2048), contentType: result.contentType, ms: result.elapsedMs };
       if (result.resent) exchange.resent = result.resent;
       if (result.status !== 202) {

@@ -1,16 +1,14 @@
-/** Which DFSP holds which party (the account-lookup service's oracle). */
+import { partyKey, type PartyId } from '../fspiop/messages.ts';
+
+/** Which DFSP holds which party (the account-lookup service's oracle); a sub-id names one of a party's accounts. */
 export class PartyOracle {
   readonly #owners = new Map<string, string>();
 
-  static key(type: string, id: string): string {
-    return `${type}/${id}`;
+  register(party: PartyId, fspId: string): void {
+    this.#owners.set(partyKey(party), fspId);
   }
 
-  register(type: string, id: string, fspId: string): void {
-    this.#owners.set(PartyOracle.key(type, id), fspId);
-  }
-
-  ownerOf(type: string, id: string): string | undefined {
-    return this.#owners.get(PartyOracle.key(type, id));
+  ownerOf(party: PartyId): string | undefined {
+    return this.#owners.get(partyKey(party));
   }
 }

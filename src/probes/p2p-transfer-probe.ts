@@ -1,10 +1,14 @@
-import type { ConformanceConfig, PartyRef } from '../config/schema.ts';
+import { CONTROLLED_PAYEE_ROLES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
 import { loadIlpCodec, type IlpCodec } from '../dfsp/ilp-codec.ts';
 import type { Measurement } from '../evidence/evidence.ts';
+import type { Finding } from '../evidence/finding.ts';
+import { parseErrorInformation } from '../fspiop/answer.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
+import type { transferPrepare } from '../fspiop/messages.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
-import { ErrorInformationPut, PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../fspiop/payloads.ts';
+import { ErrorInformationPut, PartiesPut, QuotesPost, QuotesPut, sameAmount, TransfersPut, type Money } from '../fspiop/payloads.ts';
 import { callbackArrived, equals, outcomeOf, parseCallback, sourceOf } from './exchange-measurements.ts';
+import type { MessageConformance } from './message-conformance.ts';
 
 let ilpDecoder: Promise<IlpCodec> | undefined;
 /** Decoding a packet needs no secret; one codec serves every probe of the process. */
@@ -13,24 +17,33 @@ function decoder(): Promise<IlpCodec> {
   return ilpDecoder;
 }
 
+type TransferBody = ReturnType<typeof transferPrepare>;
+
 /**
- * The P2P transfer as a payer DFSP experiences it — discovery, agreement of terms, clearing —
- * turned into measurements. It keeps the state one scenario builds up (agreed terms, transfer id);
- * each step returns what it measured and the step definition records it.
+ * The P2P transfer as a payer DFSP experiences it — discovery, agreement of terms, clearing, and
+ * what a switch must do with resent, rejected, expired or invalid requests — turned into
+ * measurements. It keeps the state one scenario builds up (agreed terms, the transfer sent); each
+ * step returns what it measured and the step definition records it. Every callback is also held
+ * to the specification (`MessageConformance`).
  */
 export class P2pTransferProbe {
   readonly #payer: PayerDfsp;
   readonly #config: ConformanceConfig;
-  #party: PartyRef;
+  readonly #conformance: MessageConformance;
+  #party: ControlledParty;
   #lookup: Exchange | undefined;
   #quote: Exchange | undefined;
+  #quoteQuery: Exchange | undefined;
   #terms: QuotesPut | undefined;
   #amount: Money | undefined;
   #transfer: Exchange | undefined;
+  #resend: Exchange | undefined;
+  #query: Exchange | undefined;
 
-  constructor(payer: PayerDfsp, config: ConformanceConfig) {
+  constructor(payer: PayerDfsp, config: ConformanceConfig, conformance: MessageConformance) {
     this.#payer = payer;
     this.#config = config;
+    this.#conformance = conformance;
     this.#party = config.participants.payee.party;
   }
 
@@ -38,18 +51,38 @@ export class P2pTransferProbe {
     return this.#config.timeouts.callbackMs;
   }
 
+  get #payeeFsp(): string {
+    return this.#config.participants.payee.fspId;
+  }
+
   /** Which payee party the next steps address. */
-  usePayee(party: PartyRef): void {
+  usePayee(party: ControlledParty): void {
     this.#party = party;
   }
 
+  /** The next steps address the controlled payee's party in this role — or cannot, when the target has none. */
+  usePayeeIn(role: ControlledPayeeRole, parties: Partial<Record<ControlledPayeeRole, ControlledParty>> | undefined): Finding {
+    const party = parties?.[role];
+    if (!party) return { notEvaluated: `needs a party of a payee DFSP under our control that ${CONTROLLED_PAYEE_ROLES[role]}; name it in the config as parties.${role}`, capability: 'controlled-payee' };
+    this.#party = party;
+    return [];
+  }
+
+  /** What the transfer sent moves: the agreed amount. */
+  get transferAmount(): Money | undefined {
+    return (this.#transfer?.requestBody as TransferBody | undefined)?.amount;
+  }
+
+  // ---- discovery ----
+
   /** GET /parties for the current payee party; the outcome is judged by the next check. */
-  async lookup(): Promise<void> {
+  async lookup(): Promise<Measurement[]> {
     this.#lookup = await this.#payer.lookupParty(this.#party);
+    return [this.#conformance.request(this.#lookup, 'lookup')];
   }
 
   lookupFound(): Measurement[] {
-    const exchange = this.#require(this.#lookup, 'the payer DFSP looks up the payee party');
+    const exchange = this.#require(this.#lookup, 'the payer DFSP looks up the party');
     const arrived = callbackArrived(exchange, 'lookup', 'success', this.#timeoutMs);
     if (!arrived.ok) return [arrived];
     const { body, measurement } = parseCallback(exchange, 'lookup', PartiesPut);
@@ -58,26 +91,44 @@ export class P2pTransferProbe {
     return [
       arrived,
       measurement,
+      ...this.#conformance.callback(exchange, 'lookup'),
       equals('party identifier', info && `${info.partyIdType}/${info.partyIdentifier}`, `${this.#party.type}/${this.#party.id}`, source),
-      equals('party held by DFSP', info?.fspId, this.#config.participants.payee.fspId, source),
+      ...(this.#party.subId === undefined ? [] : [equals('party sub-id (partySubIdOrType)', info?.partySubIdOrType, this.#party.subId, source)]),
+      equals('party held by DFSP', info?.fspId, this.#payeeFsp, source),
     ];
+  }
+
+  /** The party's name parts arrive exactly as its DFSP holds them: no transliteration, no lost characters. */
+  nameIntact(): Finding {
+    const exchange = this.#require(this.#lookup, 'the payer DFSP looks up the party');
+    const name = PartiesPut.safeParse(exchange.callback?.body).data?.party.personalInfo?.complexName;
+    const source = sourceOf(exchange);
+    const parts = (['firstName', 'middleName', 'lastName'] as const).filter((part) => this.#party[part] !== undefined);
+    if (parts.length === 0) return { notEvaluated: 'the party\'s names are not known to the framework: give the party\'s firstName and lastName in the config' };
+    return parts.map((part) => equals(`party ${part}`, name?.[part], this.#party[part]!, source));
   }
 
   lookupFailed(errorCode: string): Measurement[] {
     return this.#expectError(this.#require(this.#lookup, 'the payer DFSP looks up a party'), 'lookup', errorCode);
   }
 
+  // ---- agreement of terms ----
+
   /** POST /quotes to send `amount` in the payer's currency; keeps the agreed terms for the transfer. */
-  async requestQuote(amount: string): Promise<void> {
+  async requestQuote(amount: string, payeeFsp = this.#payeeFsp): Promise<Measurement[]> {
     this.#amount = { amount, currency: this.#config.participants.payer.currency };
-    this.#quote = await this.#payer.requestQuote({
-      payer: this.#config.participants.payer.party,
-      payee: this.#party,
-      payeeFsp: this.#config.participants.payee.fspId,
-      amount: this.#amount,
-    });
+    this.#quote = await this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp, amount: this.#amount });
     const terms = this.#quote.callback?.kind === 'success' ? QuotesPut.safeParse(this.#quote.callback.body) : undefined;
     this.#terms = terms?.success ? terms.data : undefined;
+    return [this.#conformance.request(this.#quote, 'quote')];
+  }
+
+  /** POST /quotes whose `field` ("amount" or "currency") breaks the specification on purpose. */
+  async requestInvalidQuote(field: 'amount' | 'currency', value: string): Promise<Measurement[]> {
+    const amount: Money = { amount: '10', currency: this.#config.participants.payer.currency, [field]: value };
+    this.#quote = await this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp: this.#payeeFsp, amount });
+    this.#terms = undefined;
+    return [this.#conformance.requestBreaks(this.#quote, 'quote', `body.amount.${field}`)];
   }
 
   async quoteAgreed(): Promise<Measurement[]> {
@@ -86,7 +137,7 @@ export class P2pTransferProbe {
     const arrived = callbackArrived(exchange, 'quote', 'success', this.#timeoutMs);
     if (!arrived.ok) return [arrived];
     const { body, measurement } = parseCallback(exchange, 'quote', QuotesPut);
-    if (!body) return [arrived, measurement];
+    if (!body) return [arrived, measurement, ...this.#conformance.callback(exchange, 'quote')];
     const source = sourceOf(exchange);
     const requested = `${amount.amount} ${amount.currency}`;
     const offered = `${body.transferAmount.amount} ${body.transferAmount.currency}`;
@@ -95,6 +146,7 @@ export class P2pTransferProbe {
     return [
       arrived,
       measurement,
+      ...this.#conformance.callback(exchange, 'quote'),
       { name: 'quoted transfer amount', value: offered, threshold: `= ${requested} (SEND amount, no fees)`, ok: sameAmount(body.transferAmount.amount, amount.amount) && body.transferAmount.currency === amount.currency, source },
       { name: 'ILP packet amount', value: packet ? `${packet.amount.amount} ${packet.amount.currency}` : 'undecodable packet', threshold: `= ${offered}`, ok: !!packet && sameAmount(packet.amount.amount, body.transferAmount.amount) && packet.amount.currency === body.transferAmount.currency, source },
       equals('ILP packet payee', packetPayee, `${this.#party.type}/${this.#party.id}`, source),
@@ -102,18 +154,62 @@ export class P2pTransferProbe {
     ];
   }
 
-  /** POST /transfers on the agreed terms; without terms there is nothing to transfer, and that is measured. */
-  async prepareTransfer(): Promise<Measurement[]> {
+  quoteFailed(errorCode: string): Measurement[] {
+    return this.#expectError(this.#require(this.#quote, 'the payer DFSP requests a quote'), 'quote', errorCode);
+  }
+
+  /**
+   * The hub refuses the quote with this error code: at once (HTTP 4xx with errorInformation, as
+   * Mojaloop's API validation does) or by error callback. Either is the specification's answer.
+   */
+  quoteRefused(errorCode: string): Measurement[] {
+    const exchange = this.#require(this.#quote, 'the payer DFSP requests a quote');
+    const source = sourceOf(exchange);
+    if (!('error' in exchange.ack) && exchange.ack.status >= 400 && exchange.ack.status < 500) {
+      const error = parseErrorInformation(exchange.ack.body);
+      return [equals(`quote refused at once (HTTP ${exchange.ack.status}) with error code`, error?.errorCode, errorCode, source)];
+    }
+    if (exchange.callback?.kind === 'error') return this.#expectError(exchange, 'quote', errorCode);
+    return [{ name: 'quote refused', value: outcomeOf(exchange), threshold: `HTTP 400 or an error callback with error code ${errorCode}`, ok: false, source }];
+  }
+
+  /** GET /quotes/{id} of the quote requested. */
+  async queryQuote(): Promise<Measurement[]> {
+    const quote = this.#require(this.#quote, 'the payer DFSP requests a quote');
+    const { quoteId } = QuotesPost.parse(quote.requestBody);
+    this.#quoteQuery = await this.#payer.queryQuote(quoteId, this.#payeeFsp);
+    return [this.#conformance.request(this.#quoteQuery, 'quote query')];
+  }
+
+  /** The answer to GET /quotes/{id} repeats the terms of the first answer. */
+  quoteRepeated(): Measurement[] {
+    const exchange = this.#require(this.#quoteQuery, 'the payer DFSP asks for the quote again');
+    const arrived = callbackArrived(exchange, 'quote query', 'success', this.#timeoutMs);
+    if (!arrived.ok) return [arrived];
+    const { body, measurement } = parseCallback(exchange, 'quote query', QuotesPut);
+    const source = sourceOf(exchange);
+    const agreed = this.#terms;
+    return [
+      arrived, measurement, ...this.#conformance.callback(exchange, 'quote query'),
+      equals('transfer amount given again', body && `${body.transferAmount.amount} ${body.transferAmount.currency}`, agreed ? `${agreed.transferAmount.amount} ${agreed.transferAmount.currency}` : 'the agreed terms', source),
+      equals('condition given again', body?.condition, agreed?.condition ?? 'the agreed condition', source),
+    ];
+  }
+
+  // ---- clearing ----
+
+  /**
+   * POST /transfers on the agreed terms — expiring in `expiresInMs` instead of at the quote's
+   * expiration when given. Without terms there is nothing to transfer, and that is measured.
+   */
+  async prepareTransfer(expiresInMs?: number): Promise<Measurement[]> {
     if (!this.#terms) {
       const quote = this.#quote ? outcomeOf(this.#quote) : 'no quote was requested';
       return [{ name: 'agreed terms', value: quote, threshold: 'a valid quote callback before the transfer', ok: false, source: this.#quote ? sourceOf(this.#quote) : 'scenario' }];
     }
-    this.#transfer = await this.#payer.prepareTransfer({
-      payeeFsp: this.#config.participants.payee.fspId,
-      amount: this.#terms.transferAmount,
-      terms: this.#terms,
-    });
-    return [];
+    const terms = expiresInMs === undefined ? this.#terms : { ...this.#terms, expiration: new Date(Date.now() + expiresInMs).toISOString() };
+    this.#transfer = await this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms });
+    return [this.#conformance.request(this.#transfer, 'transfer')];
   }
 
   committed(): Measurement[] {
@@ -125,6 +221,7 @@ export class P2pTransferProbe {
     return [
       arrived,
       measurement,
+      ...this.#conformance.callback(exchange, 'transfer'),
       equals('transfer state', body?.transferState, 'COMMITTED', source),
       {
         name: 'fulfilment', value: body?.fulfilment ?? null, threshold: 'SHA-256(fulfilment) = agreed condition',
@@ -133,25 +230,83 @@ export class P2pTransferProbe {
     ];
   }
 
+  /** The transfer ends with an error callback with this code. */
   rejected(errorCode: string): Measurement[] {
     return this.#expectError(this.#requireTransfer(), 'transfer', errorCode);
   }
 
-  /** Asks the hub for the transfer's state (GET /transfers/{id}) and checks it is final and not committed. */
+  // ---- resends (the specification's duplicate rules) ----
+
+  /** POST /transfers again with the very same body. */
+  async resendTransfer(): Promise<Measurement[]> {
+    this.#resend = await this.#payer.sendTransfer(this.#sentTransfer());
+    return [this.#conformance.request(this.#resend, 'resent transfer')];
+  }
+
+  /** POST /transfers with the same transfer id and another amount: a modified request. */
+  async resendModifiedTransfer(): Promise<Measurement[]> {
+    const sent = this.#sentTransfer();
+    const amount = { ...sent.amount, amount: sameAmount(sent.amount.amount, '1') ? '2' : '1' };
+    this.#resend = await this.#payer.sendTransfer({ ...sent, amount });
+    return [this.#conformance.request(this.#resend, 'modified transfer')];
+  }
+
+  /** The resend is answered with the transfer's state and fulfilment, as the first answer gave them. */
+  resendAnsweredWithState(): Measurement[] {
+    const exchange = this.#require(this.#resend, 'the payer DFSP sends the same transfer again');
+    const arrived = callbackArrived(exchange, 'resent transfer', 'success', this.#timeoutMs);
+    if (!arrived.ok) return [arrived];
+    const { body, measurement } = parseCallback(exchange, 'resent transfer', TransfersPut);
+    const first = TransfersPut.safeParse(this.#transfer?.callback?.body).data;
+    const source = sourceOf(exchange);
+    return [
+      arrived, measurement, ...this.#conformance.callback(exchange, 'resent transfer'),
+      equals('state given for the resend', body?.transferState, first?.transferState ?? 'the state first reported', source),
+      equals('fulfilment given for the resend', body?.fulfilment, first?.fulfilment ?? 'the fulfilment first reported', source),
+    ];
+  }
+
+  resendFailed(errorCode: string): Measurement[] {
+    return this.#expectError(this.#require(this.#resend, 'the payer DFSP resends the transfer'), 'resent transfer', errorCode);
+  }
+
+  // ---- state queries ----
+
+  /** Asks the hub for the transfer's state (GET /transfers/{id}) and checks it is the expected final one. */
   async hubStateIs(expected: 'ABORTED' | 'COMMITTED'): Promise<Measurement[]> {
-    const transferId = (this.#requireTransfer().requestBody as { transferId: string }).transferId;
+    const transferId = this.#sentTransfer().transferId;
     const exchange = await this.#payer.queryTransfer(transferId);
     const arrived = callbackArrived(exchange, 'transfer state query', 'success', this.#timeoutMs);
     if (!arrived.ok) return [arrived];
     const { body, measurement } = parseCallback(exchange, 'transfer state query', TransfersPut);
-    return [arrived, measurement, equals('transfer state held by the hub', body?.transferState, expected, sourceOf(exchange))];
+    const source = sourceOf(exchange);
+    const first = TransfersPut.safeParse(this.#transfer?.callback?.body).data;
+    return [
+      arrived, measurement, ...this.#conformance.callback(exchange, 'transfer state query'),
+      equals('transfer state held by the hub', body?.transferState, expected, source),
+      ...(expected === 'COMMITTED' ? [equals('fulfilment held by the hub', body?.fulfilment, first?.fulfilment ?? 'the fulfilment first reported', source)] : []),
+    ];
+  }
+
+  /** GET /transfers/{id} for an id no transfer has. */
+  async queryUnknownTransfer(): Promise<Measurement[]> {
+    this.#query = await this.#payer.queryTransfer(crypto.randomUUID());
+    return [this.#conformance.request(this.#query, 'transfer state query')];
+  }
+
+  queryFailed(errorCode: string): Measurement[] {
+    return this.#expectError(this.#require(this.#query, 'the payer DFSP asks the hub for a transfer it never sent'), 'transfer state query', errorCode);
   }
 
   #expectError(exchange: Exchange, label: string, errorCode: string): Measurement[] {
     const arrived = callbackArrived(exchange, label, 'error', this.#timeoutMs);
     if (!arrived.ok) return [arrived];
     const { body, measurement } = parseCallback(exchange, `${label} error`, ErrorInformationPut);
-    return [arrived, measurement, equals(`${label} error code`, body?.errorInformation.errorCode, errorCode, sourceOf(exchange))];
+    return [arrived, measurement, ...this.#conformance.callback(exchange, label), equals(`${label} error code`, body?.errorInformation.errorCode, errorCode, sourceOf(exchange))];
+  }
+
+  #sentTransfer(): TransferBody {
+    return this.#requireTransfer().requestBody as TransferBody;
   }
 
   #requireTransfer(): Exchange {

@@ -14,6 +14,7 @@ import { createLoadRunner, planLoadRunner, prepareCallbacksFor } from '../load/c
 import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
 import { diagnose } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
@@ -124,6 +125,8 @@ export class ConformanceRun {
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
       const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
+      // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
+      preloadFspiopSpecification();
       starting = (this.#options.environment ?? createEnvironment(config)).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
@@ -150,7 +153,8 @@ export class ConformanceRun {
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel });
-      session = registerSession(new RunSession(config, environment, payer, {
+      const spec = await this.#unlessInterrupted(loadFspiopSpecification());
+      session = registerSession(new RunSession(config, environment, payer, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {

@@ -3,12 +3,17 @@ import type { Capability, CapabilitySource } from '../catalogue/capabilities.ts'
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
+import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
 import type { LoadProfile } from '../load/load-profiles.ts';
 import type { LoadOffer, LoadProgress, LoadRunner } from '../load/load-runner.ts';
 import { LoadSession } from '../load/load-session.ts';
+import { HubLedgerProbe } from '../probes/hub-ledger-probe.ts';
 import { InventoryProbe } from '../probes/inventory-probe.ts';
+import { MessageConformance } from '../probes/message-conformance.ts';
+import { P2pTransferProbe } from '../probes/p2p-transfer-probe.ts';
 import { SlaProbe } from '../probes/sla-probe.ts';
 
 /**
@@ -22,21 +27,36 @@ export class RunSession {
   readonly payer: PayerDfsp;
   /** The environment's capabilities plus those the config grants (reviewer attestations, admin URL). */
   readonly capabilities: CapabilitySource;
+  /** Holds every FSPIOP message of the run to the specification. */
+  readonly conformance: MessageConformance;
+  readonly #admin: HubAdminClient | undefined;
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp,
+  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp, spec: FspiopSpecification,
     load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
     this.payer = payer;
     this.capabilities = withGrants(environment, config, load.runner !== undefined);
+    this.conformance = new MessageConformance(spec, { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
+    this.#admin = environment.adminUrl ? new HubAdminClient(environment.adminUrl, config.timeouts.requestMs) : undefined;
     this.#load = new LoadSession({
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.faults,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
     });
+  }
+
+  /** A P2P probe for one scenario. */
+  p2pProbe(): P2pTransferProbe {
+    return new P2pTransferProbe(this.payer, this.config, this.conformance);
+  }
+
+  /** A probe of the payer's books at the hub for one scenario; undefined without the `hub-ledger` capability (the gate says why). */
+  ledgerProbe(): HubLedgerProbe | undefined {
+    return this.#admin && new HubLedgerProbe(this.#admin, this.config);
   }
 
   /** The deployment's inventory, read once per run. */

@@ -19,7 +19,7 @@ describe('npm run conformance (embedded target)', () => {
     const { code, stdout, stderr } = await runCli('conformance', ['--reports-dir', reports]);
     assert.equal(code, 0, stderr + stdout);
     const passed = verdictLines(stdout).filter((l) => l.startsWith('✔ PASS')).map((l) => l.split('  ')[1]);
-    assert.deepEqual(passed, ['CTH-FUN-01', 'CTH-FUN-02', 'CTH-FUN-03', 'CTH-LIM-01', 'CTH-SEC-01']);
+    assert.deepEqual(passed, [...Array.from({ length: 15 }, (_, i) => `CTH-FUN-${String(i + 1).padStart(2, '0')}`), 'CTH-LIM-01', 'CTH-SEC-01']);
     assert.match(stdout, /Certificate: INCOMPLETE \(tier core-test-harness, profile smoke; development and testing only\): 17 not evaluated/);
 
     const result = await readResult(reports);
@@ -41,7 +41,7 @@ describe('npm run conformance (embedded target)', () => {
     const golden = result.guarantees.find((g) => g.id === 'CTH-FUN-01')!;
     assert.match(golden.measured!, /transfer state: COMMITTED/);
     assert.match(golden.measured!, /quoted transfer amount: 100 USD/);
-    assert.equal(result.callbacks?.accepted, 11);
+    assert.equal(result.callbacks?.accepted, 37);
 
     const allure = await readdir(join(reports, 'allure-results'));
     assert.equal(allure.filter((f) => f.endsWith('-result.json')).length, result.guarantees.length);
@@ -152,7 +152,7 @@ describe('npm run conformance (user mistakes)', () => {
       assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
       assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
       const result = await readResult(reports);
-      assert.equal(result.guarantees.length, 22);
+      assert.equal(result.guarantees.length, 34);
       assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
     }
   });
@@ -218,26 +218,26 @@ describe('npm run hub (user mistakes)', () => {
 });
 
 describe('npm run conformance --target url against npm run hub', () => {
-  it('gives the same verdicts as the embedded target once the user names the misbehaving party the hub printed', async () => {
+  it('gives the same verdicts as the embedded target once the user gives the run the config the hub printed', async () => {
     const callbackPort = await freePort();
     const hub = startCli('hub', ['--payer-callback-url', `http://127.0.0.1:${callbackPort}`]);
     try {
       const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
-      const [, type, id] = await waitForOutput(hub.output, /wrong fulfilment: ([A-Z_]+)\/(\d+)/, 15_000);
+      const [printed] = await waitForOutput(hub.output, /^ {2}hub:\n(?: {4}.*\n)+ {2}parties:\n(?: {4}.*\n)+/m, 15_000);
       const reports = await tempDir('reports');
       const args = ['--target', 'url', '--hub-url', hubUrl!, '--callback-port', String(callbackPort), '--reports-dir', reports];
       // Without the user naming it, no party of the hub's choosing is trusted for the wrong-fulfilment check.
       const unnamed = await runCli('conformance', args);
       assert.equal(unnamed.code, 0, unnamed.stdout);
-      assert.match((await readResult(reports)).guarantees.find((g) => g.id === 'CTH-FUN-03')!.reason!, /set parties\.invalidFulfilment/);
+      assert.match((await readResult(reports)).guarantees.find((g) => g.id === 'CTH-FUN-03')!.reason!, /name parties of a payee DFSP you run in the config \(parties\.invalidFulfilment/);
       const dir = await tempDir('config');
-      await writeFile(join(dir, 'named.yaml'), `parties:\n  invalidFulfilment: { type: ${type}, id: "${id}" }\n`);
+      await writeFile(join(dir, 'named.yaml'), printed!.replace(/^ {2}/gm, ''));
       const { code, stdout } = await runCli('conformance', [...args, '--config', join(dir, 'named.yaml')]);
       assert.equal(code, 0, stdout);
       const result = await readResult(reports);
       assert.equal(result.target, 'url');
       assert.deepEqual(result.guarantees.filter((g) => g.verdict !== 'NOT_EVALUATED').map((g) => [g.id, g.verdict]),
-        [['CTH-FUN-01', 'PASS'], ['CTH-FUN-02', 'PASS'], ['CTH-FUN-03', 'PASS'], ['CTH-LIM-01', 'PASS'], ['CTH-SEC-01', 'PASS']]);
+        [...Array.from({ length: 15 }, (_, i) => [`CTH-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']), ['CTH-LIM-01', 'PASS'], ['CTH-SEC-01', 'PASS']]);
     } finally {
       hub.child.kill('SIGINT');
       const stopped = await hub.done;
@@ -256,7 +256,7 @@ describe('npm run conformance interrupted', () => {
     const output = await waitForOutput(run.output, /✔ PASS {2}CTH-FUN-01/, 30_000);
     assert.ok(output);
     const ports = [...run.output().matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
-    assert.equal(ports.length, 3, 'hub, payee DFSP and callback server were announced');
+    assert.equal(ports.length, 4, 'hub, its admin API, payee DFSP and callback server were announced');
     run.child.kill('SIGINT');
     const { code, stdout } = await run.done;
     assert.equal(code, 130, stdout);
@@ -285,7 +285,7 @@ describe('npm run conformance interrupted', () => {
     run.child.kill('SIGINT');
     const { code, stdout } = await run.done;
     assert.equal(code, 130, stdout);
-    assert.match(stdout, /^Guarantees: 22 · /m);
+    assert.match(stdout, /^Guarantees: 34 · /m);
     assert.equal((await readResult(reports)).interrupted, true);
   });
 });

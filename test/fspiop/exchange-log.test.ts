@@ -4,7 +4,7 @@ import { ExchangeLog } from '../../src/fspiop/exchange-log.ts';
 import type { Exchange } from '../../src/fspiop/payer-dfsp.ts';
 
 const exchange = (operation: Exchange['operation'], endToEndMs?: number, timedOut = false): Exchange => ({
-  operation, method: 'GET', url: 'http://hub', correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 },
+  operation, method: 'GET', url: 'http://hub', path: '/', requestHeaders: {}, correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 },
   ...(endToEndMs === undefined ? {} : { endToEndMs }), timedOut,
 });
 

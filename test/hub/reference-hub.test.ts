@@ -8,14 +8,14 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { contentType } from '../../src/fspiop/headers.ts';
 import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
-import { ReferenceHub } from '../../src/hub/reference-hub.ts';
+import { CALLBACK_BASE_URL, ReferenceHub } from '../../src/hub/reference-hub.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
 describe('ReferenceHub with the simulated payee DFSP', () => {
   const deployment = new ReferenceDeployment(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
   let payer: PayerDfsp;
   let hubUrl: string;
 
@@ -81,18 +81,18 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
     const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
     assert.equal((transfer.callback?.body as { transferState: string }).transferState, 'COMMITTED');
     const transferId = (transfer.requestBody as { transferId: string }).transferId;
-    assert.equal(deployment.hub.transfers.get(transferId)?.state, 'COMMITTED');
+    assert.equal(deployment.hub.ledger.transfer(transferId)?.state, 'COMMITTED');
     const query = await payer.queryTransfer(transferId);
     assert.equal((query.callback?.body as { transferState: string }).transferState, 'COMMITTED');
   });
 
   it('aborts a transfer whose fulfilment does not match the condition (3100) and tells the payee too', async () => {
     const notificationsBefore = deployment.payee.received.notifications;
-    const terms = await quoteTerms(deployment.invalidFulfilmentParty);
+    const terms = await quoteTerms(deployment.controlledPayee.invalidFulfilment!);
     const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
     assert.equal(transfer.callback?.kind, 'error');
     assert.equal((transfer.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3100');
-    assert.equal(deployment.hub.transfers.get((transfer.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
+    assert.equal(deployment.hub.ledger.transfer((transfer.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
     await waitUntil(() => deployment.payee.received.notifications > notificationsBefore);
   });
 
@@ -115,18 +115,18 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
     const terms = await quoteTerms();
     const exchange = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms: { ...terms, expiration: new Date(Date.now() - 1000).toISOString() } });
     assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
-    assert.equal(deployment.hub.transfers.get((exchange.requestBody as { transferId: string }).transferId), undefined);
+    assert.equal(deployment.hub.ledger.transfer((exchange.requestBody as { transferId: string }).transferId), undefined);
   });
 
-  it('answers a quote for an unknown payee FSP with error 3203', async () => {
+  it('answers a quote for an unknown payee FSP with error 3201, as the quoting service does', async () => {
     const exchange = await payer.requestQuote({ payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'nosuchfsp', amount: { amount: '1', currency: 'USD' } });
-    assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3203');
+    assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3201');
   });
 
   it('survives a malformed percent escape sent to the hub and to the simulated payee DFSP', async () => {
     const atHub = await fetch(`${hubUrl}/parties/MSISDN/%E0%A4%A`);
     assert.equal(atHub.status, 400);
-    const payeeUrl = deployment.hub.participants.get('payeefsp')!.endpoint!;
+    const payeeUrl = deployment.hub.ledger.endpoint('payeefsp', CALLBACK_BASE_URL)!;
     const atPayee = await fetch(`${payeeUrl}/parties/MSISDN/%E0%A4%A`);
     assert.equal(atPayee.status, 404);
     const stillServing = await payer.lookupParty(config.participants.payee.party);
@@ -151,7 +151,7 @@ describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
     const clock = new ManualClock();
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000, clock });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
     // A payee that acknowledges every request and never answers.
     const silentPayee = createServer((request, response) => {
       request.resume();
@@ -161,8 +161,8 @@ describe('ReferenceHub transfer expiry', () => {
       const hubUrl = await hub.start();
       await callbacks.start();
       const payeeUrl = await listen(silentPayee, 0, '127.0.0.1');
-      hub.participants.register({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'] });
-      hub.participants.register({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'] });
+      hub.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
+      hub.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
       const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 30_000, requestTimeoutMs: 10_000 });
       const preparing = payer.prepareTransfer({
         payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' },
@@ -176,7 +176,7 @@ describe('ReferenceHub transfer expiry', () => {
       const exchange = await preparing;
       assert.equal(exchange.callback?.kind, 'error', JSON.stringify(exchange.callback?.body));
       assert.equal((exchange.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
-      assert.equal(hub.transfers.get((exchange.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
+      assert.equal(hub.ledger.transfer((exchange.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
     } finally {
       await callbacks.stop();
       await hub.stop();

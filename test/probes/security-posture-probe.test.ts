@@ -5,7 +5,7 @@ import type { Exchange, PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { SecurityPostureProbe } from '../../src/probes/security-posture-probe.ts';
 
 const config = validateConfig({});
-const base: Exchange = { operation: 'lookup', method: 'GET', url: 'https://hub.example/parties/MSISDN/1', correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 }, timedOut: false };
+const base: Exchange = { operation: 'lookup', method: 'GET', url: 'https://hub.example/parties/MSISDN/1', path: '/parties/MSISDN/1', requestHeaders: {}, correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 }, timedOut: false };
 
 const probeAnswering = (exchange: Partial<Exchange>, hubUrl = 'https://hub.example') =>
   new SecurityPostureProbe({ hubUrl, lookupParty: async () => ({ ...base, ...exchange }) } as unknown as PayerDfsp, config);

@@ -52,7 +52,7 @@ describe('a run that cannot work says why, once', () => {
     const hub = new ReferenceDeployment(config, { payerEndpoint: 'http://127.0.0.1:1' });
     const { hubUrl } = await hub.start();
     // The misbehaving party named, so CTH-FUN-03 (three slow answers) runs after CTH-FUN-01 and CTH-SEC-01 after it: both meet a hub that is gone.
-    const { done: executing, output } = await startInProcess({ hub: { url: hubUrl }, callback: { port: 0 }, parties: { invalidFulfilment: hub.invalidFulfilmentParty } },
+    const { done: executing, output } = await startInProcess({ hub: { url: hubUrl }, callback: { port: 0 }, parties: { invalidFulfilment: hub.controlledPayee.invalidFulfilment } },
       { tags: '@concern:functional or @concern:security' });
     try {
       const [, callbackUrl] = await waitForOutput(output, /callbacks +(http:\/\/127\.0\.0\.1:\d+)/, 20_000);

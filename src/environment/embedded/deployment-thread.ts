@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { ConformanceConfig } from '../../config/schema.ts';
-import type { ReferenceDeploymentOptions } from './reference-deployment.ts';
+import type { DeploymentUrls, ReferenceDeploymentOptions } from './reference-deployment.ts';
 
-type Reply = { type: 'started'; hubUrl: string; payeeUrl: string } | { type: 'failed'; message: string } | { type: 'payer-connected' } | { type: 'stopped' };
+type Reply = { type: 'started'; urls: DeploymentUrls } | { type: 'failed'; message: string } | { type: 'payer-connected' } | { type: 'stopped' };
 
 /**
  * The reference deployment (hub and simulated payee) on a worker thread, so that a load's two
@@ -29,7 +29,7 @@ export class DeploymentThread {
     worker.on('exit', (code) => end(new Error(`the reference deployment's thread exited (code ${code})`)));
   }
 
-  static async start(config: ConformanceConfig, options: ReferenceDeploymentOptions = {}): Promise<{ thread: DeploymentThread; hubUrl: string; payeeUrl: string }> {
+  static async start(config: ConformanceConfig, options: ReferenceDeploymentOptions = {}): Promise<{ thread: DeploymentThread; urls: DeploymentUrls }> {
     const worker = new Worker(new URL('./deployment-worker.ts', import.meta.url), { workerData: { config, options } });
     const thread = new DeploymentThread(worker);
     const reply = await thread.#next(['started', 'failed']);
@@ -37,8 +37,7 @@ export class DeploymentThread {
       await worker.terminate();
       throw new Error(reply.message);
     }
-    const { hubUrl, payeeUrl } = reply as Extract<Reply, { type: 'started' }>;
-    return { thread, hubUrl, payeeUrl };
+    return { thread, urls: (reply as Extract<Reply, { type: 'started' }>).urls };
   }
 
   async connectPayer(fspId: string, url: string): Promise<void> {

@@ -20,6 +20,6 @@ port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string
 });
 
 deployment.start().then(
-  (urls) => port.postMessage({ type: 'started', ...urls }),
+  (urls) => port.postMessage({ type: 'started', urls }),
   (error: unknown) => port.postMessage({ type: 'failed', message: (error as Error).message }),
 );

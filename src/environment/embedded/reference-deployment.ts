@@ -1,34 +1,61 @@
-import { DEFAULT_INVALID_FULFILMENT_PARTY, type ConformanceConfig, type PartyRef } from '../../config/schema.ts';
+import { join } from 'node:path';
+import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
-import { PayeeSimulator, type SimulatedParty } from '../../dfsp/payee-simulator.ts';
+import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
+import { HubAdminApi } from '../../hub/admin-api.ts';
+import { HubLedger } from '../../hub/ledger.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
+import { ensureDirectory } from '../../support/files.ts';
+import { readOnboarding, type Onboarding } from './onboarding.ts';
 
 export interface ReferenceDeploymentOptions {
   host?: string;
   hubPort?: number;
+  adminPort?: number;
   /** Where the hub delivers the payer's callbacks until `connectPayer` says otherwise. */
   payerEndpoint?: string;
+  /** What a `crashAfterTransfers` fault does (tests replace the kill -9). */
+  crash?: () => void;
+}
+
+export interface DeploymentUrls {
+  hubUrl: string;
+  adminUrl: string;
+  payeeUrl: string;
 }
 
 /**
- * The built-in deployment the embedded target and `npm run hub` both run: the reference hub
- * with the payer and payee DFSPs of the config onboarded, and a simulated payee DFSP holding
- * the payee party and the party that answers with a wrong fulfilment.
+ * The built-in deployment the embedded target and `npm run hub` both run: the reference hub and
+ * its admin API, provisioned from the onboarding fixture with the payer and payee DFSPs of the
+ * config, and a simulated payee DFSP holding the fixture's parties (the payee party and the
+ * parties that misbehave on purpose).
  */
 export class ReferenceDeployment {
   readonly hub: ReferenceHub;
+  readonly #admin: HubAdminApi;
+  readonly #onboarding: Onboarding;
   #payee: PayeeSimulator | undefined;
   readonly #config: ConformanceConfig;
   readonly #options: ReferenceDeploymentOptions;
 
+  /** Reads the onboarding fixture (a ConfigError when it is invalid) and opens the ledger. */
   constructor(config: ConformanceConfig, options: ReferenceDeploymentOptions = {}) {
     this.#config = config;
     this.#options = options;
-    this.hub = new ReferenceHub({ host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs, callbackDelayMs: config.embedded.callbackDelayMs });
+    this.#onboarding = readOnboarding(config);
+    const { dataDir } = config.embedded;
+    if (dataDir) ensureDirectory(dataDir);
+    const ledger = new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined);
+    this.hub = new ReferenceHub({
+      host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
+      callbackDelayMs: config.embedded.callbackDelayMs, ledger, faults: config.embedded.faults, crash: options.crash,
+    });
+    this.#admin = new HubAdminApi(ledger);
   }
 
-  get invalidFulfilmentParty(): PartyRef {
-    return invalidFulfilmentParty(this.#config);
+  /** The simulated payee's parties, by the functional scenario that addresses them. */
+  get controlledPayee(): Partial<Record<ControlledPayeeRole, ControlledParty>> {
+    return this.#onboarding.controlledPayee;
   }
 
   get payee(): PayeeSimulator {
@@ -36,26 +63,25 @@ export class ReferenceDeployment {
     return this.#payee;
   }
 
-  async start(): Promise<{ hubUrl: string; payeeUrl: string }> {
+  async start(): Promise<DeploymentUrls> {
     const { participants, embedded, timeouts } = this.#config;
+    const host = this.#options.host ?? '127.0.0.1';
     try {
       const hubUrl = await this.hub.start();
+      const adminUrl = await this.#admin.start(this.#options.adminPort ?? 0, host);
       const ilp = await loadIlpCodec(`${participants.payee.fspId}-ilp-secret`);
-      const simulated: SimulatedParty[] = [
-        { ...participants.payee.party, firstName: 'Mats', lastName: 'Hagman', behaviour: 'fulfil' },
-      ];
-      simulated.push({ ...this.invalidFulfilmentParty, firstName: 'Ivy', lastName: 'Wrongful', behaviour: 'invalid-fulfilment' });
       this.#payee = new PayeeSimulator({
-        fspId: participants.payee.fspId, hubUrl, ilp, parties: simulated,
-        delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host: this.#options.host,
+        fspId: participants.payee.fspId, hubUrl, ilp, parties: this.#onboarding.payeeParties,
+        delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host,
       });
       const payeeUrl = await this.#payee.start();
-      const currencies = [participants.payer.currency];
-      this.hub.participants.register({ fspId: participants.payer.fspId, endpoint: this.#options.payerEndpoint, currencies });
-      this.hub.participants.register({ fspId: participants.payee.fspId, endpoint: payeeUrl, currencies });
-      this.hub.oracle.register(participants.payer.party.type, participants.payer.party.id, participants.payer.fspId);
-      for (const party of simulated) this.hub.oracle.register(party.type, party.id, participants.payee.fspId);
-      return { hubUrl, payeeUrl };
+      for (const participant of this.#onboarding.participants) {
+        const endpoint = participant.fspId === participants.payee.fspId ? payeeUrl : this.#options.payerEndpoint;
+        this.hub.onboard({ ...participant, endpoint });
+      }
+      this.hub.oracle.register(participants.payer.party, participants.payer.fspId);
+      for (const party of this.#onboarding.payeeParties) this.hub.oracle.register(party, participants.payee.fspId);
+      return { hubUrl, adminUrl, payeeUrl };
     } catch (error) {
       await this.stop();
       throw error;
@@ -63,15 +89,11 @@ export class ReferenceDeployment {
   }
 
   connectPayer(fspId: string, callbackUrl: string): void {
-    this.hub.participants.setEndpoint(fspId, callbackUrl);
+    this.hub.connect(fspId, callbackUrl);
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.#payee?.stop(), this.hub.stop()]);
+    await Promise.allSettled([this.#payee?.stop(), this.hub.stop(), this.#admin.stop()]);
+    this.hub.ledger.close();
   }
-}
-
-/** The simulated payee's party that answers with a wrong fulfilment. */
-export function invalidFulfilmentParty(config: ConformanceConfig): PartyRef {
-  return config.parties.invalidFulfilment ?? DEFAULT_INVALID_FULFILMENT_PARTY;
 }

@@ -1,4 +1,4 @@
-import type { ConformanceConfig, PartyRef } from '../../config/schema.ts';
+import { CONTROLLED_PAYEE_ROLES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
@@ -22,7 +22,11 @@ export class UrlEnvironment implements ConformanceEnvironment {
     await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
     // Only a payee the user runs can be told to misbehave, and only the user may name it: a party
     // the hub under test named would let the hub choose the input of its own safety check.
-    return new StartedUrlEnvironment(hubUrl, this.#config.parties.invalidFulfilment);
+    const named = Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).flatMap((role) => {
+      const party = this.#config.parties[role as ControlledPayeeRole];
+      return party ? [[role, party]] : [];
+    })) as Partial<Record<ControlledPayeeRole, ControlledParty>>;
+    return new StartedUrlEnvironment(hubUrl, named, this.#config.hub.adminUrl);
   }
 }
 
@@ -30,12 +34,21 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly kind = 'url' as const;
   readonly hubUrl: string;
   readonly capabilities: ReadonlySet<Capability>;
-  readonly controlledPayee?: { invalidFulfilment: PartyRef };
+  readonly controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
+  readonly adminUrl?: string;
 
-  constructor(hubUrl: string, invalidFulfilment: PartyRef | undefined) {
+  constructor(hubUrl: string, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>, adminUrl: string | undefined) {
     this.hubUrl = hubUrl;
-    this.capabilities = new Set<Capability>(invalidFulfilment ? ['fspiop-api', 'controlled-payee'] : ['fspiop-api']);
-    if (invalidFulfilment) this.controlledPayee = { invalidFulfilment };
+    const capabilities: Capability[] = ['fspiop-api'];
+    if (Object.keys(controlledPayee).length > 0) {
+      capabilities.push('controlled-payee');
+      this.controlledPayee = controlledPayee;
+    }
+    if (adminUrl) {
+      capabilities.push('hub-ledger');
+      this.adminUrl = adminUrl;
+    }
+    this.capabilities = new Set(capabilities);
   }
 
   describe(): EnvironmentDescription {
@@ -44,8 +57,9 @@ class StartedUrlEnvironment implements StartedEnvironment {
 
   whyMissing(capability: Capability): string {
     if (capability === 'controlled-payee') {
-      return 'no payee under our control: set parties.invalidFulfilment to a party whose DFSP (one you run) answers with a wrong fulfilment';
+      return `no payee under our control: name parties of a payee DFSP you run in the config (parties.${Object.keys(CONTROLLED_PAYEE_ROLES).join(', parties.')})`;
     }
+    if (capability === 'hub-ledger') return 'set hub.adminUrl to the hub\'s admin API (central-ledger, port 3001) to read positions and set a net debit cap';
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
 

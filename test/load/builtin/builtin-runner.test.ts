@@ -19,7 +19,7 @@ function scriptedDriver(clock: ManualClock, answer: (phase: 'lookup' | 'quote' |
   const exchange = (phase: 'lookup' | 'quote' | 'transfer', success: unknown, requestBody?: unknown) => {
     const { ms, body, error } = answer(phase, count[phase]++);
     return new Promise<Exchange>((resolve) => clock.setTimeout(() => resolve({
-      operation: phase, method: phase === 'lookup' ? 'GET' : 'POST', url: 'http://hub', correlationKey: phase, requestBody, startedAt: '', timedOut: false,
+      operation: phase, method: phase === 'lookup' ? 'GET' : 'POST', url: 'http://hub', path: '/', requestHeaders: {}, correlationKey: phase, requestBody, startedAt: '', timedOut: false,
       ack: { status: 202, body: '', ms: 1 },
       callback: { key: phase, kind: error ? 'error' : 'success', path: '/', headers: {}, receivedAt: 0, body: error ? { errorInformation: { errorCode: error, errorDescription: 'x' } } : body ?? success },
     }), ms));

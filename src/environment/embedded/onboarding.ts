@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../../config/errors.ts';
+import { PROJECT_ROOT } from '../../config/project.ts';
+import { CONTROLLED_PAYEE_ROLES, PARTY_ID_TYPES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
+import type { PartyBehaviour, SimulatedParty } from '../../dfsp/payee-simulator.ts';
+import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../../fspiop/payloads.ts';
+
+const Amount = z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`), 'an amount such as "100000"');
+const BEHAVIOURS = ['fulfil', 'invalid-fulfilment', 'reject', 'silent'] as const satisfies readonly PartyBehaviour[];
+
+const OnboardingSchema = z.strictObject({
+  participants: z.array(z.strictObject({
+    role: z.enum(['payer', 'payee']),
+    netDebitCap: Amount,
+    initialPosition: Amount.default('0'),
+  })).min(1),
+  payeeParties: z.array(z.strictObject({
+    role: z.literal('payee').optional(),
+    scenario: z.enum(Object.keys(CONTROLLED_PAYEE_ROLES) as [ControlledPayeeRole, ...ControlledPayeeRole[]]).optional(),
+    type: z.enum(PARTY_ID_TYPES).optional(),
+    id: z.string().min(1).max(128).optional(),
+    subId: z.string().min(1).max(128).optional(),
+    firstName: z.string().min(1).max(128),
+    middleName: z.string().min(1).max(128).optional(),
+    lastName: z.string().min(1).max(128),
+    behaviour: z.enum(BEHAVIOURS),
+  }).refine((party) => party.role === 'payee' || (party.type && party.id), 'a party needs type and id, or role: payee')),
+});
+
+export interface Onboarding {
+  participants: { fspId: string; currencies: string[]; netDebitCap: string; initialPosition: string }[];
+  /** Parties of the simulated payee DFSP. */
+  payeeParties: SimulatedParty[];
+  /** The controlled-payee roles those parties play in the functional scenarios. */
+  controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
+}
+
+/**
+ * Reads the onboarding fixture (`embedded.onboarding`) and fills in the run's identities: the
+ * payer and payee FSPs and the payee party of the config, and any controlled party the config
+ * names in place of the fixture's.
+ */
+export function readOnboarding(config: ConformanceConfig): Onboarding {
+  const file = isAbsolute(config.embedded.onboarding) ? config.embedded.onboarding : join(PROJECT_ROOT, config.embedded.onboarding);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`embedded.onboarding: cannot read ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = OnboardingSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`embedded.onboarding: ${file} is invalid: ${describeZodError(parsed.error)}`);
+
+  const { payer, payee } = config.participants;
+  const participants = parsed.data.participants.map((participant) => ({
+    fspId: participant.role === 'payer' ? payer.fspId : payee.fspId,
+    currencies: [payer.currency],
+    netDebitCap: participant.netDebitCap,
+    initialPosition: participant.initialPosition,
+  }));
+  const controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>> = {};
+  const payeeParties = parsed.data.payeeParties.map((entry): SimulatedParty => {
+    const named = entry.scenario ? config.parties[entry.scenario] : undefined;
+    const party: ControlledParty = entry.role === 'payee'
+      ? { ...payee.party }
+      : { type: entry.type!, id: entry.id!, ...(entry.subId ? { subId: entry.subId } : {}) };
+    const names = { firstName: entry.firstName, lastName: entry.lastName, ...(entry.middleName ? { middleName: entry.middleName } : {}) };
+    const held: ControlledParty = { ...party, ...names, ...named };
+    if (entry.scenario) controlledPayee[entry.scenario] = held;
+    return { ...held, firstName: held.firstName!, lastName: held.lastName!, behaviour: entry.behaviour };
+  });
+  return { participants, payeeParties, controlledPayee };
+}

@@ -1,0 +1,78 @@
+import type { Measurement } from '../evidence/evidence.ts';
+import type { FspiopResource } from '../fspiop/headers.ts';
+import type { Exchange } from '../fspiop/payer-dfsp.ts';
+import { checkCallbackHeaders, describeViolation, type FspiopSpecification } from '../fspiop/spec-validation.ts';
+import { sourceOf } from './exchange-measurements.ts';
+
+const SPEC = 'the FSPIOP v1.1 API definition (@mojaloop/api-snippets)';
+
+/** Who may address a callback to our payer: the hub itself, or the payee DFSP it relays. */
+export interface CallbackAddressing {
+  payer: string;
+  senders: readonly string[];
+}
+
+/**
+ * Holds every message of an exchange to the specification, as evidence: the request we sent and
+ * the callback we got, against the official OpenAPI definition (field path and rule broken), and
+ * the callback's headers against the header rules (versioned Content-Type, Date, who may send it
+ * to whom).
+ */
+export class MessageConformance {
+  readonly #spec: FspiopSpecification;
+  readonly #addressing: CallbackAddressing;
+
+  constructor(spec: FspiopSpecification, addressing: CallbackAddressing) {
+    this.#spec = spec;
+    this.#addressing = addressing;
+  }
+
+  /** The callback's body and headers; nothing when no callback arrived (that is measured elsewhere). */
+  callback(exchange: Exchange, label: string): Measurement[] {
+    const callback = exchange.callback;
+    if (!callback) return [];
+    const source = sourceOf(exchange);
+    const violations = this.#spec.validate({ method: 'PUT', path: callback.path, headers: callback.headers, body: callback.body, direction: 'callback' });
+    const resource = callback.path.split('/')[1] as FspiopResource;
+    const broken = checkCallbackHeaders({ resource, headers: callback.headers, expectedDestination: this.#addressing.payer, allowedSources: this.#addressing.senders })
+      .filter((finding) => !finding.ok);
+    return [
+      {
+        name: `${label} callback against ${SPEC}`,
+        value: violations.length === 0 ? 'no violation' : violations.map(describeViolation).join('; '),
+        threshold: 'no violation', ok: violations.length === 0, source,
+      },
+      {
+        name: `${label} callback headers`,
+        value: broken.length === 0 ? 'Content-Type, Date, FSPIOP-Source and FSPIOP-Destination as specified'
+          : broken.map((finding) => `${finding.header} ${JSON.stringify(finding.value ?? null)} breaks "${finding.rule}"${finding.detail ? ` (${finding.detail})` : ''}`).join('; '),
+        threshold: 'versioned Content-Type of the resource, a current IMF-fixdate Date, sent by the hub or the payee DFSP to our payer', ok: broken.length === 0, source,
+      },
+    ];
+  }
+
+  /** The request as we sent it conforms (a defect of ours, were it not). */
+  request(exchange: Exchange, label: string): Measurement {
+    const violations = this.#requestViolations(exchange);
+    return {
+      name: `${label} request against ${SPEC}`,
+      value: violations.length === 0 ? 'no violation' : violations.join('; '),
+      threshold: 'no violation', ok: violations.length === 0, source: sourceOf(exchange),
+    };
+  }
+
+  /** A request made invalid on purpose breaks the rule it was meant to break: proof that the hub's refusal is about that. */
+  requestBreaks(exchange: Exchange, label: string, field: string): Measurement {
+    const violations = this.#requestViolations(exchange);
+    return {
+      name: `${label} request against ${SPEC}`,
+      value: violations.length === 0 ? 'no violation' : violations.join('; '),
+      threshold: `violates ${field} (on purpose)`, ok: violations.some((violation) => violation.includes(field)), source: sourceOf(exchange),
+    };
+  }
+
+  #requestViolations(exchange: Exchange): string[] {
+    return this.#spec.validate({ method: exchange.method, path: exchange.path, headers: exchange.requestHeaders, body: exchange.requestBody, direction: 'request' })
+      .map(describeViolation);
+  }
+}

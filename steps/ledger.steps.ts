@@ -1,0 +1,23 @@
+import { After, Given, Then } from '@cucumber/cucumber';
+import type { ConformanceWorld } from './world.ts';
+
+Given('the payer\'s position at the hub is noted', async function (this: ConformanceWorld) {
+  await this.record(await this.ledger.notePosition());
+});
+
+Given('the payer\'s net debit cap leaves room for {fspiopAmount} only', async function (this: ConformanceWorld, headroom: string) {
+  await this.record(await this.ledger.leaveHeadroom(headroom));
+});
+
+Then('the payer\'s position is unchanged', async function (this: ConformanceWorld) {
+  await this.record(await this.ledger.positionUnchanged());
+});
+
+Then('the payer\'s position moved by the transfer amount once', async function (this: ConformanceWorld) {
+  await this.record(await this.ledger.positionMovedOnce(this.p2p.transferAmount));
+});
+
+// A cap lowered for one scenario must never outlive it, whatever the scenario's outcome.
+After(async function (this: ConformanceWorld) {
+  await this.restoreLedger();
+});
