@@ -38,7 +38,8 @@ Options
                                fails when it should: dropCallbacks=0.2, serverErrors=0.1,
                                callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,
                                skipDuplicateCheck, ignoreNetDebitCap, skipExpiry,
-                               callbackSource=NAME, omitCallbackField=NAME, crashAfterTransfers=N;
+                               callbackSource=NAME, staleCallbackDateMs=N, omitCallbackField=NAME,
+                               crashAfterTransfers=N;
                                \`npm run faults\` runs each and tabulates what failed
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)

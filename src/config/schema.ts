@@ -146,6 +146,8 @@ export const HubFaultsSchema = z.strictObject({
   skipExpiry: z.boolean().optional(),
   /** Send the hub's own callbacks with this FSPIOP-Source instead of "switch". */
   callbackSource: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  /** Date header of the hub's own callbacks this many ms in the past (a header rule broken; the body stays valid). */
+  staleCallbackDateMs: z.number().int().positive().max(2 ** 31 - 1).optional(),
   /** Leave this field out of the transfer state callbacks the hub writes (a schema violation), e.g. "transferState". */
   omitCallbackField: z.string().min(1).optional(),
   /** The hub process dies (as under kill -9) after this many prepares. */

@@ -59,6 +59,11 @@ export class HubFaults {
     return this.#config.callbackSource;
   }
 
+  /** How far in the past the Date header of the hub's own callbacks is. */
+  get callbackDateOffsetMs(): number {
+    return this.#config.staleCallbackDateMs ?? 0;
+  }
+
   /** Drops this field from every success callback body the hub itself writes (transfer state, …): a schema violation. */
   get omitsField(): string | undefined {
     return this.#config.omitCallbackField;

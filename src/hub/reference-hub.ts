@@ -213,7 +213,10 @@ export class ReferenceHub {
 
   /** Headers of a callback the hub itself writes to a participant. */
   #ownHeaders(to: string, resource: FspiopResource): Record<string, string> {
-    return { 'fspiop-source': this.faults.callbackSource ?? HUB_SOURCE, 'fspiop-destination': to, date: new Date().toUTCString(), 'content-type': contentType(resource) };
+    return {
+      'fspiop-source': this.faults.callbackSource ?? HUB_SOURCE, 'fspiop-destination': to,
+      date: new Date(Date.now() - this.faults.callbackDateOffsetMs).toUTCString(), 'content-type': contentType(resource),
+    };
   }
 
   /** The hub itself reports an error to a participant: PUT {resource}/{id}/error from the switch. */

@@ -4,7 +4,8 @@ import { ReferenceDeployment, type ReferenceDeploymentOptions } from './referenc
 
 /** Runs the reference deployment on its own thread, driven by `DeploymentThread` (see its messages). */
 const { config, options } = workerData as { config: ConformanceConfig; options: ReferenceDeploymentOptions };
-const deployment = new ReferenceDeployment(config, options);
+// A crash fault ends this thread at once, as kill -9 ends a hub process; the run's own thread carries on and sees the hub gone.
+const deployment = new ReferenceDeployment(config, { ...options, crash: () => process.exit(137) });
 const port = parentPort!;
 
 port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string } | { type: 'stop' }) => {

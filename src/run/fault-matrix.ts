@@ -1,0 +1,127 @@
+import { Writable } from 'node:stream';
+import { rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateConfig } from '../config/load-config.ts';
+import type { HubFaultsConfig, Tier } from '../config/schema.ts';
+import type { LoadProfile } from '../load/load-profiles.ts';
+import { ConformanceRun } from './conformance-run.ts';
+
+/** One fault of the embedded hub, and the guarantees that must catch it. */
+export interface FaultCase {
+  /** As `--fault` takes it. */
+  fault: string;
+  faults: HubFaultsConfig;
+  /** What the misbehaviour is, in words. */
+  breaks: string;
+  tier: Tier;
+  /** The scenarios that exercise what the fault breaks. */
+  tags: string;
+  /** Guarantees that must FAIL under the fault, each with evidence matching `symptom`. */
+  mustFail: string[];
+  symptom: RegExp;
+  /** Drives load: judged on the run's load profile. */
+  load?: boolean;
+}
+
+/** Every FSPIOP functional scenario: the CI job's guarantee (an inventory) is functional too, but no fault of the hub reaches it. */
+const FUNCTIONAL = '@concern:functional and @needs:fspiop-api';
+const tags = (...ids: string[]) => ids.map((id) => `@guarantee:${id}`).join(' or ');
+
+/** Every fault the embedded hub can show, run against the scenarios that must notice it. */
+export const FAULT_CASES: readonly FaultCase[] = [
+  {
+    fault: 'acceptWrongFulfilment', faults: { acceptWrongFulfilment: true }, breaks: 'commits a transfer whose fulfilment does not match its condition',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-03'), mustFail: ['CTH-FUN-03'], symptom: /transfer callback was success callback .*expected error callback/,
+  },
+  {
+    fault: 'skipDuplicateCheck', faults: { skipDuplicateCheck: true }, breaks: 'books a resent transfer again instead of answering with its state or 3106',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-04', 'CTH-FUN-05'), mustFail: ['CTH-FUN-04', 'CTH-FUN-05'], symptom: /resent transfer callback was no callback/,
+  },
+  {
+    fault: 'ignoreNetDebitCap', faults: { ignoreNetDebitCap: true }, breaks: 'reserves a transfer beyond the payer\'s net debit cap',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-08'), mustFail: ['CTH-FUN-08'], symptom: /transfer callback was success callback .*expected error callback/,
+  },
+  {
+    fault: 'skipExpiry', faults: { skipExpiry: true }, breaks: 'never expires a transfer the payee does not fulfil',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-07'), mustFail: ['CTH-FUN-07'], symptom: /transfer callback was no callback/,
+  },
+  {
+    fault: 'dropCallbacks=1', faults: { dropCallbacks: 1 }, breaks: 'never delivers a callback',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-02'), mustFail: ['CTH-FUN-01', 'CTH-FUN-02'], symptom: /callback was no callback/,
+  },
+  {
+    fault: 'serverErrors=1', faults: { serverErrors: 1 }, breaks: 'answers every FSPIOP request with HTTP 500',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-12'), mustFail: ['CTH-FUN-01', 'CTH-FUN-12'], symptom: /HTTP 500/,
+  },
+  {
+    fault: 'callbackSource=rogue', faults: { callbackSource: 'rogue' }, breaks: 'sends its own callbacks as an FSP that is neither the hub nor the payee',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-02', 'CTH-FUN-10'), mustFail: ['CTH-FUN-02', 'CTH-FUN-10'], symptom: /callback was no callback/,
+  },
+  {
+    fault: 'staleCallbackDateMs=600000', faults: { staleCallbackDateMs: 600_000 }, breaks: 'dates its own callbacks 10 minutes in the past (the bodies stay valid)',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-02', 'CTH-FUN-10'), mustFail: ['CTH-FUN-02', 'CTH-FUN-10'], symptom: /callback headers was date .*is 10(?:\.0)? minutes behind/,
+  },
+  {
+    fault: 'omitCallbackField=transferState', faults: { omitCallbackField: 'transferState' }, breaks: 'leaves transferState out of its transfer callbacks',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-10'), mustFail: ['CTH-FUN-01', 'CTH-FUN-10'], symptom: /transferState/,
+  },
+  {
+    fault: 'crashAfterTransfers=2', faults: { crashAfterTransfers: 2 }, breaks: 'dies (as under kill -9) after its second prepare',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-03', 'CTH-FUN-10'), mustFail: ['CTH-FUN-03', 'CTH-FUN-10'], symptom: /no callback|connection refused|closed before an answer/,
+  },
+  {
+    fault: 'callbackDelayMs=1200', faults: { callbackDelayMs: 1200 }, breaks: 'holds every callback 1.2 s',
+    tier: 'helm', tags: '@concern:sla', mustFail: ['HELM-SLA-02', 'HELM-SLA-03', 'HELM-SLA-04'], symptom: /latency .* was \d{4,} ms, expected < 1000 ms/, load: true,
+  },
+];
+
+export interface FaultRunOutcome {
+  exitCode: number;
+  failed: { id: string; reason: string }[];
+  passed: string[];
+  notEvaluated: string[];
+}
+
+/**
+ * One in-process conformance run against the embedded hub with these faults (none: the baseline).
+ * Callbacks are waited for 3 s: the embedded hub answers in milliseconds, and a fault that loses a
+ * callback must not cost ten seconds a scenario.
+ */
+export async function runWithFaults(tier: Tier, tagExpression: string, faults: HubFaultsConfig, options: { loadProfile?: LoadProfile } = {}): Promise<FaultRunOutcome> {
+  const reportsDir = await mkdtemp(join(tmpdir(), 'conformance-faults-'));
+  try {
+    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 3000 } });
+    const run = new ConformanceRun(config, { out: discard(), tags: tagExpression, ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}) });
+    const { result, exitCode } = await run.execute();
+    const selected = result.guarantees.filter((g) => !g.reason?.startsWith('not selected by the tag filter'));
+    return {
+      exitCode,
+      failed: selected.filter((g) => g.verdict === 'FAIL').map((g) => ({ id: g.id, reason: g.reason ?? '' })),
+      passed: selected.filter((g) => g.verdict === 'PASS').map((g) => g.id),
+      notEvaluated: selected.filter((g) => g.verdict === 'NOT_EVALUATED').map((g) => g.id),
+    };
+  } finally {
+    await rm(reportsDir, { recursive: true, force: true });
+  }
+}
+
+/** Whether a fault was caught as it must be: every guarantee it breaks failed, naming the symptom. */
+export function caught(fault: FaultCase, outcome: FaultRunOutcome): boolean {
+  return fault.mustFail.every((id) => outcome.failed.some((failure) => failure.id === id && fault.symptom.test(failure.reason)));
+}
+
+/** The scenarios the faults are run against, per tier: the baseline must pass all of them with no fault. */
+export function baselineSelections(cases: readonly FaultCase[] = FAULT_CASES): { tier: Tier; tags: string; load: boolean }[] {
+  const tiers = [...new Set(cases.map((fault) => fault.tier))];
+  return tiers.map((tier) => {
+    const ofTier = cases.filter((fault) => fault.tier === tier);
+    const load = ofTier.some((fault) => fault.load === true);
+    return { tier, tags: load ? ofTier.map((fault) => `(${fault.tags})`).join(' or ') : FUNCTIONAL, load };
+  });
+}
+
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
