@@ -39,7 +39,7 @@ Options
                                callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,
                                skipDuplicateCheck, ignoreNetDebitCap, skipExpiry,
                                callbackSource=NAME, staleCallbackDateMs=N, omitCallbackField=NAME,
-                               crashAfterTransfers=N;
+                               crashAfterTransfers=N, volatileLedger;
                                \`npm run faults\` runs each and tabulates what failed
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)

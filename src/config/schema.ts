@@ -150,6 +150,8 @@ export const HubFaultsSchema = z.strictObject({
   staleCallbackDateMs: z.number().int().positive().max(2 ** 31 - 1).optional(),
   /** Leave this field out of the transfer state callbacks the hub writes (a schema violation), e.g. "transferState". */
   omitCallbackField: z.string().min(1).optional(),
+  /** Keep the ledger in memory only, whatever embedded.dataDir says: a killed hub comes back with empty books. */
+  volatileLedger: z.boolean().optional(),
   /** The hub process dies (as under kill -9) after this many prepares. */
   crashAfterTransfers: z.number().int().positive().optional(),
   /** Seed of the random faults: the same seed, the same run. */

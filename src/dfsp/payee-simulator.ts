@@ -39,6 +39,7 @@ export interface PayeeSimulatorOptions {
   delayMs?: number;
   timeoutMs?: number;
   host?: string;
+  port?: number;
 }
 
 /** `requester` is the FSPIOP-Source of the request: the DFSP our answer goes back to through the hub. */
@@ -77,7 +78,7 @@ export class PayeeSimulator {
   }
 
   start(): Promise<string> {
-    return this.#server.start(0, this.#options.host ?? '127.0.0.1');
+    return this.#server.start(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1');
   }
 
   stop(): Promise<void> {

@@ -72,6 +72,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
     tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-03', 'CTH-FUN-10'), mustFail: ['CTH-FUN-03', 'CTH-FUN-10'], symptom: /no callback|connection refused|closed before an answer/,
   },
   {
+    fault: 'volatileLedger', faults: { volatileLedger: true }, breaks: 'keeps its ledger in memory only: killed mid-load, it comes back with empty books',
+    tier: 'helm', tags: tags('HELM-RSL-02'), mustFail: ['HELM-RSL-02'], symptom: /committed transfers lost was [1-9]\d* of \d+/, load: true,
+  },
+  {
     fault: 'callbackDelayMs=1200', faults: { callbackDelayMs: 1200 }, breaks: 'holds every callback 1.2 s',
     tier: 'helm', tags: '@concern:sla', mustFail: ['HELM-SLA-02', 'HELM-SLA-03', 'HELM-SLA-04'], symptom: /latency .* was \d{4,} ms, expected < 1000 ms/, load: true,
   },

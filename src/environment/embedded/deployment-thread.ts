@@ -45,6 +45,12 @@ export class DeploymentThread {
     await this.#next(['payer-connected']);
   }
 
+  /** Ends the thread at once, as kill -9 ends a process: nothing is closed or finished. */
+  async kill(): Promise<void> {
+    this.#stopped ??= this.#worker.terminate().then(() => undefined);
+    await this.#stopped;
+  }
+
   /** Stops the deployment on its thread and ends the thread. Safe to call twice. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {

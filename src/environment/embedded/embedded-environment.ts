@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
+import type { FaultInjector } from '../../load/load-runner.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from './onboarding.ts';
@@ -9,8 +13,10 @@ const MISSING: Partial<Record<Capability, string>> = {
   'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
   'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; a kubernetes target (inventory through the Kubernetes API) is not in this version yet',
   'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
-  'fault-injection': 'the embedded hub injects faults chosen before the run (embedded.faults, --fault), but cannot yet kill or slow a component during a load',
 };
+
+/** The services of a Mojaloop hub the embedded hub plays all at once: killing "one pod" of any of them kills it. */
+const HUB_COMPONENTS = /central-?ledger|ml-?api-?adapter|quoting-?service|account-?lookup|\bhub\b/i;
 
 /** The built-in reference hub and simulated DFSPs on loopback: runs anywhere, needs nothing installed. */
 export class EmbeddedEnvironment implements ConformanceEnvironment {
@@ -24,26 +30,43 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     // Read here first: a broken fixture is the user's to fix (exit 2), not an unavailable target.
     const { controlledPayee } = readOnboarding(this.#config);
-    // On its own thread: under load the hub and our payer each get a core.
-    const { thread, urls } = await DeploymentThread.start(this.#config);
-    return new StartedEmbeddedEnvironment(thread, controlledPayee, urls);
+    // The ledger lives in a file even when the user keeps none: a hub killed mid-run must come back with its books, as a real one does.
+    const keepsNoFile = this.#config.embedded.dataDir !== undefined || this.#config.embedded.faults.volatileLedger === true;
+    const scratch = keepsNoFile ? undefined : await mkdtemp(join(tmpdir(), 'conformance-embedded-hub-'));
+    const config = scratch ? { ...this.#config, embedded: { ...this.#config.embedded, dataDir: scratch } } : this.#config;
+    try {
+      // On its own thread: under load the hub and our payer each get a core.
+      const { thread, urls } = await DeploymentThread.start(config);
+      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch);
+    } catch (error) {
+      if (scratch) await rm(scratch, { recursive: true, force: true });
+      throw error;
+    }
   }
 }
 
 class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'hub-ledger']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'hub-ledger', 'fault-injection']);
   readonly hubUrl: string;
   readonly adminUrl: string;
   readonly controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
-  readonly #deployment: DeploymentThread;
-  readonly #payeeUrl: string;
+  readonly faults: FaultInjector = { killOne: (component) => this.#killHub(component) };
+  readonly #config: ConformanceConfig;
+  readonly #urls: DeploymentUrls;
+  readonly #scratch: string | undefined;
+  #deployment: Promise<DeploymentThread>;
+  #payer: { fspId: string; url: string } | undefined;
+  #stopped: Promise<void> | undefined;
 
-  constructor(deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>, urls: DeploymentUrls) {
-    this.#deployment = deployment;
+  constructor(config: ConformanceConfig, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
+    urls: DeploymentUrls, scratch: string | undefined) {
+    this.#config = config;
+    this.#deployment = Promise.resolve(deployment);
+    this.#urls = urls;
+    this.#scratch = scratch;
     this.hubUrl = urls.hubUrl;
     this.adminUrl = urls.adminUrl;
-    this.#payeeUrl = urls.payeeUrl;
     this.controlledPayee = controlledPayee;
   }
 
@@ -51,7 +74,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return {
       kind: this.kind,
       summary: 'embedded reference hub (FSPIOP v1.1) with a simulated payee DFSP, on loopback',
-      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, payeeDfsp: this.#payeeUrl },
+      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, payeeDfsp: this.#urls.payeeUrl },
     };
   }
 
@@ -59,11 +82,32 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return MISSING[capability] ?? `the embedded target does not provide ${capability}`;
   }
 
-  connectPayer(fspId: string, callbackUrl: string): Promise<void> {
-    return this.#deployment.connectPayer(fspId, callbackUrl);
+  async connectPayer(fspId: string, callbackUrl: string): Promise<void> {
+    this.#payer = { fspId, url: callbackUrl };
+    await (await this.#deployment).connectPayer(fspId, callbackUrl);
+  }
+
+  /**
+   * The hub's thread ends at once (nothing closed, callbacks in flight lost), and a new one starts on
+   * the same ports and the same ledger file, as a killed pod is replaced.
+   */
+  async #killHub(component: string): Promise<string | undefined> {
+    if (!HUB_COMPONENTS.test(component) || this.#stopped) return undefined;
+    const killed = await this.#deployment;
+    await killed.kill();
+    const port = (url: string) => Number(new URL(url).port);
+    this.#deployment = DeploymentThread.start(this.#config, {
+      hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: port(this.#urls.payeeUrl), payerEndpoint: this.#payer?.url,
+    }).then(({ thread }) => thread);
+    await this.#deployment;
+    return `the embedded hub (playing ${component}) was killed at once and restarted on its ledger`;
   }
 
   stop(): Promise<void> {
-    return this.#deployment.stop();
+    this.#stopped ??= (async () => {
+      await (await this.#deployment.catch(() => undefined))?.stop();
+      if (this.#scratch) await rm(this.#scratch, { recursive: true, force: true });
+    })();
+    return this.#stopped;
   }
 }

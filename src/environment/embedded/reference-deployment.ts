@@ -12,6 +12,7 @@ export interface ReferenceDeploymentOptions {
   host?: string;
   hubPort?: number;
   adminPort?: number;
+  payeePort?: number;
   /** Where the hub delivers the payer's callbacks until `connectPayer` says otherwise. */
   payerEndpoint?: string;
   /** What a `crashAfterTransfers` fault does (tests replace the kill -9). */
@@ -43,7 +44,7 @@ export class ReferenceDeployment {
     this.#config = config;
     this.#options = options;
     this.#onboarding = readOnboarding(config);
-    const { dataDir } = config.embedded;
+    const dataDir = config.embedded.faults.volatileLedger ? undefined : config.embedded.dataDir;
     if (dataDir) ensureDirectory(dataDir);
     const ledger = new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined);
     this.hub = new ReferenceHub({
@@ -72,7 +73,7 @@ export class ReferenceDeployment {
       const ilp = await loadIlpCodec(`${participants.payee.fspId}-ilp-secret`);
       this.#payee = new PayeeSimulator({
         fspId: participants.payee.fspId, hubUrl, ilp, parties: this.#onboarding.payeeParties,
-        delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host,
+        delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host, port: this.#options.payeePort,
       });
       const payeeUrl = await this.#payee.start();
       for (const participant of this.#onboarding.participants) {
