@@ -1,7 +1,11 @@
 // `npm run bench`: what the builtin runner, the embedded hub and the simulated DFSPs sustain on this
 // machine, printed as figures (a benchmark, not a test). BENCH_SECONDS shortens the clearing run
-// (default 300 s = 5 minutes); BENCH_P2P_SECONDS each step of the P2P search (default 30 s).
+// (default 300 s = 5 minutes); BENCH_P2P_SECONDS each step of the P2P search (default 30 s);
+// BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file).
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { validateConfig } from '../src/config/load-config.ts';
@@ -53,7 +57,9 @@ interface Measured {
 
 /** One load against a fresh embedded deployment on its own thread, the runner on this one — as a conformance run does it. */
 async function measure(request: LoadRequest, embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
-  const config = validateConfig({ embedded, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
+  // The ledger in a file, as a run's embedded hub keeps it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'conformance-bench-hub-'));
+  const config = validateConfig({ embedded: { ...embedded, ...(process.env.BENCH_LEDGER === 'memory' ? {} : { dataDir }) }, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
   const { thread: deployment, urls: { hubUrl } } = await DeploymentThread.start(config);
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
   await callbacks.start();
@@ -84,6 +90,7 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
     clearInterval(rss);
     await callbacks.stop();
     await deployment.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { fspiopHeaders, type FspiopResource } from './headers.ts';
 
@@ -9,6 +9,7 @@ export interface OutboundRequest {
   source: string;
   destination?: string | undefined;
   body?: unknown;
+  /** The whole exchange, a resend on a fresh connection included. */
   timeoutMs: number;
   /** Extra or overriding headers (a relaying hub passes the original FSPIOP headers through). */
   headers?: Record<string, string>;
@@ -25,7 +26,7 @@ export interface OutboundResult {
   resent?: string;
 }
 
-/** A request that got no HTTP answer: `code` is the socket's (ECONNREFUSED, ECONNRESET, …) or TIMEOUT. */
+/** A request that got no HTTP answer: `code` is the socket's (ECONNREFUSED, ECONNRESET, …), TIMEOUT, or STALE_CONNECTION. */
 export class OutboundError extends Error {
   override readonly name = 'OutboundError';
   readonly code: string;
@@ -35,32 +36,71 @@ export class OutboundError extends Error {
   }
 }
 
-// Kept-alive connections, one pool per process: under load every exchange would otherwise pay a TCP (and TLS) handshake.
-const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+/**
+ * How long a kept-alive connection may wait in the pool for its next request before we close it
+ * ourselves. It must stay below the keep-alive timeout of every server we talk to (Node's is 5 s),
+ * so that we, not the server, close an idle connection: a server closing it while we reuse it is
+ * the classic reset on reuse. Node's agent applies a server's `Keep-Alive: timeout=N` hint only
+ * when it has a timeout of its own to lower — without this, the hint is ignored and an idle socket
+ * is kept forever, however long ago its peer went away.
+ */
+export const POOL_IDLE_MS = 2_000;
+
+/**
+ * A request sent on a reused kept-alive connection must begin to be answered within this (or half
+ * its timeout, if shorter). A connection whose peer went away without closing it (a frozen or
+ * killed process behind a port-forward, proxy or NAT that keeps our side open) accepts the request
+ * and never answers: without this, every request drawing such a socket from the pool waits out
+ * its whole timeout and is lost. FSPIOP answers are acknowledgements (200/202), sent before any work.
+ */
+export const REUSED_CONNECTION_ANSWER_MS = 2_000;
+
+// Kept-alive connections, one pool per process: under load every exchange would otherwise pay a
+// TCP (and TLS) handshake. LIFO hands out the most recently used connection, so under a steady
+// load the few busy ones stay warm and the rest go idle and are closed after POOL_IDLE_MS.
+const agentOptions = { keepAlive: true, timeout: POOL_IDLE_MS, scheduling: 'lifo' } as const;
+const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
 
 /** Socket errors that mean the other side closed the connection before it answered anything. */
 const CLOSED_BEFORE_ANSWER = new Set(['ECONNRESET', 'EPIPE']);
+/** Failures that say nothing good about the other idle connections to the same peer. */
+const PEER_GONE = new Set([...CLOSED_BEFORE_ANSWER, 'STALE_CONNECTION', 'ECONNREFUSED']);
+
+/** Failures of a connection before any byte of an answer: the connection's fault, not the request's. */
+const resendable = new WeakSet<OutboundError>();
 
 /**
  * Sends one FSPIOP request with the versioned headers and a hard timeout over the whole exchange.
  * node:http rather than fetch: several times less CPU per request, which is what a load runner
  * and a hub on the same two cores are made of. A kept-alive connection the other side closed
- * before answering is the connection's fault, not the request's: the request is sent once more on
- * a fresh connection (FSPIOP's duplicate rules make a resend with the same id safe), and the
- * result says so. A second failure is the other side's.
+ * before answering, or that gave no answer at all within REUSED_CONNECTION_ANSWER_MS, is the
+ * connection's fault, not the request's: the request is sent once more on a fresh connection
+ * within what is left of its timeout (FSPIOP's duplicate rules make a resend with the same id
+ * safe), and the result says so. A second failure is the other side's.
  */
 export async function sendFspiop(request: OutboundRequest): Promise<OutboundResult> {
   const started = performance.now();
   try {
-    return await sendOnce(request, started, false);
+    return await sendOnce(request, started, request.timeoutMs, false);
   } catch (error) {
-    if (!(error instanceof OutboundError) || !CLOSED_BEFORE_ANSWER.has(error.code) || request.signal?.aborted) throw error;
-    const result = await sendOnce(request, started, true);
-    return { ...result, resent: `the connection was closed before any answer (${error.code}); sent again on a fresh connection` };
+    if (!(error instanceof OutboundError)) throw error;
+    // The other idle connections to this peer date from before whatever happened to it.
+    if (PEER_GONE.has(error.code)) dropIdleConnections(new URL(request.url));
+    const remainingMs = request.timeoutMs - (performance.now() - started);
+    if (!resendable.has(error) || request.signal?.aborted || remainingMs <= 0) throw error;
+    const result = await sendOnce(request, started, remainingMs, true);
+    const why = error.code === 'STALE_CONNECTION'
+      ? `the kept-alive connection gave no answer within ${reusedAnswerMs(request.timeoutMs)} ms (its peer is presumed gone)`
+      : `the connection was closed before any answer (${error.code})`;
+    return { ...result, resent: `${why}; sent again on a fresh connection` };
   }
 }
 
-function sendOnce(request: OutboundRequest, started: number, freshConnection: boolean): Promise<OutboundResult> {
+function reusedAnswerMs(timeoutMs: number): number {
+  return Math.min(REUSED_CONNECTION_ANSWER_MS, Math.floor(timeoutMs / 2));
+}
+
+function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, freshConnection: boolean): Promise<OutboundResult> {
   const url = new URL(request.url);
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
   const headers: Record<string, string | number> = {
@@ -70,9 +110,13 @@ function sendOnce(request: OutboundRequest, started: number, freshConnection: bo
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let answered = false;
+    let staleTimer: NodeJS.Timeout | undefined;
     const agent = freshConnection ? false : agents[url.protocol as 'http:' | 'https:'];
-    const outgoing = send(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
+    const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
       (response: IncomingMessage) => {
+        answered = true;
+        clearTimeout(staleTimer);
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => { text += chunk; });
@@ -82,12 +126,33 @@ function sendOnce(request: OutboundRequest, started: number, freshConnection: bo
         });
         response.on('error', (error) => fail(error));
       });
-    const timer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer within ${request.timeoutMs} ms`, 'TIMEOUT')), request.timeoutMs);
+    const timer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer within ${request.timeoutMs} ms`, 'TIMEOUT')), timeoutMs);
+    // Known only once the agent has handed out the socket: a reused one must prove its peer is still there.
+    outgoing.once('socket', () => {
+      if (!outgoing.reusedSocket || answered) return;
+      const ms = reusedAnswerMs(request.timeoutMs);
+      staleTimer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer on a reused kept-alive connection within ${ms} ms`, 'STALE_CONNECTION')), ms);
+    });
     const fail = (error: Error) => {
       clearTimeout(timer);
-      reject(error instanceof OutboundError ? error : new OutboundError(error.message, (error as NodeJS.ErrnoException).code ?? error.name, { cause: error }));
+      clearTimeout(staleTimer);
+      const failure = error instanceof OutboundError ? error : new OutboundError(error.message, (error as NodeJS.ErrnoException).code ?? error.name, { cause: error });
+      if (!answered && (CLOSED_BEFORE_ANSWER.has(failure.code) || failure.code === 'STALE_CONNECTION')) resendable.add(failure);
+      reject(failure);
     };
     outgoing.on('error', fail);
     outgoing.end(body);
   });
+}
+
+/** Closes the idle pooled connections to the peer of `url` (busy ones finish or fail on their own). */
+function dropIdleConnections(url: URL): void {
+  const agent = agents[url.protocol as 'http:' | 'https:'];
+  if (!agent) return;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  // The agent names its pools host:port:…; a URL writes an IPv6 host in brackets, the agent does not.
+  const prefix = `${url.hostname.replace(/^\[(.*)\]$/, '$1')}:${port}:`;
+  for (const [name, sockets] of Object.entries(agent.freeSockets)) {
+    if (name.startsWith(prefix)) for (const socket of sockets ?? []) socket.destroy();
+  }
 }

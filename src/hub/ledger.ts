@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS transfer (
   condition TEXT NOT NULL, expiration TEXT NOT NULL, hash TEXT NOT NULL, state TEXT NOT NULL,
   fulfilment TEXT, completed TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS transfer_reserved ON transfer (state) WHERE state = 'RESERVED';
-CREATE TABLE IF NOT EXISTS quote (id TEXT PRIMARY KEY, payer TEXT NOT NULL, payee TEXT NOT NULL, hash TEXT NOT NULL, response TEXT);
+CREATE TABLE IF NOT EXISTS quote (id TEXT PRIMARY KEY, payer TEXT NOT NULL, payee TEXT NOT NULL, hash TEXT NOT NULL);
 `;
 
 /**
@@ -72,6 +72,11 @@ CREATE TABLE IF NOT EXISTS quote (id TEXT PRIMARY KEY, payer TEXT NOT NULL, paye
 export class HubLedger {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /**
+   * Participants, their currencies and endpoints, read on every request and callback: kept in
+   * memory too (this ledger is their only writer), so the hot path asks SQLite only about money.
+   */
+  readonly #directory = new Map<string, { currencies: Set<string>; endpoints: Map<string, string> }>();
 
   /** `file` undefined keeps the books in memory (gone with the process). */
   constructor(file?: string) {
@@ -80,6 +85,9 @@ export class HubLedger {
     // NORMAL in WAL mode: a transaction survives the process being killed (not a power cut) without an fsync each.
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
+    for (const { name } of this.#all('SELECT name FROM participant') as { name: string }[]) this.#directory.set(name, { currencies: new Set(), endpoints: new Map() });
+    for (const row of this.#all('SELECT participant, currency FROM account') as { participant: string; currency: string }[]) this.#directory.get(row.participant)?.currencies.add(row.currency);
+    for (const row of this.#all('SELECT participant, type, value FROM endpoint') as { participant: string; type: string; value: string }[]) this.#directory.get(row.participant)?.endpoints.set(row.type, row.value);
   }
 
   close(): void {
@@ -90,11 +98,15 @@ export class HubLedger {
 
   /** Creates the participant and its accounts in these currencies; existing ones keep their positions. Returns the currencies of new accounts. */
   ensureParticipant(name: string, currencies: readonly string[], netDebitCap = '0'): string[] {
-    return this.#transaction(() => {
+    const created = this.#transaction(() => {
       this.#run('INSERT OR IGNORE INTO participant (name, created) VALUES (?, ?)', name, now());
       return currencies.filter((currency) => this.#run('INSERT OR IGNORE INTO account (participant, currency, position, net_debit_cap, changed) VALUES (?, ?, 0, ?, ?)',
         name, currency, toUnits(netDebitCap), now()).changes > 0);
     });
+    const entry = this.#directory.get(name) ?? { currencies: new Set<string>(), endpoints: new Map<string, string>() };
+    for (const currency of currencies) entry.currencies.add(currency);
+    this.#directory.set(name, entry);
+    return created;
   }
 
   /** central-ledger's initialPositionAndLimits: sets the cap and moves the position, balanced against the settlement account. */
@@ -112,15 +124,19 @@ export class HubLedger {
   }
 
   hasParticipant(name: string | undefined): boolean {
-    return name !== undefined && this.#get('SELECT 1 AS found FROM participant WHERE name = ?', name) !== undefined;
+    return name !== undefined && this.#directory.has(name);
   }
 
   participantNames(): string[] {
-    return (this.#all('SELECT name FROM participant ORDER BY name') as { name: string }[]).map((row) => row.name);
+    return [...this.#directory.keys()].sort();
   }
 
   currenciesOf(name: string): string[] {
-    return (this.#all('SELECT currency FROM account WHERE participant = ? ORDER BY currency', name) as { currency: string }[]).map((row) => row.currency);
+    return [...(this.#directory.get(name)?.currencies ?? [])].sort();
+  }
+
+  holdsCurrency(name: string, currency: string): boolean {
+    return this.#directory.get(name)?.currencies.has(currency) === true;
   }
 
   accountsOf(name: string): ParticipantAccount[] {
@@ -133,15 +149,18 @@ export class HubLedger {
   }
 
   setEndpoint(name: string, type: string, value: string): void {
+    const entry = this.#directory.get(name);
+    if (!entry) throw new Error(`participant "${name}" does not exist`);
     this.#run('INSERT INTO endpoint (participant, type, value) VALUES (?, ?, ?) ON CONFLICT (participant, type) DO UPDATE SET value = excluded.value', name, type, value);
+    entry.endpoints.set(type, value);
   }
 
   endpointsOf(name: string): { type: string; value: string }[] {
-    return this.#all('SELECT type, value FROM endpoint WHERE participant = ? ORDER BY type', name) as { type: string; value: string }[];
+    return [...(this.#directory.get(name)?.endpoints ?? [])].sort(([a], [b]) => a.localeCompare(b)).map(([type, value]) => ({ type, value }));
   }
 
   endpoint(name: string, type: string): string | undefined {
-    return (this.#get('SELECT value FROM endpoint WHERE participant = ? AND type = ?', name, type) as { value: string } | undefined)?.value;
+    return this.#directory.get(name)?.endpoints.get(type);
   }
 
   // ---- transfers ----
@@ -163,10 +182,12 @@ export class HubLedger {
       if (!this.#account(terms.payeeFsp, currency)) return { kind: 'no-account', participant: terms.payeeFsp, currency };
       const amount = toUnits(terms.amount.amount);
       const exceeded = payer.position + amount > payer.net_debit_cap && options.ignoreNetDebitCap !== true;
+      const transfer: LedgerTransfer = exceeded
+        ? { ...terms, requestHash, state: 'ABORTED', completedTimestamp: now(), reason: 'payer limit exceeded' }
+        : { ...terms, requestHash, state: 'RESERVED' };
       this.#run('INSERT INTO transfer (id, payer, payee, currency, amount, condition, expiration, hash, state, completed, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         terms.transferId, terms.payerFsp, terms.payeeFsp, currency, amount, terms.condition, terms.expiration, requestHash,
-        exceeded ? 'ABORTED' : 'RESERVED', exceeded ? now() : null, exceeded ? 'payer limit exceeded' : null);
-      const transfer = this.transfer(terms.transferId)!;
+        transfer.state, transfer.completedTimestamp ?? null, transfer.reason ?? null);
       if (exceeded) return { kind: 'limit-exceeded', transfer, position: fromUnits(payer.position), netDebitCap: fromUnits(payer.net_debit_cap) };
       this.#move(currency, IN_FLIGHT_ACCOUNT, terms.payerFsp, amount);
       return { kind: 'reserved', transfer };
@@ -178,6 +199,7 @@ export class HubLedger {
     return this.#finish(transferId, (row) => {
       this.#move(row.currency, row.payee, IN_FLIGHT_ACCOUNT, row.amount);
       this.#run("UPDATE transfer SET state = 'COMMITTED', fulfilment = ?, completed = ? WHERE id = ?", fulfilment, completedTimestamp, row.id);
+      return { ...row, state: 'COMMITTED', fulfilment, completed: completedTimestamp };
     });
   }
 
@@ -185,7 +207,9 @@ export class HubLedger {
   abort(transferId: string, reason: string): LedgerTransfer | undefined {
     return this.#finish(transferId, (row) => {
       this.#move(row.currency, row.payer, IN_FLIGHT_ACCOUNT, row.amount);
-      this.#run("UPDATE transfer SET state = 'ABORTED', completed = ?, reason = ? WHERE id = ?", now(), reason, row.id);
+      const completed = now();
+      this.#run("UPDATE transfer SET state = 'ABORTED', completed = ?, reason = ? WHERE id = ?", completed, reason, row.id);
+      return { ...row, state: 'ABORTED', completed, reason };
     });
   }
 
@@ -201,35 +225,33 @@ export class HubLedger {
     return this.#run('INSERT OR IGNORE INTO quote (id, payer, payee, hash) VALUES (?, ?, ?, ?)', quoteId, payer, payee, requestHash).changes > 0;
   }
 
-  recordQuoteResponse(quoteId: string, response: unknown): void {
-    this.#run('UPDATE quote SET response = ? WHERE id = ?', JSON.stringify(response), quoteId);
-  }
-
-  quote(quoteId: string): { payer: string; payee: string; requestHash: string; response?: unknown } | undefined {
-    const row = this.#get('SELECT payer, payee, hash, response FROM quote WHERE id = ?', quoteId) as { payer: string; payee: string; hash: string; response: string | null } | undefined;
-    if (!row) return undefined;
-    return { payer: row.payer, payee: row.payee, requestHash: row.hash, ...(row.response === null ? {} : { response: JSON.parse(row.response) as unknown }) };
+  quote(quoteId: string): { payer: string; payee: string; requestHash: string } | undefined {
+    const row = this.#get('SELECT payer, payee, hash FROM quote WHERE id = ?', quoteId) as { payer: string; payee: string; hash: string } | undefined;
+    return row && { payer: row.payer, payee: row.payee, requestHash: row.hash };
   }
 
   // ---- internals ----
 
-  #finish(transferId: string, change: (row: TransferRow) => void): LedgerTransfer | undefined {
+  #finish(transferId: string, change: (row: TransferRow) => TransferRow): LedgerTransfer | undefined {
     return this.#transaction(() => {
       const row = this.#get("SELECT * FROM transfer WHERE id = ? AND state = 'RESERVED'", transferId) as TransferRow | undefined;
-      if (!row) return undefined;
-      change(row);
-      return this.transfer(transferId);
+      return row && transferOf(change(row));
     });
   }
 
   /** Double entry: `amount` onto `to`'s position, off `from`'s. The hub's accounts are created on first use. */
   #move(currency: string, from: string, to: string, amount: bigint): void {
     if (amount === 0n) return;
+    const changed = now();
     for (const [participant, delta] of [[to, amount], [from, -amount]] as const) {
-      this.#run('INSERT OR IGNORE INTO account (participant, currency, position, net_debit_cap, changed) VALUES (?, ?, 0, 0, ?)', participant, currency, now());
-      const position = this.#account(participant, currency)!.position + delta;
-      if (position > MAX_LEDGER_UNITS || -position > MAX_LEDGER_UNITS) throw new Error(`position of ${participant} in ${currency} would overflow the ledger`);
-      this.#run('UPDATE account SET position = ?, changed = ? WHERE participant = ? AND currency = ?', position, now(), participant, currency);
+      const add = () => this.#get('UPDATE account SET position = position + ?, changed = ? WHERE participant = ? AND currency = ? RETURNING position', delta, changed, participant, currency) as { position: bigint | number } | undefined;
+      let updated = add();
+      if (!updated) {
+        this.#run('INSERT INTO account (participant, currency, position, net_debit_cap, changed) VALUES (?, ?, 0, 0, ?)', participant, currency, changed);
+        updated = add();
+      }
+      // SQLite turns an integer that overflows into a float: refused, and the transaction rolled back.
+      if (typeof updated!.position !== 'bigint' || updated!.position > MAX_LEDGER_UNITS) throw new Error(`position of ${participant} in ${currency} would overflow the ledger`);
     }
   }
 

@@ -79,6 +79,8 @@ export class ReferenceHub {
   readonly #expiryTimers = new Map<string, ClockTimer>();
   readonly #clock: Clock;
   readonly #crash: () => void;
+  /** Deliveries that finally failed, per participant, with the last reason: shown on /health, never silently dropped. */
+  readonly #failedDeliveries = new Map<string, { count: number; last: string }>();
 
   constructor(options: ReferenceHubOptions = {}) {
     this.#options = {
@@ -101,7 +103,7 @@ export class ReferenceHub {
     this.#router
       .on('POST', '/quotes', { resource: 'quotes', handler: (x) => this.#postQuotes(x) })
       .on('GET', '/quotes/{id}', { resource: 'quotes', handler: (x) => this.#getQuote(x) })
-      .on('PUT', '/quotes/{id}', { resource: 'quotes', handler: (x) => this.#putQuote(x) })
+      .on('PUT', '/quotes/{id}', { resource: 'quotes', handler: (x) => this.#relayCallback(x, 'quotes') })
       .on('PUT', '/quotes/{id}/error', { resource: 'quotes', handler: (x) => this.#relayCallback(x, 'quotes') })
       .on('POST', '/transfers', { resource: 'transfers', handler: (x) => this.#postTransfers(x) })
       .on('GET', '/transfers/{id}', { resource: 'transfers', handler: (x) => this.#getTransfer(x) })
@@ -145,7 +147,7 @@ export class ReferenceHub {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://hub').pathname;
     if (request.method === 'GET' && path === '/health') {
-      sendJson(response, 200, { status: 'OK', participants: this.ledger.participantNames().length });
+      sendJson(response, 200, { status: 'OK', participants: this.ledger.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
       return;
     }
     if (this.faults.failsRequest()) {
@@ -188,14 +190,18 @@ export class ReferenceHub {
 
   /** Runs after the synchronous answer; tracked so `stop()` can wait for it. */
   #later(work: () => Promise<void>): void {
-    this.#server.background(work);
+    this.#server.background(work, (error) => {
+      const to = (error as { participant?: string }).participant ?? 'unknown';
+      const failed = this.#failedDeliveries.get(to) ?? { count: 0, last: '' };
+      this.#failedDeliveries.set(to, { count: failed.count + 1, last: String((error as Error).message ?? error).slice(0, 200) });
+    });
   }
 
   async #deliver(to: string, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#server.signal.aborted) return;
     const endpoint = this.ledger.endpoint(to, CALLBACK_BASE_URL);
-    if (!endpoint) throw new Error(`participant ${to} has no callback endpoint`);
+    if (!endpoint) throw Object.assign(new Error(`participant ${to} has no callback endpoint`), { participant: to });
     if (method === 'PUT') {
       const delay = this.#options.callbackDelayMs + this.faults.callbackDelayMs();
       if (delay > 0) await sleep(delay, undefined, { signal: this.#server.signal });
@@ -208,6 +214,8 @@ export class ReferenceHub {
       headers: pick(headers, ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination']),
       timeoutMs: this.#options.deliveryTimeoutMs,
       signal: this.#server.signal,
+    }).catch((error: unknown) => {
+      throw Object.assign(error as Error, { participant: to });
     });
   }
 
@@ -260,7 +268,7 @@ export class ReferenceHub {
       if (!payee || !this.ledger.hasParticipant(payee)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.destinationFspError, `payee FSP "${payee ?? ''}" is not a participant of this hub`);
       }
-      if (!this.ledger.currenciesOf(payee).includes(quote.amount.currency)) {
+      if (!this.ledger.holdsCurrency(payee, quote.amount.currency)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.genericValidationError, `currency ${quote.amount.currency} is not enabled for ${payee}`);
       }
       const hash = requestHash(quote);
@@ -270,13 +278,6 @@ export class ReferenceHub {
       }
       await this.#deliver(payee, 'POST', '/quotes', 'quotes', { ...headers, 'fspiop-destination': payee }, quote);
     });
-  }
-
-  /** The payee's terms are relayed to the payer and kept, so GET /quotes/{id} can be routed and checked. */
-  #putQuote(exchange: Exchange): void {
-    const quote = this.ledger.quote(exchange.params.id!);
-    if (quote && exchange.source === quote.payee) this.ledger.recordQuoteResponse(exchange.params.id!, exchange.body);
-    this.#relayCallback(exchange, 'quotes');
   }
 
   /** GET /quotes/{id} is routed to the payee DFSP, which answers with the quote's terms again (the quoting service's pass-through mode). */
@@ -315,7 +316,7 @@ export class ReferenceHub {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `payee FSP "${transfer.payeeFsp}" is not a participant of this hub`);
       }
       const currency = transfer.amount.currency;
-      if (!this.ledger.currenciesOf(source).includes(currency) || !this.ledger.currenciesOf(transfer.payeeFsp).includes(currency)) {
+      if (!this.ledger.holdsCurrency(source, currency) || !this.ledger.holdsCurrency(transfer.payeeFsp, currency)) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `currency ${currency} is not enabled for both participants`);
       }
       if (Date.parse(transfer.expiration) <= this.#clock.now()) {

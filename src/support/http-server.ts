@@ -43,6 +43,15 @@ export function sendJson(response: ServerResponse, status: number, body?: unknow
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /**
+ * How long an idle kept-alive connection stays open (Node's default is 5 s). Whoever closes an idle
+ * connection races the other side reusing it — a request written as the close goes out is reset.
+ * The sender should be the one to close: ours closes after POOL_IDLE_MS (2 s, src/fspiop/outbound.ts),
+ * and pools that keep connections for a minute are common, so we keep ours a little longer than that.
+ * Node announces it (`Keep-Alive: timeout=65`) to senders that honour the hint.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * The one way this project serves HTTP (reference hub, simulated DFSPs, callback server): a handler
  * that throws answers 500 with `onError`'s body instead of crashing; work started after the
  * response (FSPIOP callbacks) is tracked, so `stop()` closes every connection, aborts that work
@@ -79,6 +88,7 @@ export class HttpServer {
     const server = createServer((request, response) => {
       this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
     });
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     this.#server = server;
     server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
       this.#upgraded.add(socket);
@@ -110,7 +120,10 @@ export class HttpServer {
     void task.finally(() => this.#background.delete(task));
   }
 
-  /** Safe to call twice, and before `start()`. */
+  /**
+   * Safe to call twice, and before `start()`. Every connection is closed, idle kept-alive ones
+   * included, so a sender's pooled sockets see this server go (and do not outlive it).
+   */
   async stop(): Promise<void> {
     this.#shutdown.abort();
     const server = this.#server;

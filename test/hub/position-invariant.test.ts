@@ -68,6 +68,10 @@ describe('the reference hub\'s positions under concurrent load', () => {
       assert.equal(at(IN_FLIGHT_ACCOUNT), 0n, 'nothing left in flight');
       assert.equal(at('payerfsp'), committed, 'the payer owes exactly the committed amounts');
       assert.equal(at('payeefsp'), -committed);
+      // An aborted transfer is told to the payee too: 50 wrong fulfilments (3100) and 50 expiries (3303).
+      const deadline = Date.now() + 10_000;
+      while (deployment.payee.received.notifications < 100 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(deployment.payee.received.notifications, 100);
     } finally {
       sampling = false;
       await callbacks.stop();

@@ -184,3 +184,28 @@ describe('ReferenceHub transfer expiry', () => {
     }
   });
 });
+
+describe('ReferenceHub deliveries that fail', () => {
+  it('are counted per participant with the last reason on /health, never dropped silently', async () => {
+    const hub = new ReferenceHub({ deliveryTimeoutMs: 2000 });
+    try {
+      const hubUrl = await hub.start();
+      // The payer's endpoint refuses connections: the hub's error callback cannot be delivered.
+      hub.onboard({ fspId: 'payerfsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
+      const response = await fetch(`${hubUrl}/parties/MSISDN/404`, {
+        headers: { accept: contentType('parties'), 'content-type': contentType('parties'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp' },
+      });
+      assert.equal(response.status, 202);
+      let health: { failedDeliveries: Record<string, { count: number; last: string }> } = { failedDeliveries: {} };
+      const deadline = Date.now() + 10_000;
+      while (!health.failedDeliveries.payerfsp && Date.now() < deadline) {
+        health = await (await fetch(`${hubUrl}/health`)).json() as typeof health;
+        if (!health.failedDeliveries.payerfsp) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(health.failedDeliveries.payerfsp?.count, 1);
+      assert.match(health.failedDeliveries.payerfsp!.last, /ECONNREFUSED/);
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../../src/config/errors.ts';
+import { parseFaultOptions } from '../../src/config/fault-options.ts';
+import { validateConfig } from '../../src/config/load-config.ts';
+
+describe('--fault', () => {
+  it('reads a name alone as on, numbers, ranges and text', () => {
+    assert.deepEqual(parseFaultOptions(['acceptWrongFulfilment', 'dropCallbacks=0.2', 'callbackDelayMs=100-900', 'callbackSource=rogue', 'seed=7']),
+      { acceptWrongFulfilment: true, dropCallbacks: 0.2, callbackDelayMs: { min: 100, max: 900 }, callbackSource: 'rogue', seed: 7 });
+  });
+
+  it('refuses an unknown fault, listing the known ones', () => {
+    assert.throws(() => parseFaultOptions(['dropEverything']), (error: unknown) => error instanceof UsageError && /"dropEverything" is no fault; known: callbackDelayMs, dropCallbacks/.test(error.message));
+  });
+
+  it('leaves the values to the config validation, which names the field', () => {
+    assert.throws(() => validateConfig({ embedded: { faults: parseFaultOptions(['dropCallbacks=2']) } }), /embedded\.faults\.dropCallbacks/);
+    assert.throws(() => validateConfig({ embedded: { faults: parseFaultOptions(['callbackDelayMs=900-100']) } }), /embedded\.faults\.callbackDelayMs: min must not exceed max/);
+  });
+});
