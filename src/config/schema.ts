@@ -214,6 +214,13 @@ export const ConfigSchema = z.strictObject({
       message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)',
     });
   }
+  // A fault asked for and silently not injected would make a green run look like proof the suite passes a faulty hub.
+  if (config.target !== 'embedded' && Object.keys(config.embedded.faults).length > 0) {
+    ctx.addIssue({
+      code: 'custom', path: ['embedded', 'faults'],
+      message: `faults are injected by the embedded hub; a ${config.target} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)`,
+    });
+  }
   // A green run against our own hub must never pass for a run against the hub the user named.
   if (config.target === 'embedded' && config.hub.url) {
     ctx.addIssue({

@@ -1,5 +1,6 @@
 import { CONTROLLED_PAYEE_ROLES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
 import { loadIlpCodec, type IlpCodec } from '../dfsp/ilp-codec.ts';
+import type { ZodType } from 'zod';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding } from '../evidence/finding.ts';
 import { parseErrorInformation } from '../fspiop/answer.ts';
@@ -83,15 +84,11 @@ export class P2pTransferProbe {
 
   lookupFound(): Measurement[] {
     const exchange = this.#require(this.#lookup, 'the payer DFSP looks up the party');
-    const arrived = callbackArrived(exchange, 'lookup', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'lookup', PartiesPut);
-    const source = sourceOf(exchange);
+    const { measurements, body, source } = this.#callback(exchange, 'lookup', 'success', PartiesPut);
+    if (!source) return measurements;
     const info = body?.party.partyIdInfo;
     return [
-      arrived,
-      measurement,
-      ...this.#conformance.callback(exchange, 'lookup'),
+      ...measurements,
       equals('party identifier', info && `${info.partyIdType}/${info.partyIdentifier}`, `${this.#party.type}/${this.#party.id}`, source),
       ...(this.#party.subId === undefined ? [] : [equals('party sub-id (partySubIdOrType)', info?.partySubIdOrType, this.#party.subId, source)]),
       equals('party held by DFSP', info?.fspId, this.#payeeFsp, source),
@@ -134,19 +131,14 @@ export class P2pTransferProbe {
   async quoteAgreed(): Promise<Measurement[]> {
     const exchange = this.#require(this.#quote, 'the payer DFSP requests a quote');
     const amount = this.#amount!;
-    const arrived = callbackArrived(exchange, 'quote', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'quote', QuotesPut);
-    if (!body) return [arrived, measurement, ...this.#conformance.callback(exchange, 'quote')];
-    const source = sourceOf(exchange);
+    const { measurements, body, source } = this.#callback(exchange, 'quote', 'success', QuotesPut);
+    if (!source || !body) return measurements;
     const requested = `${amount.amount} ${amount.currency}`;
     const offered = `${body.transferAmount.amount} ${body.transferAmount.currency}`;
     const packet = await this.#decodePacket(body.ilpPacket);
     const packetPayee = packet && `${packet.payee.partyIdInfo.partyIdType}/${packet.payee.partyIdInfo.partyIdentifier}`;
     return [
-      arrived,
-      measurement,
-      ...this.#conformance.callback(exchange, 'quote'),
+      ...measurements,
       { name: 'quoted transfer amount', value: offered, threshold: `= ${requested} (SEND amount, no fees)`, ok: sameAmount(body.transferAmount.amount, amount.amount) && body.transferAmount.currency === amount.currency, source },
       { name: 'ILP packet amount', value: packet ? `${packet.amount.amount} ${packet.amount.currency}` : 'undecodable packet', threshold: `= ${offered}`, ok: !!packet && sameAmount(packet.amount.amount, body.transferAmount.amount) && packet.amount.currency === body.transferAmount.currency, source },
       equals('ILP packet payee', packetPayee, `${this.#party.type}/${this.#party.id}`, source),
@@ -184,13 +176,11 @@ export class P2pTransferProbe {
   /** The answer to GET /quotes/{id} repeats the terms of the first answer. */
   quoteRepeated(): Measurement[] {
     const exchange = this.#require(this.#quoteQuery, 'the payer DFSP asks for the quote again');
-    const arrived = callbackArrived(exchange, 'quote query', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'quote query', QuotesPut);
-    const source = sourceOf(exchange);
+    const { measurements, body, source } = this.#callback(exchange, 'quote query', 'success', QuotesPut);
+    if (!source) return measurements;
     const agreed = this.#terms;
     return [
-      arrived, measurement, ...this.#conformance.callback(exchange, 'quote query'),
+      ...measurements,
       equals('transfer amount given again', body && `${body.transferAmount.amount} ${body.transferAmount.currency}`, agreed ? `${agreed.transferAmount.amount} ${agreed.transferAmount.currency}` : 'the agreed terms', source),
       equals('condition given again', body?.condition, agreed?.condition ?? 'the agreed condition', source),
     ];
@@ -214,14 +204,10 @@ export class P2pTransferProbe {
 
   committed(): Measurement[] {
     const exchange = this.#requireTransfer();
-    const arrived = callbackArrived(exchange, 'transfer', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'transfer', TransfersPut);
-    const source = sourceOf(exchange);
+    const { measurements, body, source } = this.#callback(exchange, 'transfer', 'success', TransfersPut);
+    if (!source) return measurements;
     return [
-      arrived,
-      measurement,
-      ...this.#conformance.callback(exchange, 'transfer'),
+      ...measurements,
       equals('transfer state', body?.transferState, 'COMMITTED', source),
       {
         name: 'fulfilment', value: body?.fulfilment ?? null, threshold: 'SHA-256(fulfilment) = agreed condition',
@@ -254,13 +240,11 @@ export class P2pTransferProbe {
   /** The resend is answered with the transfer's state and fulfilment, as the first answer gave them. */
   resendAnsweredWithState(): Measurement[] {
     const exchange = this.#require(this.#resend, 'the payer DFSP sends the same transfer again');
-    const arrived = callbackArrived(exchange, 'resent transfer', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'resent transfer', TransfersPut);
+    const { measurements, body, source } = this.#callback(exchange, 'resent transfer', 'success', TransfersPut);
+    if (!source) return measurements;
     const first = TransfersPut.safeParse(this.#transfer?.callback?.body).data;
-    const source = sourceOf(exchange);
     return [
-      arrived, measurement, ...this.#conformance.callback(exchange, 'resent transfer'),
+      ...measurements,
       equals('state given for the resend', body?.transferState, first?.transferState ?? 'the state first reported', source),
       equals('fulfilment given for the resend', body?.fulfilment, first?.fulfilment ?? 'the fulfilment first reported', source),
     ];
@@ -276,13 +260,11 @@ export class P2pTransferProbe {
   async hubStateIs(expected: 'ABORTED' | 'COMMITTED'): Promise<Measurement[]> {
     const transferId = this.#sentTransfer().transferId;
     const exchange = await this.#payer.queryTransfer(transferId);
-    const arrived = callbackArrived(exchange, 'transfer state query', 'success', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, 'transfer state query', TransfersPut);
-    const source = sourceOf(exchange);
+    const { measurements, body, source } = this.#callback(exchange, 'transfer state query', 'success', TransfersPut);
+    if (!source) return measurements;
     const first = TransfersPut.safeParse(this.#transfer?.callback?.body).data;
     return [
-      arrived, measurement, ...this.#conformance.callback(exchange, 'transfer state query'),
+      ...measurements,
       equals('transfer state held by the hub', body?.transferState, expected, source),
       ...(expected === 'COMMITTED' ? [equals('fulfilment held by the hub', body?.fulfilment, first?.fulfilment ?? 'the fulfilment first reported', source)] : []),
     ];
@@ -299,10 +281,21 @@ export class P2pTransferProbe {
   }
 
   #expectError(exchange: Exchange, label: string, errorCode: string): Measurement[] {
-    const arrived = callbackArrived(exchange, label, 'error', this.#timeoutMs);
-    if (!arrived.ok) return [arrived];
-    const { body, measurement } = parseCallback(exchange, `${label} error`, ErrorInformationPut);
-    return [arrived, measurement, ...this.#conformance.callback(exchange, label), equals(`${label} error code`, body?.errorInformation.errorCode, errorCode, sourceOf(exchange))];
+    const { measurements, body, source } = this.#callback(exchange, label, 'error', ErrorInformationPut);
+    if (!source) return measurements;
+    return [...measurements, equals(`${label} error code`, body?.errorInformation.errorCode, errorCode, source)];
+  }
+
+  /**
+   * What every check of a callback starts with: it arrived, of the expected kind, in time (else
+   * that alone is measured and `source` is absent); its body parses; and body and headers conform
+   * to the specification.
+   */
+  #callback<T>(exchange: Exchange, label: string, kind: 'success' | 'error', schema: ZodType<T>): { measurements: Measurement[]; body?: T; source?: string } {
+    const arrived = callbackArrived(exchange, label, kind, this.#timeoutMs);
+    if (!arrived.ok) return { measurements: [arrived] };
+    const { body, measurement } = parseCallback(exchange, kind === 'error' ? `${label} error` : label, schema);
+    return { measurements: [arrived, measurement, ...this.#conformance.callback(exchange, label)], ...(body === undefined ? {} : { body }), source: sourceOf(exchange) };
   }
 
   #sentTransfer(): TransferBody {

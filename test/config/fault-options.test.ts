@@ -14,6 +14,11 @@ describe('--fault', () => {
     assert.throws(() => parseFaultOptions(['dropEverything']), (error: unknown) => error instanceof UsageError && /"dropEverything" is no fault; known: callbackDelayMs, dropCallbacks/.test(error.message));
   });
 
+  it('is refused for a target other than the embedded hub, which could not inject it', () => {
+    assert.throws(() => validateConfig({ target: 'url', hub: { url: 'http://127.0.0.1:4000' }, embedded: { faults: { dropCallbacks: 1 } } }),
+      /embedded\.faults: faults are injected by the embedded hub; a url target cannot be told to misbehave/);
+  });
+
   it('leaves the values to the config validation, which names the field', () => {
     assert.throws(() => validateConfig({ embedded: { faults: parseFaultOptions(['dropCallbacks=2']) } }), /embedded\.faults\.dropCallbacks/);
     assert.throws(() => validateConfig({ embedded: { faults: parseFaultOptions(['callbackDelayMs=900-100']) } }), /embedded\.faults\.callbackDelayMs: min must not exceed max/);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
+import { HubFaults } from '../../hub/hub-faults.ts';
 import type { FaultInjector } from '../../load/load-runner.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
@@ -71,9 +72,11 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   }
 
   describe(): EnvironmentDescription {
+    // A run against a hub told to misbehave must never read like a run against a sound one.
+    const faults = new HubFaults(this.#config.embedded.faults).active;
     return {
       kind: this.kind,
-      summary: 'embedded reference hub (FSPIOP v1.1) with a simulated payee DFSP, on loopback',
+      summary: `embedded reference hub (FSPIOP v1.1) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
       endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, payeeDfsp: this.#urls.payeeUrl },
     };
   }
