@@ -12,6 +12,7 @@ import { validateConfig } from '../src/config/load-config.ts';
 import { DeploymentThread } from '../src/environment/embedded/deployment-thread.ts';
 import { CallbackServer } from '../src/fspiop/callback-server.ts';
 import { sendFspiop } from '../src/fspiop/outbound.ts';
+import { loadFspiopSpecification } from '../src/fspiop/spec-validation.ts';
 import { createLoadRunner } from '../src/load/create-load-runner.ts';
 import type { LoadRequest, LoadSummary } from '../src/load/load-runner.ts';
 
@@ -65,7 +66,7 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
   await callbacks.start();
   await deployment.connectPayer('payerfsp', callbacks.url);
   // The runner a conformance run would build (builtin: the one that needs nothing installed).
-  const runner = createLoadRunner({ kind: 'builtin', note: '' }, { config, hubUrl, callbacks, channel: undefined });
+  const runner = createLoadRunner({ kind: 'builtin', note: '' }, { config, hubUrl, callbacks, channel: undefined, spec: await loadFspiopSpecification() });
   let peakRss = process.memoryUsage.rss();
   let peakHeap = getHeapStatistics().used_heap_size;
   const rss = setInterval(() => {

@@ -3,7 +3,9 @@ import type { ConformanceConfig } from '../config/schema.ts';
 import type { CallbackServer } from '../fspiop/callback-server.ts';
 import { attachNotificationChannel, type NotificationChannel } from '../fspiop/notification-channel.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { BuiltinLoadRunner } from './builtin/builtin-runner.ts';
+import { specificationCheck } from './builtin/checked-transfer.ts';
 import { K6Runner, k6Available, requireK6 } from './k6/k6-runner.ts';
 import type { LoadRunner } from './load-runner.ts';
 
@@ -42,6 +44,8 @@ export interface RunnerDeps {
   hubUrl: string;
   callbacks: CallbackServer;
   channel: NotificationChannel | undefined;
+  /** The builtin runner holds every callback to it (k6 checks only the schema-level essentials in its script). */
+  spec?: FspiopSpecification;
 }
 
 /**
@@ -49,7 +53,7 @@ export interface RunnerDeps {
  * hub through the run's own payer identity and callback server, whatever started the hub.
  */
 export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner {
-  const { config, hubUrl, callbacks, channel } = deps;
+  const { config, hubUrl, callbacks, channel, spec } = deps;
   const { participants, timeouts, load } = config;
   if (plan.kind === 'k6') {
     if (!channel) throw new Error('the k6 runner needs the notification channel attached before the callback server started');
@@ -68,5 +72,6 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
     driver,
     parties: { payer: participants.payer.party, payee: participants.payee.party, payeeFsp: participants.payee.fspId, amount: { amount: load.amount, currency: participants.payer.currency } },
     ...(load.maxInFlight ? { maxInFlight: load.maxInFlight } : {}),
+    ...(spec ? { check: specificationCheck(spec) } : {}),
   });
 }

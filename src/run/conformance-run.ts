@@ -152,8 +152,8 @@ export class ConformanceRun {
       });
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
       if (plan) this.#reporter.notice(`  ${plan.note}`);
-      const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel });
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
+      const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
       session = registerSession(new RunSession(config, environment, payer, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));

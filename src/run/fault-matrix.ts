@@ -90,13 +90,13 @@ export interface FaultRunOutcome {
 
 /**
  * One in-process conformance run against the embedded hub with these faults (none: the baseline).
- * Callbacks are waited for 3 s: the embedded hub answers in milliseconds, and a fault that loses a
- * callback must not cost ten seconds a scenario.
+ * Callbacks are waited for 4 s: the embedded hub answers in milliseconds (the expiry scenario's
+ * 3303 comes at 2 s), and a fault that loses a callback must not cost ten seconds a scenario.
  */
 export async function runWithFaults(tier: Tier, tagExpression: string, faults: HubFaultsConfig, options: { loadProfile?: LoadProfile } = {}): Promise<FaultRunOutcome> {
   const reportsDir = await mkdtemp(join(tmpdir(), 'conformance-faults-'));
   try {
-    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 3000 } });
+    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 4000 } });
     const run = new ConformanceRun(config, { out: discard(), tags: tagExpression, ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}) });
     const { result, exitCode } = await run.execute();
     const selected = result.guarantees.filter((g) => !g.reason?.startsWith('not selected by the tag filter'));

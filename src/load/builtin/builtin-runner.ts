@@ -3,11 +3,13 @@ import { PhaseRecorder } from '../phase-recorder.ts';
 import { Reservoir } from '../reservoir.ts';
 import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type LoadRunner, type LoadSummary, type Phase, type SecondOfRun } from '../load-runner.ts';
 import type { QuotesPut } from '../../fspiop/payloads.ts';
-import { agreedTerms, checkedClearing, checkedTransfer, type TransferDriver, type TransferParties } from './checked-transfer.ts';
+import { agreedTerms, checkedClearing, checkedTransfer, type CallbackCheck, type TransferDriver, type TransferParties } from './checked-transfer.ts';
 
 export interface BuiltinRunnerOptions {
   driver: TransferDriver;
   parties: TransferParties;
+  /** Holds every success callback to more than its schema (the FSPIOP definition, in a run). */
+  check?: CallbackCheck;
   /** Iterations in flight at most; an arrival beyond it is dropped (the runner could not keep up). */
   maxInFlight?: number;
   /** How many COMMITTED transfer ids to keep for the validity gate. */
@@ -132,7 +134,8 @@ class LoadRun {
     };
     const { driver, parties } = this.#options;
     const now = () => this.#clock.now();
-    const iteration = this.#request.flow === 'clearing' ? checkedClearing(driver, parties, this.#terms!, now, report) : checkedTransfer(driver, parties, now, report);
+    const { check } = this.#options;
+    const iteration = this.#request.flow === 'clearing' ? checkedClearing(driver, parties, this.#terms!, now, report, check) : checkedTransfer(driver, parties, now, report, check);
     const transferId = await iteration.catch((error: unknown) => {
       failed = true;
       if (inWindow) this.#iterations.failure(`runner error: ${(error as Error).message}`);

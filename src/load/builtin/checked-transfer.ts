@@ -3,6 +3,7 @@ import { parseErrorInformation } from '../../fspiop/answer.ts';
 import { fulfilmentMatchesCondition } from '../../fspiop/ilp-condition.ts';
 import type { Exchange, PayerDfsp } from '../../fspiop/payer-dfsp.ts';
 import { PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../../fspiop/payloads.ts';
+import type { FspiopSpecification } from '../../fspiop/spec-validation.ts';
 import type { Phase } from '../load-runner.ts';
 
 /** What the checked flow needs of a payer DFSP (the real one, or a scripted one in tests). */
@@ -15,6 +16,19 @@ export interface TransferParties {
   amount: Money;
 }
 
+/** A further check of a success callback: why it fails, or undefined when it holds. */
+export type CallbackCheck = (exchange: Exchange) => string | undefined;
+
+/** Every success callback held to the FSPIOP v1.1 definition, as the functional scenarios hold theirs: the first rule broken is the failure. */
+export function specificationCheck(spec: FspiopSpecification): CallbackCheck {
+  return (exchange) => {
+    const callback = exchange.callback;
+    if (!callback) return undefined;
+    const [broken] = spec.validate({ method: 'PUT', path: callback.path, headers: callback.headers, body: callback.body, direction: 'callback' });
+    return broken && `callback breaks FSPIOP v1.1: ${broken.field} ${broken.rule}`;
+  };
+}
+
 /** How one phase of an iteration ended: succeeded at a time, or failed for a reason. */
 export type PhaseOutcome = { phase: Phase; ok: true; completedAt: number } | { phase: Phase; ok: false; reason: string; completedAt: number };
 
@@ -24,21 +38,21 @@ export type PhaseOutcome = { phase: Phase; ok: true; completedAt: number } | { p
  * condition — reporting each phase as it ends. Returns the transfer id when all of it held.
  */
 export async function checkedTransfer(driver: TransferDriver, parties: TransferParties, now: () => number,
-  report: (outcome: PhaseOutcome) => void): Promise<string | undefined> {
+  report: (outcome: PhaseOutcome) => void, check?: CallbackCheck): Promise<string | undefined> {
   const lookup = await driver.lookupParty(parties.payee);
-  const party = callbackBody(lookup, PartiesPut);
+  const party = callbackBody(lookup, PartiesPut, check);
   const lookupProblem = typeof party === 'string' ? party
     : party.party.partyIdInfo.partyIdentifier !== parties.payee.id ? 'lookup named another party'
       : party.party.partyIdInfo.fspId !== parties.payeeFsp ? `party held by ${party.party.partyIdInfo.fspId ?? 'no FSP'}, not ${parties.payeeFsp}` : undefined;
   if (!settle('lookups', lookupProblem, now, report)) return undefined;
 
   const quote = await driver.requestQuote({ payer: parties.payer, payee: parties.payee, payeeFsp: parties.payeeFsp, amount: parties.amount });
-  const terms = callbackBody(quote, QuotesPut);
+  const terms = callbackBody(quote, QuotesPut, check);
   const quoteProblem = typeof terms === 'string' ? terms
     : !sameAmount(terms.transferAmount.amount, parties.amount.amount) || terms.transferAmount.currency !== parties.amount.currency ? 'quoted another amount' : undefined;
   if (!settle('quotes', quoteProblem, now, report) || typeof terms === 'string') return undefined;
 
-  return checkedClearing(driver, parties, terms, now, report);
+  return checkedClearing(driver, parties, terms, now, report, check);
 }
 
 /** Quote terms to clear transfers on, for the clearing flow; the failure reason when the quote failed. */
@@ -49,9 +63,9 @@ export async function agreedTerms(driver: TransferDriver, parties: TransferParti
 
 /** The clearing phase alone: POST /transfers on agreed terms, COMMITTED with a fulfilment matching the condition. */
 export async function checkedClearing(driver: TransferDriver, parties: TransferParties, terms: QuotesPut, now: () => number,
-  report: (outcome: PhaseOutcome) => void): Promise<string | undefined> {
+  report: (outcome: PhaseOutcome) => void, check?: CallbackCheck): Promise<string | undefined> {
   const transfer = await driver.prepareTransfer({ payeeFsp: parties.payeeFsp, amount: terms.transferAmount, terms });
-  const fulfil = callbackBody(transfer, TransfersPut);
+  const fulfil = callbackBody(transfer, TransfersPut, check);
   const transferProblem = typeof fulfil === 'string' ? fulfil
     : fulfil.transferState !== 'COMMITTED' ? `state ${fulfil.transferState}`
       : !fulfil.fulfilment || !fulfilmentMatchesCondition(fulfil.fulfilment, terms.condition) ? 'fulfilment does not match the condition' : undefined;
@@ -65,12 +79,13 @@ function settle(phase: Phase, problem: string | undefined, now: () => number, re
 }
 
 /** The parsed success callback of an exchange, or why there is none, as a failure reason. */
-function callbackBody<T>(exchange: Exchange, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | string {
+function callbackBody<T>(exchange: Exchange, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, check?: CallbackCheck): T | string {
   const ack = exchange.ack;
   if ('error' in ack) return 'no HTTP answer';
   if (ack.status !== 202) return `HTTP ${ack.status}`;
   if (exchange.timedOut || !exchange.callback) return 'timeout';
   if (exchange.callback.kind === 'error') return `error callback ${parseErrorInformation(exchange.callback.body)?.errorCode ?? '(no errorInformation)'}`;
   const parsed = schema.safeParse(exchange.callback.body);
-  return parsed.success ? parsed.data : 'invalid callback body';
+  if (!parsed.success) return 'invalid callback body';
+  return check?.(exchange) ?? parsed.data;
 }

@@ -114,4 +114,14 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     assert.equal(summary.phases.transfers.failures['fulfilment does not match the condition'], 20);
     assert.deepEqual(summary.committedSample, []);
   });
+
+  it('holds every success callback to the run\'s further check (the FSPIOP definition): a callback that breaks it is a failure', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, () => ({ ms: 20 }));
+    const check = (exchange: Exchange) => (exchange.operation === 'quote' ? 'callback breaks FSPIOP v1.1: body.condition is required' : undefined);
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, check }).run(request));
+    assert.equal(summary.iterations.successes, 0);
+    assert.equal(summary.phases.lookups.successes, summary.phases.lookups.attempts);
+    assert.equal(summary.phases.quotes.failures['callback breaks FSPIOP v1.1: body.condition is required'], summary.phases.quotes.attempts);
+  });
 });
