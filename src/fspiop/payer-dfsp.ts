@@ -129,6 +129,13 @@ export class PayerDfsp {
         return this.#emit(exchange);
       }
       exchange.callback = await expected.callback;
+      // A resent prepare (ours, on a dead connection) may be answered with the transfer's state while it
+      // is still in flight — the specification's answer to a duplicate: the final state is still to come.
+      while (operation === 'transfer' && isInFlightState(exchange.callback)) {
+        const leftMs = this.#options.callbackTimeoutMs - (performance.now() - started);
+        if (leftMs <= 0) throw new CallbackTimeoutError(correlationKey, this.#options.callbackTimeoutMs);
+        exchange.callback = await this.#options.callbacks.correlator.expect(correlationKey, leftMs).callback;
+      }
       exchange.endToEndMs = exchange.callback.receivedAt - started;
     } catch (error) {
       expected.cancel();
@@ -144,6 +151,11 @@ export class PayerDfsp {
     for (const listener of this.#listeners) listener(exchange);
     return exchange;
   }
+}
+
+function isInFlightState(callback: ReceivedCallback): boolean {
+  const state = callback.kind === 'success' ? (callback.body as { transferState?: unknown } | null)?.transferState : undefined;
+  return state === 'RECEIVED' || state === 'RESERVED';
 }
 
 function describeNetworkError(error: unknown, url: string): string {

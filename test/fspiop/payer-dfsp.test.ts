@@ -47,4 +47,34 @@ describe('PayerDfsp', () => {
     assert.ok('error' in exchange.ack);
     assert.match(exchange.ack.error, /connection refused by 127\.0\.0\.1:\d+ — is the hub running there\?/);
   });
+
+  it('waits on past a transfer state that is still in flight (RESERVED, the answer to a duplicate) for the final one', async () => {
+    // A hub that answers the prepare with RESERVED first, then COMMITTED, each once the previous was taken.
+    const hub = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+      request.on('end', async () => {
+        response.writeHead(202).end();
+        const { transferId } = JSON.parse(text) as { transferId: string };
+        for (const transferState of ['RESERVED', 'COMMITTED']) {
+          await fetch(`${callbacks.url}/transfers/${transferId}`, {
+            method: 'PUT', body: JSON.stringify({ transferState }),
+            headers: { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1', date: new Date().toUTCString(), 'fspiop-source': 'switch', 'fspiop-destination': 'payerfsp' },
+          });
+        }
+      });
+    });
+    const url = await listen(hub, 0, '127.0.0.1');
+    try {
+      const payer = new PayerDfsp({ hubUrl: url, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 5000 });
+      const exchange = await payer.prepareTransfer({
+        payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' },
+        terms: { ilpPacket: 'AYIB', condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(Date.now() + 60_000).toISOString() },
+      });
+      assert.deepEqual(exchange.callback?.body, { transferState: 'COMMITTED' });
+      assert.equal(exchange.timedOut, false);
+    } finally {
+      await closeServer(hub);
+    }
+  });
 });
