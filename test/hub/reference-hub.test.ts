@@ -8,7 +8,9 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { contentType } from '../../src/fspiop/headers.ts';
 import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
+import { HubLedger } from '../../src/hub/ledger.ts';
 import { CALLBACK_BASE_URL, ReferenceHub } from '../../src/hub/reference-hub.ts';
+import { quoteRequest } from '../../src/fspiop/messages.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
@@ -206,6 +208,70 @@ describe('ReferenceHub deliveries that fail', () => {
       assert.match(health.failedDeliveries.payerfsp!.last, /ECONNREFUSED/);
     } finally {
       await hub.stop();
+    }
+  });
+});
+
+describe('ReferenceHub restarted on a ledger with reserved transfers', () => {
+  it('watches their expiry again: at the expiration both sides are told 3303 and the reservation is released', async () => {
+    const clock = new ManualClock();
+    const ledger = new HubLedger();
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const payee = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200).end();
+    });
+    const first = new ReferenceHub({ ledger, clock });
+    const transferId = randomUUID();
+    try {
+      await callbacks.start();
+      const payeeUrl = await listen(payee, 0, '127.0.0.1');
+      first.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
+      first.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
+      // Reserved by a hub that then died: only the ledger remembers it.
+      ledger.prepare({ transferId, payerFsp: 'payerfsp', payeeFsp: 'payeefsp', amount: { amount: '5', currency: 'USD' }, condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(clock.now() + 30_000).toISOString() }, 'hash');
+      const expired = callbacks.correlator.expect(`transfers:${transferId}`, 30_000);
+      await first.start();
+      assert.equal(clock.pendingTimers, 1, 'the reserved transfer is watched again');
+      clock.advance(30_000);
+      const callback = await expired.callback;
+      assert.equal((callback.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3303');
+      assert.equal(ledger.transfer(transferId)?.state, 'ABORTED');
+      assert.equal(ledger.allAccounts().find((a) => a.participant === 'payerfsp')?.position, '0');
+    } finally {
+      await callbacks.stop();
+      await first.stop();
+      await closeServer(payee);
+      ledger.close();
+    }
+  });
+});
+
+describe('ReferenceHub quotes resent', () => {
+  it('refuses a quote id reused with another body (3106), and routes the same body again', async () => {
+    const config = validateConfig({ timeouts: { callbackMs: 3000 } });
+    const deployment = new ReferenceDeployment(config);
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    try {
+      const { hubUrl } = await deployment.start();
+      await callbacks.start();
+      deployment.connectPayer('payerfsp', callbacks.url);
+      const send = async (body: Record<string, unknown>) => {
+        const expected = callbacks.correlator.expect(`quotes:${body.quoteId as string}`, 3000);
+        await fetch(`${hubUrl}/quotes`, {
+          method: 'POST', body: JSON.stringify(body),
+          headers: { accept: contentType('quotes'), 'content-type': contentType('quotes'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp', 'fspiop-destination': 'payeefsp' },
+        });
+        return expected.callback;
+      };
+      const quote = quoteRequest({ quoteId: randomUUID(), transactionId: randomUUID(), payerFsp: 'payerfsp', payer: config.participants.payer.party, payeeFsp: 'payeefsp', payee: config.participants.payee.party, amount: { amount: '3', currency: 'USD' } });
+      assert.equal((await send(quote)).kind, 'success');
+      assert.equal((await send(quote)).kind, 'success', 'the same body is answered again');
+      const modified = await send({ ...quote, amount: { amount: '4', currency: 'USD' } });
+      assert.equal((modified.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3106');
+    } finally {
+      await callbacks.stop();
+      await deployment.stop();
     }
   });
 });
