@@ -120,6 +120,11 @@ const TimeoutsSchema = z.strictObject({
   requestMs: Timeout.default(5_000),
   /** How long the environment may take to start. */
   startupMs: Timeout.default(60_000),
+  /**
+   * How long after a transfer's expiration the hub may take to notice it (central-ledger's timeout
+   * handler runs every 15 s): the expiry scenario waits for its 3303 that much longer.
+   */
+  expirySweepMs: Timeout.default(15_000),
 }).prefault({});
 
 const Share = z.number().min(0).max(1);

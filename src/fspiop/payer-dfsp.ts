@@ -92,13 +92,14 @@ export class PayerDfsp {
     return this.#exchange('quote', 'POST', '/quotes', 'quotes', CallbackCorrelator.key('quotes', body.quoteId), body, input.payeeFsp);
   }
 
-  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }): Promise<Exchange> {
-    return this.sendTransfer(transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input }));
+  /** `callbackTimeoutMs` replaces the configured wait, e.g. for a transfer whose only answer comes when it expires. */
+  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }, callbackTimeoutMs?: number): Promise<Exchange> {
+    return this.sendTransfer(transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input }), callbackTimeoutMs);
   }
 
   /** POST /transfers with this body as it is: a resend of a transfer, or one with a changed body under a known id. */
-  sendTransfer(body: ReturnType<typeof transferPrepare>): Promise<Exchange> {
-    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, body.payeeFsp);
+  sendTransfer(body: ReturnType<typeof transferPrepare>, callbackTimeoutMs?: number): Promise<Exchange> {
+    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, body.payeeFsp, callbackTimeoutMs);
   }
 
   queryTransfer(transferId: string): Promise<Exchange> {
@@ -111,9 +112,9 @@ export class PayerDfsp {
   }
 
   async #exchange(operation: Operation, method: 'GET' | 'POST', path: string, resource: FspiopResource,
-    correlationKey: string, requestBody?: unknown, destination?: string): Promise<Exchange> {
+    correlationKey: string, requestBody?: unknown, destination?: string, callbackTimeoutMs = this.#options.callbackTimeoutMs): Promise<Exchange> {
     const url = joinUrl(this.#options.hubUrl, path);
-    const expected = this.#options.callbacks.correlator.expect(correlationKey, this.#options.callbackTimeoutMs);
+    const expected = this.#options.callbacks.correlator.expect(correlationKey, callbackTimeoutMs);
     // The timeout may fire while the request is still in flight; it is read below, never left unhandled.
     expected.callback.catch(() => undefined);
     const startedAt = new Date().toISOString();
@@ -132,8 +133,8 @@ export class PayerDfsp {
       // A resent prepare (ours, on a dead connection) may be answered with the transfer's state while it
       // is still in flight — the specification's answer to a duplicate: the final state is still to come.
       while (operation === 'transfer' && isInFlightState(exchange.callback)) {
-        const leftMs = this.#options.callbackTimeoutMs - (performance.now() - started);
-        if (leftMs <= 0) throw new CallbackTimeoutError(correlationKey, this.#options.callbackTimeoutMs);
+        const leftMs = callbackTimeoutMs - (performance.now() - started);
+        if (leftMs <= 0) throw new CallbackTimeoutError(correlationKey, callbackTimeoutMs);
         exchange.callback = await this.#options.callbacks.correlator.expect(correlationKey, leftMs).callback;
       }
       exchange.endToEndMs = exchange.callback.receivedAt - started;

@@ -38,6 +38,8 @@ export class P2pTransferProbe {
   #terms: QuotesPut | undefined;
   #amount: Money | undefined;
   #transfer: Exchange | undefined;
+  /** How long the transfer's callback was waited for: longer for one whose only answer is its expiry. */
+  #transferWaitMs: number | undefined;
   #resend: Exchange | undefined;
   #query: Exchange | undefined;
 
@@ -198,13 +200,14 @@ export class P2pTransferProbe {
       return [{ name: 'agreed terms', value: quote, threshold: 'a valid quote callback before the transfer', ok: false, source: this.#quote ? sourceOf(this.#quote) : 'scenario' }];
     }
     const terms = expiresInMs === undefined ? this.#terms : { ...this.#terms, expiration: new Date(Date.now() + expiresInMs).toISOString() };
-    this.#transfer = await this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms });
+    this.#transferWaitMs = expiresInMs === undefined ? this.#timeoutMs : expiresInMs + this.#config.timeouts.expirySweepMs + this.#timeoutMs;
+    this.#transfer = await this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms }, this.#transferWaitMs);
     return [this.#conformance.request(this.#transfer, 'transfer')];
   }
 
   committed(): Measurement[] {
     const exchange = this.#requireTransfer();
-    const { measurements, body, source } = this.#callback(exchange, 'transfer', 'success', TransfersPut);
+    const { measurements, body, source } = this.#callback(exchange, 'transfer', 'success', TransfersPut, this.#transferWaitMs);
     if (!source) return measurements;
     return [
       ...measurements,
@@ -218,7 +221,7 @@ export class P2pTransferProbe {
 
   /** The transfer ends with an error callback with this code. */
   rejected(errorCode: string): Measurement[] {
-    return this.#expectError(this.#requireTransfer(), 'transfer', errorCode);
+    return this.#expectError(this.#requireTransfer(), 'transfer', errorCode, this.#transferWaitMs);
   }
 
   // ---- resends (the specification's duplicate rules) ----
@@ -280,8 +283,8 @@ export class P2pTransferProbe {
     return this.#expectError(this.#require(this.#query, 'the payer DFSP asks the hub for a transfer it never sent'), 'transfer state query', errorCode);
   }
 
-  #expectError(exchange: Exchange, label: string, errorCode: string): Measurement[] {
-    const { measurements, body, source } = this.#callback(exchange, label, 'error', ErrorInformationPut);
+  #expectError(exchange: Exchange, label: string, errorCode: string, waitedMs?: number): Measurement[] {
+    const { measurements, body, source } = this.#callback(exchange, label, 'error', ErrorInformationPut, waitedMs);
     if (!source) return measurements;
     return [...measurements, equals(`${label} error code`, body?.errorInformation.errorCode, errorCode, source)];
   }
@@ -291,8 +294,8 @@ export class P2pTransferProbe {
    * that alone is measured and `source` is absent); its body parses; and body and headers conform
    * to the specification.
    */
-  #callback<T>(exchange: Exchange, label: string, kind: 'success' | 'error', schema: ZodType<T>): { measurements: Measurement[]; body?: T; source?: string } {
-    const arrived = callbackArrived(exchange, label, kind, this.#timeoutMs);
+  #callback<T>(exchange: Exchange, label: string, kind: 'success' | 'error', schema: ZodType<T>, waitedMs = this.#timeoutMs): { measurements: Measurement[]; body?: T; source?: string } {
+    const arrived = callbackArrived(exchange, label, kind, waitedMs);
     if (!arrived.ok) return { measurements: [arrived] };
     const { body, measurement } = parseCallback(exchange, kind === 'error' ? `${label} error` : label, schema);
     return { measurements: [arrived, measurement, ...this.#conformance.callback(exchange, label)], ...(body === undefined ? {} : { body }), source: sourceOf(exchange) };

@@ -96,7 +96,8 @@ export interface FaultRunOutcome {
 export async function runWithFaults(tier: Tier, tagExpression: string, faults: HubFaultsConfig, options: { loadProfile?: LoadProfile } = {}): Promise<FaultRunOutcome> {
   const reportsDir = await mkdtemp(join(tmpdir(), 'conformance-faults-'));
   try {
-    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 4000 } });
+    // The embedded hub expires a transfer at its expiration: no sweep interval to wait for.
+    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 4000, expirySweepMs: 1000 } });
     const run = new ConformanceRun(config, { out: discard(), tags: tagExpression, ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}) });
     const { result, exitCode } = await run.execute();
     const selected = result.guarantees.filter((g) => !g.reason?.startsWith('not selected by the tag filter'));
