@@ -24,7 +24,7 @@ export class ConformanceWorld extends World {
     this.session = sessionFrom(this.parameters);
     this.p2p = this.session.p2pProbe();
     this.#ledger = this.session.ledgerProbe();
-    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config);
+    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, this.session.environment.adminUrl);
   }
 
   /** The hub's books; the `@needs:hub-ledger` gate has run before any step uses it. */

@@ -227,6 +227,12 @@ export const ConfigSchema = z.strictObject({
     });
   }
   // A green run against our own hub must never pass for a run against the hub the user named.
+  if (config.target === 'embedded' && config.hub.adminUrl) {
+    ctx.addIssue({
+      code: 'custom', path: ['hub', 'adminUrl'],
+      message: 'the embedded target has its own admin API and would probe this one instead of the hub under test; use target "url" with hub.url, or remove hub.adminUrl',
+    });
+  }
   if (config.target === 'embedded' && config.hub.url) {
     ctx.addIssue({
       code: 'custom', path: ['hub', 'url'],

@@ -15,12 +15,15 @@ import { outcomeOf, sourceOf } from './exchange-measurements.ts';
 export class SecurityPostureProbe {
   readonly #payer: PayerDfsp;
   readonly #config: ConformanceConfig;
+  readonly #adminUrl: string | undefined;
   #exchange: Exchange | undefined;
   #label = 'request';
 
-  constructor(payer: PayerDfsp, config: ConformanceConfig) {
+  /** `adminUrl`: the admin API of the target under test, when it has one. */
+  constructor(payer: PayerDfsp, config: ConformanceConfig, adminUrl?: string) {
     this.#payer = payer;
     this.#config = config;
+    this.#adminUrl = adminUrl;
   }
 
   async sendWithout(what: 'credentials' | 'signature'): Promise<void> {
@@ -90,8 +93,8 @@ export class SecurityPostureProbe {
 
   /** GET {adminUrl}/participants with no credentials must be refused (401/403). */
   async adminApiRefusesAnonymous(): Promise<Measurement[]> {
-    const adminUrl = this.#config.hub.adminUrl;
-    if (!adminUrl) throw new Error('hub.adminUrl is not configured');
+    const adminUrl = this.#adminUrl;
+    if (!adminUrl) throw new Error('the target has no admin API to probe (hub.adminUrl)');
     const url = joinUrl(withoutQuery(adminUrl), '/participants');
     let value: string;
     let ok = false;

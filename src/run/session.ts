@@ -98,7 +98,8 @@ function withGrants(environment: StartedEnvironment, config: ConformanceConfig, 
   const capabilities = new Set<Capability>(environment.capabilities);
   if (runsLoad && environment.capabilities.has('fspiop-api')) capabilities.add('load');
   if (config.attestations.length > 0) capabilities.add('human-review');
-  if (config.hub.adminUrl) capabilities.add('admin-api');
+  // The admin API the target has: the one hub.adminUrl names, or the embedded hub's own — never one beside the hub under test.
+  if (environment.adminUrl) capabilities.add('admin-api');
   return {
     capabilities,
     whyMissing: (capability) => {

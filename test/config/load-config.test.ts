@@ -43,6 +43,11 @@ describe('validateConfig', () => {
       /hub\.url: the embedded target starts its own hub and would ignore this URL/);
   });
 
+  it('refuses an admin URL with the embedded target, whose own admin API is what its guarantees are about', () => {
+    assert.throws(() => validateConfig({ hub: { adminUrl: 'http://127.0.0.1:3001' } }),
+      /hub\.adminUrl: the embedded target has its own admin API and would probe this one instead of the hub under test/);
+  });
+
   it('refuses a malformed URL in every URL field, naming the field, never crashing', () => {
     for (const [field, config] of [
       ['hub.url', { hub: { url: 'not a url' } }],

@@ -29,7 +29,8 @@ describe('ConformanceRun on the embedded target, per tier', () => {
       }
       if (tier === 'iac') {
         // The embedded hub is plaintext, needs no client certificate and no signature: IaC security fails, with evidence.
-        assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'FAIL').map((g) => g.id), ['IAC-SEC-01', 'IAC-SEC-02', 'IAC-SEC-03']);
+        assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'FAIL').map((g) => g.id), ['IAC-SEC-01', 'IAC-SEC-02', 'IAC-SEC-03', 'IAC-SEC-04']);
+        assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-04')!.reason!, /anonymous admin API request was HTTP 200, expected refused with HTTP 401 or 403/);
         assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-01')!.reason!, /FSPIOP endpoint transport was http \(plaintext\), expected TLS 1.2 or newer/);
         assert.equal(exitCode, 1);
         assert.equal(result.certificate.status, 'NOT_CERTIFIED');
