@@ -72,7 +72,10 @@ export interface LoadSummary {
   iterations: PhaseStats;
   phases: Record<Phase, PhaseStats>;
   series: SecondOfRun[];
-  /** Transfers the payer saw COMMITTED, a sample for the validity gate. */
+  /**
+   * Transfers the payer saw COMMITTED, asked back after the run: a random sample of the window (the
+   * validity gate) and, with a fault, every one committed within 5 s of it (the RPO check).
+   */
   committedSample: string[];
   fault?: FaultReport;
 }

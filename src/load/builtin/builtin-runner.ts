@@ -5,6 +5,10 @@ import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type Loa
 import type { QuotesPut } from '../../fspiop/payloads.ts';
 import { agreedTerms, checkedClearing, checkedTransfer, type CallbackCheck, type TransferDriver, type TransferParties } from './checked-transfer.ts';
 
+/** Transfers committed this close to a fault are all asked back after the run (RPO), up to MAX_NEAR_FAULT of them. */
+const NEAR_FAULT_MS = 5000;
+const MAX_NEAR_FAULT = 5000;
+
 export interface BuiltinRunnerOptions {
   driver: TransferDriver;
   parties: TransferParties;
@@ -52,6 +56,8 @@ class LoadRun {
   readonly #iterations = new PhaseRecorder();
   readonly #series: SecondOfRun[] = [];
   readonly #sample: Reservoir<string>;
+  /** Every transfer committed close to the fault: the ones a hub that loses its last writes loses, which a random sample would mostly miss. */
+  readonly #nearFault: string[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   readonly #window: { startMs: number; endMs: number };
   readonly #total: number;
@@ -153,6 +159,8 @@ class LoadRun {
       this.#iterations.success(completedMs - intendedMs);
       this.#sample.offer(transferId);
     }
+    const faultAtMs = this.#request.fault?.atMs;
+    if (faultAtMs !== undefined && Math.abs(completedMs - faultAtMs) <= NEAR_FAULT_MS && this.#nearFault.length < MAX_NEAR_FAULT) this.#nearFault.push(transferId);
   }
 
   #second(ms: number): SecondOfRun {
@@ -242,7 +250,7 @@ class LoadRun {
       iterations: this.#iterations.stats(),
       phases: Object.fromEntries(PHASES.map((phase) => [phase, this.#phases[phase].stats()])) as LoadSummary['phases'],
       series: this.#series,
-      committedSample: this.#sample.sample(),
+      committedSample: [...new Set([...this.#sample.sample(), ...this.#nearFault])],
       ...(fault ? { fault: this.#fault ?? { broke: undefined, atMs: fault.atMs } } : {}),
     };
   }

@@ -115,6 +115,19 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     assert.deepEqual(summary.committedSample, []);
   });
 
+  it('asks back every transfer committed near a fault, not only a random sample: those are the ones a hub losing its last writes loses', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, () => ({ ms: 20 }));
+    const fault = { atMs: 2000, inject: async () => ({ broke: 'the hub', atMs: 2000 }) };
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, sampleSize: 5 }).run({ ...request, durationMs: 12_000, fault }));
+    assert.equal(summary.fault?.broke, 'the hub');
+    // Completed from 20 ms to 7 s at 10/s: 70 within 5 s of the fault at 2 s, and the 5 drawn at random over the window, some of them among those.
+    assert.ok(summary.committedSample.length >= 70 && summary.committedSample.length <= 75, String(summary.committedSample.length));
+    assert.equal(new Set(summary.committedSample).size, summary.committedSample.length);
+    const noFault = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, sampleSize: 5 }).run({ ...request, durationMs: 12_000 }));
+    assert.equal(noFault.committedSample.length, 5);
+  });
+
   it('holds every success callback to the run\'s further check (the FSPIOP definition): a callback that breaks it is a failure', async () => {
     const clock = new ManualClock(0);
     const driver = scriptedDriver(clock, () => ({ ms: 20 }));
