@@ -145,6 +145,10 @@ export const HubFaultsSchema = z.strictObject({
   acceptWrongFulfilment: z.boolean().optional(),
   /** Treat a resent transfer like a new one: book it again, never answer 3106. */
   skipDuplicateCheck: z.boolean().optional(),
+  /** Answer a resent transfer with its state, as it should, but book it again as well (positions move twice). */
+  doubleBookResends: z.boolean().optional(),
+  /** Abort a transfer without releasing its reservation: the payer keeps owing the amount. */
+  leakReservations: z.boolean().optional(),
   /** Reserve a transfer even when the payer's net debit cap would be exceeded. */
   ignoreNetDebitCap: z.boolean().optional(),
   /** Never expire a reserved transfer. */

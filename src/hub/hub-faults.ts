@@ -46,6 +46,14 @@ export class HubFaults {
     return this.#config.skipDuplicateCheck === true;
   }
 
+  get doublyBooksResends(): boolean {
+    return this.#config.doubleBookResends === true;
+  }
+
+  get leaksReservations(): boolean {
+    return this.#config.leakReservations === true;
+  }
+
   get ignoresNetDebitCap(): boolean {
     return this.#config.ignoreNetDebitCap === true;
   }

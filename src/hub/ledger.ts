@@ -203,10 +203,13 @@ export class HubLedger {
     });
   }
 
-  /** RESERVED → ABORTED: the reservation is released back to the payer. Undefined when the transfer is not RESERVED. */
-  abort(transferId: string, reason: string): LedgerTransfer | undefined {
+  /**
+   * RESERVED → ABORTED: the reservation is released back to the payer (kept in flight only under the
+   * `leakReservations` fault). Undefined when the transfer is not RESERVED.
+   */
+  abort(transferId: string, reason: string, options: { keepReservation?: boolean } = {}): LedgerTransfer | undefined {
     return this.#finish(transferId, (row) => {
-      this.#move(row.currency, row.payer, IN_FLIGHT_ACCOUNT, row.amount);
+      if (options.keepReservation !== true) this.#move(row.currency, row.payer, IN_FLIGHT_ACCOUNT, row.amount);
       const completed = now();
       this.#run("UPDATE transfer SET state = 'ABORTED', completed = ?, reason = ? WHERE id = ?", completed, reason, row.id);
       return { ...row, state: 'ABORTED', completed, reason };

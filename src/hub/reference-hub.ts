@@ -306,6 +306,10 @@ export class ReferenceHub {
           return this.#sendError(source, path, 'transfers', FspiopErrorCode.modifiedRequest, 'a different transfer with this id exists');
         }
         // A resent prepare gets the transfer's current state again (central-ledger's PREPARE_DUPLICATE): never a second booking.
+        if (this.faults.doublyBooksResends) {
+          const { payerFsp, payeeFsp, amount, condition, expiration } = existing;
+          this.ledger.prepare({ transferId: `${existing.transferId}#booked-again-${randomUUID()}`, payerFsp, payeeFsp, amount, condition, expiration }, hash);
+        }
         return this.#notifyState(source, existing);
       }
       if (transfer.payerFsp !== source) {
@@ -358,12 +362,12 @@ export class ReferenceHub {
       }
       this.#disarmExpiry(record.transferId);
       if (Date.parse(record.expiration) <= this.#clock.now() && !this.faults.neverExpires) {
-        if (this.ledger.abort(record.transferId, 'fulfilled after its expiration')) await this.#tellBoth(record, FspiopErrorCode.transferExpired);
+        if (this.#abort(record.transferId, 'fulfilled after its expiration')) await this.#tellBoth(record, FspiopErrorCode.transferExpired);
         return;
       }
       const fulfilmentOk = !!fulfil.fulfilment && fulfilmentMatchesCondition(fulfil.fulfilment, record.condition);
       if (!fulfilmentOk && !this.faults.acceptsWrongFulfilment) {
-        if (this.ledger.abort(record.transferId, 'invalid fulfilment')) await this.#tellBoth(record, FspiopErrorCode.genericValidationError, 'invalid fulfilment');
+        if (this.#abort(record.transferId, 'invalid fulfilment')) await this.#tellBoth(record, FspiopErrorCode.genericValidationError, 'invalid fulfilment');
         return;
       }
       const committed = this.ledger.commit(record.transferId, fulfil.fulfilment ?? '', fulfil.completedTimestamp ?? new Date().toISOString());
@@ -379,7 +383,7 @@ export class ReferenceHub {
     }
     sendJson(response, 200);
     this.#disarmExpiry(record.transferId);
-    if (!this.ledger.abort(record.transferId, 'rejected by the payee')) return;
+    if (!this.#abort(record.transferId, 'rejected by the payee')) return;
     this.#later(() => this.#deliver(record.payerFsp, 'PUT', `/transfers/${params.id}/error`, 'transfers', { ...headers, 'fspiop-destination': record.payerFsp }, body));
   }
 
@@ -405,9 +409,13 @@ export class ReferenceHub {
     }
     this.#expiryTimers.set(record.transferId, this.#clock.setTimeout(() => {
       this.#expiryTimers.delete(record.transferId);
-      if (!this.ledger.abort(record.transferId, 'expired')) return;
+      if (!this.#abort(record.transferId, 'expired')) return;
       this.#later(() => this.#tellBoth(record, FspiopErrorCode.transferExpired));
     }, Math.max(0, remaining)));
+  }
+
+  #abort(transferId: string, reason: string) {
+    return this.ledger.abort(transferId, reason, { keepReservation: this.faults.leaksReservations });
   }
 
   #disarmExpiry(transferId: string): void {

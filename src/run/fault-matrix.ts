@@ -40,6 +40,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
     tier: 'core-test-harness', tags: tags('CTH-FUN-04', 'CTH-FUN-05'), mustFail: ['CTH-FUN-04', 'CTH-FUN-05'], symptom: /resent transfer callback was no callback/,
   },
   {
+    fault: 'doubleBookResends', faults: { doubleBookResends: true }, breaks: 'answers a resent transfer with its state, as it should, but books it a second time',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-04'), mustFail: ['CTH-FUN-04'], symptom: /position in USD was .*\(change 14\)/,
+  },
+  {
+    fault: 'leakReservations', faults: { leakReservations: true }, breaks: 'aborts transfers without releasing their reservation',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-06', 'CTH-FUN-07'), mustFail: ['CTH-FUN-06', 'CTH-FUN-07'], symptom: /position in USD was .*\(change [1-9]/,
+  },
+  {
     fault: 'ignoreNetDebitCap', faults: { ignoreNetDebitCap: true }, breaks: 'reserves a transfer beyond the payer\'s net debit cap',
     tier: 'core-test-harness', tags: tags('CTH-FUN-08'), mustFail: ['CTH-FUN-08'], symptom: /transfer callback was success callback .*expected error callback/,
   },
