@@ -4,9 +4,14 @@ import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/e
 import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
+import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
 import type { HubLedger, ParticipantAccount } from './ledger.ts';
 
-const Amount = z.union([z.number().nonnegative(), z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`))]).transform(String);
+/** central-ledger takes numbers; a float such as 0.1 + 0.2 is read to 4 decimals, as the ledger counts. */
+const Amount = z.union([
+  z.number().nonnegative().max(Number(MAX_AMOUNT)).transform((value) => value.toFixed(4)),
+  z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`), 'an amount such as "1000" or "12.5"'),
+]).refine(bookable, `at most ${MAX_AMOUNT}`);
 const Currency = z.string().regex(/^[A-Z]{3}$/);
 const NetDebitCap = z.strictObject({ type: z.literal('NET_DEBIT_CAP'), value: Amount, alarmPercentage: z.number().optional() });
 

@@ -3,6 +3,16 @@ const SCALE = 4;
 const UNITS_PER_WHOLE = 10n ** BigInt(SCALE);
 /** SQLite integers are 64-bit signed: amounts and positions stay below this many units. */
 export const MAX_LEDGER_UNITS = 2n ** 63n - 1n;
+/**
+ * The largest amount the hub books (FSPIOP allows 18 integer digits; 64-bit units do not): a
+ * hundred trillion, with room for positions that sum many of them.
+ */
+export const MAX_AMOUNT = '100000000000000';
+
+/** Whether the ledger can book this FSPIOP amount. */
+export function bookable(amount: string): boolean {
+  return toUnits(amount) <= toUnits(MAX_AMOUNT);
+}
 
 /** "12.5" → 125000n. The caller has checked the FSPIOP amount pattern; anything else is a defect. */
 export function toUnits(amount: string): bigint {

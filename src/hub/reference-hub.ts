@@ -14,6 +14,7 @@ import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
 import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { joinUrl } from '../support/url.ts';
 import { HubFaults } from './hub-faults.ts';
+import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
 import { HubLedger, type LedgerTransfer } from './ledger.ts';
 import { PartyOracle } from './party-oracle.ts';
 
@@ -115,11 +116,16 @@ export class ReferenceHub {
     return this.#server.url;
   }
 
-  /** Starts serving; reserved transfers left by an earlier run of the same ledger are watched for expiry again. */
-  async start(): Promise<string> {
-    const url = await this.#server.start(this.#options.port, this.#options.host);
+  start(): Promise<string> {
+    return this.#server.start(this.#options.port, this.#options.host);
+  }
+
+  /**
+   * Watches the expiry of the transfers an earlier run of the same ledger left reserved. Called once
+   * the participants are onboarded and reachable: one already expired is told to both sides at once.
+   */
+  resumeExpiries(): void {
     for (const transfer of this.ledger.reservedTransfers()) this.#armExpiry(transfer);
-    return url;
   }
 
   async stop(): Promise<void> {
@@ -325,6 +331,9 @@ export class ReferenceHub {
       }
       if (Date.parse(transfer.expiration) <= this.#clock.now()) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.transferExpired);
+      }
+      if (!bookable(transfer.amount.amount)) {
+        return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `amount ${transfer.amount.amount} is above ${MAX_AMOUNT}, the most this hub books`);
       }
       const { transferId, payerFsp, payeeFsp, amount, condition, expiration } = transfer;
       // Only with the duplicate check skipped (a fault) does a transfer with a known id get here: it is booked a second time.

@@ -20,6 +20,9 @@ function decoder(): Promise<IlpCodec> {
 
 type TransferBody = ReturnType<typeof transferPrepare>;
 
+/** How far the hub's clock may be ahead of ours when it decides a transfer expired. */
+const EXPIRY_CLOCK_SKEW_MS = 1000;
+
 /**
  * The P2P transfer as a payer DFSP experiences it — discovery, agreement of terms, clearing, and
  * what a switch must do with resent, rejected, expired or invalid requests — turned into
@@ -40,6 +43,8 @@ export class P2pTransferProbe {
   #transfer: Exchange | undefined;
   /** How long the transfer's callback was waited for: longer for one whose only answer is its expiry. */
   #transferWaitMs: number | undefined;
+  /** The transfer was sent to expire this long after its prepare. */
+  #expiresInMs: number | undefined;
   #resend: Exchange | undefined;
   #query: Exchange | undefined;
 
@@ -200,6 +205,7 @@ export class P2pTransferProbe {
       return [{ name: 'agreed terms', value: quote, threshold: 'a valid quote callback before the transfer', ok: false, source: this.#quote ? sourceOf(this.#quote) : 'scenario' }];
     }
     const terms = expiresInMs === undefined ? this.#terms : { ...this.#terms, expiration: new Date(Date.now() + expiresInMs).toISOString() };
+    this.#expiresInMs = expiresInMs;
     this.#transferWaitMs = expiresInMs === undefined ? this.#timeoutMs : expiresInMs + this.#config.timeouts.expirySweepMs + this.#timeoutMs;
     this.#transfer = await this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms }, this.#transferWaitMs);
     return [this.#conformance.request(this.#transfer, 'transfer')];
@@ -221,7 +227,16 @@ export class P2pTransferProbe {
 
   /** The transfer ends with an error callback with this code. */
   rejected(errorCode: string): Measurement[] {
-    return this.#expectError(this.#requireTransfer(), 'transfer', errorCode, this.#transferWaitMs);
+    const exchange = this.#requireTransfer();
+    const measurements = this.#expectError(exchange, 'transfer', errorCode, this.#transferWaitMs);
+    if (this.#expiresInMs === undefined || exchange.endToEndMs === undefined) return measurements;
+    // An expiry error before the expiration says the hub refused at once: nothing was reserved, nothing expired.
+    const earliestMs = Math.max(0, this.#expiresInMs - EXPIRY_CLOCK_SKEW_MS);
+    return [...measurements, {
+      name: 'error after the prepare', value: Math.round(exchange.endToEndMs), unit: 'ms',
+      threshold: `≥ ${earliestMs} ms (not before the transfer's expiration, ${EXPIRY_CLOCK_SKEW_MS} ms allowed for the hub's clock)`,
+      ok: exchange.endToEndMs >= earliestMs, source: sourceOf(exchange),
+    }];
   }
 
   // ---- resends (the specification's duplicate rules) ----

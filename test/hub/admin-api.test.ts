@@ -60,3 +60,27 @@ describe('the hub\'s admin API, in central-ledger\'s shape, through the client t
     await assert.rejects(gone.position('dfspa', 'USD'), /GET http:\/\/127\.0\.0\.1:9\/participants\/dfspa\/positions failed/);
   });
 });
+
+describe('the admin API\'s amounts', () => {
+  it('reads a float to 4 decimals and refuses what the ledger cannot book, naming the field (400, not 500)', async () => {
+    const ledger = new HubLedger();
+    const api = new HubAdminApi(ledger);
+    try {
+      const url = await api.start(0, '127.0.0.1');
+      ledger.ensureParticipant('dfspa', ['USD'], '1');
+      const put = (value: unknown) => fetch(`${url}/participants/dfspa/limits`, {
+        method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value, alarmPercentage: 10 } }),
+      }).then(async (response) => ({ status: response.status, body: await response.json() as { errorInformation?: { errorDescription: string } } }));
+      assert.equal((await put(0.1 + 0.2)).status, 200);
+      assert.equal(ledger.accountsOf('dfspa')[0]!.netDebitCap, '0.3');
+      for (const value of [1e21, '999999999999999999.9999']) {
+        const refused = await put(value);
+        assert.equal(refused.status, 400, JSON.stringify(value));
+        assert.match(refused.body.errorInformation!.errorDescription, /limit\.value/);
+      }
+    } finally {
+      await api.stop();
+      ledger.close();
+    }
+  });
+});

@@ -29,9 +29,12 @@ describe('the reference hub killed with kill -9 under load', () => {
       const payer = new PayerDfsp({ hubUrl: first.hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 5000, requestTimeoutMs: 5000 });
       let killed = false;
       const amount = { amount: '2.5', currency: 'USD' };
+      // A regression that stops commits must fail here, not hang the suite.
+      const deadline = Date.now() + 60_000;
       // 20 payers in a closed loop until the hub dies under them.
       const worker = async () => {
         while (!killed) {
+          if (Date.now() > deadline) throw new Error(`only ${committed.size} transfers committed within 60 s`);
           const quote = await payer.requestQuote({ payer: config.participants.payer.party, payee: config.participants.payee.party, payeeFsp: 'payeefsp', amount });
           const terms = QuotesPut.safeParse(quote.callback?.body);
           if (!terms.success) continue;

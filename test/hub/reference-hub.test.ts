@@ -113,6 +113,14 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
     assert.equal((callback.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3106');
   });
 
+  it('refuses an amount above what its ledger books with 3100, instead of failing silently', async () => {
+    const terms = await quoteTerms();
+    const exchange = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: { amount: '999999999999999999', currency: 'USD' }, terms });
+    const error = (exchange.callback?.body as { errorInformation: { errorCode: string; errorDescription: string } }).errorInformation;
+    assert.equal(error.errorCode, '3100');
+    assert.match(error.errorDescription, /above 100000000000000, the most this hub books/);
+  });
+
   it('refuses an expired transfer (3303) without reserving it', async () => {
     const terms = await quoteTerms();
     const exchange = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms: { ...terms, expiration: new Date(Date.now() - 1000).toISOString() } });
@@ -232,6 +240,7 @@ describe('ReferenceHub restarted on a ledger with reserved transfers', () => {
       ledger.prepare({ transferId, payerFsp: 'payerfsp', payeeFsp: 'payeefsp', amount: { amount: '5', currency: 'USD' }, condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(clock.now() + 30_000).toISOString() }, 'hash');
       const expired = callbacks.correlator.expect(`transfers:${transferId}`, 30_000);
       await first.start();
+      first.resumeExpiries();
       assert.equal(clock.pendingTimers, 1, 'the reserved transfer is watched again');
       clock.advance(30_000);
       const callback = await expired.callback;

@@ -96,12 +96,17 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
    */
   async #killHub(component: string): Promise<string | undefined> {
     if (!HUB_COMPONENTS.test(component) || this.#stopped) return undefined;
-    const killed = await this.#deployment;
-    await killed.kill();
+    const previous = this.#deployment;
     const port = (url: string) => Number(new URL(url).port);
-    this.#deployment = DeploymentThread.start(this.#config, {
-      hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: port(this.#urls.payeeUrl), payerEndpoint: this.#payer?.url,
-    }).then(({ thread }) => thread);
+    // The restart is the deployment from now on: a stop() arriving meanwhile waits for it and stops what it started.
+    this.#deployment = (async () => {
+      await (await previous).kill();
+      if (this.#stopped) throw new Error('the environment stopped while its hub was being restarted');
+      const { thread } = await DeploymentThread.start(this.#config, {
+        hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: port(this.#urls.payeeUrl), payerEndpoint: this.#payer?.url,
+      });
+      return thread;
+    })();
     await this.#deployment;
     return `the embedded hub (playing ${component}) was killed at once and restarted on its ledger`;
   }

@@ -82,6 +82,7 @@ export class ReferenceDeployment {
       }
       this.hub.oracle.register(participants.payer.party, participants.payer.fspId);
       for (const party of this.#onboarding.payeeParties) this.hub.oracle.register(party, participants.payee.fspId);
+      this.hub.resumeExpiries();
       return { hubUrl, adminUrl, payeeUrl };
     } catch (error) {
       await this.stop();
