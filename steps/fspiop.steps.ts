@@ -61,8 +61,8 @@ Then('the quote ends with error callback {fspiopErrorCode}', async function (thi
   await this.record(this.p2p.quoteFailed(code));
 });
 
-Then('the quote is refused with error {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
-  await this.record(this.p2p.quoteRefused(code));
+Then('the quote is refused with error {fspiopErrorCode} or {fspiopErrorCode}', async function (this: ConformanceWorld, code: string, alternative: string) {
+  await this.record(this.p2p.quoteRefused([code, alternative]));
 });
 
 When('the payer DFSP asks for the quote again', async function (this: ConformanceWorld) {

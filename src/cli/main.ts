@@ -35,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // An attestation for no guarantee is a typo in the config: refused with the other config mistakes, before anything runs.
     checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
+    if (config.embedded.dataDir) config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
     reportsDir = config.reportsDir;
     run = new ConformanceRun(config, {
       out: process.stdout,

@@ -1,5 +1,6 @@
 import { UsageError } from './errors.ts';
-import { HUB_FAULTS, type HubFaultsConfig } from './schema.ts';
+import { z } from 'zod';
+import { HUB_FAULTS, HubFaultsSchema, type HubFaultsConfig } from './schema.ts';
 
 /**
  * `--fault <name>[=<value>]`, repeatable, as config `embedded.faults`: a name alone switches a
@@ -13,10 +14,18 @@ export function parseFaultOptions(options: readonly string[]): HubFaultsConfig {
     if (!(HUB_FAULTS as string[]).includes(name) && name !== 'seed') {
       throw new UsageError(`--fault "${name.slice(0, 40)}" is no fault; known: ${HUB_FAULTS.join(', ')}`);
     }
+    if (value === undefined && !SWITCHES.has(name)) throw new UsageError(`--fault ${name} needs a value: --fault ${name}=${EXAMPLES[name] ?? 'VALUE'}`);
     faults[name] = value === undefined ? true : parseFaultValue(value);
   }
   return faults as HubFaultsConfig;
 }
+
+/** Faults a name alone switches on; the others need a value. */
+const SWITCHES = new Set(Object.entries(HubFaultsSchema.shape).filter(([, type]) => type.unwrap() instanceof z.ZodBoolean).map(([name]) => name));
+const EXAMPLES: Record<string, string> = {
+  callbackDelayMs: '1200', dropCallbacks: '0.2', serverErrors: '0.1', callbackSource: 'rogue', staleCallbackDateMs: '600000',
+  omitCallbackField: 'transferState', crashAfterTransfers: '100', seed: '7',
+};
 
 function parseFaultValue(value: string): unknown {
   if (/^\d+(?:\.\d+)?$/.test(value)) return Number(value);

@@ -109,7 +109,13 @@ export class P2pTransferProbe {
     const source = sourceOf(exchange);
     const parts = (['firstName', 'middleName', 'lastName'] as const).filter((part) => this.#party[part] !== undefined);
     if (parts.length === 0) return { notEvaluated: 'the party\'s names are not known to the framework: give the party\'s firstName and lastName in the config' };
-    return parts.map((part) => equals(`party ${part}`, name?.[part], this.#party[part]!, source));
+    const measurements = parts.map((part) => equals(`party ${part}`, name?.[part], this.#party[part]!, source));
+    // The display name is optional and its format the DFSP's; when sent, every part must be in it untouched.
+    const display = PartiesPut.safeParse(exchange.callback?.body).data?.party.name;
+    if (display !== undefined) {
+      measurements.push({ name: 'party display name', value: display, threshold: `holds ${parts.map((part) => this.#party[part]).join(', ')} unchanged`, ok: parts.every((part) => display.includes(this.#party[part]!)), source });
+    }
+    return measurements;
   }
 
   lookupFailed(errorCode: string): Measurement[] {
@@ -158,18 +164,24 @@ export class P2pTransferProbe {
   }
 
   /**
-   * The hub refuses the quote with this error code: at once (HTTP 4xx with errorInformation, as
-   * Mojaloop's API validation does) or by error callback. Either is the specification's answer.
+   * The hub refuses the quote with one of these error codes (the specification's 3101 "Malformed
+   * syntax" names a bad amount as its example; Mojaloop's API validation answers 3100 by default):
+   * at once (HTTP 4xx with errorInformation) or by error callback. Either is the specification's answer.
    */
-  quoteRefused(errorCode: string): Measurement[] {
+  quoteRefused(errorCodes: string[]): Measurement[] {
     const exchange = this.#require(this.#quote, 'the payer DFSP requests a quote');
     const source = sourceOf(exchange);
+    const expected = errorCodes.join(' or ');
     if (!('error' in exchange.ack) && exchange.ack.status >= 400 && exchange.ack.status < 500) {
-      const error = parseErrorInformation(exchange.ack.body);
-      return [equals(`quote refused at once (HTTP ${exchange.ack.status}) with error code`, error?.errorCode, errorCode, source)];
+      const code = parseErrorInformation(exchange.ack.body)?.errorCode;
+      return [{ name: `quote refused at once (HTTP ${exchange.ack.status}) with error code`, value: code ?? null, threshold: `= ${expected}`, ok: code !== undefined && errorCodes.includes(code), source }];
     }
-    if (exchange.callback?.kind === 'error') return this.#expectError(exchange, 'quote', errorCode);
-    return [{ name: 'quote refused', value: outcomeOf(exchange), threshold: `HTTP 400 or an error callback with error code ${errorCode}`, ok: false, source }];
+    if (exchange.callback?.kind === 'error') {
+      const { measurements, body } = this.#callback(exchange, 'quote', 'error', ErrorInformationPut);
+      const code = body?.errorInformation.errorCode;
+      return [...measurements, { name: 'quote error code', value: code ?? null, threshold: `= ${expected}`, ok: code !== undefined && errorCodes.includes(code), source }];
+    }
+    return [{ name: 'quote refused', value: outcomeOf(exchange), threshold: `HTTP 400 or an error callback with error code ${expected}`, ok: false, source }];
   }
 
   /** GET /quotes/{id} of the quote requested. */

@@ -10,6 +10,10 @@ describe('--fault', () => {
       { acceptWrongFulfilment: true, dropCallbacks: 0.2, callbackDelayMs: { min: 100, max: 900 }, callbackSource: 'rogue', seed: 7 });
   });
 
+  it('says which value a fault that needs one takes', () => {
+    assert.throws(() => parseFaultOptions(['crashAfterTransfers']), /--fault crashAfterTransfers needs a value: --fault crashAfterTransfers=100/);
+  });
+
   it('refuses an unknown fault, listing the known ones', () => {
     assert.throws(() => parseFaultOptions(['dropEverything']), (error: unknown) => error instanceof UsageError && /"dropEverything" is no fault; known: callbackDelayMs, dropCallbacks/.test(error.message));
   });
