@@ -15,6 +15,12 @@ export interface OutboundRequest {
   headers?: Record<string, string>;
   /** Aborts the request early, e.g. when its owner shuts down. */
   signal?: AbortSignal;
+  /**
+   * Treat a reused connection that starts no answer within REUSED_CONNECTION_ANSWER_MS as dead and
+   * resend (default on). For callbacks to DFSPs, which may vanish behind a proxy; off for requests
+   * to a hub under test, whose acknowledgement may be slow under load and must not be sent twice.
+   */
+  detectSilentPeer?: boolean;
 }
 
 export interface OutboundResult {
@@ -129,7 +135,7 @@ function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, 
     const timer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer within ${request.timeoutMs} ms`, 'TIMEOUT')), timeoutMs);
     // Known only once the agent has handed out the socket: a reused one must prove its peer is still there.
     outgoing.once('socket', () => {
-      if (!outgoing.reusedSocket || answered) return;
+      if (!outgoing.reusedSocket || answered || request.detectSilentPeer === false) return;
       const ms = reusedAnswerMs(request.timeoutMs);
       staleTimer = setTimeout(() => outgoing.destroy(new OutboundError(`no answer on a reused kept-alive connection within ${ms} ms`, 'STALE_CONNECTION')), ms);
     });

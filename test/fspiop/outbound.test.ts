@@ -185,6 +185,27 @@ describe('sendFspiop', () => {
     }
   });
 
+  it('sends a request to a hub once, however slowly it acknowledges on a reused connection, when silent-peer detection is off', async () => {
+    let requests = 0;
+    const hub = createServer((request, response) => {
+      requests += 1;
+      request.resume();
+      // The first request opens the pooled connection; the second, on it, is acknowledged only after 3 s.
+      setTimeout(() => response.writeHead(202).end(), requests === 1 ? 0 : 3000);
+    });
+    const url = await listen(hub);
+    try {
+      const send = () => sendFspiop({ method: 'POST', url: `${url}/quotes`, resource: 'quotes', source: 'payerfsp', body: { a: 1 }, timeoutMs: 10_000, detectSilentPeer: false });
+      await send();
+      const slow = await send();
+      assert.equal(slow.status, 202);
+      assert.equal(slow.resent, undefined);
+      assert.equal(requests, 2, 'no resend: a slow acknowledgement is measured as slow');
+    } finally {
+      await closeServer(hub);
+    }
+  });
+
   it('does not resend an answered request, whatever its status', async () => {
     let requests = 0;
     const hub = createServer((request, response) => {
