@@ -89,6 +89,12 @@ Then('the transfer ends with error callback {fspiopErrorCode}', async function (
   await this.record(this.p2p.rejected(code));
 });
 
+Then('the payee DFSP is told the transfer ended with error {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
+  // The @needs:payee-observation gate ran first: the target can tell what its payee was told.
+  const payee = this.session.environment.observePayee!;
+  await this.record(await this.p2p.payeeTold(code, (transferId) => payee.transferErrors(transferId)));
+});
+
 When('the payer DFSP sends the same transfer again', async function (this: ConformanceWorld) {
   await this.record(await this.p2p.resendTransfer());
 });

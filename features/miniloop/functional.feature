@@ -124,3 +124,11 @@ Feature: Miniloop — P2P transfers over FSPIOP v1.1
     Then the quote callback agrees to that amount with an ILP packet and a condition for the party
     When the payer DFSP prepares the transfer on the agreed terms
     Then the transfer callback reports COMMITTED with a fulfilment that matches the condition
+
+  @guarantee:ML-FUN-16 @needs:fspiop-api @needs:controlled-payee @needs:payee-observation
+  Scenario: A transfer that expires is reported to the payee DFSP too, with error 3303
+    Given a payee party whose DFSP never answers transfers
+    When the payer DFSP requests a quote to send 3 to the party
+    And the payer DFSP prepares the transfer on the agreed terms, expiring in 2 seconds
+    Then the transfer ends with error callback 3303
+    And the payee DFSP is told the transfer ended with error 3303

@@ -11,6 +11,7 @@ export const CAPABILITIES = {
   load: 'a load runner able to drive the hub at the tier\'s throughput',
   'fault-injection': 'a way to kill or slow components of the deployment during a run',
   'admin-api': 'the hub\'s administration API (central-ledger admin) to probe for unauthenticated access',
+  'payee-observation': 'what the controlled payee DFSP was told by the hub (the embedded simulator reports it)',
   'hub-ledger': 'the hub\'s administration API (central-ledger\'s shape) to read participant positions and set a net debit cap',
   'human-review': 'a person\'s judgement: documentation quality cannot be measured from a running deployment',
 } as const;

@@ -37,7 +37,7 @@ Options
       --fault NAME[=VALUE]     embedded hub misbehaves on purpose (repeatable), to prove a guarantee
                                fails when it should: dropCallbacks=0.2, serverErrors=0.1,
                                callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,
-                               skipDuplicateCheck, doubleBookResends, leakReservations,
+                               skipDuplicateCheck, doubleBookResends, leakReservations, skipPayeeNotification,
                                ignoreNetDebitCap, skipExpiry,
                                callbackSource=NAME, staleCallbackDateMs=N, omitCallbackField=NAME,
                                crashAfterTransfers=N, volatileLedger;

@@ -149,6 +149,8 @@ export const HubFaultsSchema = z.strictObject({
   doubleBookResends: z.boolean().optional(),
   /** Abort a transfer without releasing its reservation: the payer keeps owing the amount. */
   leakReservations: z.boolean().optional(),
+  /** Tell only the payer when a transfer is aborted (expired, wrong fulfilment): the payee DFSP never learns. */
+  skipPayeeNotification: z.boolean().optional(),
   /** Reserve a transfer even when the payer's net debit cap would be exceeded. */
   ignoreNetDebitCap: z.boolean().optional(),
   /** Never expire a reserved transfer. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import type { FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
@@ -28,8 +29,8 @@ export interface SimulatedParty {
   behaviour: PartyBehaviour;
 }
 
-/** Quotes the simulator remembers for GET /quotes/{id}: the newest ones, enough for ten seconds of load. */
-const REMEMBERED_QUOTES = 10_000;
+/** Quotes (for GET /quotes/{id}) and transfer errors the simulator remembers: the newest ones, enough for ten seconds of load. */
+const REMEMBERED = 10_000;
 
 export interface PayeeSimulatorOptions {
   fspId: string;
@@ -54,6 +55,8 @@ export class PayeeSimulator {
   readonly #options: PayeeSimulatorOptions;
   readonly #parties = new Map<string, SimulatedParty>();
   readonly #quotes = new Map<string, unknown>();
+  /** Error codes the hub sent about each transfer, for a probe to ask (`GET /conformance/transfers/{id}`). */
+  readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
   readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
@@ -68,7 +71,11 @@ export class PayeeSimulator {
       .on('GET', '/quotes/{id}', (params, _, requester) => this.#quoteAgain(params.id!, requester))
       .on('POST', '/transfers', (_, body, requester) => this.#transfer(body, requester))
       .on('PUT', '/transfers/{id}', async () => { this.received.notifications += 1; })
-      .on('PUT', '/transfers/{id}/error', async () => { this.received.notifications += 1; })
+      .on('PUT', '/transfers/{id}/error', async (params, body) => {
+        this.received.notifications += 1;
+        const code = parseErrorInformation(body)?.errorCode ?? '(no errorInformation)';
+        keepNewest(this.#transferErrors, params.id!, [...(this.#transferErrors.get(params.id!) ?? []), code]);
+      })
       .on('PUT', '/parties/{type}/{id}/error', async () => { this.received.notifications += 1; })
       .on('PUT', '/quotes/{id}/error', async () => { this.received.notifications += 1; });
   }
@@ -87,6 +94,12 @@ export class PayeeSimulator {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://dfsp').pathname;
+    // Not FSPIOP: what this simulated DFSP was told, so a probe can check the hub told the payee side too.
+    const observed = /^\/conformance\/transfers\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && observed) {
+      sendJson(response, 200, { errorCodes: this.#transferErrors.get(decodeURIComponent(observed[1]!)) ?? [] });
+      return;
+    }
     const match = this.#router.match(request.method ?? 'GET', path);
     if (!match || match === 'method-not-allowed' || match === 'bad-uri') {
       request.resume();
@@ -161,8 +174,7 @@ export class PayeeSimulator {
     const expiration = new Date(Date.now() + 60_000).toISOString();
     const terms = this.#options.ilp.quoteTerms(quote, quote.amount, expiration);
     const answer = { transferAmount: quote.amount, payeeReceiveAmount: quote.amount, expiration, ilpPacket: terms.ilpPacket, condition: terms.condition };
-    this.#quotes.set(quote.quoteId, answer);
-    if (this.#quotes.size > REMEMBERED_QUOTES) this.#quotes.delete(this.#quotes.keys().next().value!);
+    keepNewest(this.#quotes, quote.quoteId, answer);
     await this.#answer(path, 'quotes', requester, answer);
   }
 
@@ -199,4 +211,11 @@ export class PayeeSimulator {
       transferState: 'COMMITTED',
     });
   }
+}
+
+/** Keeps the newest entries only: a long load must not grow these without bound. */
+function keepNewest<T>(map: Map<string, T>, key: string, value: T): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REMEMBERED) map.delete(map.keys().next().value!);
 }

@@ -3,6 +3,11 @@ import type { ControlledParty, ControlledPayeeRole, TargetKind } from '../config
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
 import type { FaultInjector } from '../load/load-runner.ts';
 
+export interface PayeeObservation {
+  /** The error codes the hub sent the payee DFSP about this transfer, and where that was read. */
+  transferErrors(transferId: string): Promise<{ errorCodes: string[]; source: string }>;
+}
+
 export interface EnvironmentDescription {
   kind: TargetKind;
   /** One line a person reads, e.g. "embedded reference hub (FSPIOP v1.1) with simulated payee DFSP". */
@@ -35,4 +40,6 @@ export interface StartedEnvironment extends CapabilitySource {
   controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   /** Present with the `hub-ledger` capability: the hub's admin API (central-ledger's shape). */
   adminUrl?: string;
+  /** Present with the `payee-observation` capability: what the controlled payee DFSP was told about a transfer. */
+  observePayee?: PayeeObservation;
 }

@@ -46,6 +46,10 @@ export class HubFaults {
     return this.#config.skipDuplicateCheck === true;
   }
 
+  get skipsPayeeNotification(): boolean {
+    return this.#config.skipPayeeNotification === true;
+  }
+
   get doublyBooksResends(): boolean {
     return this.#config.doubleBookResends === true;
   }

@@ -435,7 +435,8 @@ export class ReferenceHub {
   /** An aborted transfer is reported to both sides, each by its own error callback. */
   async #tellBoth(record: LedgerTransfer, error: FspiopError, detail?: string): Promise<void> {
     const path = `/transfers/${record.transferId}`;
-    await Promise.all([record.payerFsp, record.payeeFsp].map((fsp) => this.#sendError(fsp, path, 'transfers', error, detail)));
+    const told = this.faults.skipsPayeeNotification ? [record.payerFsp] : [record.payerFsp, record.payeeFsp];
+    await Promise.all(told.map((fsp) => this.#sendError(fsp, path, 'transfers', error, detail)));
   }
 
   async #notifyState(to: string, record: LedgerTransfer): Promise<void> {

@@ -1,5 +1,6 @@
 import { CONTROLLED_PAYEE_ROLES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
 import { loadIlpCodec, type IlpCodec } from '../dfsp/ilp-codec.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding } from '../evidence/finding.ts';
@@ -22,6 +23,8 @@ type TransferBody = ReturnType<typeof transferPrepare>;
 
 /** How far the hub's clock may be ahead of ours when it decides a transfer expired. */
 const EXPIRY_CLOCK_SKEW_MS = 1000;
+/** How often the payee side is asked what it was told, while its notification may still be on its way. */
+const PAYEE_POLL_MS = 50;
 
 /**
  * The P2P transfer as a payer DFSP experiences it — discovery, agreement of terms, clearing, and
@@ -248,6 +251,24 @@ export class P2pTransferProbe {
       name: 'error after the prepare', value: Math.round(exchange.endToEndMs), unit: 'ms',
       threshold: `≥ ${earliestMs} ms (not before the transfer's expiration, ${EXPIRY_CLOCK_SKEW_MS} ms allowed for the hub's clock)`,
       ok: exchange.endToEndMs >= earliestMs, source: sourceOf(exchange),
+    }];
+  }
+
+  /**
+   * The hub told the payee DFSP too that the transfer ended with this error (an expiry, a wrong
+   * fulfilment): asked of the payee side, until it says so or the callback timeout passes.
+   */
+  async payeeTold(errorCode: string, payeeErrors: (transferId: string) => Promise<{ errorCodes: string[]; source: string }>): Promise<Measurement[]> {
+    const { transferId } = this.#sentTransfer();
+    const deadline = Date.now() + this.#timeoutMs;
+    let seen = await payeeErrors(transferId);
+    while (!seen.errorCodes.includes(errorCode) && Date.now() < deadline) {
+      await sleep(PAYEE_POLL_MS);
+      seen = await payeeErrors(transferId);
+    }
+    return [{
+      name: 'errors the payee DFSP was told', value: seen.errorCodes.length > 0 ? seen.errorCodes.join(', ') : 'none',
+      threshold: `includes ${errorCode}, within ${this.#timeoutMs} ms of the payer's`, ok: seen.errorCodes.includes(errorCode), source: seen.source,
     }];
   }
 

@@ -48,6 +48,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
     tier: 'core-test-harness', tags: tags('CTH-FUN-06', 'CTH-FUN-07'), mustFail: ['CTH-FUN-06', 'CTH-FUN-07'], symptom: /position in USD was .*\(change [1-9]/,
   },
   {
+    fault: 'skipPayeeNotification', faults: { skipPayeeNotification: true }, breaks: 'tells only the payer when a transfer expires',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-16'), mustFail: ['CTH-FUN-16'], symptom: /errors the payee DFSP was told was none/,
+  },
+  {
     fault: 'ignoreNetDebitCap', faults: { ignoreNetDebitCap: true }, breaks: 'reserves a transfer beyond the payer\'s net debit cap',
     tier: 'core-test-harness', tags: tags('CTH-FUN-08'), mustFail: ['CTH-FUN-08'], symptom: /transfer callback was success callback .*expected error callback/,
   },

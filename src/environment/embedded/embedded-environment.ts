@@ -5,7 +5,7 @@ import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '..
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import type { FaultInjector } from '../../load/load-runner.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from './onboarding.ts';
 import type { DeploymentUrls } from './reference-deployment.ts';
@@ -48,11 +48,18 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
 
 class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'hub-ledger', 'fault-injection']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection']);
   readonly hubUrl: string;
   readonly adminUrl: string;
   readonly controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   readonly faults: FaultInjector = { killOne: (component) => this.#killHub(component) };
+  readonly observePayee: PayeeObservation = {
+    transferErrors: async (transferId) => {
+      const url = `${this.#urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
+      const response = await fetch(url, { signal: AbortSignal.timeout(this.#config.timeouts.requestMs) });
+      return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
+    },
+  };
   readonly #config: ConformanceConfig;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;

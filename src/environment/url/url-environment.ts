@@ -59,6 +59,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
     if (capability === 'controlled-payee') {
       return `no payee under our control: name parties of a payee DFSP you run in the config (parties.${Object.keys(CONTROLLED_PAYEE_ROLES).join(', parties.')})`;
     }
+    if (capability === 'payee-observation') return 'the payee DFSP is yours: the framework cannot see what the hub told it (the embedded target can)';
     if (capability === 'hub-ledger') return 'set hub.adminUrl to the hub\'s admin API (central-ledger, port 3001) to read positions and set a net debit cap';
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
