@@ -1,5 +1,8 @@
 import type { HubFaultsConfig } from '../config/schema.ts';
 
+/** The faults a name alone switches on. */
+export type SwitchFault = { [K in keyof HubFaultsConfig]-?: NonNullable<HubFaultsConfig[K]> extends boolean ? K : never }[keyof HubFaultsConfig];
+
 /**
  * The misbehaviours the reference hub can be told to show, each off by default. They exist to prove
  * the suite bites: with a fault on, the guarantees it breaks must FAIL, naming the symptom.
@@ -38,32 +41,9 @@ export class HubFaults {
     return this.#chance(this.#config.serverErrors);
   }
 
-  get acceptsWrongFulfilment(): boolean {
-    return this.#config.acceptWrongFulfilment === true;
-  }
-
-  get skipsDuplicateCheck(): boolean {
-    return this.#config.skipDuplicateCheck === true;
-  }
-
-  get skipsPayeeNotification(): boolean {
-    return this.#config.skipPayeeNotification === true;
-  }
-
-  get doublyBooksResends(): boolean {
-    return this.#config.doubleBookResends === true;
-  }
-
-  get leaksReservations(): boolean {
-    return this.#config.leakReservations === true;
-  }
-
-  get ignoresNetDebitCap(): boolean {
-    return this.#config.ignoreNetDebitCap === true;
-  }
-
-  get neverExpires(): boolean {
-    return this.#config.skipExpiry === true;
+  /** Whether a fault that is simply on or off (acceptWrongFulfilment, skipExpiry, …) is on. */
+  on(name: SwitchFault): boolean {
+    return this.#config[name] === true;
   }
 
   /** The hub answers as its own sender id this instead of its true one: forged-looking callbacks. */

@@ -278,7 +278,7 @@ export class ReferenceHub {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.genericValidationError, `currency ${quote.amount.currency} is not enabled for ${payee}`);
       }
       const hash = requestHash(quote);
-      if (!this.ledger.recordQuote(quote.quoteId, source, payee, hash) && !this.faults.skipsDuplicateCheck) {
+      if (!this.ledger.recordQuote(quote.quoteId, source, payee, hash) && !this.faults.on('skipDuplicateCheck')) {
         const existing = this.ledger.quote(quote.quoteId)!;
         if (existing.requestHash !== hash) return this.#sendError(source, path, 'quotes', FspiopErrorCode.modifiedRequest, 'a different quote with this id exists');
       }
@@ -307,14 +307,14 @@ export class ReferenceHub {
     this.#later(async () => {
       const hash = requestHash(transfer);
       const existing = this.ledger.transfer(transfer.transferId);
-      if (existing && !this.faults.skipsDuplicateCheck) {
+      if (existing && !this.faults.on('skipDuplicateCheck')) {
         if (existing.requestHash !== hash) {
           return this.#sendError(source, path, 'transfers', FspiopErrorCode.modifiedRequest, 'a different transfer with this id exists');
         }
         // A resent prepare gets the transfer's current state again (central-ledger's PREPARE_DUPLICATE): never a second booking.
-        if (this.faults.doublyBooksResends) {
+        if (this.faults.on('doubleBookResends')) {
           const { payerFsp, payeeFsp, amount, condition, expiration } = existing;
-          this.ledger.prepare({ transferId: `${existing.transferId}#booked-again-${randomUUID()}`, payerFsp, payeeFsp, amount, condition, expiration }, hash);
+          this.ledger.prepare({ transferId: bookedAgain(existing.transferId), payerFsp, payeeFsp, amount, condition, expiration }, hash);
         }
         return this.#notifyState(source, existing);
       }
@@ -337,8 +337,8 @@ export class ReferenceHub {
       }
       const { transferId, payerFsp, payeeFsp, amount, condition, expiration } = transfer;
       // Only with the duplicate check skipped (a fault) does a transfer with a known id get here: it is booked a second time.
-      const bookedId = existing ? `${transferId}#booked-again-${randomUUID()}` : transferId;
-      const outcome = this.ledger.prepare({ transferId: bookedId, payerFsp, payeeFsp, amount, condition, expiration }, hash, { ignoreNetDebitCap: this.faults.ignoresNetDebitCap });
+      const bookedId = existing ? bookedAgain(transferId) : transferId;
+      const outcome = this.ledger.prepare({ transferId: bookedId, payerFsp, payeeFsp, amount, condition, expiration }, hash, { ignoreNetDebitCap: this.faults.on('ignoreNetDebitCap') });
       if (outcome.kind === 'limit-exceeded') {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.payerLimitError,
           `position ${outcome.position} + ${amount.amount} would exceed the net debit cap ${outcome.netDebitCap} ${currency}`);
@@ -370,12 +370,12 @@ export class ReferenceHub {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `transferState ${fulfil.transferState} is not a fulfil; reject with PUT ${path}/error`);
       }
       this.#disarmExpiry(record.transferId);
-      if (Date.parse(record.expiration) <= this.#clock.now() && !this.faults.neverExpires) {
+      if (Date.parse(record.expiration) <= this.#clock.now() && !this.faults.on('skipExpiry')) {
         if (this.#abort(record.transferId, 'fulfilled after its expiration')) await this.#tellBoth(record, FspiopErrorCode.transferExpired);
         return;
       }
       const fulfilmentOk = !!fulfil.fulfilment && fulfilmentMatchesCondition(fulfil.fulfilment, record.condition);
-      if (!fulfilmentOk && !this.faults.acceptsWrongFulfilment) {
+      if (!fulfilmentOk && !this.faults.on('acceptWrongFulfilment')) {
         if (this.#abort(record.transferId, 'invalid fulfilment')) await this.#tellBoth(record, FspiopErrorCode.genericValidationError, 'invalid fulfilment');
         return;
       }
@@ -409,7 +409,7 @@ export class ReferenceHub {
   }
 
   #armExpiry(record: LedgerTransfer): void {
-    if (this.#server.signal.aborted || this.faults.neverExpires) return;
+    if (this.#server.signal.aborted || this.faults.on('skipExpiry')) return;
     const remaining = Date.parse(record.expiration) - this.#clock.now();
     // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days): wait in steps until the expiration.
     if (remaining > MAX_TIMER_MS) {
@@ -424,7 +424,7 @@ export class ReferenceHub {
   }
 
   #abort(transferId: string, reason: string) {
-    return this.ledger.abort(transferId, reason, { keepReservation: this.faults.leaksReservations });
+    return this.ledger.abort(transferId, reason, { keepReservation: this.faults.on('leakReservations') });
   }
 
   #disarmExpiry(transferId: string): void {
@@ -435,7 +435,7 @@ export class ReferenceHub {
   /** An aborted transfer is reported to both sides, each by its own error callback. */
   async #tellBoth(record: LedgerTransfer, error: FspiopError, detail?: string): Promise<void> {
     const path = `/transfers/${record.transferId}`;
-    const told = this.faults.skipsPayeeNotification ? [record.payerFsp] : [record.payerFsp, record.payeeFsp];
+    const told = this.faults.on('skipPayeeNotification') ? [record.payerFsp] : [record.payerFsp, record.payeeFsp];
     await Promise.all(told.map((fsp) => this.#sendError(fsp, path, 'transfers', error, detail)));
   }
 
@@ -448,6 +448,11 @@ export class ReferenceHub {
     if (this.faults.omitsField) delete body[this.faults.omitsField];
     await this.#deliver(to, 'PUT', `/transfers/${record.transferId}`, 'transfers', this.#ownHeaders(to, 'transfers'), body);
   }
+}
+
+/** The id a transfer is booked under a second time, by a duplicate fault: never one a DFSP can send. */
+function bookedAgain(transferId: string): string {
+  return `${transferId}#booked-again-${randomUUID()}`;
 }
 
 function requestHash(request: unknown): string {
