@@ -15,7 +15,7 @@ let defects = 0;
 for (const fault of FAULT_CASES) {
   const started = performance.now();
   progress(`fault ${fault.fault} (${fault.tier}: ${fault.tags}) …`);
-  const outcome = await runWithFaults(fault.tier, fault.tags, fault.faults);
+  const outcome = await runWithFaults(fault.tier, fault.tags, fault.faults, fault.config ? { config: fault.config } : {});
   const ok = caught(fault, outcome);
   if (!ok) defects += 1;
   progress(`  ${ok ? 'caught' : 'NOT CAUGHT'}: ${outcome.failed.length} failed, ${outcome.passed.length} passed, ${Math.round((performance.now() - started) / 1000)} s`);

@@ -82,11 +82,11 @@ When('the payer DFSP prepares the transfer on the agreed terms, expiring in {dur
 });
 
 Then('the transfer callback reports COMMITTED with a fulfilment that matches the condition', async function (this: ConformanceWorld) {
-  await this.record(this.p2p.committed());
+  await this.record(await this.p2p.committed());
 });
 
 Then('the transfer ends with error callback {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
-  await this.record(this.p2p.rejected(code));
+  return this.record(await this.p2p.rejected(code));
 });
 
 Then('the payee DFSP is told the transfer ended with error {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
@@ -121,4 +121,8 @@ When('the payer DFSP asks the hub for a transfer it never sent', async function 
 
 Then('the query ends with error callback {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
   await this.record(this.p2p.queryFailed(code));
+});
+
+Then('every callback came in an FSPIOP version its request accepted', async function (this: ConformanceWorld) {
+  await this.record(await this.p2p.versionsNegotiated());
 });

@@ -9,6 +9,10 @@ Given('the payer\'s net debit cap leaves room for {fspiopAmount} only', async fu
   await this.record(await this.ledger.leaveHeadroom(headroom));
 });
 
+Then('the payer\'s position holds the transfer amount reserved before the transfer expires', async function (this: ConformanceWorld) {
+  await this.record(await this.ledger.positionReserved(this.p2p.transferAmount, this.p2p.expiresAt));
+});
+
 Then('the payer\'s position is unchanged', async function (this: ConformanceWorld) {
   await this.record(await this.ledger.positionUnchanged());
 });

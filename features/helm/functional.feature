@@ -1,5 +1,5 @@
 @tier:helm @concern:functional
-Feature: HELM Deploy — P2P transfers over FSPIOP v1.1
+Feature: HELM Deploy — P2P transfers over FSPIOP (v1.1 and v2.0)
   Seed: "Can be used in production. Safe for processing real money transactions." Money moves only
   on a committed transfer, and never on a fulfilment that does not match its condition.
 
@@ -65,7 +65,8 @@ Feature: HELM Deploy — P2P transfers over FSPIOP v1.1
     And the payer's position at the hub is noted
     When the payer DFSP requests a quote to send 3 to the party
     And the payer DFSP prepares the transfer on the agreed terms, expiring in 2 seconds
-    Then the transfer ends with error callback 3303
+    Then the payer's position holds the transfer amount reserved before the transfer expires
+    And the transfer ends with error callback 3303
     And the hub reports the transfer as ABORTED
     And the payer's position is unchanged
 
@@ -91,7 +92,9 @@ Feature: HELM Deploy — P2P transfers over FSPIOP v1.1
     When the payer DFSP asks the hub for a transfer it never sent
     Then the query ends with error callback 3208
 
-  @guarantee:HELM-FUN-11 @needs:fspiop-api
+  # The quoting service only forwards GET /quotes to the payee DFSP: the terms come back only
+  # from a payee that answers it, so this needs a payee under our control.
+  @guarantee:HELM-FUN-11 @needs:fspiop-api @needs:controlled-payee
   Scenario: GET /quotes/{id} gives the quote's terms again
     When the payer DFSP requests a quote to send 6 to the party
     Then the quote callback agrees to that amount with an ILP packet and a condition for the party
@@ -99,12 +102,12 @@ Feature: HELM Deploy — P2P transfers over FSPIOP v1.1
     Then the answer repeats the quote's terms
 
   @guarantee:HELM-FUN-12 @needs:fspiop-api
-  Scenario: A quote with an amount of more than 4 decimals is refused with a validation error (3100 or 3101)
+  Scenario: A quote with an amount of more than 4 decimals is refused by the hub with a validation error (3100 or 3101)
     When the payer DFSP requests a quote with the amount "12.34567"
     Then the quote is refused with error 3100 or 3101
 
   @guarantee:HELM-FUN-13 @needs:fspiop-api
-  Scenario: A quote in a currency that is no ISO 4217 code is refused with a validation error (3100 or 3101)
+  Scenario: A quote in a currency that is no ISO 4217 code is refused by the hub with a validation error (3100 or 3101)
     When the payer DFSP requests a quote with the currency "US1"
     Then the quote is refused with error 3100 or 3101
 
@@ -132,3 +135,14 @@ Feature: HELM Deploy — P2P transfers over FSPIOP v1.1
     And the payer DFSP prepares the transfer on the agreed terms, expiring in 2 seconds
     Then the transfer ends with error callback 3303
     And the payee DFSP is told the transfer ended with error 3303
+
+  # Mojaloop originates its own callbacks (errors, GET answers, expiries) in its configured
+  # version, 2.0 by default, and relays a DFSP's in the DFSP's: each must be one the request
+  # listed in its Accept (fspiop.accept; both majors by default).
+  @guarantee:HELM-FUN-17 @needs:fspiop-api
+  Scenario: Every callback comes in an FSPIOP version its request accepted
+    When the payer DFSP looks up the party
+    And the payer DFSP requests a quote to send 1 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    And the payer DFSP asks the hub for a transfer it never sent
+    Then every callback came in an FSPIOP version its request accepted

@@ -11,6 +11,8 @@ export interface CliOptions {
   overrides: ConfigInput;
   requireCertificate: boolean;
   tags?: string;
+  /** Tag expression: exit 3 when a guarantee it matches is NOT EVALUATED. */
+  requireEvaluated?: string;
 }
 
 const OPTIONS = {
@@ -27,6 +29,7 @@ const OPTIONS = {
   'reports-dir': { type: 'string' },
   tags: { type: 'string' },
   'require-certificate': { type: 'boolean' },
+  'require-evaluated': { type: 'string' },
   runner: { type: 'string' },
   fault: { type: 'string', multiple: true },
 } as const;
@@ -69,12 +72,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       publicUrl: str('callback-public-url'),
     };
   }
-  const tags = str('tags');
-  if (tags !== undefined) {
+  for (const flag of ['tags', 'require-evaluated']) {
+    const expression = str(flag);
+    if (expression === undefined) continue;
     try {
-      parseTagExpression(tags);
+      parseTagExpression(expression);
     } catch (error) {
-      throw new UsageError(`--tags ${shown(tags)} is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
+      throw new UsageError(`--${flag} ${shown(expression)} is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
     }
   }
   // `--hub-url` alone means the url target; saying so again is not required.
@@ -86,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     overrides,
     requireCertificate: values['require-certificate'] === true,
     ...(str('tags') ? { tags: str('tags') } : {}),
+    ...(str('require-evaluated') ? { requireEvaluated: str('require-evaluated') } : {}),
   };
 }
 

@@ -44,12 +44,15 @@ Options
                                \`npm run faults\` runs each and tabulates what failed
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
+      --require-evaluated EXPR exit 3 when a guarantee matching this tag expression is NOT EVALUATED,
+                               e.g. "@concern:functional" (CI gating that skipped checks cannot pass)
       --list                   print the catalogue of guarantees and the capability each needs
   -h, --help                   this text
 
 Exit codes
   0 every evaluated guarantee passed (at least one)    1 a guarantee failed    2 bad command line or config
-  3 nothing evaluated, or not certified with --require-certificate    4 target unavailable
+  3 nothing evaluated, not certified with --require-certificate, or a guarantee --require-evaluated
+    names not evaluated    4 target unavailable, or no callback of the hub reaches this run
   70 internal error    130 interrupted
 
 Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).

@@ -3,14 +3,15 @@ import { parseArgs } from 'node:util';
 import { UsageError, UserError } from '../config/errors.ts';
 import { parseFaultOptions } from '../config/fault-options.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { DEFAULT_URL_CALLBACK_PORT, httpUrlProblem, type ConfigInput } from '../config/schema.ts';
+import { DEFAULT_URL_CALLBACK_PORT, FSPIOP_VERSIONS, httpUrlProblem, type ConfigInput } from '../config/schema.ts';
+import type { FspiopVersion } from '../fspiop/headers.ts';
 import { ReferenceDeployment, type DeploymentUrls } from '../environment/embedded/reference-deployment.ts';
 import { redactUrl } from '../support/url.ts';
 import { shown } from './args.ts';
 import { onInterrupt } from './signals.ts';
 
 const HELP = `Usage: npm run hub -- [--port N] [--admin-port N] [--host H] [--payer-callback-url URL]
-                      [--data-dir DIR] [--fault NAME[=VALUE] ...] [--config FILE]
+                      [--fspiop-version 1.1|2.0] [--data-dir DIR] [--fault NAME[=VALUE] ...] [--config FILE]
 
 Starts the reference hub, its admin API and its simulated payee DFSP until Ctrl-C, so that a
 conformance run can attach to it as a "url" target:
@@ -22,6 +23,9 @@ conformance run can attach to it as a "url" target:
   --host H                 address to listen on (default 127.0.0.1)
   --payer-callback-url URL where the hub delivers the payer DFSP's callbacks
                            (default http://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}, where a url-target run listens)
+  --fspiop-version V       the version the hub writes its own callbacks in (errors, expiries, GET
+                           answers): 1.1 (default) or 2.0, current Mojaloop's default
+                           (config: embedded.fspiopVersion)
   --data-dir DIR           keep the ledger in DIR (SQLite): a restarted hub carries on where it
                            stopped, even after kill -9 (default: in memory)
   --fault NAME[=VALUE]     misbehave on purpose (see npm run conformance -- --help)
@@ -39,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       args: [...argv],
       options: {
         port: { type: 'string' }, 'admin-port': { type: 'string' }, host: { type: 'string' }, 'payer-callback-url': { type: 'string' },
-        'data-dir': { type: 'string' }, fault: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'data-dir': { type: 'string' }, 'fspiop-version': { type: 'string' }, fault: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -51,8 +55,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       const value = values[flag];
       if (value !== undefined && !(PORT.test(value) && Number(value) <= 65535)) throw new UsageError(`--${flag} ${shown(value)} is not a port number (0-65535)`);
     }
+    const version = values['fspiop-version'];
+    if (version !== undefined && !(FSPIOP_VERSIONS as readonly string[]).includes(version)) {
+      throw new UsageError(`--fspiop-version ${shown(version)} is not a version this hub speaks (${FSPIOP_VERSIONS.join(', ')})`);
+    }
     const embedded: ConfigInput['embedded'] = {
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      ...(version ? { fspiopVersion: version as FspiopVersion } : {}),
       ...(values.fault ? { faults: parseFaultOptions(values.fault) } : {}),
     };
     // npm runs scripts from the package root; paths the user typed are relative to where they typed them.

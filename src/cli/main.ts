@@ -43,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       live: process.stdout.isTTY === true,
       requireCertificate: options.requireCertificate,
       ...(options.tags ? { tags: options.tags } : {}),
+      ...(options.requireEvaluated ? { requireEvaluated: options.requireEvaluated } : {}),
     });
   } catch (error) {
     const exitCode = reportUserError(error);

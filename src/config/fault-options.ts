@@ -24,7 +24,7 @@ export function parseFaultOptions(options: readonly string[]): HubFaultsConfig {
 const SWITCHES = new Set(Object.entries(HubFaultsSchema.shape).filter(([, type]) => type.unwrap() instanceof z.ZodBoolean).map(([name]) => name));
 const EXAMPLES: Record<string, string> = {
   callbackDelayMs: '1200', dropCallbacks: '0.2', serverErrors: '0.1', callbackSource: 'rogue', staleCallbackDateMs: '600000',
-  omitCallbackField: 'transferState', crashAfterTransfers: '100', seed: '7',
+  omitCallbackField: 'transferState', crashAfterTransfers: '100', resendCallbacksAfterMs: '2000', seed: '7',
 };
 
 function parseFaultValue(value: string): unknown {

@@ -11,6 +11,10 @@ export const PARTY_ID_TYPES = [
   'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
 ] as const;
 
+/** FSPIOP versions with a definition, and what an Accept may name (the protocol's lists, `fspiop/headers.ts`; a test holds them together). */
+export const FSPIOP_VERSIONS = ['1.1', '2.0'] as const;
+export const ACCEPTABLE_VERSIONS = ['1', '1.0', '1.1', '2', '2.0'] as const;
+
 /** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
 export const DEFAULT_URL_CALLBACK_PORT = 4100;
 
@@ -161,6 +165,12 @@ export const HubFaultsSchema = z.strictObject({
   staleCallbackDateMs: z.number().int().positive().max(2 ** 31 - 1).optional(),
   /** Leave this field out of the transfer state callbacks the hub writes (a schema violation), e.g. "transferState". */
   omitCallbackField: z.string().min(1).optional(),
+  /** Forward a quote to the payee DFSP without validating it: only the payee refuses an invalid one. */
+  skipQuoteValidation: z.boolean().optional(),
+  /** Never forward GET /quotes/{id} to the payee DFSP: the quote's terms are never given again. */
+  ignoreQuoteQueries: z.boolean().optional(),
+  /** Deliver every callback a second time, identical (Date included), this many ms after the first, as a retrying notifier does. */
+  resendCallbacksAfterMs: z.number().int().positive().max(60_000).optional(),
   /** Keep the ledger in memory only, whatever embedded.dataDir says: a killed hub comes back with empty books. */
   volatileLedger: z.boolean().optional(),
   /** The hub process dies (as under kill -9) after this many prepares. */
@@ -180,10 +190,25 @@ const EmbeddedSchema = z.strictObject({
   callbackDelayMs: z.number().int().min(0).max(60_000).default(0),
   /** Participants, limits and parties the hub is provisioned with at start, as an onboarding collection would (relative to the project). */
   onboarding: z.string().min(1).default('fixtures/hub/onboarding.yaml'),
+  /** The FSPIOP version the hub writes its own callbacks in (errors, expiries, GET answers): current Mojaloop's default is 2.0. */
+  fspiopVersion: z.enum(FSPIOP_VERSIONS).default('1.1'),
   /** Folder the hub keeps its ledger in (SQLite); left out, the ledger lives in memory and goes with the run. */
   dataDir: z.string().min(1).optional(),
   faults: HubFaultsSchema.default({}),
 }).prefault({});
+
+/** The FSPIOP versions our DFSPs speak. */
+const FspiopSchema = z.strictObject({
+  /** The version our requests are written in (their Content-Type). */
+  version: z.enum(FSPIOP_VERSIONS).default('1.1'),
+  /**
+   * The versions our requests accept a callback in (their Accept): a major ("2": any 2.x) or an
+   * exact version. Both majors by default: current Mojaloop originates its own callbacks in 2.0.
+   */
+  accept: z.array(z.enum(ACCEPTABLE_VERSIONS)).min(1).default(['1', '2']),
+}).prefault({}).refine((fspiop) => fspiop.accept.some((entry) => entry === fspiop.version || entry === fspiop.version.split('.')[0]), {
+  message: 'must include the version our requests are sent in (fspiop.version): our own payee answers in it', path: ['accept'],
+});
 
 /** How SLA scenarios drive load. */
 const LoadSchema = z.strictObject({
@@ -213,6 +238,7 @@ export const ConfigSchema = z.strictObject({
   parties: ScenarioPartiesSchema,
   hub: HubSchema,
   callback: CallbackSchema,
+  fspiop: FspiopSchema,
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
   load: LoadSchema,

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
-import type { FspiopResource } from '../fspiop/headers.ts';
+import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
@@ -43,8 +43,16 @@ export interface PayeeSimulatorOptions {
   port?: number;
 }
 
-/** `requester` is the FSPIOP-Source of the request: the DFSP our answer goes back to through the hub. */
-type Handler = (params: Record<string, string>, body: unknown, requester: string) => Promise<void>;
+/**
+ * `requester` is the FSPIOP-Source of the request: the DFSP our answer goes back to through the
+ * hub; `version`, the version the request was written in, which the answer is written in too
+ * (the requester accepts its own version).
+ */
+interface Requester {
+  fsp: string;
+  version: string;
+}
+type Handler = (params: Record<string, string>, body: unknown, requester: Requester) => Promise<void>;
 
 /**
  * A payee DFSP under the framework's control, like Mojaloop's simulator: it answers party
@@ -114,26 +122,28 @@ export class PayeeSimulator {
       return;
     }
     sendJson(response, request.method === 'PUT' ? 200 : 202);
-    const requester = String(request.headers['fspiop-source'] ?? 'switch');
+    const media = parseFspiopMediaType(request.headers['content-type']);
+    const version = media && definitionFor(versionOf(media)) ? versionOf(media) : '1.1';
+    const requester = { fsp: String(request.headers['fspiop-source'] ?? 'switch'), version };
     this.#server.background(() => match.handler(match.params, body, requester));
   }
 
-  async #answer(path: string, resource: FspiopResource, destination: string, body: unknown): Promise<void> {
+  async #answer(path: string, resource: FspiopResource, requester: Requester, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
     await sendFspiop({
       method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
-      source: this.#options.fspId, destination,
+      source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
     });
   }
 
   /** A body that breaks the schema is answered with 3100 on its id, when it has one to answer on. */
-  async #rejectInvalid(resource: 'quotes' | 'transfers', id: unknown, requester: string, problem: string): Promise<void> {
+  async #rejectInvalid(resource: 'quotes' | 'transfers', id: unknown, requester: Requester, problem: string): Promise<void> {
     if (typeof id !== 'string') return;
     await this.#answer(`/${resource}/${encodeURIComponent(id)}/error`, resource, requester, errorInformation(FspiopErrorCode.genericValidationError, problem));
   }
 
-  async #lookup(params: Record<string, string>, requester: string): Promise<void> {
+  async #lookup(params: Record<string, string>, requester: Requester): Promise<void> {
     this.received.lookups += 1;
     const addressed = { type: params.type!, id: params.id!, subId: params.subId };
     const path = partyPath(addressed);
@@ -153,13 +163,13 @@ export class PayeeSimulator {
   }
 
   /** GET /quotes/{id}: the terms given for a quote, again. */
-  async #quoteAgain(quoteId: string, requester: string): Promise<void> {
+  async #quoteAgain(quoteId: string, requester: Requester): Promise<void> {
     const path = `/quotes/${encodeURIComponent(quoteId)}`;
     const terms = this.#quotes.get(quoteId);
     await this.#answer(terms ? path : `${path}/error`, 'quotes', requester, terms ?? errorInformation(FspiopErrorCode.quoteIdNotFound));
   }
 
-  async #quote(body: unknown, requester: string): Promise<void> {
+  async #quote(body: unknown, requester: Requester): Promise<void> {
     this.received.quotes += 1;
     const parsed = QuotesPost.safeParse(body);
     if (!parsed.success) return this.#rejectInvalid('quotes', (body as { quoteId?: unknown } | null)?.quoteId, requester, describeZodError(parsed.error));
@@ -179,7 +189,7 @@ export class PayeeSimulator {
   }
 
   /** Fulfils a transfer for one of its parties; anything it cannot fulfil is rejected with PUT /transfers/{id}/error. */
-  async #transfer(body: unknown, requester: string): Promise<void> {
+  async #transfer(body: unknown, requester: Requester): Promise<void> {
     this.received.transfers += 1;
     const parsed = TransfersPost.safeParse(body);
     if (!parsed.success) return this.#rejectInvalid('transfers', (body as { transferId?: unknown } | null)?.transferId, requester, describeZodError(parsed.error));

@@ -27,6 +27,11 @@ export interface StartedEnvironment extends CapabilitySource {
   readonly kind: TargetKind;
   /** FSPIOP endpoint of the hub under test. */
   readonly hubUrl: string;
+  /**
+   * Whether the way from the hub to our callback server is the user's to set up (a hub elsewhere:
+   * ports, firewalls, endpoints): the run then proves it with one round trip before any scenario.
+   */
+  readonly callbackRouteUnproven: boolean;
   describe(): EnvironmentDescription;
   /** Tells the hub where the framework's payer DFSP receives its callbacks, where the target allows it. */
   connectPayer(fspId: string, callbackUrl: string): Promise<void>;

@@ -25,6 +25,17 @@ interface Waiter {
   reject(error: Error): void;
   timer: NodeJS.Timeout;
   timeoutMs: number;
+  /** Callbacks this request must not take for its answer: copies of earlier answers for the same key. */
+  notCopiesOf: ReadonlySet<string>;
+}
+
+/**
+ * What makes two callbacks copies of one another: the same body sent with the same Date. A GET
+ * carries no request id in FSPIOP, so the answer to a state query is told apart from a resent
+ * copy of an earlier answer (a notifier retrying) only by being a message of its own.
+ */
+export function callbackFingerprint(callback: Pick<ReceivedCallback, 'headers' | 'body'>): string {
+  return `${callback.headers.date ?? ''}\n${JSON.stringify(callback.body)}`;
 }
 
 /**
@@ -51,12 +62,16 @@ export class CallbackCorrelator {
     return `${resource}:${id}`;
   }
 
-  /** Registers interest before the request is sent, so a fast callback cannot be missed. */
-  expect(key: string, timeoutMs: number): { callback: Promise<ReceivedCallback>; cancel(): void } {
+  /**
+   * Registers interest before the request is sent, so a fast callback cannot be missed. A state
+   * query names the answers already received for the key (`notCopiesOf`): a copy of one of them
+   * arriving meanwhile is counted as a duplicate, never taken for the query's answer.
+   */
+  expect(key: string, timeoutMs: number, notCopiesOf: readonly ReceivedCallback[] = []): { callback: Promise<ReceivedCallback>; cancel(): void } {
     let waiter!: Waiter;
     const callback = new Promise<ReceivedCallback>((resolve, reject) => {
       waiter = {
-        resolve, reject, timeoutMs,
+        resolve, reject, timeoutMs, notCopiesOf: new Set(notCopiesOf.map(callbackFingerprint)),
         timer: setTimeout(() => {
           this.#remove(key, waiter);
           const until = this.#timedOut.get(key) ?? [];
@@ -89,6 +104,7 @@ export class CallbackCorrelator {
     // state query) is current, so it goes to whoever waits and is only late when nobody does.
     if (callback.key.startsWith('parties:') && this.#absorbLate(callback.key)) return 'late';
     const queue = this.#waiting.get(callback.key);
+    if (queue?.[0] && queue[0].notCopiesOf.size > 0 && queue[0].notCopiesOf.has(callbackFingerprint(callback))) return 'duplicate';
     const waiter = queue?.shift();
     if (!waiter) return this.#absorbLate(callback.key) ? 'late' : this.#wasAnswered(callback.key) ? 'duplicate' : 'unknown';
     if (queue!.length === 0) this.#waiting.delete(callback.key);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from './callback-correlator.ts';
 import type { CallbackServer } from './callback-server.ts';
-import { fspiopHeaders, type FspiopResource } from './headers.ts';
+import { DEFAULT_ACCEPTED, FSPIOP_VERSION, fspiopHeaders, type FspiopResource, type FspiopVersion } from './headers.ts';
 import { joinUrl, withoutQuery } from '../support/url.ts';
 import { OutboundError, sendFspiop } from './outbound.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms, type PartyId } from './messages.ts';
@@ -30,6 +31,15 @@ export interface Exchange {
   timedOut: boolean;
   /** Why the request was sent twice (the hub closed the connection before answering), when it was. */
   resent?: string;
+  /** For a state query: how its answer was told apart from earlier answers for the same id, which a hub may resend meanwhile. */
+  answerToldApart?: string;
+}
+
+/** How an exchange waits for its callback, beyond the configured timeout. */
+export interface ExchangeWait {
+  callbackTimeoutMs?: number;
+  /** Given the exchange as it stands once the hub accepted it: the same object the promise later resolves to, completed. */
+  onAcknowledged?: (exchange: Exchange) => void;
 }
 
 export interface PayerDfspOptions {
@@ -38,6 +48,8 @@ export interface PayerDfspOptions {
   callbacks: CallbackServer;
   callbackTimeoutMs: number;
   requestTimeoutMs: number;
+  /** The version our requests are written in (default 1.1) and the versions a callback may come in (default: majors 1 and 2). */
+  versions?: { send: FspiopVersion; accept: readonly string[] };
 }
 
 export interface QuoteRequestInput {
@@ -48,7 +60,7 @@ export interface QuoteRequestInput {
 }
 
 /**
- * The payer DFSP as the framework plays it: it sends FSPIOP v1.1 requests with the proper
+ * The payer DFSP as the framework plays it: it sends FSPIOP requests (v1.1 or v2.0) with the proper
  * headers to any hub by URL and waits for each asynchronous callback on its callback server.
  * Every exchange is returned with its timings and also offered to `onExchange` listeners,
  * which is how run-wide evidence (latency series, counts) is collected.
@@ -92,35 +104,51 @@ export class PayerDfsp {
     return this.#exchange('quote', 'POST', '/quotes', 'quotes', CallbackCorrelator.key('quotes', body.quoteId), body, input.payeeFsp);
   }
 
-  /** `callbackTimeoutMs` replaces the configured wait, e.g. for a transfer whose only answer comes when it expires. */
-  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }, callbackTimeoutMs?: number): Promise<Exchange> {
-    return this.sendTransfer(transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input }), callbackTimeoutMs);
+  /**
+   * `wait.callbackTimeoutMs` replaces the configured wait, e.g. for a transfer whose only answer
+   * comes when it expires; `wait.onAcknowledged` is told when the hub accepted the request (202),
+   * so the state in between (a reservation) can be read while the callback is awaited.
+   */
+  prepareTransfer(input: { payeeFsp: string; amount: Money; terms: AgreedTerms }, wait: ExchangeWait = {}): Promise<Exchange> {
+    return this.sendTransfer(transferPrepare({ transferId: randomUUID(), payerFsp: this.fspId, ...input }), wait);
   }
 
   /** POST /transfers with this body as it is: a resend of a transfer, or one with a changed body under a known id. */
-  sendTransfer(body: ReturnType<typeof transferPrepare>, callbackTimeoutMs?: number): Promise<Exchange> {
-    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, body.payeeFsp, callbackTimeoutMs);
+  sendTransfer(body: ReturnType<typeof transferPrepare>, wait: ExchangeWait = {}): Promise<Exchange> {
+    return this.#exchange('transfer', 'POST', '/transfers', 'transfers', CallbackCorrelator.key('transfers', body.transferId), body, body.payeeFsp, wait);
   }
 
-  queryTransfer(transferId: string): Promise<Exchange> {
-    return this.#exchange('transfer-query', 'GET', `/transfers/${encodeURIComponent(transferId)}`, 'transfers', CallbackCorrelator.key('transfers', transferId));
+  /**
+   * GET /transfers/{id}. `earlierAnswers`: the callbacks already received for this transfer — a
+   * copy of one of them arriving meanwhile is not the answer to this query.
+   */
+  queryTransfer(transferId: string, earlierAnswers: readonly (ReceivedCallback | undefined)[] = []): Promise<Exchange> {
+    return this.#exchange('transfer-query', 'GET', `/transfers/${encodeURIComponent(transferId)}`, 'transfers', CallbackCorrelator.key('transfers', transferId),
+      undefined, undefined, { earlierAnswers: present(earlierAnswers) });
   }
 
-  /** GET /quotes/{id}: the hub routes it to the payee DFSP, which answers with the quote's terms again. */
-  queryQuote(quoteId: string, payeeFsp: string): Promise<Exchange> {
-    return this.#exchange('quote-query', 'GET', `/quotes/${encodeURIComponent(quoteId)}`, 'quotes', CallbackCorrelator.key('quotes', quoteId), undefined, payeeFsp);
+  /** GET /quotes/{id}: the hub routes it to the payee DFSP, which answers with the quote's terms again. `earlierAnswers` as for `queryTransfer`. */
+  queryQuote(quoteId: string, payeeFsp: string, earlierAnswers: readonly (ReceivedCallback | undefined)[] = []): Promise<Exchange> {
+    return this.#exchange('quote-query', 'GET', `/quotes/${encodeURIComponent(quoteId)}`, 'quotes', CallbackCorrelator.key('quotes', quoteId),
+      undefined, payeeFsp, { earlierAnswers: present(earlierAnswers) });
   }
 
   async #exchange(operation: Operation, method: 'GET' | 'POST', path: string, resource: FspiopResource,
-    correlationKey: string, requestBody?: unknown, destination?: string, callbackTimeoutMs = this.#options.callbackTimeoutMs): Promise<Exchange> {
+    correlationKey: string, requestBody?: unknown, destination?: string, wait: ExchangeWait & { earlierAnswers?: readonly ReceivedCallback[] } = {}): Promise<Exchange> {
+    const { callbackTimeoutMs = this.#options.callbackTimeoutMs, earlierAnswers = [], onAcknowledged } = wait;
+    await untilDatesDiffer(earlierAnswers);
     const url = joinUrl(this.#options.hubUrl, path);
-    const expected = this.#options.callbacks.correlator.expect(correlationKey, callbackTimeoutMs);
+    const expected = this.#options.callbacks.correlator.expect(correlationKey, callbackTimeoutMs, earlierAnswers);
     // The timeout may fire while the request is still in flight; it is read below, never left unhandled.
     expected.callback.catch(() => undefined);
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const requestHeaders = fspiopHeaders({ resource, source: this.fspId, destination });
+    const versions = this.#options.versions;
+    const requestHeaders = fspiopHeaders({ resource, source: this.fspId, destination, version: versions?.send ?? FSPIOP_VERSION, accepted: versions?.accept ?? DEFAULT_ACCEPTED });
     const exchange: Exchange = { operation, method, url, path, requestHeaders, correlationKey, requestBody, startedAt, ack: { error: 'not sent', ms: 0 }, timedOut: false };
+    if (earlierAnswers.length > 0) {
+      exchange.answerToldApart = `a GET carries no request id: sent after the second of the Date of the ${earlierAnswers.length} earlier callback${earlierAnswers.length > 1 ? 's' : ''} for this id (allowing the hub's clock ${HUB_CLOCK_BEHIND_MS} ms behind), a callback with the same body and Date as one of them is a resent copy, not the answer`;
+    }
     try {
       // A hub slow to acknowledge under load is measured as slow, never sent the request twice.
       const result = await sendFspiop({
@@ -132,6 +160,7 @@ export class PayerDfsp {
         expected.cancel();
         return this.#emit(exchange);
       }
+      onAcknowledged?.(exchange);
       exchange.callback = await expected.callback;
       // A resent prepare (ours, on a dead connection) may be answered with the transfer's state while it
       // is still in flight — the specification's answer to a duplicate: the final state is still to come.
@@ -155,6 +184,28 @@ export class PayerDfsp {
     for (const listener of this.#listeners) listener(exchange);
     return exchange;
   }
+}
+
+/**
+ * How far behind ours the hub's clock may be for a state query's answer to be told apart from an
+ * earlier answer by its Date (which has a resolution of one second).
+ */
+const HUB_CLOCK_BEHIND_MS = 500;
+
+/**
+ * A state query's answer may repeat an earlier answer's body exactly (the same state): only its
+ * Date shows it is a message of its own. Sent once the earlier Dates' second has passed on the
+ * hub's clock too, a true answer carries a later Date than any copy of an earlier one.
+ */
+async function untilDatesDiffer(earlierAnswers: readonly ReceivedCallback[]): Promise<void> {
+  const latest = Math.max(...earlierAnswers.map((answer) => Date.parse(answer.headers.date ?? '')).filter(Number.isFinite));
+  if (!Number.isFinite(latest)) return;
+  const waitMs = latest + 1000 + HUB_CLOCK_BEHIND_MS - Date.now();
+  if (waitMs > 0) await sleep(waitMs);
+}
+
+function present(callbacks: readonly (ReceivedCallback | undefined)[]): ReceivedCallback[] {
+  return callbacks.filter((callback): callback is ReceivedCallback => callback !== undefined);
 }
 
 function isInFlightState(callback: ReceivedCallback): boolean {

@@ -3,10 +3,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Document, OpenAPIBackend, Operation, ValidationResult } from 'openapi-backend';
 import { parse as parseYaml } from 'yaml';
-import { parseFspiopMediaType, type FspiopResource } from './headers.ts';
+import { definitionFor, FSPIOP_VERSION, FSPIOP_VERSIONS, isAccepted, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from './headers.ts';
 
-/** One rule of the FSPIOP v1.1 OpenAPI definition a message breaks. */
+/** One rule of an FSPIOP OpenAPI definition a message breaks. */
 export interface SpecViolation {
+  /** The definition the message was held to (its Content-Type's version). */
+  version: FspiopVersion;
   /** The operation the message was matched to; undefined when none matches. */
   operationId: string | undefined;
   /** `body.transferAmount.amount`, `header.fspiop-source`, `path.ID`, `body`, `method`, `route`. */
@@ -25,7 +27,11 @@ export interface FspiopMessage {
   direction?: 'request' | 'callback';
 }
 
-export const FSPIOP_SPEC_FILE = 'docs/fspiop-rest-v1.1-openapi3-snippets.yaml';
+/** The official definitions, by version, as `@mojaloop/api-snippets` ships them. */
+export const FSPIOP_SPEC_FILES: Record<FspiopVersion, string> = {
+  '1.1': 'docs/fspiop-rest-v1.1-openapi3-snippets.yaml',
+  '2.0': 'docs/fspiop-rest-v2.0-openapi3-snippets.yaml',
+};
 
 type AjvError = NonNullable<ValidationResult['errors']>[number];
 
@@ -36,81 +42,108 @@ interface Route {
   pattern: RegExp;
 }
 
+interface Definition {
+  api: OpenAPIBackend;
+  // Ordered most specific first, so `/parties/{Type}/{ID}/error` wins over `/parties/{Type}/{ID}/{SubId}` for a PUT.
+  routes: readonly Route[];
+}
+
 /**
- * The official FSPIOP v1.1 OpenAPI definition (`@mojaloop/api-snippets`), compiled once: every
- * request and callback a hub or DFSP receives is an operation of it, callbacks being PUTs.
+ * The official FSPIOP OpenAPI definitions, v1.1 and v2.0 (`@mojaloop/api-snippets`), compiled
+ * once: every request and callback a hub or DFSP receives is an operation of the definition of
+ * the version its Content-Type names, callbacks being PUTs.
  */
 export class FspiopSpecification {
-  readonly #api: OpenAPIBackend;
-  // Ordered most specific first, so `/parties/{Type}/{ID}/error` wins over `/parties/{Type}/{ID}/{SubId}` for a PUT.
-  readonly #routes: readonly Route[];
+  readonly #definitions: ReadonlyMap<FspiopVersion, Definition>;
 
-  private constructor(api: OpenAPIBackend, routes: readonly Route[]) {
-    this.#api = api;
-    this.#routes = routes;
+  private constructor(definitions: ReadonlyMap<FspiopVersion, Definition>) {
+    this.#definitions = definitions;
   }
 
-  /** Prefer `loadFspiopSpecification()`: compiling takes most of a second and is needed once per process. */
+  /** Prefer `loadFspiopSpecification()`: compiling takes about a second and is needed once per process. */
   static async load(): Promise<FspiopSpecification> {
-    const { OpenAPIBackend } = await import('openapi-backend');
-    const root = dirname(createRequire(import.meta.url).resolve('@mojaloop/api-snippets/package.json'));
-    const definition = parseYaml(await readFile(join(root, FSPIOP_SPEC_FILE), 'utf8')) as Document;
-    const api = new OpenAPIBackend({
-      definition,
-      strict: false,
-      validate: true,
-      // quick: no validation of the published document against the OpenAPI meta-schema, and no
-      // response validators (we never validate responses) — together most of the 2 s of a default init.
-      quick: true,
-      // allErrors: a conformance report names every broken rule, not the first one.
-      // unicodeRegExp (ajv's default, stated because it matters): the name patterns use \p{L}, which
-      // without the u flag would silently mean the characters p, {, L, } and reject "Zoë".
-      ajvOpts: { allErrors: true, unicodeRegExp: true },
-    });
-    await api.init();
-    const routes: Route[] = [];
-    for (const operation of api.router.getOperations()) {
-      if (!operation.operationId) continue;
-      api.validator.getRequestValidatorsForOperation(operation.operationId);
-      // Compiling all operations blocks for ~0.5 s; yielding between them lets a caller that started
-      // the load early keep serving meanwhile.
-      await new Promise((resolve) => setImmediate(resolve));
-      const pattern = new RegExp(`^${operation.path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}$`);
-      routes.push({ operation, method: operation.method.toUpperCase(), template: operation.path, pattern });
-    }
-    routes.sort((a, b) => literalLength(b.template) - literalLength(a.template));
-    return new FspiopSpecification(api, routes);
+    const definitions = new Map<FspiopVersion, Definition>();
+    for (const version of FSPIOP_VERSIONS) definitions.set(version, await compile(FSPIOP_SPEC_FILES[version]));
+    return new FspiopSpecification(definitions);
   }
 
-  /** Every rule of the v1.1 definition the message breaks; empty when it conforms. */
+  /**
+   * Every rule the message breaks, of the definition of the version its Content-Type names (v1.1
+   * when it names none); empty when it conforms.
+   */
   validate(message: FspiopMessage): SpecViolation[] {
-    const method = message.method.toUpperCase();
-    const path = normalisePath(message.path);
-    const onPath = this.#routes.filter((route) => route.pattern.test(path));
-    const route = onPath.find((candidate) => candidate.method === method);
-    if (!route) {
-      const allowed = [...new Set(onPath.map((candidate) => candidate.method))].sort();
-      const rule = `no such operation in FSPIOP v1.1: ${method} ${path}` + (allowed.length ? ` (the path allows ${allowed.join(', ')})` : '');
-      return [{ operationId: undefined, field: 'route', rule }];
+    const media = parseFspiopMediaType(headerOf(message.headers, 'content-type'));
+    const version = media ? definitionFor(versionOf(media)) : FSPIOP_VERSION;
+    if (!version) {
+      return [{ version: FSPIOP_VERSION, operationId: undefined, field: 'header.content-type', rule: `names FSPIOP version ${versionOf(media!)}, which has no definition (${FSPIOP_VERSIONS.join(', ')})` }];
     }
-    const operationId = route.operation.operationId;
-    const violations: SpecViolation[] = [];
-    if (message.direction === 'callback' && method !== 'PUT') {
-      violations.push({ operationId, field: 'method', rule: `a callback is a PUT, not a ${method}` });
-    } else if (message.direction === 'request' && method === 'PUT') {
-      violations.push({ operationId, field: 'method', rule: 'a PUT is a callback, not a request' });
-    }
-    const result = this.#api.validateRequest({ method, path, headers: message.headers, body: message.body }, route.operation);
-    for (const error of withoutNoise(result.errors ?? [])) {
-      violations.push({ operationId, field: fieldOf(error), rule: ruleOf(error) });
-    }
-    return violations;
+    return validateAgainst(this.#definitions.get(version)!, version, message);
   }
+}
+
+async function compile(file: string): Promise<Definition> {
+  const { OpenAPIBackend } = await import('openapi-backend');
+  const root = dirname(createRequire(import.meta.url).resolve('@mojaloop/api-snippets/package.json'));
+  const definition = parseYaml(await readFile(join(root, file), 'utf8')) as Document;
+  const api = new OpenAPIBackend({
+    definition,
+    strict: false,
+    validate: true,
+    // quick: no validation of the published document against the OpenAPI meta-schema, and no
+    // response validators (we never validate responses) — together most of the 2 s of a default init.
+    quick: true,
+    // allErrors: a conformance report names every broken rule, not the first one.
+    // unicodeRegExp (ajv's default, stated because it matters): the name patterns use \p{L}, which
+    // without the u flag would silently mean the characters p, {, L, } and reject "Zoë".
+    ajvOpts: { allErrors: true, unicodeRegExp: true },
+  });
+  await api.init();
+  const routes: Route[] = [];
+  for (const operation of api.router.getOperations()) {
+    if (!operation.operationId) continue;
+    api.validator.getRequestValidatorsForOperation(operation.operationId);
+    // Compiling all operations blocks for ~0.5 s; yielding between them lets a caller that started
+    // the load early keep serving meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
+    const pattern = new RegExp(`^${operation.path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}$`);
+    routes.push({ operation, method: operation.method.toUpperCase(), template: operation.path, pattern });
+  }
+  routes.sort((a, b) => literalLength(b.template) - literalLength(a.template));
+  return { api, routes };
+}
+
+function validateAgainst({ api, routes }: Definition, version: FspiopVersion, message: FspiopMessage): SpecViolation[] {
+  const method = message.method.toUpperCase();
+  const path = normalisePath(message.path);
+  const onPath = routes.filter((route) => route.pattern.test(path));
+  const route = onPath.find((candidate) => candidate.method === method);
+  if (!route) {
+    const allowed = [...new Set(onPath.map((candidate) => candidate.method))].sort();
+    const rule = `no such operation in FSPIOP v${version}: ${method} ${path}` + (allowed.length ? ` (the path allows ${allowed.join(', ')})` : '');
+    return [{ version, operationId: undefined, field: 'route', rule }];
+  }
+  const operationId = route.operation.operationId;
+  const violations: SpecViolation[] = [];
+  if (message.direction === 'callback' && method !== 'PUT') {
+    violations.push({ version, operationId, field: 'method', rule: `a callback is a PUT, not a ${method}` });
+  } else if (message.direction === 'request' && method === 'PUT') {
+    violations.push({ version, operationId, field: 'method', rule: 'a PUT is a callback, not a request' });
+  }
+  const result = api.validateRequest({ method, path, headers: message.headers, body: message.body }, route.operation);
+  for (const error of withoutNoise(result.errors ?? [])) {
+    violations.push({ version, operationId, field: fieldOf(error), rule: ruleOf(error) });
+  }
+  return violations;
+}
+
+function headerOf(headers: Record<string, string>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
 }
 
 /** One line per violation, for evidence and assertion messages. */
 export function describeViolation(violation: SpecViolation): string {
-  return `${violation.operationId ?? '(no operation)'}: ${violation.field} ${violation.rule}`;
+  return `${violation.operationId ?? '(no operation)'} (v${violation.version}): ${violation.field} ${violation.rule}`;
 }
 
 let loading: Promise<FspiopSpecification> | undefined;
@@ -237,8 +270,10 @@ export const DATE_TOLERANCE_MS = 5 * 60_000;
 const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
- * The header rules of FSPIOP v1.1 a callback must satisfy beyond what the OpenAPI definition
- * states (it types these headers as plain strings).
+ * The header rules a callback must satisfy beyond what the OpenAPI definition states (it types
+ * these headers as plain strings). Whether its version is one the request accepted is version
+ * negotiation, checked on its own (`negotiatedVersion`), so that a hub answering in another
+ * version fails that guarantee, not every functional one.
  */
 export function checkCallbackHeaders(input: CallbackHeaderInput): HeaderFinding[] {
   const headers = new Map(Object.entries(input.headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -248,15 +283,16 @@ export function checkCallbackHeaders(input: CallbackHeaderInput): HeaderFinding[
 
   const contentType = headers.get('content-type');
   const media = parseFspiopMediaType(contentType);
+  const version = media && versionOf(media);
   findings.push({
     header: 'content-type',
     value: contentType,
-    rule: `is application/vnd.interoperability.${input.resource}+json;version=1.x`,
-    ok: media !== undefined && media.resource === input.resource && media.major === 1 && media.minor !== undefined,
+    rule: `is application/vnd.interoperability.${input.resource}+json;version=<major.minor> of a version with a definition (1.0, 1.1, 2.0)`,
+    ok: media !== undefined && media.resource === input.resource && media.minor !== undefined && definitionFor(version!) !== undefined,
     ...(media === undefined ? {}
       : media.resource !== input.resource ? { detail: `names the resource "${media.resource}", the callback is on /${input.resource}` }
-        : media.major !== 1 ? { detail: `is version ${media.major}, not 1` }
-          : media.minor === undefined ? { detail: 'has no minor version: a Content-Type states the exact version' } : {}),
+        : media.minor === undefined ? { detail: 'has no minor version: a Content-Type states the exact version' }
+          : definitionFor(version!) === undefined ? { detail: `version ${version} has no FSPIOP definition` } : {}),
   });
 
   const date = headers.get('date');
@@ -303,4 +339,20 @@ function formatDuration(ms: number): string {
   if (ms % 60_000 === 0) return plural(ms / 60_000, 'minute');
   if (ms >= 60_000) return `${(ms / 60_000).toFixed(1)} minutes`;
   return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}
+
+/** What version negotiation found for one callback: the version it came in and what its request accepted. */
+export interface NegotiationFinding {
+  /** As received. */
+  contentType: string | undefined;
+  /** The request's Accept header. */
+  accept: string | undefined;
+  ok: boolean;
+}
+
+/** A callback must come in a version its request's Accept listed (FSPIOP API Definition, section "Version negotiation"). */
+export function negotiatedVersion(resource: FspiopResource, requestAccept: string | undefined, callbackContentType: string | undefined): NegotiationFinding {
+  const media = parseFspiopMediaType(callbackContentType);
+  const accepted = parseAcceptHeader(resource, requestAccept);
+  return { contentType: callbackContentType, accept: requestAccept, ok: media !== undefined && accepted !== undefined && isAccepted(versionOf(media), accepted) };
 }

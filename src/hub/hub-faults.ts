@@ -61,6 +61,11 @@ export class HubFaults {
     return this.#config.omitCallbackField;
   }
 
+  /** How long after a callback the hub delivers it again, identical; undefined: once only. */
+  get resendCallbacksAfterMs(): number | undefined {
+    return this.#config.resendCallbacksAfterMs;
+  }
+
   /** Counts a prepare; true once the hub should crash (the process exits at once, like kill -9). */
   crashesAfterThisPrepare(): boolean {
     this.#transfersPrepared += 1;

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
 import type { HubFaultsConfig } from '../config/schema.ts';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
-import { contentType, parseFspiopMediaType, type FspiopResource } from '../fspiop/headers.ts';
+import { contentType, definitionFor, FSPIOP_VERSION, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from '../fspiop/headers.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import { partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
@@ -33,6 +33,8 @@ export interface ReferenceHubOptions {
   faults?: HubFaultsConfig;
   /** What a `crashAfterTransfers` fault does; by default the process dies at once, as under kill -9. */
   crash?: () => void;
+  /** The version the hub writes its own callbacks in (errors, expiries, GET answers), as Mojaloop's PROTOCOL_VERSIONS.CONTENT.DEFAULT; default 1.1. */
+  fspiopVersion?: FspiopVersion;
 }
 
 /** The endpoint type under which a participant's callback base URL is kept (central-ledger keeps one per resource). */
@@ -90,6 +92,7 @@ export class ReferenceHub {
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
       maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
       callbackDelayMs: options.callbackDelayMs ?? 0,
+      fspiopVersion: options.fspiopVersion ?? FSPIOP_VERSION,
     };
     this.#clock = options.clock ?? systemClock;
     this.ledger = options.ledger ?? new HubLedger();
@@ -213,7 +216,7 @@ export class ReferenceHub {
       if (delay > 0) await sleep(delay, undefined, { signal: this.#server.signal });
       if (this.faults.dropsCallback()) return;
     }
-    await sendFspiop({
+    const send = () => sendFspiop({
       method, url: joinUrl(endpoint, path), resource, body,
       source: headers['fspiop-source'] ?? HUB_SOURCE,
       destination: headers['fspiop-destination'],
@@ -223,13 +226,21 @@ export class ReferenceHub {
     }).catch((error: unknown) => {
       throw Object.assign(error as Error, { participant: to });
     });
+    await send();
+    const resendAfterMs = method === 'PUT' ? this.faults.resendCallbacksAfterMs : undefined;
+    if (resendAfterMs !== undefined) {
+      this.#later(async () => {
+        await sleep(resendAfterMs, undefined, { signal: this.#server.signal });
+        await send();
+      });
+    }
   }
 
   /** Headers of a callback the hub itself writes to a participant. */
   #ownHeaders(to: string, resource: FspiopResource): Record<string, string> {
     return {
       'fspiop-source': this.faults.callbackSource ?? HUB_SOURCE, 'fspiop-destination': to,
-      date: new Date(Date.now() - this.faults.callbackDateOffsetMs).toUTCString(), 'content-type': contentType(resource),
+      date: new Date(Date.now() - this.faults.callbackDateOffsetMs).toUTCString(), 'content-type': contentType(resource, this.#options.fspiopVersion),
     };
   }
 
@@ -264,6 +275,7 @@ export class ReferenceHub {
    * is routed again (the payee answers it again); one with the same id and another body is 3106.
    */
   #postQuotes(exchange: Exchange): void {
+    if (this.faults.on('skipQuoteValidation')) return this.#forwardQuoteUnchecked(exchange);
     const quote = this.#parse(exchange, QuotesPost);
     if (!quote) return;
     const { response, headers, source } = exchange;
@@ -286,9 +298,19 @@ export class ReferenceHub {
     });
   }
 
+  /** The skipQuoteValidation fault: the quote goes to the DFSP it names, whatever it holds. */
+  #forwardQuoteUnchecked({ response, headers, body }: Exchange): void {
+    sendJson(response, 202);
+    const payee = headers['fspiop-destination'];
+    this.#later(async () => {
+      if (payee && this.ledger.hasParticipant(payee)) await this.#deliver(payee, 'POST', '/quotes', 'quotes', headers, body);
+    });
+  }
+
   /** GET /quotes/{id} is routed to the payee DFSP, which answers with the quote's terms again (the quoting service's pass-through mode). */
   #getQuote({ response, params, headers, source }: Exchange): void {
     sendJson(response, 202);
+    if (this.faults.on('ignoreQuoteQueries')) return;
     const path = `/quotes/${encodeURIComponent(params.id!)}`;
     this.#later(async () => {
       const quote = this.ledger.quote(params.id!);
@@ -472,9 +494,20 @@ function checkHeaders(headers: Record<string, string>, resource: FspiopResource,
   const missing = ['content-type', 'date', 'fspiop-source'].filter((name) => !headers[name]);
   if (method !== 'PUT' && !headers.accept) missing.push('accept');
   if (missing.length > 0) return { error: FspiopErrorCode.missingMandatoryElement, detail: `header ${missing.join(', ')}` };
+  // As central-services-shared's header validation, which every Mojaloop API service runs: Content-Type
+  // of the resource in a supported version (1.0, 1.1, 2.0); Accept a list of the resource's media
+  // types of which one names a supported version, else 3001.
   const type = parseFspiopMediaType(headers['content-type']);
-  if (!type || type.resource !== resource || type.major !== 1) {
-    return { error: FspiopErrorCode.malformedSyntax, detail: `Content-Type "${headers['content-type']}" is not application/vnd.interoperability.${resource}+json;version=1.x` };
+  if (!type || type.resource !== resource || type.minor === undefined) {
+    return { error: FspiopErrorCode.malformedSyntax, detail: `Content-Type "${headers['content-type']}" is not application/vnd.interoperability.${resource}+json;version=<major.minor>` };
+  }
+  if (!definitionFor(versionOf(type))) return { error: FspiopErrorCode.unacceptableVersion, detail: `Content-Type version ${versionOf(type)} is not supported (1.0, 1.1, 2.0)` };
+  if (headers.accept !== undefined) {
+    const accepted = parseAcceptHeader(resource, headers.accept);
+    if (!accepted) return { error: FspiopErrorCode.malformedSyntax, detail: `Accept "${headers.accept}" is not a list of application/vnd.interoperability.${resource}+json media types` };
+    if (!accepted.some((version) => version === '*' || definitionFor(version))) {
+      return { error: FspiopErrorCode.unacceptableVersion, detail: `Accept names no supported version (1, 1.0, 1.1, 2, 2.0): ${headers.accept}` };
+    }
   }
   if (Number.isNaN(Date.parse(headers.date!))) return { error: FspiopErrorCode.malformedSyntax, detail: `Date "${headers.date}" is not an HTTP date` };
   return undefined;

@@ -67,6 +67,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
   // A driver of its own: load exchanges must not flow into the functional exchange log.
   const driver = new PayerDfsp({
     hubUrl, fspId: participants.payer.fspId, callbacks, callbackTimeoutMs: timeouts.callbackMs, requestTimeoutMs: timeouts.requestMs,
+    versions: { send: config.fspiop.version, accept: config.fspiop.accept },
   });
   return new BuiltinLoadRunner({
     driver,

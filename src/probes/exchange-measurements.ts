@@ -9,7 +9,8 @@ import { redactUrl } from '../support/url.ts';
 export function sourceOf(exchange: Exchange): string {
   const callback = exchange.callback ? ` → PUT ${exchange.callback.path}` : '';
   const resent = exchange.resent ? ` (resent once: ${exchange.resent})` : '';
-  return `${exchange.method} ${redactUrl(exchange.url)}${resent}${callback}`;
+  const toldApart = exchange.answerToldApart ? ` (${exchange.answerToldApart})` : '';
+  return `${exchange.method} ${redactUrl(exchange.url)}${resent}${callback}${toldApart}`;
 }
 
 /** How an exchange ended, in a few words: "success callback", "error callback 3204", "HTTP 400", "no callback". */
@@ -47,7 +48,7 @@ export function parseCallback<T>(exchange: Exchange, label: string, schema: ZodT
     measurement: {
       name: `${label} callback body`,
       value: parsed.success ? 'valid' : describeZodError(parsed.error),
-      threshold: 'conforms to the FSPIOP v1.1 schema',
+      threshold: 'has the fields FSPIOP defines for it, of the right types',
       ok: parsed.success,
       source: sourceOf(exchange),
     },

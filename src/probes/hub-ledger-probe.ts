@@ -1,7 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { HubAdminClient } from '../fspiop/hub-admin-client.ts';
 import type { Money } from '../fspiop/payloads.ts';
+
+/** How often the position is read while a reservation is awaited. */
+const RESERVATION_POLL_MS = 50;
 
 /** Positions are decimal amounts with at most 4 decimals: compared in 1/10 000 units, never as floats. */
 const units = (value: number) => Math.round(value * 10_000);
@@ -40,6 +44,21 @@ export class HubLedgerProbe {
     this.#restoreCap ??= cap;
     await this.#admin.setNetDebitCap(this.#participant, this.#currency, (units(this.#before!) + units(Number(headroom))) / 10_000);
     return [];
+  }
+
+  /**
+   * While a transfer is reserved the payer's position holds its amount (central-ledger moves the
+   * position at prepare). Read until it does or `until` (ms since epoch: before the transfer's
+   * expiry) passes: the position handler may book the prepare a moment after the hub accepted it.
+   */
+  async positionReserved(amount: Money | undefined, until: number | undefined): Promise<Measurement[]> {
+    if (!amount || until === undefined) throw new Error('nothing reserved to read: add "When the payer DFSP prepares the transfer on the agreed terms, expiring in …" before this step');
+    let reading = await this.#compare(Number(amount.amount), `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`);
+    while (!reading.ok && Date.now() + RESERVATION_POLL_MS < until) {
+      await sleep(RESERVATION_POLL_MS);
+      reading = await this.#compare(Number(amount.amount), reading.threshold);
+    }
+    return [reading];
   }
 
   async positionUnchanged(): Promise<Measurement[]> {

@@ -1,10 +1,15 @@
 import type { Measurement } from '../evidence/evidence.ts';
-import type { FspiopResource } from '../fspiop/headers.ts';
+import { definitionFor, FSPIOP_VERSION, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import type { Exchange } from '../fspiop/payer-dfsp.ts';
-import { checkCallbackHeaders, describeViolation, type FspiopSpecification } from '../fspiop/spec-validation.ts';
+import { checkCallbackHeaders, describeViolation, negotiatedVersion, type FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { sourceOf } from './exchange-measurements.ts';
 
-const SPEC = 'the FSPIOP v1.1 API definition (@mojaloop/api-snippets)';
+/** The definition a message is held to, named for the evidence: the one of the version its Content-Type states. */
+function specOf(headers: Record<string, string>): string {
+  const media = parseFspiopMediaType(headers['content-type']);
+  const version = media ? definitionFor(versionOf(media)) ?? versionOf(media) : FSPIOP_VERSION;
+  return `the FSPIOP v${version} API definition (@mojaloop/api-snippets)`;
+}
 
 /** Who may address a callback to our payer: the hub itself, or the payee DFSP it relays. */
 export interface CallbackAddressing {
@@ -38,7 +43,7 @@ export class MessageConformance {
       .filter((finding) => !finding.ok);
     return [
       {
-        name: `${label} callback against ${SPEC}`,
+        name: `${label} callback against ${specOf(callback.headers)}`,
         value: violations.length === 0 ? 'no violation' : violations.map(describeViolation).join('; '),
         threshold: 'no violation', ok: violations.length === 0, source,
       },
@@ -51,11 +56,26 @@ export class MessageConformance {
     ];
   }
 
+  /**
+   * The callback came in a version the request's Accept listed: version negotiation, judged on its
+   * own so that a hub answering in another version fails this, not every functional guarantee.
+   */
+  negotiation(exchange: Exchange, label: string): Measurement | undefined {
+    const callback = exchange.callback;
+    if (!callback) return undefined;
+    const resource = callback.path.split('/')[1] as FspiopResource;
+    const found = negotiatedVersion(resource, exchange.requestHeaders.accept, callback.headers['content-type']);
+    return {
+      name: `${label} callback version`, value: `Content-Type ${JSON.stringify(found.contentType ?? null)}`,
+      threshold: `a version the request accepted (Accept: ${found.accept ?? 'none'})`, ok: found.ok, source: sourceOf(exchange),
+    };
+  }
+
   /** The request as we sent it conforms (a defect of ours, were it not). */
   request(exchange: Exchange, label: string): Measurement {
     const violations = this.#requestViolations(exchange);
     return {
-      name: `${label} request against ${SPEC}`,
+      name: `${label} request against ${specOf(exchange.requestHeaders)}`,
       value: violations.length === 0 ? 'no violation' : violations.join('; '),
       threshold: 'no violation', ok: violations.length === 0, source: sourceOf(exchange),
     };
@@ -65,7 +85,7 @@ export class MessageConformance {
   requestBreaks(exchange: Exchange, label: string, field: string): Measurement {
     const violations = this.#requestViolations(exchange);
     return {
-      name: `${label} request against ${SPEC}`,
+      name: `${label} request against ${specOf(exchange.requestHeaders)}`,
       value: violations.length === 0 ? 'no violation' : violations.join('; '),
       // Only that rule broken: the hub's refusal must be about it, not about a mistake of ours elsewhere.
       threshold: `violates ${field} (on purpose), and nothing else`, ok: violations.length > 0 && violations.every((violation) => violation.includes(field)), source: sourceOf(exchange),

@@ -5,6 +5,7 @@ import type { ZodType } from 'zod';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding } from '../evidence/finding.ts';
 import { parseErrorInformation } from '../fspiop/answer.ts';
+import { FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import type { transferPrepare } from '../fspiop/messages.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
@@ -46,10 +47,15 @@ export class P2pTransferProbe {
   #transfer: Exchange | undefined;
   /** How long the transfer's callback was waited for: longer for one whose only answer is its expiry. */
   #transferWaitMs: number | undefined;
-  /** The transfer was sent to expire this long after its prepare. */
+  /** The transfer was sent to expire this long after its prepare, at this time. */
   #expiresInMs: number | undefined;
+  #expiresAt: number | undefined;
   #resend: Exchange | undefined;
   #query: Exchange | undefined;
+  /** A prepare acknowledged by the hub whose callback is still awaited (a transfer sent to expire). */
+  #pendingTransfer: Promise<Exchange> | undefined;
+  /** Every exchange of the scenario, for what holds across them (version negotiation). */
+  readonly #exchanges: Promise<Exchange>[] = [];
 
   constructor(payer: PayerDfsp, config: ConformanceConfig, conformance: MessageConformance) {
     this.#payer = payer;
@@ -79,6 +85,11 @@ export class P2pTransferProbe {
     return [];
   }
 
+  /** When the transfer sent to expire expires (ms since epoch); undefined for one that does not. */
+  get expiresAt(): number | undefined {
+    return this.#expiresAt;
+  }
+
   /** What the transfer sent moves: the agreed amount. */
   get transferAmount(): Money | undefined {
     return (this.#transfer?.requestBody as TransferBody | undefined)?.amount;
@@ -88,7 +99,7 @@ export class P2pTransferProbe {
 
   /** GET /parties for the current payee party; the outcome is judged by the next check. */
   async lookup(): Promise<Measurement[]> {
-    this.#lookup = await this.#payer.lookupParty(this.#party);
+    this.#lookup = await this.#sent(this.#payer.lookupParty(this.#party));
     return [this.#conformance.request(this.#lookup, 'lookup')];
   }
 
@@ -130,7 +141,7 @@ export class P2pTransferProbe {
   /** POST /quotes to send `amount` in the payer's currency; keeps the agreed terms for the transfer. */
   async requestQuote(amount: string, payeeFsp = this.#payeeFsp): Promise<Measurement[]> {
     this.#amount = { amount, currency: this.#config.participants.payer.currency };
-    this.#quote = await this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp, amount: this.#amount });
+    this.#quote = await this.#sent(this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp, amount: this.#amount }));
     const terms = this.#quote.callback?.kind === 'success' ? QuotesPut.safeParse(this.#quote.callback.body) : undefined;
     this.#terms = terms?.success ? terms.data : undefined;
     return [this.#conformance.request(this.#quote, 'quote')];
@@ -139,7 +150,7 @@ export class P2pTransferProbe {
   /** POST /quotes whose `field` ("amount" or "currency") breaks the specification on purpose. */
   async requestInvalidQuote(field: 'amount' | 'currency', value: string): Promise<Measurement[]> {
     const amount: Money = { amount: '10', currency: this.#config.participants.payer.currency, [field]: value };
-    this.#quote = await this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp: this.#payeeFsp, amount });
+    this.#quote = await this.#sent(this.#payer.requestQuote({ payer: this.#config.participants.payer.party, payee: this.#party, payeeFsp: this.#payeeFsp, amount }));
     this.#terms = undefined;
     return [this.#conformance.requestBreaks(this.#quote, 'quote', `body.amount.${field}`)];
   }
@@ -169,7 +180,9 @@ export class P2pTransferProbe {
   /**
    * The hub refuses the quote with one of these error codes (the specification's 3101 "Malformed
    * syntax" names a bad amount as its example; Mojaloop's API validation answers 3100 by default):
-   * at once (HTTP 4xx with errorInformation) or by error callback. Either is the specification's answer.
+   * at once (HTTP 4xx with errorInformation) or by an error callback the hub itself sends. The
+   * payee refusing it proves nothing of the hub: a hub that forwards invalid quotes unchecked
+   * would pass.
    */
   quoteRefused(errorCodes: string[]): Measurement[] {
     const exchange = this.#require(this.#quote, 'the payer DFSP requests a quote');
@@ -182,7 +195,13 @@ export class P2pTransferProbe {
     if (exchange.callback?.kind === 'error') {
       const { measurements, body } = this.#callback(exchange, 'quote', 'error', ErrorInformationPut);
       const code = body?.errorInformation.errorCode;
-      return [...measurements, { name: 'quote error code', value: code ?? null, threshold: `= ${expected}`, ok: code !== undefined && errorCodes.includes(code), source }];
+      const sender = exchange.callback.headers['fspiop-source'];
+      const hub = this.#config.hub.sourceIds;
+      return [
+        ...measurements,
+        { name: 'quote refused by', value: sender ?? null, threshold: `the hub (FSPIOP-Source ${hub.join(' or ')}), not the payee DFSP it would have forwarded the quote to`, ok: sender !== undefined && hub.includes(sender), source },
+        { name: 'quote error code', value: code ?? null, threshold: `= ${expected}`, ok: code !== undefined && errorCodes.includes(code), source },
+      ];
     }
     return [{ name: 'quote refused', value: outcomeOf(exchange), threshold: `HTTP 400 or an error callback with error code ${expected}`, ok: false, source }];
   }
@@ -191,7 +210,7 @@ export class P2pTransferProbe {
   async queryQuote(): Promise<Measurement[]> {
     const quote = this.#require(this.#quote, 'the payer DFSP requests a quote');
     const { quoteId } = QuotesPost.parse(quote.requestBody);
-    this.#quoteQuery = await this.#payer.queryQuote(quoteId, this.#payeeFsp);
+    this.#quoteQuery = await this.#sent(this.#payer.queryQuote(quoteId, this.#payeeFsp, [quote.callback]));
     return [this.#conformance.request(this.#quoteQuery, 'quote query')];
   }
 
@@ -212,7 +231,9 @@ export class P2pTransferProbe {
 
   /**
    * POST /transfers on the agreed terms — expiring in `expiresInMs` instead of at the quote's
-   * expiration when given. Without terms there is nothing to transfer, and that is measured.
+   * expiration when given. Without terms there is nothing to transfer, and that is measured. A
+   * transfer sent to expire returns once the hub accepted it, so what holds while it is reserved
+   * can be read before its expiry; its callback is awaited by the step that checks it.
    */
   async prepareTransfer(expiresInMs?: number): Promise<Measurement[]> {
     if (!this.#terms) {
@@ -221,13 +242,20 @@ export class P2pTransferProbe {
     }
     const terms = expiresInMs === undefined ? this.#terms : { ...this.#terms, expiration: new Date(Date.now() + expiresInMs).toISOString() };
     this.#expiresInMs = expiresInMs;
+    this.#expiresAt = expiresInMs === undefined ? undefined : Date.parse(terms.expiration);
     this.#transferWaitMs = expiresInMs === undefined ? this.#timeoutMs : expiresInMs + this.#config.timeouts.expirySweepMs + this.#timeoutMs;
-    this.#transfer = await this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms }, this.#transferWaitMs);
+    let acknowledged!: (exchange: Exchange) => void;
+    const accepted = new Promise<Exchange>((resolve) => { acknowledged = resolve; });
+    const transfer = this.#sent(this.#payer.prepareTransfer({ payeeFsp: this.#payeeFsp, amount: this.#terms.transferAmount, terms },
+      { callbackTimeoutMs: this.#transferWaitMs, onAcknowledged: acknowledged }));
+    this.#pendingTransfer = transfer;
+    // The exchange as acknowledged is the object the promise completes: its request is all there is to check now.
+    this.#transfer = expiresInMs === undefined ? await transfer : await Promise.race([accepted, transfer]);
     return [this.#conformance.request(this.#transfer, 'transfer')];
   }
 
-  committed(): Measurement[] {
-    const exchange = this.#requireTransfer();
+  async committed(): Promise<Measurement[]> {
+    const exchange = await this.#settled();
     const { measurements, body, source } = this.#callback(exchange, 'transfer', 'success', TransfersPut, this.#transferWaitMs);
     if (!source) return measurements;
     return [
@@ -240,9 +268,17 @@ export class P2pTransferProbe {
     ];
   }
 
-  /** The transfer ends with an error callback with this code. */
-  rejected(errorCode: string): Measurement[] {
-    const exchange = this.#requireTransfer();
+  /**
+   * The transfer ends with an error callback with this code. A net debit cap scenario answered
+   * with 4001 never reached the cap: central-ledger checks the payer's liquidity first
+   * (position handler: liquidity cover, then the payer limit), so that is not the hub's failure.
+   */
+  async rejected(errorCode: string): Promise<Finding> {
+    const exchange = await this.#settled();
+    const got = ErrorInformationPut.safeParse(exchange.callback?.body).data?.errorInformation.errorCode;
+    if (errorCode === FspiopErrorCode.payerLimitError.code && got === FspiopErrorCode.payerInsufficientLiquidity.code) {
+      return { notEvaluated: `the hub answered 4001 (payer FSP insufficient liquidity), which it checks before the net debit cap: the payer's liquidity did not cover the transfer, so the cap was never reached — fund the payer's settlement account at the hub (${sourceOf(exchange)})` };
+    }
     const measurements = this.#expectError(exchange, 'transfer', errorCode, this.#transferWaitMs);
     if (this.#expiresInMs === undefined || exchange.endToEndMs === undefined) return measurements;
     // An expiry error before the expiration says the hub refused at once: nothing was reserved, nothing expired.
@@ -276,15 +312,17 @@ export class P2pTransferProbe {
 
   /** POST /transfers again with the very same body. */
   async resendTransfer(): Promise<Measurement[]> {
-    this.#resend = await this.#payer.sendTransfer(this.#sentTransfer());
+    await this.#settled();
+    this.#resend = await this.#sent(this.#payer.sendTransfer(this.#sentTransfer()));
     return [this.#conformance.request(this.#resend, 'resent transfer')];
   }
 
   /** POST /transfers with the same transfer id and another amount: a modified request. */
   async resendModifiedTransfer(): Promise<Measurement[]> {
+    await this.#settled();
     const sent = this.#sentTransfer();
     const amount = { ...sent.amount, amount: sameAmount(sent.amount.amount, '1') ? '2' : '1' };
-    this.#resend = await this.#payer.sendTransfer({ ...sent, amount });
+    this.#resend = await this.#sent(this.#payer.sendTransfer({ ...sent, amount }));
     return [this.#conformance.request(this.#resend, 'modified transfer')];
   }
 
@@ -309,8 +347,9 @@ export class P2pTransferProbe {
 
   /** Asks the hub for the transfer's state (GET /transfers/{id}) and checks it is the expected final one. */
   async hubStateIs(expected: 'ABORTED' | 'COMMITTED'): Promise<Measurement[]> {
+    const transfer = await this.#settled();
     const transferId = this.#sentTransfer().transferId;
-    const exchange = await this.#payer.queryTransfer(transferId);
+    const exchange = await this.#sent(this.#payer.queryTransfer(transferId, [transfer.callback, this.#resend?.callback]));
     const { measurements, body, source } = this.#callback(exchange, 'transfer state query', 'success', TransfersPut);
     if (!source) return measurements;
     const first = TransfersPut.safeParse(this.#transfer?.callback?.body).data;
@@ -323,7 +362,7 @@ export class P2pTransferProbe {
 
   /** GET /transfers/{id} for an id no transfer has. */
   async queryUnknownTransfer(): Promise<Measurement[]> {
-    this.#query = await this.#payer.queryTransfer(crypto.randomUUID());
+    this.#query = await this.#sent(this.#payer.queryTransfer(crypto.randomUUID()));
     return [this.#conformance.request(this.#query, 'transfer state query')];
   }
 
@@ -347,6 +386,29 @@ export class P2pTransferProbe {
     if (!arrived.ok) return { measurements: [arrived] };
     const { body, measurement } = parseCallback(exchange, kind === 'error' ? `${label} error` : label, schema);
     return { measurements: [arrived, measurement, ...this.#conformance.callback(exchange, label)], ...(body === undefined ? {} : { body }), source: sourceOf(exchange) };
+  }
+
+  /** Every callback of the scenario came in a version its request accepted (version negotiation). */
+  async versionsNegotiated(): Promise<Measurement[]> {
+    const exchanges = await Promise.all(this.#exchanges);
+    const measurements = exchanges.flatMap((exchange) => {
+      const found = this.#conformance.negotiation(exchange, exchange.operation);
+      return found ? [found] : [];
+    });
+    if (measurements.length > 0) return measurements;
+    return [{ name: 'callbacks to judge version negotiation on', value: exchanges.length === 0 ? 'no request sent' : exchanges.map(outcomeOf).join('; '), threshold: 'at least one callback', ok: false, source: 'scenario' }];
+  }
+
+  /** Keeps every exchange of the scenario. */
+  #sent(exchange: Promise<Exchange>): Promise<Exchange> {
+    this.#exchanges.push(exchange);
+    return exchange;
+  }
+
+  /** The transfer sent, once its callback arrived or its wait ended. */
+  async #settled(): Promise<Exchange> {
+    this.#requireTransfer();
+    return this.#pendingTransfer!;
   }
 
   #sentTransfer(): TransferBody {

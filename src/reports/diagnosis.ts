@@ -20,10 +20,15 @@ export function diagnose({ trouble, callbacks, callbackUrl, hubUrl, payerFspId }
   const hub = hubUrl ? redactUrl(hubUrl) : 'the hub';
   const received = callbacks ? callbacks.accepted + callbacks.late : 0;
   if (callbacks && trouble.acknowledged > 0 && received === 0) {
-    const forged = callbacks.rejected.forged;
+    const { forged, oversized } = callbacks.rejected;
+    const refused = Object.values(callbacks.rejected).reduce((sum, count) => sum + count, 0);
     lines.push(forged > 0
       ? `No callback was accepted: ${forged} arrived but were rejected as forged (${callbacks.examples.forged}). If they came from the hub, add its FSPIOP-Source to hub.sourceIds; the payer's FSP id is "${payerFspId}".`
-      : `No callback arrived at all: the hub acknowledged ${trouble.acknowledged} request${plural(trouble.acknowledged)} with 202 but never called back on ${callbackUrl ? redactUrl(callbackUrl) : 'the callback server'}. `
+      : oversized > 0
+        ? `No callback was accepted: ${oversized} arrived but were larger than callback.maxBodyBytes (${callbacks.examples.oversized}). The fault is this run's configuration, not the hub's: raise callback.maxBodyBytes (default 65536).`
+        : refused > 0
+          ? `No callback was accepted: ${refused} arrived but our callback server refused them (${Object.entries(callbacks.examples).filter(([reason]) => reason !== 'duplicate').map(([reason, example]) => `${reason}: ${example}`).join('; ')}).`
+          : `No callback arrived at all: the hub acknowledged ${trouble.acknowledged} request${plural(trouble.acknowledged)} with 202 but never called back on ${callbackUrl ? redactUrl(callbackUrl) : 'the callback server'}. `
         + `Likely the hub cannot reach this machine, or sends the callbacks of "${payerFspId}" elsewhere: check the hub's callback endpoints for "${payerFspId}" point at that URL `
         + '(--callback-public-url when the hub reaches this machine under another address) and that its port is open to the hub.');
   }

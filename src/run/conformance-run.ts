@@ -24,6 +24,8 @@ import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
 import { runFeatures } from './cucumber-runner.ts';
+import parseTagExpression from '@cucumber/tag-expressions';
+import { proveCallbackRoute } from './callback-round-trip.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ScenarioCollector } from './scenario-collector.ts';
 import { registerSession, RunSession } from './session.ts';
@@ -33,6 +35,8 @@ export interface RunOptions {
   colour?: boolean;
   /** Exit 3 unless the tier is CERTIFIED (release gating). */
   requireCertificate?: boolean;
+  /** Tag expression: exit 3 when a guarantee it matches is NOT EVALUATED (CI gating that must not pass on skipped checks). */
+  requireEvaluated?: string;
   /** Cucumber tag expression narrowing the scenarios. */
   tags?: string;
   /** The output is a terminal: show which guarantee is running. */
@@ -149,8 +153,12 @@ export class ConformanceRun {
         callbacks,
         callbackTimeoutMs: config.timeouts.callbackMs,
         requestTimeoutMs: config.timeouts.requestMs,
+        versions: { send: config.fspiop.version, accept: config.fspiop.accept },
       });
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
+      if (environment.callbackRouteUnproven) {
+        await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
+      }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
@@ -187,13 +195,15 @@ export class ConformanceRun {
     const verdicts = this.#verdicts(catalogue, interrupted, error);
     const certificate = issueCertificate(config.tier, config.profile, verdicts);
     const summary = summarise(verdicts);
+    const unevaluated = this.#requiredButNotEvaluated(catalogue, verdicts);
     const exitCode = interrupted ? ExitCode.interrupted
       : error ? exitCodeOf(error)
         : summary.failed > 0 ? ExitCode.failed
           // A run that proved nothing must not turn a CI gate green.
           : summary.passed === 0 ? ExitCode.incomplete
             : this.#options.requireCertificate && certificate.status !== 'CERTIFIED' ? ExitCode.incomplete
-              : ExitCode.ok;
+              : unevaluated.length > 0 ? ExitCode.incomplete
+                : ExitCode.ok;
     const finishedAt = new Date();
     const result: ResultDocument = {
       schemaVersion: 1,
@@ -231,7 +241,10 @@ export class ConformanceRun {
     if (exitCode === ExitCode.incomplete) {
       this.#reporter.notice(summary.passed === 0
         ? 'Exit 3: no guarantee was evaluated and passed, so this run proves nothing (a gate must not pass on nothing).'
-        : `Exit 3: --require-certificate demands a CERTIFIED tier; this one is ${certificate.status.replace('_', ' ')}.`);
+        : this.#options.requireCertificate && certificate.status !== 'CERTIFIED'
+          ? `Exit 3: --require-certificate demands a CERTIFIED tier; this one is ${certificate.status.replace('_', ' ')}.`
+          : `Exit 3: --require-evaluated "${this.#options.requireEvaluated}" matches ${unevaluated.length} guarantee${unevaluated.length > 1 ? 's' : ''} not evaluated `
+            + `(${unevaluated.map((verdict) => verdict.id).join(', ')}); each verdict above says why.`);
     }
     return { result, exitCode, files };
   }
@@ -252,6 +265,14 @@ export class ConformanceRun {
       id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
       evidence: [{ type: 'not-evaluated', reason: why }],
     }, context));
+  }
+
+  /** The guarantees `--require-evaluated` names that were not evaluated. */
+  #requiredButNotEvaluated(catalogue: readonly CatalogueEntry[], verdicts: readonly GuaranteeVerdict[]): GuaranteeVerdict[] {
+    if (!this.#options.requireEvaluated) return [];
+    const required = parseTagExpression(this.#options.requireEvaluated);
+    const tagsOf = new Map(catalogue.map((entry) => [entry.id, entry.tags]));
+    return verdicts.filter((verdict) => verdict.verdict === 'NOT_EVALUATED' && required.evaluate(tagsOf.get(verdict.id) ?? []));
   }
 
   #unlessInterrupted<T>(work: Promise<T>): Promise<T> {

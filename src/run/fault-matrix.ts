@@ -4,7 +4,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../config/load-config.ts';
-import type { HubFaultsConfig, Tier } from '../config/schema.ts';
+import type { ConfigInput, FSPIOP_VERSIONS, HubFaultsConfig, Tier } from '../config/schema.ts';
+
+type FspiopVersion = (typeof FSPIOP_VERSIONS)[number];
 import type { LoadProfile } from '../load/load-profiles.ts';
 import { ConformanceRun } from './conformance-run.ts';
 
@@ -23,6 +25,8 @@ export interface FaultCase {
   symptom: RegExp;
   /** Drives load: judged on the run's load profile. */
   load?: boolean;
+  /** Config the case needs beside the faults (e.g. what our payer accepts, the version the hub answers in). */
+  config?: Pick<ConfigInput, 'fspiop'> & { fspiopVersion?: FspiopVersion };
 }
 
 /** Every FSPIOP functional scenario: the CI job's guarantee (an inventory) is functional too, but no fault of the hub reaches it. */
@@ -84,6 +88,20 @@ export const FAULT_CASES: readonly FaultCase[] = [
     tier: 'core-test-harness', tags: tags('CTH-FUN-01', 'CTH-FUN-03', 'CTH-FUN-10'), mustFail: ['CTH-FUN-03', 'CTH-FUN-10'], symptom: /no callback|connection refused|closed before an answer/,
   },
   {
+    fault: 'skipQuoteValidation', faults: { skipQuoteValidation: true }, breaks: 'forwards quotes without validating them: only the payee refuses an invalid one',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-12', 'CTH-FUN-13'), mustFail: ['CTH-FUN-12', 'CTH-FUN-13'], symptom: /quote refused by was payeefsp/,
+  },
+  {
+    fault: 'ignoreQuoteQueries resendCallbacksAfterMs=2000', faults: { ignoreQuoteQueries: true, resendCallbacksAfterMs: 2000 },
+    breaks: 'never answers GET /quotes, and delivers every callback a second time 2 s later (a copy must not pass for the answer)',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-11'), mustFail: ['CTH-FUN-11'], symptom: /quote query callback was no callback/,
+  },
+  {
+    fault: '(none: the hub answers in 2.0, our payer accepts 1.x only)', faults: {}, config: { fspiop: { accept: ['1'] }, fspiopVersion: '2.0' },
+    breaks: 'writes its own callbacks in a version the request did not accept',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-17'), mustFail: ['CTH-FUN-17'], symptom: /callback version was Content-Type "application\/vnd\.interoperability\.transfers\+json;version=2\.0"/,
+  },
+  {
     fault: 'volatileLedger', faults: { volatileLedger: true }, breaks: 'keeps its ledger in memory only: killed mid-load, it comes back with empty books',
     tier: 'helm', tags: tags('HELM-RSL-02'), mustFail: ['HELM-RSL-02'], symptom: /committed transfers lost was [1-9]\d* of \d+/, load: true,
   },
@@ -105,11 +123,15 @@ export interface FaultRunOutcome {
  * Callbacks are waited for 4 s: the embedded hub answers in milliseconds (the expiry scenario's
  * 3303 comes at 2 s), and a fault that loses a callback must not cost ten seconds a scenario.
  */
-export async function runWithFaults(tier: Tier, tagExpression: string, faults: HubFaultsConfig, options: { loadProfile?: LoadProfile } = {}): Promise<FaultRunOutcome> {
+export async function runWithFaults(tier: Tier, tagExpression: string, faults: HubFaultsConfig,
+  options: { loadProfile?: LoadProfile; config?: FaultCase['config'] } = {}): Promise<FaultRunOutcome> {
   const reportsDir = await mkdtemp(join(tmpdir(), 'conformance-faults-'));
   try {
+    const { fspiopVersion, ...input } = options.config ?? {};
     // The embedded hub expires a transfer at its expiration: no sweep interval to wait for.
-    const config = validateConfig({ tier, reportsDir, embedded: { faults }, timeouts: { callbackMs: 4000, expirySweepMs: 1000 } });
+    const config = validateConfig({
+      ...input, tier, reportsDir, embedded: { faults, ...(fspiopVersion ? { fspiopVersion } : {}) }, timeouts: { callbackMs: 4000, expirySweepMs: 1000 },
+    });
     const run = new ConformanceRun(config, { out: discard(), tags: tagExpression, ...(options.loadProfile ? { loadProfile: options.loadProfile } : {}) });
     const { result, exitCode } = await run.execute();
     const selected = result.guarantees.filter((g) => !g.reason?.startsWith('not selected by the tag filter'));

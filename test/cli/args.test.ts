@@ -13,6 +13,11 @@ describe('parseCliArgs', () => {
     assert.equal(options.overrides.hub?.url, 'http://127.0.0.1:4000');
   });
 
+  it('takes --require-evaluated as a tag expression, and names the flag when it is none', () => {
+    assert.equal(parseCliArgs(['--require-evaluated', '@concern:functional and not @needs:load']).requireEvaluated, '@concern:functional and not @needs:load');
+    assert.throws(() => parseCliArgs(['--require-evaluated', '@concern:functional and']), /^UsageError: --require-evaluated "@concern:functional and" is not a tag expression/);
+  });
+
   it('rejects an unknown option with a pointer to --help', () => {
     assert.throws(() => parseCliArgs(['--teir', 'helm']), /Unknown option '--teir'.*see --help/);
   });

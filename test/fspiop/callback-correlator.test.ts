@@ -90,4 +90,19 @@ describe('CallbackCorrelator', () => {
     await assert.rejects(waiting.callback, /stopped/);
     assert.equal(correlator.pending, 0);
   });
+
+  it('a state query never takes a resent copy of an earlier answer (same body, same Date) for its own answer', async () => {
+    const correlator = new CallbackCorrelator();
+    const first = correlator.expect('quotes:q1', 1000);
+    const answer = { ...callback('quotes:q1', { condition: 'c' }), headers: { date: 'Fri, 27 Nov 2026 00:00:00 GMT' } };
+    assert.equal(correlator.deliver(answer), 'delivered');
+    assert.equal(await first.callback, answer);
+
+    const query = correlator.expect('quotes:q1', 1000, [answer]);
+    assert.equal(correlator.deliver({ ...answer, receivedAt: performance.now() }), 'duplicate', 'the notifier\'s second copy');
+    assert.equal(correlator.pending, 1, 'the query still waits');
+    const fresh = { ...answer, headers: { date: 'Fri, 27 Nov 2026 00:00:02 GMT' } };
+    assert.equal(correlator.deliver(fresh), 'delivered', 'the same terms with a Date of their own: the answer');
+    assert.equal(await query.callback, fresh);
+  });
 });

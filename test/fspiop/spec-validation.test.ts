@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { fspiopHeaders, type FspiopResource } from '../../src/fspiop/headers.ts';
 import {
   checkCallbackHeaders,
+  negotiatedVersion,
   describeViolation,
   loadFspiopSpecification,
   preloadFspiopSpecification,
@@ -102,19 +103,19 @@ for (const [name, message, operationId] of valid) {
 
 test('an amount with a trailing zero breaks the Amount pattern, named by its field', () => {
   const violations = spec.validate(callback('quotes', `/quotes/${quoteId}`, { ...quotePut, transferAmount: { currency: 'USD', amount: '123.50' } }));
-  assert.deepEqual(violations, [{ operationId: 'QuotesByID1', field: 'body.transferAmount.amount', rule: `must match pattern "${AMOUNT_PATTERN}"` }]);
+  assert.deepEqual(violations, [{ version: '1.1', operationId: 'QuotesByID1', field: 'body.transferAmount.amount', rule: `must match pattern "${AMOUNT_PATTERN}"` }]);
 });
 
 test('a missing mandatory field is required', () => {
   const { condition: _omitted, ...withoutCondition } = transferPost;
   assert.deepEqual(spec.validate(request('transfers', 'POST', '/transfers', withoutCondition)), [
-    { operationId: 'transfers', field: 'body.condition', rule: 'is required' },
+    { version: '1.1', operationId: 'transfers', field: 'body.condition', rule: 'is required' },
   ]);
 });
 
 test('a transferState outside the enumeration names the allowed values', () => {
   assert.deepEqual(spec.validate(callback('transfers', `/transfers/${transferId}`, { ...transferPut, transferState: 'DONE' })), [
-    { operationId: 'TransfersByIDPut', field: 'body.transferState', rule: 'must be one of: RECEIVED, RESERVED, COMMITTED, ABORTED' },
+    { version: '1.1', operationId: 'TransfersByIDPut', field: 'body.transferState', rule: 'must be one of: RECEIVED, RESERVED, COMMITTED, ABORTED' },
   ]);
 });
 
@@ -140,7 +141,7 @@ test('every broken rule is reported, not only the first one', () => {
 test('a missing FSPIOP-Source header is reported as a header violation', () => {
   const message = request('transfers', 'POST', '/transfers', transferPost);
   const { 'fspiop-source': _omitted, ...headers } = message.headers;
-  assert.deepEqual(spec.validate({ ...message, headers }), [{ operationId: 'transfers', field: 'header.fspiop-source', rule: 'is required' }]);
+  assert.deepEqual(spec.validate({ ...message, headers }), [{ version: '1.1', operationId: 'transfers', field: 'header.fspiop-source', rule: 'is required' }]);
 });
 
 test('header names are matched whatever their case, as HTTP says', () => {
@@ -151,7 +152,7 @@ test('header names are matched whatever their case, as HTTP says', () => {
 test('requests need Accept; callbacks do not', () => {
   const message = request('quotes', 'GET', `/quotes/${quoteId}`);
   const { accept: _omitted, ...headers } = message.headers;
-  assert.deepEqual(lines(spec.validate({ ...message, headers })), ['QuotesByID: header.accept is required']);
+  assert.deepEqual(lines(spec.validate({ ...message, headers })), ['QuotesByID (v1.1): header.accept is required']);
 });
 
 test('names in any script pass the v1.1 name patterns (\\p{L} needs the u flag); empty or blank ones fail', () => {
@@ -161,36 +162,36 @@ test('names in any script pass the v1.1 name patterns (\\p{L} needs the u flag);
   }
   const blank = spec.validate(callback('parties', '/parties/MSISDN/27713803912', { party: { ...payee, personalInfo: { complexName: { firstName: '   ', lastName: '' } } } }));
   assert.deepEqual(lines(blank).sort(), [
-    'PartiesByTypeAndID2: body.party.personalInfo.complexName.firstName must match pattern "^(?!\\s*$)[\\p{L}\\p{gc=Mark}\\p{digit}\\p{gc=Connector_Punctuation}\\p{Join_Control} .,\'\'-]{1,128}$"',
-    'PartiesByTypeAndID2: body.party.personalInfo.complexName.lastName must be at least 1 character long',
-    'PartiesByTypeAndID2: body.party.personalInfo.complexName.lastName must match pattern "^(?!\\s*$)[\\p{L}\\p{gc=Mark}\\p{digit}\\p{gc=Connector_Punctuation}\\p{Join_Control} .,\'\'-]{1,128}$"',
+    'PartiesByTypeAndID2 (v1.1): body.party.personalInfo.complexName.firstName must match pattern "^(?!\\s*$)[\\p{L}\\p{gc=Mark}\\p{digit}\\p{gc=Connector_Punctuation}\\p{Join_Control} .,\'\'-]{1,128}$"',
+    'PartiesByTypeAndID2 (v1.1): body.party.personalInfo.complexName.lastName must be at least 1 character long',
+    'PartiesByTypeAndID2 (v1.1): body.party.personalInfo.complexName.lastName must match pattern "^(?!\\s*$)[\\p{L}\\p{gc=Mark}\\p{digit}\\p{gc=Connector_Punctuation}\\p{Join_Control} .,\'\'-]{1,128}$"',
   ]);
 });
 
 test('an operation the v1.1 definition does not have is a violation itself', () => {
   assert.deepEqual(spec.validate({ method: 'PATCH', path: '/foo', headers: {} }), [
-    { operationId: undefined, field: 'route', rule: 'no such operation in FSPIOP v1.1: PATCH /foo' },
+    { version: '1.1', operationId: undefined, field: 'route', rule: 'no such operation in FSPIOP v1.1: PATCH /foo' },
   ]);
   assert.deepEqual(lines(spec.validate({ method: 'DELETE', path: `/transfers/${transferId}?x=1`, headers: {} })), [
-    `(no operation): route no such operation in FSPIOP v1.1: DELETE /transfers/${transferId} (the path allows GET, PATCH, PUT)`,
+    `(no operation) (v1.1): route no such operation in FSPIOP v1.1: DELETE /transfers/${transferId} (the path allows GET, PATCH, PUT)`,
   ]);
 });
 
 test('a callback without its body is told the body is required; with an unparsable one, only that it does not parse', () => {
-  assert.deepEqual(lines(spec.validate(callback('transfers', `/transfers/${transferId}`, undefined))), ['TransfersByIDPut: body is required']);
-  assert.deepEqual(lines(spec.validate(callback('transfers', `/transfers/${transferId}`, '{"transferState":'))).map((line) => line.replace(/\(.*\)$/, '(…)')), [
-    'TransfersByIDPut: body is not valid JSON (…)',
+  assert.deepEqual(lines(spec.validate(callback('transfers', `/transfers/${transferId}`, undefined))), ['TransfersByIDPut (v1.1): body is required']);
+  assert.deepEqual(lines(spec.validate(callback('transfers', `/transfers/${transferId}`, '{"transferState":'))).map((line) => line.replace(/\((?!v\d).*\)$/, '(…)')), [
+    'TransfersByIDPut (v1.1): body is not valid JSON (…)',
   ]);
   assert.deepEqual(lines(spec.validate(callback('transfers', `/transfers/${transferId}`, '{"transferState":"DONE"}'))), [
-    'TransfersByIDPut: body.transferState must be one of: RECEIVED, RESERVED, COMMITTED, ABORTED',
+    'TransfersByIDPut (v1.1): body.transferState must be one of: RECEIVED, RESERVED, COMMITTED, ABORTED',
   ]);
 });
 
 test('the direction, when given, must agree with the method: callbacks are the PUTs', () => {
   const asCallback = { ...request('transfers', 'POST', '/transfers', transferPost), direction: 'callback' as const };
-  assert.deepEqual(lines(spec.validate(asCallback)), ['transfers: method a callback is a PUT, not a POST']);
+  assert.deepEqual(lines(spec.validate(asCallback)), ['transfers (v1.1): method a callback is a PUT, not a POST']);
   const asRequest = { ...callback('transfers', `/transfers/${transferId}`, transferPut), direction: 'request' as const };
-  assert.deepEqual(lines(spec.validate(asRequest)), ['TransfersByIDPut: method a PUT is a callback, not a request']);
+  assert.deepEqual(lines(spec.validate(asRequest)), ['TransfersByIDPut (v1.1): method a PUT is a callback, not a request']);
 });
 
 // ── Callback headers ──────────────────────────────────────────────────────────────────────────
@@ -210,7 +211,7 @@ test('a well-formed callback satisfies every header rule, each stated in words',
   const findings = checkTransfer(goodCallbackHeaders);
   assert.deepEqual(failing(findings), []);
   assert.deepEqual(findings.map((finding) => `${finding.header} ${finding.rule}`), [
-    'content-type is application/vnd.interoperability.transfers+json;version=1.x',
+    'content-type is application/vnd.interoperability.transfers+json;version=<major.minor> of a version with a definition (1.0, 1.1, 2.0)',
     'date is an RFC 7231 IMF-fixdate (e.g. "Sun, 06 Nov 1994 08:49:37 GMT")',
     "date is within ±5 minutes of the receiver's clock",
     'fspiop-source is one of: payeefsp, hub',
@@ -218,10 +219,10 @@ test('a well-formed callback satisfies every header rule, each stated in words',
   ]);
 });
 
-test('Content-Type fails for another resource, another major version, no minor version, or none at all', () => {
+test('Content-Type fails for another resource, a version without a definition, no minor version, or none at all', () => {
   const cases: Array<[string | undefined, string | undefined]> = [
     ['application/vnd.interoperability.quotes+json;version=1.1', 'names the resource "quotes", the callback is on /transfers'],
-    ['application/vnd.interoperability.transfers+json;version=2.0', 'is version 2, not 1'],
+    ['application/vnd.interoperability.transfers+json;version=3.0', 'version 3.0 has no FSPIOP definition'],
     ['application/vnd.interoperability.transfers+json;version=1', 'has no minor version: a Content-Type states the exact version'],
     ['application/json', undefined],
     [undefined, undefined],
@@ -267,4 +268,34 @@ test('FSPIOP-Destination fails when the callback is addressed to someone else, o
   ]);
   const { 'FSPIOP-Destination': _omitted, ...withoutDestination } = goodCallbackHeaders;
   assert.deepEqual(failing(checkTransfer(withoutDestination)), [{ header: 'fspiop-destination', value: undefined, rule: 'is payerfsp', ok: false }]);
+});
+
+// ── Versions ──────────────────────────────────────────────────────────────────────────────────
+
+test('a message is held to the definition of the version its Content-Type names: v2.0 has FX, v1.1 has not', () => {
+  const fxError = (version: string): FspiopMessage => ({
+    method: 'PUT', path: `/fxQuotes/${quoteId}/error`, direction: 'callback', body: errorBody,
+    headers: { 'content-type': `application/vnd.interoperability.fxQuotes+json;version=${version}`, date: new Date().toUTCString(), 'fspiop-source': 'payeefsp', 'fspiop-destination': 'payerfsp' },
+  });
+  assert.deepEqual(lines(spec.validate(fxError('2.0'))), []);
+  assert.deepEqual(lines(spec.validate(fxError('1.1'))), [`(no operation) (v1.1): route no such operation in FSPIOP v1.1: PUT /fxQuotes/${quoteId}/error`]);
+  assert.deepEqual(lines(spec.validate(fxError('1.0'))).length, 1, '1.0 is held to v1.1, its compatible successor');
+});
+
+test('a Content-Type version without a definition is a violation of its own, not a pass', () => {
+  const message = callback('transfers', `/transfers/${transferId}`, transferPut);
+  const headers = { ...message.headers, 'content-type': 'application/vnd.interoperability.transfers+json;version=3.0' };
+  assert.deepEqual(lines(spec.validate({ ...message, headers })), ['(no operation) (v1.1): header.content-type names FSPIOP version 3.0, which has no definition (1.1, 2.0)']);
+});
+
+test('version negotiation: a callback must come in a version its request\'s Accept listed', () => {
+  const accept = 'application/vnd.interoperability.parties+json;version=1,application/vnd.interoperability.parties+json;version=2.0';
+  const type = (version: string) => `application/vnd.interoperability.parties+json;version=${version}`;
+  assert.equal(negotiatedVersion('parties', accept, type('1.1')).ok, true);
+  assert.equal(negotiatedVersion('parties', accept, type('2.0')).ok, true);
+  assert.equal(negotiatedVersion('parties', accept, type('2.1')).ok, false, 'an exact 2.0 accepts no other 2.x');
+  assert.equal(negotiatedVersion('parties', 'application/vnd.interoperability.parties+json;version=1', type('2.0')).ok, false);
+  assert.equal(negotiatedVersion('parties', 'application/vnd.interoperability.parties+json', type('2.0')).ok, true, 'no version: any');
+  assert.equal(negotiatedVersion('parties', undefined, type('1.1')).ok, false, 'no Accept: nothing was accepted');
+  assert.deepEqual(negotiatedVersion('parties', accept, undefined), { contentType: undefined, accept, ok: false });
 });

@@ -18,7 +18,9 @@ describe('a run that cannot work says why, once', () => {
     const { hubUrl } = await hub.start();
     try {
       const { result, exitCode, output } = await runInProcess({ hub: { url: hubUrl }, callback: { port: 0 }, timeouts: { callbackMs: 1500 } }, { tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-02' });
-      assert.equal(exitCode, 1);
+      // The round trip before the scenarios finds it: nothing is blamed on the hub (exit 4, every guarantee NOT EVALUATED).
+      assert.equal(exitCode, 4);
+      assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED'));
       assert.equal(result.diagnosis.length, 1, output);
       assert.match(result.diagnosis[0]!, /^No callback arrived at all: the hub acknowledged \d+ requests? with 202 but never called back on http:\/\/127\.0\.0\.1:\d+\./);
       assert.equal(output.match(/Diagnosis: No callback arrived at all/g)?.length, 1, 'said once');
@@ -27,7 +29,7 @@ describe('a run that cannot work says why, once', () => {
     }
   });
 
-  it('not an FSPIOP hub: a web server\'s HTML page becomes one line per verdict and one diagnosis', async () => {
+  it('not an FSPIOP hub: a web server\'s HTML page stops the run at its first request, with one diagnosis', async () => {
     const page = '<!DOCTYPE HTML>\n<html>\n<body>\n<h1>Error response</h1>\n<p>Error code: 404</p>\n</body>\n</html>\n';
     const webServer = createServer((request, response) => {
       request.resume();
@@ -36,7 +38,7 @@ describe('a run that cannot work says why, once', () => {
     const url = await listen(webServer);
     try {
       const { result, output, byId } = await runInProcess({ hub: { url }, callback: { port: 0 } }, { tags: '@concern:functional' });
-      assert.match(byId['CTH-FUN-01']!.reason!, /lookup callback was HTTP 404 instead of 202, with a text\/html body of \d+ bytes \(not an FSPIOP error\)/);
+      assert.match(byId['CTH-FUN-01']!.reason!, /^the run stopped before any guarantee was evaluated: the hub refused the first request \(GET .* answered HTTP 404 instead of 202, with a text\/html body of \d+ bytes \(not an FSPIOP error\)\)/);
       assert.doesNotMatch(output, /<html>|Error code: 404/, 'no raw page in the terminal');
       assert.doesNotMatch(JSON.stringify(result.guarantees), /<html>/, 'nor in the result');
       assert.equal(result.diagnosis.length, 1);

@@ -53,7 +53,7 @@ describe('a hub behind a gateway path prefix with an API key in the query', () =
       assert.equal(exitCode, 1, output);
       assert.deepEqual(seen.refused.map((r) => r.replace(/\d{5,}/, 'ID')), ['GET /fspiop/parties/MSISDN/ID'], 'every request but the anonymous one carried the prefix and the key');
       assert.ok(seen.forwarded >= 5, String(seen.forwarded));
-      assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), [...functionalIds('CTH', [1, 2, 5, 9, 10, 11, 12, 13]), 'CTH-LIM-01']);
+      assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'PASS').map((g) => g.id), [...functionalIds('CTH', [1, 2, 5, 9, 10, 12, 13, 17]), 'CTH-LIM-01']);
       assert.match(result.guarantees.find((g) => g.id === 'CTH-SEC-01')!.reason!, /^request without credentials was HTTP 401 instead of 202/);
       assert.equal(result.hubUrl, `${gatewayUrl}/fspiop/?apikey=***`);
       assert.match(output.split('\n')[0]!, /target url http:\/\/127\.0\.0\.1:\d+\/fspiop\/\?apikey=\*\*\* · /);

@@ -29,7 +29,7 @@ class EmbeddedPlus implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     const inner = await new EmbeddedEnvironment(this.#config).start();
     return {
-      kind: inner.kind, hubUrl: inner.hubUrl,
+      kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false,
       capabilities: new Set<Capability>([...inner.capabilities, this.#extra]),
       describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
       connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),

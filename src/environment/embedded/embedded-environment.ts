@@ -48,6 +48,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
 
 class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
+  readonly callbackRouteUnproven = false;
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection']);
   readonly hubUrl: string;
   readonly adminUrl: string;
@@ -83,7 +84,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     const faults = new HubFaults(this.#config.embedded.faults).active;
     return {
       kind: this.kind,
-      summary: `embedded reference hub (FSPIOP v1.1) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
+      summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
       endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, payeeDfsp: this.#urls.payeeUrl },
     };
   }

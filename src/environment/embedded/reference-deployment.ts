@@ -50,6 +50,7 @@ export class ReferenceDeployment {
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
       callbackDelayMs: config.embedded.callbackDelayMs, ledger, faults: config.embedded.faults, crash: options.crash,
+      fspiopVersion: config.embedded.fspiopVersion,
     });
     this.#admin = new HubAdminApi(ledger);
   }

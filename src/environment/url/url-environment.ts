@@ -32,6 +32,7 @@ export class UrlEnvironment implements ConformanceEnvironment {
 
 class StartedUrlEnvironment implements StartedEnvironment {
   readonly kind = 'url' as const;
+  readonly callbackRouteUnproven = true;
   readonly hubUrl: string;
   readonly capabilities: ReadonlySet<Capability>;
   readonly controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;

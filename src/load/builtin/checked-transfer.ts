@@ -19,13 +19,13 @@ export interface TransferParties {
 /** A further check of a success callback: why it fails, or undefined when it holds. */
 export type CallbackCheck = (exchange: Exchange) => string | undefined;
 
-/** Every success callback held to the FSPIOP v1.1 definition, as the functional scenarios hold theirs: the first rule broken is the failure. */
+/** Every success callback held to the FSPIOP definition of its version, as the functional scenarios hold theirs: the first rule broken is the failure. */
 export function specificationCheck(spec: FspiopSpecification): CallbackCheck {
   return (exchange) => {
     const callback = exchange.callback;
     if (!callback) return undefined;
     const [broken] = spec.validate({ method: 'PUT', path: callback.path, headers: callback.headers, body: callback.body, direction: 'callback' });
-    return broken && `callback breaks FSPIOP v1.1: ${broken.field} ${broken.rule}`;
+    return broken && `callback breaks FSPIOP v${broken.version}: ${broken.field} ${broken.rule}`;
   };
 }
 
