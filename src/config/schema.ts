@@ -197,6 +197,39 @@ const EmbeddedSchema = z.strictObject({
   faults: HubFaultsSchema.default({}),
 }).prefault({});
 
+const ProvisionAmount = z.string().regex(/^(?:0|[1-9]\d{0,17})(?:\.\d{0,3}[1-9])?$/, 'an amount such as "1000000"');
+
+/**
+ * Our test DFSPs provisioned on the hub under test (url target), as Mojaloop's Testing Toolkit
+ * provisions its simulators: participants, accounts, cap, liquidity, every callback endpoint, the
+ * payee's parties in the oracle. Our simulated payee DFSP then runs in this process, so the
+ * guarantees that need a payee misbehaving on purpose are evaluated on any hub.
+ */
+const ProvisionSchema = z.strictObject({
+  /** On by default when the target is url and hub.adminUrl is set; false attaches to DFSPs you provisioned yourself. */
+  enabled: z.boolean().optional(),
+  /** Print the calls provisioning would make, make none, and stop. */
+  dryRun: z.boolean().default(false),
+  /** Net debit cap of our payer and payee when they are created (a re-run keeps the cap that is there). */
+  netDebitCap: ProvisionAmount.default('1000000'),
+  /** Liquidity funded into each one's settlement account, up to this amount (never taken out). */
+  liquidity: ProvisionAmount.default('1000000'),
+  /** Where our simulated payee DFSP listens; the hub must reach it (its endpoints point here). */
+  payee: z.strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Default: the callback port + 1 (4101 with the url target's default callback port). */
+    port: Port.optional(),
+    /** URL the hub must call when it cannot reach host:port directly (NAT, ingress, container). */
+    publicUrl: HttpUrl.optional(),
+  }).prefault({}),
+}).prefault({});
+
+/** FSP ids and parties of the DFSPs a run provisions, unless the config names its own: ids no other DFSP on a shared hub is likely to hold. */
+export const PROVISIONED_IDENTITIES = {
+  payer: { fspId: 'conformancepayer', party: { type: 'MSISDN', id: '27799900099' } },
+  payee: { fspId: 'conformancepayee', party: { type: 'MSISDN', id: '27799900100' } },
+} as const;
+
 /** The FSPIOP versions our DFSPs speak. */
 const FspiopSchema = z.strictObject({
   /** The version our requests are written in (their Content-Type). */
@@ -239,6 +272,7 @@ export const ConfigSchema = z.strictObject({
   hub: HubSchema,
   callback: CallbackSchema,
   fspiop: FspiopSchema,
+  provision: ProvisionSchema,
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
   load: LoadSchema,
@@ -258,6 +292,18 @@ export const ConfigSchema = z.strictObject({
       message: `faults are injected by the embedded hub; a ${config.target} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)`,
     });
   }
+  if (config.target !== 'url' && config.provision.enabled === true) {
+    ctx.addIssue({
+      code: 'custom', path: ['provision', 'enabled'],
+      message: `our test DFSPs are provisioned on a hub given by URL; the ${config.target} target ${config.target === 'embedded' ? 'provisions its own hub from embedded.onboarding' : 'does not provision yet'} (use --target url with hub.url and hub.adminUrl)`,
+    });
+  }
+  if (config.target === 'url' && config.provision.enabled === true && !config.hub.adminUrl) {
+    ctx.addIssue({
+      code: 'custom', path: ['provision', 'enabled'],
+      message: 'provisioning our test DFSPs needs the hub\'s admin API: set hub.adminUrl (central-ledger, port 3001 in a default deployment)',
+    });
+  }
   // A green run against our own hub must never pass for a run against the hub the user named.
   if (config.target === 'embedded' && config.hub.adminUrl) {
     ctx.addIssue({
@@ -275,13 +321,32 @@ export const ConfigSchema = z.strictObject({
 
 /**
  * A hub URL without a target means that hub: the target defaults to "url" rather than to the
- * embedded hub, which would test something else than what the user named.
+ * embedded hub, which would test something else than what the user named. A run that provisions
+ * its DFSPs on that hub gives them ids of their own unless the config names them: the defaults
+ * ("payerfsp", a well-known test MSISDN) may belong to DFSPs already on a shared hub.
  */
 export function impliedTarget(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const config = input as { target?: unknown; hub?: { url?: unknown } };
-  return config.target === undefined && typeof config.hub === 'object' && config.hub !== null && config.hub.url !== undefined
-    ? { ...config, target: 'url' } : input;
+  let config = input as { target?: unknown; hub?: { url?: unknown; adminUrl?: unknown }; provision?: { enabled?: unknown }; participants?: Record<string, Record<string, unknown> | undefined> };
+  if (config.target === undefined && typeof config.hub === 'object' && config.hub !== null && config.hub.url !== undefined) config = { ...config, target: 'url' };
+  if (!provisions(config)) return config;
+  const participants = { ...config.participants };
+  for (const role of ['payer', 'payee'] as const) {
+    const given = participants[role];
+    participants[role] = { ...PROVISIONED_IDENTITIES[role], ...(typeof given === 'object' && given !== null ? given : {}) };
+  }
+  return { ...config, participants };
+}
+
+/** Whether a run provisions its own DFSPs on the hub under test (raw input: before defaults). */
+function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; provision?: { enabled?: unknown } }): boolean {
+  const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
+  return config.target === 'url' && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
+}
+
+/** Whether this (validated) config provisions our DFSPs on the hub under test. */
+export function provisionsDfsps(config: ConformanceConfig): boolean {
+  return config.target === 'url' && (config.provision.enabled ?? config.hub.adminUrl !== undefined);
 }
 
 /** What a config file may contain (every field optional). */
