@@ -38,6 +38,11 @@ export const FSPIOP_CALLBACK_ENDPOINT_TYPES: readonly CallbackEndpointType[] = [
   { type: 'FSPIOP_CALLBACK_URL_BULK_TRANSFER_POST', path: '/bulkTransfers', p2p: false },
   { type: 'FSPIOP_CALLBACK_URL_BULK_TRANSFER_PUT', path: '/bulkTransfers/{{id}}', p2p: false },
   { type: 'FSPIOP_CALLBACK_URL_BULK_TRANSFER_ERROR', path: '/bulkTransfers/{{id}}/error', p2p: false },
+  // Foreign exchange (FSPIOP v2): central-ledger knows these from v18.0; an older one refuses them.
+  { type: 'FSPIOP_CALLBACK_URL_FX_QUOTES', path: '', p2p: false },
+  { type: 'FSPIOP_CALLBACK_URL_FX_TRANSFER_POST', path: '/fxTransfers', p2p: false },
+  { type: 'FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT', path: '/fxTransfers/{{commitRequestId}}', p2p: false },
+  { type: 'FSPIOP_CALLBACK_URL_FX_TRANSFER_ERROR', path: '/fxTransfers/{{commitRequestId}}/error', p2p: false },
 ];
 
 /** The endpoint value of `type` for a DFSP whose callbacks arrive at `baseUrl`. */

@@ -241,6 +241,7 @@ export class HubAdminApi {
 
   #setLimit(name: string, request: z.infer<typeof SetLimit>) {
     this.#requireAccount(name, request.currency);
+    if (!this.#ledger.hasInitialPositionAndLimit(name, request.currency)) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit does not exist');
     this.#ledger.setNetDebitCap(name, request.currency, request.limit.value);
     return { status: 200, body: limitOf(this.#accounts(name, new URLSearchParams({ currency: request.currency }))[0]!) };
   }
@@ -251,9 +252,10 @@ export class HubAdminApi {
     return { status: 200, body: query.has('currency') ? positions[0] ?? {} : positions };
   }
 
+  /** Accounts set up by initialPositionAndLimits: before it, central-ledger lists no limit and no position for them. */
   #accounts(name: string, query: URLSearchParams): ParticipantAccount[] {
     const currency = query.get('currency');
-    return this.#ledger.accountsOf(name).filter((account) => currency === null || account.currency === currency);
+    return this.#ledger.accountsOf(name).filter((account) => (currency === null || account.currency === currency) && this.#ledger.hasInitialPositionAndLimit(name, account.currency));
   }
 
   #requireAccount(name: string, currency: string): void {

@@ -299,7 +299,12 @@ export class HubLedger {
   }
 
   setNetDebitCap(name: string, currency: string, netDebitCap: string): boolean {
-    return this.#run('UPDATE account SET net_debit_cap = ?, changed = ? WHERE participant = ? AND currency = ?', toUnits(netDebitCap), now(), name, currency).changes > 0;
+    return this.#transaction(() => {
+      const changed = this.#run('UPDATE account SET net_debit_cap = ?, changed = ? WHERE participant = ? AND currency = ?', toUnits(netDebitCap), now(), name, currency).changes > 0;
+      // A cap lowered to 0 is still a cap that was set.
+      if (changed) this.#run('INSERT OR IGNORE INTO limit_set (participant, currency) VALUES (?, ?)', name, currency);
+      return changed;
+    });
   }
 
   hasParticipant(name: string | undefined): boolean {

@@ -77,6 +77,8 @@ describe('the hub\'s admin API, in central-ledger\'s shape, through the client t
   });
 
   it('reads and sets the net debit cap, and shows positions as a list or, for one currency, an object', async () => {
+    await client.setNetDebitCap('dfspa', 'USD', 0);
+    assert.equal(await client.netDebitCap('dfspa', 'USD'), 0, 'a cap lowered to 0 is still listed');
     await client.setNetDebitCap('dfspa', 'USD', 250.5);
     assert.equal(await client.netDebitCap('dfspa', 'USD'), 250.5);
     const one = await call('GET', '/participants/dfspa/positions?currency=USD');
