@@ -106,9 +106,11 @@ export class HubProvisioner {
     for (const dfsp of dfsps) await this.#limits(mode, dfsp, known.get(dfsp.fspId));
     for (const dfsp of dfsps) await this.#activation(mode, dfsp);
     for (const dfsp of dfsps) await this.#liquidity(mode, dfsp, known.get(dfsp.fspId));
-    // The lookup goes out as the payer and is answered at its endpoint: in a plan for a hub
-    // that does not know the payer yet, nobody can ask.
-    await this.#parties(mode, known.get(payer.fspId) !== undefined);
+    // The lookup goes out as the payer and is answered at its participant endpoint: in a plan for
+    // a hub that does not know the payer yet, or would re-point that endpoint, nobody can ask.
+    const answerable = mode.kind === 'apply' || (known.get(payer.fspId) !== undefined
+      && !mode.calls.some((call) => call.path === `/participants/${payer.fspId}/endpoints` && /FSPIOP_CALLBACK_URL_PARTICIPANT(_SUB_ID)?_PUT[,}]/.test(call.body)));
+    await this.#parties(mode, answerable);
   }
 
   async #hubAccounts(mode: Mode): Promise<void> {
@@ -251,7 +253,7 @@ export class HubProvisioner {
       const subject = `party ${partyKey(party)}`;
       if (!canAsk) {
         this.#plan(mode, { method: 'POST', api: 'fspiop', path: participantsPath(party), body: `{fspId: ${payee.fspId}, currency: ${currency}} as ${payee.fspId}`,
-          why: `unless another FSP holds it: asked when provisioning, once ${this.#options.payer.fspId} exists to ask` });
+          why: `unless another FSP holds it: asked when provisioning, once ${this.#options.payer.fspId} exists with its endpoints to ask` });
         continue;
       }
       let holder: string | undefined;
