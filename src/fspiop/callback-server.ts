@@ -61,7 +61,13 @@ export class CallbackServer {
     const party: KeyOf = (p) => CallbackCorrelator.key('parties', partyKey({ type: p.type!, id: p.id!, subId: p.subId }));
     const quote: KeyOf = (p) => CallbackCorrelator.key('quotes', p.id!);
     const transfer: KeyOf = (p) => CallbackCorrelator.key('transfers', p.id!);
+    // Answers to the account-lookup service's GET /participants (who holds a party): the provisioner asks before it registers one.
+    const holder: KeyOf = (p) => CallbackCorrelator.key('participants', partyKey({ type: p.type!, id: p.id!, subId: p.subId }));
     this.#router
+      .on('PUT', '/participants/{type}/{id}', { kind: 'success', keyOf: holder })
+      .on('PUT', '/participants/{type}/{id}/error', { kind: 'error', keyOf: holder })
+      .on('PUT', '/participants/{type}/{id}/{subId}', { kind: 'success', keyOf: holder })
+      .on('PUT', '/participants/{type}/{id}/{subId}/error', { kind: 'error', keyOf: holder })
       .on('PUT', '/parties/{type}/{id}', { kind: 'success', keyOf: party })
       .on('PUT', '/parties/{type}/{id}/error', { kind: 'error', keyOf: party })
       .on('PUT', '/parties/{type}/{id}/{subId}', { kind: 'success', keyOf: party })

@@ -4,6 +4,7 @@ export const FspiopErrorCode = {
   genericClientError: { code: '3000', description: 'Generic client error' },
   unacceptableVersion: { code: '3001', description: 'Unacceptable version requested' },
   unknownUri: { code: '3002', description: 'Unknown URI' },
+  addPartyInfoError: { code: '3003', description: 'Add Party information error' },
   genericValidationError: { code: '3100', description: 'Generic validation error' },
   malformedSyntax: { code: '3101', description: 'Malformed syntax' },
   missingMandatoryElement: { code: '3102', description: 'Missing mandatory element' },
@@ -16,8 +17,9 @@ export const FspiopErrorCode = {
   quoteIdNotFound: { code: '3205', description: 'Quote ID not found' },
   transferIdNotFound: { code: '3208', description: 'Transfer ID not found' },
   transferExpired: { code: '3303', description: 'Transfer expired' },
-  payerInsufficientLiquidity: { code: '4001', description: 'Payer FSP insufficient liquidity' },
+  payerFspInsufficientLiquidity: { code: '4001', description: 'Payer FSP insufficient liquidity' },
   payerLimitError: { code: '4200', description: 'Payer limit error' },
+  genericSettlementError: { code: '6000', description: 'Generic settlement error' },
   payeeFspRejectedTransaction: { code: '5105', description: 'Payee FSP rejected transaction' },
 } as const;
 

@@ -4,8 +4,10 @@ import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/e
 import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
+import { FSPIOP_CALLBACK_ENDPOINT_TYPES } from '../fspiop/callback-endpoint-types.ts';
+import { CALLBACK_BASE_URL } from './callback-routing.ts';
 import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
-import type { HubLedger, ParticipantAccount } from './ledger.ts';
+import { HUB_ACCOUNT_TYPES, type FundsOutcome, type HubAccountType, type HubLedger, type ParticipantAccount } from './ledger.ts';
 
 /** central-ledger takes numbers; a float such as 0.1 + 0.2 is read to 4 decimals, as the ledger counts. */
 const Amount = z.union([
@@ -15,10 +17,33 @@ const Amount = z.union([
 const Currency = z.string().regex(/^[A-Z]{3}$/);
 const NetDebitCap = z.strictObject({ type: z.literal('NET_DEBIT_CAP'), value: Amount, alarmPercentage: z.number().optional() });
 
-const CreateParticipant = z.object({ name: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), currency: Currency });
+/** central-ledger's name validator is 2 to 30 characters; '#' never, so a DFSP name cannot clash with the hub's own accounts. */
+const CreateParticipant = z.object({ name: z.string().regex(/^[A-Za-z0-9_-]{2,30}$/, 'letters, digits, "_" or "-", 2 to 30 of them'), currency: Currency });
 const InitialPositionAndLimits = z.object({ currency: Currency, limit: NetDebitCap, initialPosition: Amount.default('0') });
 const SetLimit = z.object({ currency: Currency, limit: NetDebitCap });
-const AddEndpoint = z.object({ type: z.string().min(1), value: z.url() });
+const AddEndpoint = z.object({ type: z.string().min(1), value: z.string().min(1) });
+const CreateHubAccount = z.object({ type: z.string().min(1), currency: Currency });
+const UpdateAccount = z.object({ isActive: z.boolean() });
+const TransferId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-7][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$|^[0-9A-HJKMNP-TV-Z]{26}$/, 'a UUID or ULID');
+const RecordFunds = z.object({
+  transferId: TransferId, externalReference: z.string().min(1), reason: z.string().min(1),
+  action: z.enum(['recordFundsIn', 'recordFundsOutPrepareReserve']),
+  amount: z.object({ amount: Amount, currency: Currency }),
+});
+const FinishFundsOut = z.object({ action: z.enum(['recordFundsOutCommit', 'recordFundsOutAbort']), reason: z.string().min(1) });
+const CreateSettlementModel = z.object({
+  name: z.string().regex(/^[A-Za-z0-9]{2,30}$/, 'letters and digits, 2 to 30 of them'),
+  settlementGranularity: z.enum(['GROSS', 'NET']), settlementInterchange: z.enum(['BILATERAL', 'MULTILATERAL']),
+  settlementDelay: z.enum(['IMMEDIATE', 'DEFERRED']), currency: Currency.optional(), requireLiquidityCheck: z.boolean(),
+  ledgerAccountType: z.string().min(1), autoPositionReset: z.boolean(), settlementAccountType: z.enum(['SETTLEMENT', 'INTERCHANGE_FEE_SETTLEMENT']),
+});
+
+/** The hub itself, as central-ledger names it (HUB_PARTICIPANT.NAME): it holds the hub accounts. */
+const HUB_NAME = 'Hub';
+/** Endpoint types central-ledger's seed knows besides the FSPIOP callbacks (notifications by e-mail). */
+const OTHER_ENDPOINT_TYPES = ['NET_DEBIT_CAP_THRESHOLD_BREACH_EMAIL', 'NET_DEBIT_CAP_ADJUSTMENT_EMAIL', 'SETTLEMENT_TRANSFER_POSITION_CHANGE_EMAIL', 'FSPIOP_CALLBACK_URL_PARTICIPANT_DELETE',
+  'FSPIOP_CALLBACK_URL_FX_QUOTES', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_POST', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_ERROR'];
+const ENDPOINT_TYPES = new Set([CALLBACK_BASE_URL, ...OTHER_ENDPOINT_TYPES, ...FSPIOP_CALLBACK_ENDPOINT_TYPES.map((endpoint) => endpoint.type)]);
 
 type Handler = (params: Record<string, string>, body: unknown, query: URLSearchParams) => { status: number; body?: unknown };
 
@@ -49,9 +74,17 @@ export class HubAdminApi {
     this.#ledger = ledger;
     this.#router
       .on('GET', '/health', () => ({ status: 200, body: { status: 'OK' } }))
-      .on('GET', '/participants', () => ({ status: 200, body: this.#ledger.participantNames().map((name) => this.#participant(name)) }))
+      .on('GET', '/participants', () => ({ status: 200, body: [this.#hub(), ...this.#ledger.participantNames().map((name) => this.#participant(name))] }))
       .on('POST', '/participants', (_, body) => this.#create(parse(CreateParticipant, body)))
-      .on('GET', '/participants/{name}', ({ name }) => ({ status: 200, body: this.#participant(this.#known(name!)) }))
+      .on('GET', '/participants/{name}', ({ name }) => ({ status: 200, body: name === HUB_NAME ? this.#hub() : this.#participant(this.#known(name!)) }))
+      .on('POST', '/participants/{name}/accounts', ({ name }, body) => this.#createHubAccount(name!, parse(CreateHubAccount, body)))
+      .on('GET', '/participants/{name}/accounts', ({ name }, _, query) => ({ status: 200, body: this.#accountBalances(this.#known(name!), query.get('currency')) }))
+      .on('PUT', '/participants/{name}/accounts/{id}', ({ name, id }, body) => this.#updateAccount(this.#known(name!), Number(id), parse(UpdateAccount, body)))
+      .on('POST', '/participants/{name}/accounts/{id}', ({ name, id }, body) => this.#recordFunds(this.#known(name!), Number(id), parse(RecordFunds, body)))
+      .on('PUT', '/participants/{name}/accounts/{id}/transfers/{transferId}', ({ name, transferId }, body) =>
+        this.#finishFundsOut(this.#known(name!), transferId!, parse(FinishFundsOut, body)))
+      .on('GET', '/settlementModels', () => ({ status: 200, body: this.#ledger.settlementModels().map((model, index) => settlementModelOf(model, index)) }))
+      .on('POST', '/settlementModels', (_, body) => this.#createSettlementModel(parse(CreateSettlementModel, body)))
       .on('POST', '/participants/{name}/initialPositionAndLimits', ({ name }, body) => this.#initialPositionAndLimits(this.#known(name!), parse(InitialPositionAndLimits, body)))
       .on('GET', '/participants/{name}/limits', ({ name }, _, query) => ({ status: 200, body: this.#accounts(this.#known(name!), query).map(limitOf) }))
       .on('PUT', '/participants/{name}/limits', ({ name }, body) => this.#setLimit(this.#known(name!), parse(SetLimit, body)))
@@ -59,6 +92,8 @@ export class HubAdminApi {
       .on('GET', '/participants/{name}/endpoints', ({ name }) => ({ status: 200, body: this.#ledger.endpointsOf(this.#known(name!)) }))
       .on('POST', '/participants/{name}/endpoints', ({ name }, body) => {
         const endpoint = parse(AddEndpoint, body);
+        // central-ledger looks the type up in its endpointType table and fails on one it lacks.
+        if (!ENDPOINT_TYPES.has(endpoint.type)) throw new AdminError(500, FspiopErrorCode.internalServerError, `endpoint type "${endpoint.type}" is not known`);
         this.#ledger.setEndpoint(this.#known(name!), endpoint.type, endpoint.value);
         return { status: 201 };
       });
@@ -108,30 +143,105 @@ export class HubAdminApi {
     return name;
   }
 
+  /** central-ledger's participant entity: each currency has a POSITION and a SETTLEMENT account, with the ids the account calls take. */
   #participant(name: string) {
     return {
-      name,
-      isActive: 1,
-      accounts: this.#ledger.accountsOf(name).map((account) => ({ ledgerAccountType: 'POSITION', currency: account.currency, isActive: 1 })),
+      name, id: `/participants/${name}`, isActive: 1, links: { self: `/participants/${name}` }, isProxy: 0,
+      accounts: this.#ledger.dfspAccounts(name).flatMap((account) => [
+        { id: account.position.id, ledgerAccountType: 'POSITION', currency: account.currency, isActive: account.position.isActive ? 1 : 0 },
+        { id: account.settlement.id, ledgerAccountType: 'SETTLEMENT', currency: account.currency, isActive: account.settlement.isActive ? 1 : 0 },
+      ]),
+    };
+  }
+
+  #hub() {
+    return {
+      name: HUB_NAME, id: `/participants/${HUB_NAME}`, isActive: 1, links: { self: `/participants/${HUB_NAME}` }, isProxy: 0,
+      accounts: this.#ledger.hubAccounts().map((account) => ({ ledgerAccountType: account.type, currency: account.currency, isActive: 1 })),
     };
   }
 
   #create(request: z.infer<typeof CreateParticipant>) {
-    if (this.#ledger.currenciesOf(request.name).includes(request.currency)) {
-      throw new AdminError(400, FspiopErrorCode.genericClientError, `participant "${request.name}" already has a ${request.currency} account`);
+    // central-ledger's order: hub accounts, then the currency not yet registered, then a settlement model covering it.
+    for (const type of ['HUB_RECONCILIATION', 'HUB_MULTILATERAL_SETTLEMENT'] as const) {
+      if (!this.#ledger.hasHubAccount(type, request.currency)) {
+        throw new AdminError(400, FspiopErrorCode.addPartyInfoError, `Hub ${type === 'HUB_RECONCILIATION' ? 'reconciliation' : 'multilateral net settlement'} account for the specified currency does not exist`);
+      }
     }
-    this.#ledger.ensureParticipant(request.name, [request.currency]);
+    if (request.name === HUB_NAME) throw new AdminError(400, FspiopErrorCode.genericClientError, `"${HUB_NAME}" is the hub's own name`);
+    if (this.#ledger.currenciesOf(request.name).includes(request.currency)) {
+      throw new AdminError(400, FspiopErrorCode.genericClientError, `Participant currency has already been registered (participant "${request.name}", ${request.currency})`);
+    }
+    const models = this.#ledger.settlementModels();
+    if (!models.some((model) => model.currency === request.currency || model.currency === undefined)) {
+      throw new AdminError(400, FspiopErrorCode.genericSettlementError, `Unable to find a matching or default, Settlement Model for ${request.currency}`);
+    }
+    this.#ledger.ensureParticipant(request.name, [request.currency], '0', { inactive: true });
     return { status: 201, body: this.#participant(request.name) };
+  }
+
+  #createHubAccount(name: string, request: z.infer<typeof CreateHubAccount>) {
+    if (name !== HUB_NAME) {
+      throw new AdminError(400, FspiopErrorCode.addPartyInfoError, this.#ledger.hasParticipant(name) ? 'Endpoint is reserved for creation of Hub account types only.' : 'Participant was not found.');
+    }
+    if (!(HUB_ACCOUNT_TYPES as readonly string[]).includes(request.type)) {
+      throw new AdminError(400, FspiopErrorCode.addPartyInfoError, `The requested hub operator account type is not allowed: "${request.type}" (allowed: ${HUB_ACCOUNT_TYPES.join(', ')})`);
+    }
+    if (!this.#ledger.addHubAccount(request.type as HubAccountType, request.currency)) {
+      throw new AdminError(400, FspiopErrorCode.addPartyInfoError, 'Hub account has already been registered.');
+    }
+    return { status: 201, body: this.#hub() };
+  }
+
+  /**
+   * central-ledger's GET …/accounts: POSITION and SETTLEMENT with their balances. A funded
+   * settlement account shows a negative value (funds in debit it): its liquidity cover negated.
+   * Accounts with no initial position yet are not listed (central-ledger has no position row for them).
+   */
+  #accountBalances(name: string, currency: string | null) {
+    return this.#ledger.dfspAccounts(name).filter((account) => (currency === null || account.currency === currency) && account.hasInitialPositionAndLimit).flatMap((account) => [
+      { id: account.position.id, ledgerAccountType: 'POSITION', currency: account.currency, isActive: account.position.isActive ? 1 : 0, value: Number(account.position.value), reservedValue: 0, changedDate: account.position.changedDate },
+      { id: account.settlement.id, ledgerAccountType: 'SETTLEMENT', currency: account.currency, isActive: account.settlement.isActive ? 1 : 0, value: Number(account.settlement.value), reservedValue: 0, changedDate: account.settlement.changedDate },
+    ]);
+  }
+
+  #updateAccount(name: string, id: number, request: z.infer<typeof UpdateAccount>) {
+    const account = this.#ledger.dfspAccounts(name).find((entry) => entry.position.id === id || entry.settlement.id === id);
+    // central-ledger answers these with an internal server error, texts as here.
+    if (!account) throw new AdminError(500, FspiopErrorCode.internalServerError, `Account not found (${id} for ${name})`);
+    if (account.position.id !== id) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Only position account update is permitted');
+    this.#ledger.setActive(name, account.currency, 'POSITION', request.isActive);
+    return { status: 200 };
+  }
+
+  #recordFunds(name: string, id: number, request: z.infer<typeof RecordFunds>) {
+    const outcome = request.action === 'recordFundsIn'
+      ? this.#ledger.recordFundsIn(name, id, request.transferId, request.amount)
+      : this.#ledger.recordFundsOutPrepareReserve(name, id, request.transferId, request.amount);
+    return fundsAnswer(outcome);
+  }
+
+  #finishFundsOut(name: string, transferId: string, request: z.infer<typeof FinishFundsOut>) {
+    return fundsAnswer(this.#ledger.finishFundsOut(name, transferId, request.action));
+  }
+
+  #createSettlementModel(request: z.infer<typeof CreateSettlementModel>) {
+    if (!this.#ledger.addSettlementModel(request)) throw new AdminError(400, FspiopErrorCode.genericClientError, `settlement model "${request.name}" exists already`);
+    return { status: 201 };
   }
 
   #initialPositionAndLimits(name: string, request: z.infer<typeof InitialPositionAndLimits>) {
     this.#requireAccount(name, request.currency);
+    if (this.#ledger.hasInitialPositionAndLimit(name, request.currency)) {
+      throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit or Initial Position already set');
+    }
     this.#ledger.setInitialPositionAndLimit(name, request.currency, request.limit.value, request.initialPosition);
     return { status: 201 };
   }
 
   #setLimit(name: string, request: z.infer<typeof SetLimit>) {
     this.#requireAccount(name, request.currency);
+    if (!this.#ledger.hasInitialPositionAndLimit(name, request.currency)) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit does not exist');
     this.#ledger.setNetDebitCap(name, request.currency, request.limit.value);
     return { status: 200, body: limitOf(this.#accounts(name, new URLSearchParams({ currency: request.currency }))[0]!) };
   }
@@ -142,9 +252,10 @@ export class HubAdminApi {
     return { status: 200, body: query.has('currency') ? positions[0] ?? {} : positions };
   }
 
+  /** Accounts set up by initialPositionAndLimits: before it, central-ledger lists no limit and no position for them. */
   #accounts(name: string, query: URLSearchParams): ParticipantAccount[] {
     const currency = query.get('currency');
-    return this.#ledger.accountsOf(name).filter((account) => currency === null || account.currency === currency);
+    return this.#ledger.accountsOf(name).filter((account) => (currency === null || account.currency === currency) && this.#ledger.hasInitialPositionAndLimit(name, account.currency));
   }
 
   #requireAccount(name: string, currency: string): void {
@@ -161,6 +272,24 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new AdminError(400, FspiopErrorCode.malformedSyntax, describeZodError(result.error));
   }
   return result.data;
+}
+
+/** Funds in and out are accepted asynchronously in central-ledger (202); its refusals are internal server errors with these texts. */
+function fundsAnswer(outcome: FundsOutcome) {
+  if (outcome.kind === 'done') return { status: 202 };
+  const text = {
+    'no-account': 'The account does not match participant or currency specified', inactive: 'Account is currently set inactive',
+    'not-settlement': 'Account is not SETTLEMENT type', insufficient: 'Insufficient funds', 'unknown-transfer': 'Transfer not found', modified: 'Modified request',
+  }[outcome.kind];
+  throw new AdminError(500, FspiopErrorCode.internalServerError, `${text}: ${outcome.detail}`);
+}
+
+function settlementModelOf(model: ReturnType<HubLedger['settlementModels']>[number], index: number) {
+  return {
+    settlementModelId: index + 1, name: model.name, isActive: true, settlementGranularity: model.settlementGranularity,
+    settlementInterchange: model.settlementInterchange, settlementDelay: model.settlementDelay, currency: model.currency ?? null,
+    requireLiquidityCheck: model.requireLiquidityCheck, ledgerAccountTypeId: model.ledgerAccountType, autoPositionReset: model.autoPositionReset,
+  };
 }
 
 function limitOf(account: ParticipantAccount) {

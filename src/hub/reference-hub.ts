@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ZodType } from 'zod';
 import type { HubFaultsConfig } from '../config/schema.ts';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, FSPIOP_VERSION, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from '../fspiop/headers.ts';
@@ -9,13 +8,14 @@ import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import { partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fspiop/payloads.ts';
+import { z } from 'zod';
 import { Router } from '../fspiop/router.ts';
 import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
 import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
-import { joinUrl } from '../support/url.ts';
+import { CALLBACK_BASE_URL, callbackUrl } from './callback-routing.ts';
 import { HubFaults } from './hub-faults.ts';
-import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
-import { HubLedger, type LedgerTransfer } from './ledger.ts';
+import { bookable, fromUnits, MAX_AMOUNT, toUnits } from './ledger-amount.ts';
+import { HUB_ACCOUNT_TYPES, HubLedger, type LedgerTransfer } from './ledger.ts';
 import { PartyOracle } from './party-oracle.ts';
 
 export interface ReferenceHubOptions {
@@ -37,8 +37,7 @@ export interface ReferenceHubOptions {
   fspiopVersion?: FspiopVersion;
 }
 
-/** The endpoint type under which a participant's callback base URL is kept (central-ledger keeps one per resource). */
-export const CALLBACK_BASE_URL = 'FSPIOP_CALLBACK_URL';
+export { CALLBACK_BASE_URL } from './callback-routing.ts';
 
 /** The FSPIOP-Source the hub sends its own callbacks with (errors, state notifications): central-ledger's default HUB_NAME. */
 export const HUB_SOURCE = 'Hub';
@@ -104,6 +103,13 @@ export class ReferenceHub {
     ];
     for (const [path, spec] of parties('', (x) => this.#getParties(x))) this.#router.on('GET', path, spec);
     for (const [path, spec] of [...parties('', (x) => this.#relayCallback(x, 'parties')), ...parties('/error', (x) => this.#relayCallback(x, 'parties'))]) this.#router.on('PUT', path, spec);
+    const participants = (suffix: string): string[] => [`/participants/{type}/{id}${suffix}`, `/participants/{type}/{id}/{subId}${suffix}`];
+    for (const path of participants('')) {
+      this.#router.on('GET', path, { resource: 'participants', handler: (x) => this.#getParticipants(x) });
+      this.#router.on('POST', path, { resource: 'participants', handler: (x) => this.#postParticipants(x) });
+      this.#router.on('PUT', path, { resource: 'participants', handler: (x) => this.#relayCallback(x, 'participants') });
+    }
+    for (const path of participants('/error')) this.#router.on('PUT', path, { resource: 'participants', handler: (x) => this.#relayCallback(x, 'participants') });
     this.#router
       .on('POST', '/quotes', { resource: 'quotes', handler: (x) => this.#postQuotes(x) })
       .on('GET', '/quotes/{id}', { resource: 'quotes', handler: (x) => this.#getQuote(x) })
@@ -138,12 +144,22 @@ export class ReferenceHub {
   }
 
   /**
-   * Onboards a DFSP: its accounts (net debit cap, initial position) and where it receives callbacks.
-   * Accounts a persisted ledger already holds keep their positions: a restarted hub carries on.
+   * Onboards a DFSP as a provisioning collection would: the hub's accounts for its currencies, its
+   * accounts (net debit cap, initial position), liquidity funded up to `liquidity` (by default as
+   * much as its cap lets it owe, so the cap binds unless the caller says otherwise), and where it
+   * receives callbacks. Accounts a persisted ledger already holds keep their positions and caps: a
+   * restarted hub carries on; only missing liquidity is funded.
    */
-  onboard(participant: { fspId: string; currencies: readonly string[]; netDebitCap: string; initialPosition?: string; endpoint?: string | undefined }): void {
+  onboard(participant: { fspId: string; currencies: readonly string[]; netDebitCap: string; initialPosition?: string; liquidity?: string; endpoint?: string | undefined }): void {
+    for (const currency of participant.currencies) for (const type of HUB_ACCOUNT_TYPES) this.ledger.addHubAccount(type, currency);
     for (const currency of this.ledger.ensureParticipant(participant.fspId, participant.currencies, participant.netDebitCap)) {
       this.ledger.setInitialPositionAndLimit(participant.fspId, currency, participant.netDebitCap, participant.initialPosition ?? '0');
+    }
+    const wanted = toUnits(participant.liquidity ?? participant.netDebitCap);
+    for (const accounts of this.ledger.dfspAccounts(participant.fspId)) {
+      const missing = wanted - toUnits(accounts.liquidityCover);
+      if (missing <= 0n || !participant.currencies.includes(accounts.currency)) continue;
+      this.ledger.recordFundsIn(participant.fspId, accounts.settlement.id, `onboarding-${randomUUID()}`, { amount: fromUnits(missing), currency: accounts.currency });
     }
     if (participant.endpoint) this.connect(participant.fspId, participant.endpoint);
   }
@@ -190,7 +206,7 @@ export class ReferenceHub {
     sendJson(response, status, errorInformation(error, detail));
   }
 
-  #parse<T>(exchange: Exchange, schema: ZodType<T>): T | undefined {
+  #parse<T>(exchange: Exchange, schema: z.ZodType<T>): T | undefined {
     const result = schema.safeParse(exchange.body);
     if (result.success) return result.data;
     this.#reject(exchange.response, 400, FspiopErrorCode.genericValidationError, describeZodError(result.error));
@@ -209,15 +225,15 @@ export class ReferenceHub {
   async #deliver(to: string, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#server.signal.aborted) return;
-    const endpoint = this.ledger.endpoint(to, CALLBACK_BASE_URL);
-    if (!endpoint) throw Object.assign(new Error(`participant ${to} has no callback endpoint`), { participant: to });
+    const url = callbackUrl((type) => this.ledger.endpoint(to, type), method, path);
+    if (!url) throw Object.assign(new Error(`participant ${to} has no callback endpoint for ${method} ${path}`), { participant: to });
     if (method === 'PUT') {
       const delay = this.#options.callbackDelayMs + this.faults.callbackDelayMs();
       if (delay > 0) await sleep(delay, undefined, { signal: this.#server.signal });
       if (this.faults.dropsCallback()) return;
     }
     const send = () => sendFspiop({
-      method, url: joinUrl(endpoint, path), resource, body,
+      method, url, resource, body,
       source: headers['fspiop-source'] ?? HUB_SOURCE,
       destination: headers['fspiop-destination'],
       headers: pick(headers, ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination']),
@@ -256,6 +272,42 @@ export class ReferenceHub {
       const owner = this.oracle.ownerOf({ type: params.type!, id: params.id!, subId: params.subId });
       if (!owner || !this.ledger.hasParticipant(owner)) return this.#sendError(source, path, 'parties', FspiopErrorCode.partyNotFound);
       await this.#deliver(owner, 'GET', path, 'parties', { ...headers, 'fspiop-destination': owner });
+    });
+  }
+
+  /** The account-lookup service's GET /participants: which FSP holds the party, told to the asker by callback. */
+  #getParticipants({ response, params, source }: Exchange): void {
+    sendJson(response, 202);
+    const party = { type: params.type!, id: params.id!, subId: params.subId };
+    const path = participantPath(party);
+    this.#later(async () => {
+      const owner = this.oracle.ownerOf(party);
+      if (!owner) return this.#sendError(source, path, 'participants', FspiopErrorCode.partyNotFound);
+      await this.#deliver(source, 'PUT', path, 'participants', this.#ownHeaders(source, 'participants'), { fspId: owner });
+    });
+  }
+
+  /**
+   * The account-lookup service's POST /participants: the FSP registers a party it holds. A party
+   * another FSP holds is not re-pointed (3003), so one DFSP cannot take another's customers.
+   */
+  #postParticipants(exchange: Exchange): void {
+    const registration = this.#parse(exchange, ParticipantRegistration);
+    if (!registration) return;
+    const { response, params, source } = exchange;
+    sendJson(response, 202);
+    const party = { type: params.type!, id: params.id!, subId: params.subId };
+    const path = participantPath(party);
+    this.#later(async () => {
+      if (registration.fspId !== source) {
+        return this.#sendError(source, path, 'participants', FspiopErrorCode.genericValidationError, `fspId "${registration.fspId}" does not match FSPIOP-Source "${source}"`);
+      }
+      const owner = this.oracle.ownerOf(party);
+      if (owner && owner !== source) {
+        return this.#sendError(source, path, 'participants', FspiopErrorCode.addPartyInfoError, `the party is held by ${owner}`);
+      }
+      this.oracle.register(party, source);
+      await this.#deliver(source, 'PUT', path, 'participants', this.#ownHeaders(source, 'participants'), { fspId: source });
     });
   }
 
@@ -361,6 +413,10 @@ export class ReferenceHub {
       // Only with the duplicate check skipped (a fault) does a transfer with a known id get here: it is booked a second time.
       const bookedId = existing ? bookedAgain(transferId) : transferId;
       const outcome = this.ledger.prepare({ transferId: bookedId, payerFsp, payeeFsp, amount, condition, expiration }, hash, { ignoreNetDebitCap: this.faults.on('ignoreNetDebitCap') });
+      if (outcome.kind === 'insufficient-liquidity') {
+        return this.#sendError(source, path, 'transfers', FspiopErrorCode.payerFspInsufficientLiquidity,
+          `position ${outcome.position} + ${amount.amount} would exceed the liquidity cover ${outcome.liquidity} ${currency}`);
+      }
       if (outcome.kind === 'limit-exceeded') {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.payerLimitError,
           `position ${outcome.position} + ${amount.amount} would exceed the net debit cap ${outcome.netDebitCap} ${currency}`);
@@ -470,6 +526,12 @@ export class ReferenceHub {
     if (this.faults.omitsField) delete body[this.faults.omitsField];
     await this.#deliver(to, 'PUT', `/transfers/${record.transferId}`, 'transfers', this.#ownHeaders(to, 'transfers'), body);
   }
+}
+
+const ParticipantRegistration = z.object({ fspId: z.string().min(1).max(32), currency: z.string().regex(/^[A-Z]{3}$/).optional() });
+
+function participantPath(party: { type: string; id: string; subId?: string | undefined }): string {
+  return partyPath(party).replace(/^\/parties\//, '/participants/');
 }
 
 /** The id a transfer is booked under a second time, by a duplicate fault: never one a DFSP can send. */

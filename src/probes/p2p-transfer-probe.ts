@@ -276,7 +276,7 @@ export class P2pTransferProbe {
   async rejected(errorCode: string): Promise<Finding> {
     const exchange = await this.#settled();
     const got = ErrorInformationPut.safeParse(exchange.callback?.body).data?.errorInformation.errorCode;
-    if (errorCode === FspiopErrorCode.payerLimitError.code && got === FspiopErrorCode.payerInsufficientLiquidity.code) {
+    if (errorCode === FspiopErrorCode.payerLimitError.code && got === FspiopErrorCode.payerFspInsufficientLiquidity.code) {
       return { notEvaluated: `the hub answered 4001 (payer FSP insufficient liquidity), which it checks before the net debit cap: the payer's liquidity did not cover the transfer, so the cap was never reached — fund the payer's settlement account at the hub (${sourceOf(exchange)})` };
     }
     const measurements = this.#expectError(exchange, 'transfer', errorCode, this.#transferWaitMs);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { HubAdminClient, HubAdminError } from '../../src/fspiop/hub-admin-client.ts';
 import { HubAdminApi } from '../../src/hub/admin-api.ts';
@@ -24,17 +25,60 @@ describe('the hub\'s admin API, in central-ledger\'s shape, through the client t
     ledger.close();
   });
 
-  it('onboards a participant as an onboarding collection does: create, initial position and limit, endpoint', async () => {
-    assert.equal((await call('POST', '/participants', { name: 'dfspa', currency: 'USD' })).status, 201);
+  it('onboards a participant as a provisioning collection does: hub accounts, settlement model, participant, initial position and limit, funds in, endpoint', async () => {
+    const refused = await call('POST', '/participants', { name: 'dfspa', currency: 'USD' });
+    assert.deepEqual([refused.status, refused.body.errorInformation.errorCode], [400, '3003'], 'no hub accounts for USD yet');
+    for (const type of ['HUB_RECONCILIATION', 'HUB_MULTILATERAL_SETTLEMENT']) assert.equal((await call('POST', '/participants/Hub/accounts', { type, currency: 'USD' })).status, 201);
+    const twice = await call('POST', '/participants/Hub/accounts', { type: 'HUB_RECONCILIATION', currency: 'USD' });
+    assert.deepEqual([twice.status, twice.body.errorInformation.errorDescription], [400, 'Add Party information error - Hub account has already been registered.']);
+    const noModel = await call('POST', '/participants', { name: 'dfspa', currency: 'USD' });
+    assert.deepEqual([noModel.status, noModel.body.errorInformation.errorCode], [400, '6000'], 'no settlement model covers USD');
+    const model = { name: 'DEFERREDNETUSD', settlementGranularity: 'NET', settlementInterchange: 'MULTILATERAL', settlementDelay: 'DEFERRED', currency: 'USD', requireLiquidityCheck: true, ledgerAccountType: 'POSITION', autoPositionReset: true, settlementAccountType: 'SETTLEMENT' };
+    assert.equal((await call('POST', '/settlementModels', model)).status, 201);
+    assert.equal((await call('GET', '/settlementModels')).body[0].currency, 'USD');
+
+    const created = await call('POST', '/participants', { name: 'dfspa', currency: 'USD' });
+    assert.equal(created.status, 201);
+    const [position, settlement] = created.body.accounts;
+    assert.deepEqual([position.ledgerAccountType, position.isActive, settlement.ledgerAccountType, settlement.isActive], ['POSITION', 0, 'SETTLEMENT', 0], 'created inactive, as central-ledger does');
+    assert.deepEqual((await call('GET', '/participants/dfspa/accounts')).body, [], 'no balances listed before the initial position');
+    const fundsIn = { transferId: randomUUID(), externalReference: 'test', action: 'recordFundsIn', reason: 'test', amount: { amount: '500', currency: 'USD' } };
+    const inactive = await call('POST', `/participants/dfspa/accounts/${settlement.id}`, fundsIn);
+    assert.deepEqual([inactive.status, inactive.body.errorInformation.errorDescription], [500, 'Internal server error - Account is currently set inactive: dfspa\'s USD settlement account is inactive until initialPositionAndLimits']);
+    assert.equal((await call('PUT', `/participants/dfspa/accounts/${settlement.id}`, { isActive: true })).status, 500, 'only position accounts are switched by hand');
+
     assert.equal((await call('POST', '/participants/dfspa/initialPositionAndLimits', { currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value: 1000 }, initialPosition: 0 })).status, 201);
-    assert.equal((await call('POST', '/participants/dfspa/endpoints', { type: 'FSPIOP_CALLBACK_URL', value: 'http://127.0.0.1:4100' })).status, 201);
-    assert.deepEqual((await call('GET', '/participants/dfspa/endpoints')).body, [{ type: 'FSPIOP_CALLBACK_URL', value: 'http://127.0.0.1:4100' }]);
-    assert.deepEqual((await call('GET', '/participants/dfspa')).body, { name: 'dfspa', isActive: 1, accounts: [{ ledgerAccountType: 'POSITION', currency: 'USD', isActive: 1 }] });
+    const again = await call('POST', '/participants/dfspa/initialPositionAndLimits', { currency: 'USD', limit: { type: 'NET_DEBIT_CAP', value: 1000 }, initialPosition: 0 });
+    assert.deepEqual([again.status, again.body.errorInformation.errorDescription], [500, 'Internal server error - Participant Limit or Initial Position already set']);
+    assert.equal((await call('POST', `/participants/dfspa/accounts/${settlement.id}`, fundsIn)).status, 202);
+    assert.equal(await client.liquidity('dfspa', 'USD'), 500);
+    const balances = (await call('GET', '/participants/dfspa/accounts')).body;
+    assert.deepEqual(balances.map((a: { ledgerAccountType: string; value: number; isActive: number }) => [a.ledgerAccountType, a.value, a.isActive]), [['POSITION', 0, 1], ['SETTLEMENT', -500, 1]]);
+
+    assert.equal((await call('POST', '/participants/dfspa/endpoints', { type: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT', value: 'http://127.0.0.1:4100/transfers/{{transferId}}' })).status, 201);
+    const unknownType = await call('POST', '/participants/dfspa/endpoints', { type: 'FSPIOP_CALLBACK_URL_NOSUCH', value: 'http://127.0.0.1:4100' });
+    assert.deepEqual([unknownType.status, unknownType.body.errorInformation.errorCode], [500, '2001'], 'an endpoint type central-ledger lacks');
+    assert.deepEqual((await call('GET', '/participants/dfspa/endpoints')).body, [{ type: 'FSPIOP_CALLBACK_URL_TRANSFER_PUT', value: 'http://127.0.0.1:4100/transfers/{{transferId}}' }]);
+    assert.deepEqual((await call('GET', '/participants')).body.map((p: { name: string }) => p.name), ['Hub', 'dfspa']);
     assert.equal(await client.position('dfspa', 'USD'), 0);
     assert.equal(await client.netDebitCap('dfspa', 'USD'), 1000);
   });
 
+  it('takes funds out in two steps: reserved at once, then committed or aborted', async () => {
+    const id = (await call('GET', '/participants/dfspa')).body.accounts.find((a: { ledgerAccountType: string }) => a.ledgerAccountType === 'SETTLEMENT').id;
+    const transferId = randomUUID();
+    const reserve = await call('POST', `/participants/dfspa/accounts/${id}`, { transferId, externalReference: 'x', action: 'recordFundsOutPrepareReserve', reason: 'test', amount: { amount: '200', currency: 'USD' } });
+    assert.equal(reserve.status, 202);
+    assert.equal(await client.liquidity('dfspa', 'USD'), 300);
+    assert.equal((await call('PUT', `/participants/dfspa/accounts/${id}/transfers/${transferId}`, { action: 'recordFundsOutAbort', reason: 'test' })).status, 202);
+    assert.equal(await client.liquidity('dfspa', 'USD'), 500);
+    const unknown = await call('PUT', `/participants/dfspa/accounts/${id}/transfers/${randomUUID()}`, { action: 'recordFundsOutCommit', reason: 'test' });
+    assert.deepEqual([unknown.status, unknown.body.errorInformation.errorCode], [500, '2001']);
+  });
+
   it('reads and sets the net debit cap, and shows positions as a list or, for one currency, an object', async () => {
+    await client.setNetDebitCap('dfspa', 'USD', 0);
+    assert.equal(await client.netDebitCap('dfspa', 'USD'), 0, 'a cap lowered to 0 is still listed');
     await client.setNetDebitCap('dfspa', 'USD', 250.5);
     assert.equal(await client.netDebitCap('dfspa', 'USD'), 250.5);
     const one = await call('GET', '/participants/dfspa/positions?currency=USD');

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fromUnits, toUnits } from '../../src/hub/ledger-amount.ts';
 import { HubLedger, IN_FLIGHT_ACCOUNT, SETTLEMENT_ACCOUNT, type TransferTerms } from '../../src/hub/ledger.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { fundLiquidity } from '../helpers/liquidity.ts';
 
 const terms = (amount: string, transferId = randomUUID()): TransferTerms => ({
   transferId, payerFsp: 'payerfsp', payeeFsp: 'payeefsp', amount: { amount, currency: 'USD' },
@@ -14,7 +15,10 @@ const terms = (amount: string, transferId = randomUUID()): TransferTerms => ({
 function ledgerWithTwo(file?: string, cap = '100'): HubLedger {
   const ledger = new HubLedger(file);
   for (const fsp of ['payerfsp', 'payeefsp']) {
-    for (const currency of ledger.ensureParticipant(fsp, ['USD'], cap)) ledger.setInitialPositionAndLimit(fsp, currency, cap, '0');
+    for (const currency of ledger.ensureParticipant(fsp, ['USD'], cap)) {
+      ledger.setInitialPositionAndLimit(fsp, currency, cap, '0');
+      fundLiquidity(ledger, fsp, '1000000');
+    }
   }
   return ledger;
 }
@@ -64,6 +68,44 @@ describe('HubLedger', () => {
     assert.equal(ledger.prepare(terms('10'), 'h').kind, 'reserved', 'exactly up to the cap is allowed');
     assert.equal(position(ledger, 'payerfsp'), '50');
     assert.equal(ledger.prepare(terms('1'), 'h', { ignoreNetDebitCap: true }).kind, 'reserved', 'the fault that ignores the cap');
+    ledger.close();
+  });
+
+  it('refuses a prepare its liquidity cover does not back (before looking at the cap), recorded ABORTED, nothing moved', () => {
+    const ledger = new HubLedger();
+    for (const fsp of ['payerfsp', 'payeefsp']) {
+      ledger.ensureParticipant(fsp, ['USD'], '100');
+      ledger.setInitialPositionAndLimit(fsp, 'USD', '100', '0');
+    }
+    fundLiquidity(ledger, 'payerfsp', '30');
+    assert.equal(ledger.prepare(terms('20'), 'h').kind, 'reserved');
+    const refused = ledger.prepare(terms('200'), 'h');
+    assert.equal(refused.kind, 'insufficient-liquidity', 'beyond both cover (30) and cap (100): the cover is checked first');
+    assert.deepEqual(refused.kind === 'insufficient-liquidity' && [refused.position, refused.liquidity, refused.transfer.state], ['20', '30', 'ABORTED']);
+    assert.equal(ledger.prepare(terms('10'), 'h').kind, 'reserved', 'exactly up to the cover is allowed');
+    assert.equal(position(ledger, 'payerfsp'), '30');
+    assert.equal(sum(ledger), 0n);
+    ledger.close();
+  });
+
+  it('moves liquidity in and out against the hub\'s reconciliation account, keeping every currency at zero', () => {
+    const ledger = ledgerWithTwo();
+    const settlement = ledger.dfspAccounts('payerfsp')[0]!.settlement;
+    assert.equal(ledger.dfspAccounts('payerfsp')[0]!.liquidityCover, '1000000');
+    assert.equal(settlement.value, '-1000000', 'central-ledger\'s sign: a funded settlement account is negative');
+    const out = randomUUID();
+    assert.equal(ledger.recordFundsOutPrepareReserve('payerfsp', settlement.id, out, { amount: '400', currency: 'USD' }).kind, 'done');
+    assert.equal(ledger.dfspAccounts('payerfsp')[0]!.liquidityCover, '999600', 'reserved funds out back no transfer');
+    assert.equal(ledger.finishFundsOut('payerfsp', out, 'recordFundsOutAbort').kind, 'done');
+    assert.equal(ledger.dfspAccounts('payerfsp')[0]!.liquidityCover, '1000000', 'an aborted funds out comes back');
+    assert.equal(ledger.finishFundsOut('payerfsp', out, 'recordFundsOutCommit').kind, 'unknown-transfer', 'finished already');
+    assert.equal(ledger.recordFundsOutPrepareReserve('payerfsp', settlement.id, randomUUID(), { amount: '1000001', currency: 'USD' }).kind, 'insufficient');
+    const again = randomUUID();
+    ledger.recordFundsIn('payerfsp', settlement.id, again, { amount: '5', currency: 'USD' });
+    assert.equal(ledger.recordFundsIn('payerfsp', settlement.id, again, { amount: '5', currency: 'USD' }).kind, 'done');
+    assert.equal(ledger.dfspAccounts('payerfsp')[0]!.liquidityCover, '1000005', 'a funds in sent twice is booked once');
+    assert.equal(ledger.recordFundsIn('payerfsp', ledger.dfspAccounts('payerfsp')[0]!.position.id, randomUUID(), { amount: '5', currency: 'USD' }).kind, 'not-settlement');
+    assert.equal(sum(ledger), 0n);
     ledger.close();
   });
 

@@ -11,6 +11,7 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { HubLedger } from '../../src/hub/ledger.ts';
 import { CALLBACK_BASE_URL, ReferenceHub } from '../../src/hub/reference-hub.ts';
 import { quoteRequest } from '../../src/fspiop/messages.ts';
+import { fundLiquidity } from '../helpers/liquidity.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
@@ -284,3 +285,36 @@ describe('ReferenceHub quotes resent', () => {
     }
   });
 });
+
+describe('ReferenceHub liquidity cover, as central-ledger checks it', () => {
+  it('refuses a prepare its liquidity cover does not back with 4001 before looking at the cap (4200), delivered through central-ledger\'s typed endpoint', async () => {
+    const hub = new ReferenceHub({ deliveryTimeoutMs: 5000 });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    try {
+      const hubUrl = await hub.start();
+      await callbacks.start();
+      hub.onboard({ fspId: 'payerfsp', currencies: ['USD'], netDebitCap: '1000', liquidity: '50' });
+      hub.onboard({ fspId: 'payeefsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
+      // No base URL for the payer: its error callbacks can only arrive through the template.
+      hub.ledger.setEndpoint('payerfsp', 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR', `${callbacks.url}/transfers/{{transferId}}/error`);
+      const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+      const prepare = async (amount: string) => {
+        const exchange = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: { amount, currency: 'USD' }, terms: { ilpPacket: ILP_PACKET, condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(Date.now() + 60_000).toISOString() } });
+        assert.equal(exchange.callback?.kind, 'error', JSON.stringify(exchange.callback?.body));
+        return (exchange.callback!.body as { errorInformation: { errorCode: string; errorDescription: string } }).errorInformation;
+      };
+      const uncovered = await prepare('2000');
+      assert.equal(uncovered.errorCode, '4001', 'beyond both the cover (50) and the cap (1000): the cover is checked first');
+      assert.match(uncovered.errorDescription, /^Payer FSP insufficient liquidity - position 0 \+ 2000 would exceed the liquidity cover 50 USD$/);
+      fundLiquidity(hub.ledger, 'payerfsp', '9950');
+      const capped = await prepare('2000');
+      assert.equal(capped.errorCode, '4200', 'covered now (10000), but beyond the cap');
+      assert.equal(hub.ledger.accountsOf('payerfsp')[0]!.position, '0', 'nothing reserved by either refusal');
+    } finally {
+      await callbacks.stop();
+      await hub.stop();
+    }
+  });
+});
+
+const ILP_PACKET = 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA';

@@ -6,6 +6,7 @@ import { HubAdminClient } from '../../src/fspiop/hub-admin-client.ts';
 import { HubAdminApi } from '../../src/hub/admin-api.ts';
 import { HubLedger } from '../../src/hub/ledger.ts';
 import { HubLedgerProbe } from '../../src/probes/hub-ledger-probe.ts';
+import { fundLiquidity } from '../helpers/liquidity.ts';
 
 const config = validateConfig({});
 
@@ -19,7 +20,10 @@ describe('HubLedgerProbe, through a real admin API', () => {
   }, 'hash');
 
   before(async () => {
-    for (const fsp of ['payerfsp', 'payeefsp']) ledger.ensureParticipant(fsp, ['USD'], '1000');
+    for (const fsp of ['payerfsp', 'payeefsp']) {
+      ledger.ensureParticipant(fsp, ['USD'], '1000');
+      fundLiquidity(ledger, fsp, '1000');
+    }
     client = new HubAdminClient(await api.start(0, '127.0.0.1'), 5000);
   });
   after(async () => {

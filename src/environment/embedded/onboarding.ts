@@ -9,6 +9,8 @@ import type { PartyBehaviour, SimulatedParty } from '../../dfsp/payee-simulator.
 import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../../fspiop/payloads.ts';
 
 const Amount = z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`), 'an amount such as "100000"');
+/** Twice the fixture's cap: a soak meets neither, and the cap (4200), not the cover (4001), is what a lowered limit meets. */
+const GENEROUS_LIQUIDITY = '200000000000';
 const BEHAVIOURS = ['fulfil', 'invalid-fulfilment', 'reject', 'silent'] as const satisfies readonly PartyBehaviour[];
 
 const OnboardingSchema = z.strictObject({
@@ -16,6 +18,8 @@ const OnboardingSchema = z.strictObject({
     role: z.enum(['payer', 'payee']),
     netDebitCap: Amount,
     initialPosition: Amount.default('0'),
+    /** Funds in to the settlement account: a prepare the liquidity cover does not back is refused (4001). */
+    liquidity: Amount.default(GENEROUS_LIQUIDITY),
   })).min(1),
   payeeParties: z.array(z.strictObject({
     role: z.literal('payee').optional(),
@@ -31,7 +35,7 @@ const OnboardingSchema = z.strictObject({
 });
 
 export interface Onboarding {
-  participants: { fspId: string; currencies: string[]; netDebitCap: string; initialPosition: string }[];
+  participants: { fspId: string; currencies: string[]; netDebitCap: string; initialPosition: string; liquidity: string }[];
   /** Parties of the simulated payee DFSP. */
   payeeParties: SimulatedParty[];
   /** The controlled-payee roles those parties play in the functional scenarios. */
@@ -60,6 +64,7 @@ export function readOnboarding(config: ConformanceConfig): Onboarding {
     currencies: [payer.currency],
     netDebitCap: participant.netDebitCap,
     initialPosition: participant.initialPosition,
+    liquidity: participant.liquidity,
   }));
   const controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>> = {};
   const payeeParties = parsed.data.payeeParties.map((entry): SimulatedParty => {
