@@ -9,6 +9,18 @@ Given('the payer\'s net debit cap leaves room for {fspiopAmount} only', async fu
   await this.record(await this.ledger.leaveHeadroom(headroom));
 });
 
+Given('the payer\'s liquidity at the hub covers {fspiopAmount}', async function (this: ConformanceWorld, amount: string) {
+  return this.record(await this.ledger.liquidityCovers(amount));
+});
+
+Given('the payer\'s liquidity at the hub leaves room for {fspiopAmount} only', async function (this: ConformanceWorld, room: string) {
+  return this.record(await this.ledger.leaveLiquidity(room));
+});
+
+Then('the payee\'s position moved by the transfer amount once, the other way', async function (this: ConformanceWorld) {
+  await this.record(await this.ledger.payeePositionMovedOnce(this.p2p.transferAmount));
+});
+
 Then('the payer\'s position holds the transfer amount reserved before the transfer expires', async function (this: ConformanceWorld) {
   await this.record(await this.ledger.positionReserved(this.p2p.transferAmount, this.p2p.expiresAt));
 });

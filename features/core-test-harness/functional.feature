@@ -41,6 +41,7 @@ Feature: Core Test Harness — P2P transfers over FSPIOP (v1.1 and v2.0)
     When the payer DFSP sends the same transfer again
     Then the resend is answered with the state and fulfilment the transfer first got
     And the payer's position moved by the transfer amount once
+    And the payee's position moved by the transfer amount once, the other way
 
   @guarantee:CTH-FUN-05 @needs:fspiop-api
   Scenario: A transfer resent with the same id and a different body is refused with error 3106 "Modified request"
@@ -74,7 +75,9 @@ Feature: Core Test Harness — P2P transfers over FSPIOP (v1.1 and v2.0)
 
   @guarantee:CTH-FUN-08 @needs:fspiop-api @needs:hub-ledger
   Scenario: A transfer beyond the payer's net debit cap is refused with error 4200 "Payer limit error"
-    Given the payer's net debit cap leaves room for 50 only
+    # central-ledger checks the payer's liquidity cover before its cap (4001 before 4200).
+    Given the payer's liquidity at the hub covers 100
+    And the payer's net debit cap leaves room for 50 only
     When the payer DFSP requests a quote to send 100 to the party
     And the payer DFSP prepares the transfer on the agreed terms
     Then the transfer ends with error callback 4200
@@ -148,3 +151,11 @@ Feature: Core Test Harness — P2P transfers over FSPIOP (v1.1 and v2.0)
     And the payer DFSP prepares the transfer on the agreed terms
     And the payer DFSP asks the hub for a transfer it never sent
     Then every callback came in an FSPIOP version its request accepted
+
+  @guarantee:CTH-FUN-18 @needs:fspiop-api @needs:hub-ledger
+  Scenario: A transfer beyond the payer's liquidity cover is refused with error 4001 "Payer FSP insufficient liquidity"
+    Given the payer's liquidity at the hub leaves room for 50 only
+    When the payer DFSP requests a quote to send 100 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer ends with error callback 4001
+    And the payer's position is unchanged

@@ -23,6 +23,8 @@ const OPTIONS = {
   profile: { type: 'string' },
   config: { type: 'string', short: 'c' },
   'hub-url': { type: 'string' },
+  'hub-admin-url': { type: 'string' },
+  'provision-dry-run': { type: 'boolean' },
   'callback-host': { type: 'string' },
   'callback-port': { type: 'string' },
   'callback-public-url': { type: 'string' },
@@ -64,7 +66,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (runner) overrides.load = { runner };
   const faults = values.fault as string[] | undefined;
   if (faults) overrides.embedded = { faults: parseFaultOptions(faults) };
-  if (str('hub-url')) overrides.hub = { url: str('hub-url') };
+  if (str('hub-url') || str('hub-admin-url')) overrides.hub = { ...(str('hub-url') ? { url: str('hub-url') } : {}), ...(str('hub-admin-url') ? { adminUrl: str('hub-admin-url') } : {}) };
+  if (values['provision-dry-run'] === true) overrides.provision = { dryRun: true };
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {
       host: str('callback-host'),

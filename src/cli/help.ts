@@ -14,7 +14,9 @@ Tiers (--tier, default core-test-harness)
 Targets (--target, default embedded)
   embedded    built-in reference hub and simulated DFSPs on loopback; needs nothing installed
   url         a running hub's FSPIOP endpoint (--hub-url); our payer DFSP's callback server must be
-              reachable by that hub (--callback-host/--callback-port, default port 4100)
+              reachable by that hub (--callback-host/--callback-port, default port 4100). With its
+              admin API (--hub-admin-url) the run provisions test DFSPs of its own on it (our payee
+              listens on the callback port + 1) and evaluates every functional guarantee
   compose     Core Test Harness via docker compose — not available in this version (exits 2)
   kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
 
@@ -28,6 +30,8 @@ Profiles (--profile, default smoke)
 Options
   -c, --config FILE            YAML, JSON or TypeScript config (schema: schema/conformance-config.schema.json)
       --hub-url URL            FSPIOP endpoint of the hub under test (implies --target url)
+      --hub-admin-url URL      its admin API (central-ledger, port 3001): provisions our test DFSPs
+      --provision-dry-run      print the calls provisioning would make on the hub, make none, stop
       --callback-host HOST     address our callback server listens on (default 127.0.0.1)
       --callback-port PORT     its port (embedded: any free port; url: 4100)
       --callback-public-url U  URL the hub must call if not http://HOST:PORT

@@ -88,16 +88,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error: the hub cannot start: ${(error as Error).message}\n`);
     return 4;
   }
-  const controlled = Object.entries(deployment.controlledPayee).map(([role, party]) => `    ${role}: ${JSON.stringify(party)}\n`).join('');
   const faults = deployment.hub.faults.active;
-  process.stdout.write(`reference hub (FSPIOP v1.1) listening on ${urls.hubUrl}\n`
+  const version = deployment.hub.fspiopVersion;
+  process.stdout.write(`reference hub (its own callbacks in FSPIOP v${version}) listening on ${urls.hubUrl}\n`
     + `  admin API (central-ledger's shape): ${urls.adminUrl}\n`
-    + `  simulated payee DFSP: ${urls.payeeUrl}\n`
-    + `  payer DFSP callbacks go to: ${redactUrl(payerEndpoint)}\n`
+    + `  its own simulated payee DFSP (${deployment.payee.fspId}): ${urls.payeeUrl}\n`
+    + `  its own payer DFSP's callbacks go to: ${redactUrl(payerEndpoint)} (for a run attached with provisioning off)\n`
     + (faults.length > 0 ? `  FAULTS INJECTED: ${faults.join(', ')}\n` : '')
-    + `attach a run with: npm run conformance -- --target url --hub-url ${urls.hubUrl}\n`
-    + 'to evaluate every functional guarantee, give that run this config (--config FILE):\n'
-    + `  hub:\n    adminUrl: ${urls.adminUrl}\n  parties:\n${controlled}`);
+    + 'attach a run to it — the run provisions test DFSPs of its own through the admin API (its payer\'s\n'
+    + `callbacks on port ${DEFAULT_URL_CALLBACK_PORT}, its payee on ${DEFAULT_URL_CALLBACK_PORT + 1}) and evaluates every functional guarantee:\n`
+    + `  npm run conformance -- --target url --hub-url ${urls.hubUrl} --hub-admin-url ${urls.adminUrl} --callback-port ${DEFAULT_URL_CALLBACK_PORT}\n`
+    + 'or the same as a config file (--config FILE):\n'
+    + `  target: url\n  hub:\n    url: ${urls.hubUrl}\n    adminUrl: ${urls.adminUrl}\n  callback:\n    port: ${DEFAULT_URL_CALLBACK_PORT}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     onInterrupt(resolve, (again) => {
       process.stderr.write(`${again} again: exiting without finishing the shutdown\n`);

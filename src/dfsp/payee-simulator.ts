@@ -92,6 +92,11 @@ export class PayeeSimulator {
     return this.#options.fspId;
   }
 
+  /** The error codes the hub sent this DFSP about a transfer (an expiry, a wrong fulfilment), oldest first. */
+  errorsToldAbout(transferId: string): string[] {
+    return [...(this.#transferErrors.get(transferId) ?? [])];
+  }
+
   start(): Promise<string> {
     return this.#server.start(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1');
   }
@@ -105,7 +110,7 @@ export class PayeeSimulator {
     // Not FSPIOP: what this simulated DFSP was told, so a probe can check the hub told the payee side too.
     const observed = /^\/conformance\/transfers\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && observed) {
-      sendJson(response, 200, { errorCodes: this.#transferErrors.get(decodeURIComponent(observed[1]!)) ?? [] });
+      sendJson(response, 200, { errorCodes: this.errorsToldAbout(decodeURIComponent(observed[1]!)) });
       return;
     }
     const match = this.#router.match(request.method ?? 'GET', path);

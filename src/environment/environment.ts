@@ -1,11 +1,21 @@
 import type { CapabilitySource } from '../catalogue/capabilities.ts';
 import type { ControlledParty, ControlledPayeeRole, TargetKind } from '../config/schema.ts';
+import type { CallbackCorrelator } from '../fspiop/callback-correlator.ts';
+import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
+import type { PlannedCall } from '../provisioning/hub-provisioner.ts';
 import type { FaultInjector } from '../load/load-runner.ts';
 
 export interface PayeeObservation {
   /** The error codes the hub sent the payee DFSP about this transfer, and where that was read. */
   transferErrors(transferId: string): Promise<{ errorCodes: string[]; source: string }>;
+}
+
+/** Our payer DFSP as the run started it: who it is, where its callbacks arrive, and what matches them to requests. */
+export interface PayerConnection {
+  fspId: string;
+  callbackUrl: string;
+  correlator: Pick<CallbackCorrelator, 'expect'>;
 }
 
 export interface EnvironmentDescription {
@@ -14,6 +24,8 @@ export interface EnvironmentDescription {
   summary: string;
   /** Named endpoints, shown in the terminal and stored in the result file. No credentials. */
   endpoints: Record<string, string>;
+  /** What the environment did to the target and what a person should know of it (what was provisioned, what was put back). */
+  notes?: string[];
 }
 
 /** A configured environment: nothing runs yet. `start()` brings it up (or attaches to it). */
@@ -33,8 +45,10 @@ export interface StartedEnvironment extends CapabilitySource {
    */
   readonly callbackRouteUnproven: boolean;
   describe(): EnvironmentDescription;
-  /** Tells the hub where the framework's payer DFSP receives its callbacks, where the target allows it. */
-  connectPayer(fspId: string, callbackUrl: string): Promise<void>;
+  /** Tells the hub where the framework's payer DFSP receives its callbacks (provisioning it, where the target allows it). */
+  connectPayer(payer: PayerConnection): Promise<void>;
+  /** Present where the target provisions our test DFSPs: the calls `connectPayer` would make, none made (a dry run). */
+  provisioningPlan?(payer: PayerConnection): Promise<PlannedCall[]>;
   /** Tears down what `start()` brought up. Safe to call twice. */
   stop(): Promise<void>;
   /** Present with the `compose-inventory` or `kubernetes-inventory` capability. */
@@ -45,6 +59,8 @@ export interface StartedEnvironment extends CapabilitySource {
   controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   /** Present with the `hub-ledger` capability: the hub's admin API (central-ledger's shape). */
   adminUrl?: string;
+  /** Present with the `hub-ledger` capability: where a change made on the hub for a while is written down before it is made. */
+  hubChanges?: HubChangeRecorder;
   /** Present with the `payee-observation` capability: what the controlled payee DFSP was told about a transfer. */
   observePayee?: PayeeObservation;
 }

@@ -84,6 +84,11 @@ export class ReferenceHub {
   /** Deliveries that finally failed, per participant, with the last reason: shown on /health, never silently dropped. */
   readonly #failedDeliveries = new Map<string, { count: number; last: string }>();
 
+  /** The version the hub writes its own callbacks in. */
+  get fspiopVersion(): FspiopVersion {
+    return this.#options.fspiopVersion;
+  }
+
   constructor(options: ReferenceHubOptions = {}) {
     this.#options = {
       host: options.host ?? '127.0.0.1',

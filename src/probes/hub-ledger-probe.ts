@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
-import type { HubAdminClient } from '../fspiop/hub-admin-client.ts';
+import type { Finding } from '../evidence/finding.ts';
+import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
+import type { HubAdminClient, TemporaryHubChange } from '../fspiop/hub-admin-client.ts';
 import type { Money } from '../fspiop/payloads.ts';
 
 /** How often the position is read while a reservation is awaited. */
@@ -9,40 +11,78 @@ const RESERVATION_POLL_MS = 50;
 
 /** Positions are decimal amounts with at most 4 decimals: compared in 1/10 000 units, never as floats. */
 const units = (value: number) => Math.round(value * 10_000);
+const amountOf = (value: number) => units(value) / 10_000;
 
 /**
- * The payer's books at the hub, read through its admin API (central-ledger's shape): a position
- * noted before a transfer and compared after it — no funds moved, or moved exactly once — and a
- * net debit cap lowered for a scenario and put back after it.
+ * The books of our DFSPs at the hub, read through its admin API (central-ledger's shape): the
+ * payer's and payee's positions noted before a transfer and compared after it — no funds moved,
+ * or moved exactly once, each its way — and a net debit cap or liquidity cover lowered for a
+ * scenario and put back after it. What it lowers is journaled first (`HubChangeRecorder`), so a
+ * run killed before putting it back has it put back by the next one.
  */
 export class HubLedgerProbe {
   readonly #admin: HubAdminClient;
-  readonly #participant: string;
+  readonly #journal: HubChangeRecorder;
+  readonly #payer: string;
+  readonly #payee: string;
   readonly #currency: string;
-  #before: number | undefined;
-  #restoreCap: number | undefined;
+  /** How long a change booked asynchronously (funds out) may take to show. */
+  readonly #settleMs: number;
+  #before: { payer: number; payee: number } | undefined;
+  readonly #lowered: TemporaryHubChange[] = [];
 
-  constructor(admin: HubAdminClient, config: ConformanceConfig) {
+  constructor(admin: HubAdminClient, config: ConformanceConfig, journal: HubChangeRecorder) {
     this.#admin = admin;
-    this.#participant = config.participants.payer.fspId;
+    this.#journal = journal;
+    this.#payer = config.participants.payer.fspId;
+    this.#payee = config.participants.payee.fspId;
     this.#currency = config.participants.payer.currency;
-  }
-
-  get #positionsPath(): string {
-    return `/participants/${this.#participant}/positions`;
+    this.#settleMs = config.timeouts.callbackMs;
   }
 
   async notePosition(): Promise<Measurement[]> {
-    this.#before = await this.#admin.position(this.#participant, this.#currency);
+    const [payer, payee] = await Promise.all([this.#position(this.#payer), this.#position(this.#payee)]);
+    this.#before = { payer, payee };
     return [];
   }
 
-  /** Sets the payer's net debit cap to its position plus `headroom`, until `restore()`; notes the position. */
+  /** Sets the payer's net debit cap to its position plus `headroom`, until `restore()`; notes the positions. */
   async leaveHeadroom(headroom: string): Promise<Measurement[]> {
-    const cap = await this.#admin.netDebitCap(this.#participant, this.#currency);
     await this.notePosition();
-    this.#restoreCap ??= cap;
-    await this.#admin.setNetDebitCap(this.#participant, this.#currency, (units(this.#before!) + units(Number(headroom))) / 10_000);
+    const cap = amountOf(this.#before!.payer + Number(headroom));
+    this.#lowered.push(await this.#admin.changeNetDebitCap(this.#payer, this.#currency, cap, this.#journal));
+    return [];
+  }
+
+  /**
+   * The payer's liquidity cover leaves room for `amount` beyond its position: central-ledger checks
+   * it before the net debit cap (4001 before 4200), so a cap scenario needs it first. When it does
+   * not, the cap cannot be reached and the scenario is not evaluated — not the hub's failure.
+   */
+  async liquidityCovers(amount: string): Promise<Finding> {
+    const { liquidity, position } = await this.#cover();
+    const room = amountOf(liquidity - position);
+    if (units(room) >= units(Number(amount))) return [];
+    return { notEvaluated: `the payer's liquidity cover at the hub (${liquidity} ${this.#currency}, position ${position}) leaves ${room}, less than the ${amount} the scenario sends: the hub would answer 4001 before it reaches the net debit cap; fund ${this.#payer}'s settlement account (${this.#admin.describe(`/participants/${this.#payer}/accounts`)})` };
+  }
+
+  /** Takes liquidity out of the payer's settlement account until its cover leaves room for `room` only, until `restore()`; notes the positions. */
+  async leaveLiquidity(room: string): Promise<Finding> {
+    await this.notePosition();
+    const { liquidity, position } = await this.#cover();
+    const excess = amountOf(liquidity - position - Number(room));
+    if (units(excess) < 0) return { notEvaluated: `the payer's liquidity cover (${liquidity} ${this.#currency}, position ${position}) already leaves less than ${room}: nothing to take out` };
+    if (units(excess) === 0) return [];
+    this.#lowered.push(await this.#admin.takeLiquidityOut(this.#payer, this.#currency, excess, this.#journal));
+    // central-ledger books funds out through its admin handler (Kafka): the answer may come before the books move.
+    const wanted = amountOf(liquidity - excess);
+    const deadline = Date.now() + this.#settleMs;
+    let now = await this.#admin.liquidity(this.#payer, this.#currency);
+    while (units(now) !== units(wanted) && Date.now() < deadline) {
+      await sleep(RESERVATION_POLL_MS);
+      now = await this.#admin.liquidity(this.#payer, this.#currency);
+    }
+    if (units(now) !== units(wanted)) return { notEvaluated: `${excess} ${this.#currency} of liquidity was taken out of ${this.#payer}'s settlement account, but within ${this.#settleMs} ms its cover read ${now}, not ${wanted}: the books did not move in time to measure` };
     return [];
   }
 
@@ -53,41 +93,56 @@ export class HubLedgerProbe {
    */
   async positionReserved(amount: Money | undefined, until: number | undefined): Promise<Measurement[]> {
     if (!amount || until === undefined) throw new Error('nothing reserved to read: add "When the payer DFSP prepares the transfer on the agreed terms, expiring in …" before this step');
-    let reading = await this.#compare(Number(amount.amount), `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`);
+    const threshold = `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`;
+    let reading = await this.#compare('payer', Number(amount.amount), threshold);
     while (!reading.ok && Date.now() + RESERVATION_POLL_MS < until) {
       await sleep(RESERVATION_POLL_MS);
-      reading = await this.#compare(Number(amount.amount), reading.threshold);
+      reading = await this.#compare('payer', Number(amount.amount), threshold);
     }
     return [reading];
   }
 
   async positionUnchanged(): Promise<Measurement[]> {
-    return [await this.#compare(0, 'unchanged: no funds moved')];
+    return [await this.#compare('payer', 0, 'unchanged: no funds moved')];
   }
 
   async positionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
     if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
-    return [await this.#compare(Number(amount.amount), `moved by ${amount.amount} ${amount.currency} once (one transfer booked)`)];
+    return [await this.#compare('payer', Number(amount.amount), `moved by ${amount.amount} ${amount.currency} once (one transfer booked)`)];
   }
 
-  /** Puts back the net debit cap a scenario lowered. Safe to call when nothing was changed. */
+  /** The payee's position moved by the amount once, the other way: it is owed what the payer owes. */
+  async payeePositionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
+    if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
+    return [await this.#compare('payee', -Number(amount.amount), `moved by -${amount.amount} ${amount.currency} once (credited on commit)`)];
+  }
+
+  /** Puts back what a scenario lowered, newest first. Safe to call when nothing was changed. */
   async restore(): Promise<void> {
-    if (this.#restoreCap === undefined) return;
-    const cap = this.#restoreCap;
-    this.#restoreCap = undefined;
-    await this.#admin.setNetDebitCap(this.#participant, this.#currency, cap);
+    while (this.#lowered.length > 0) await this.#lowered.pop()!.restore();
   }
 
-  async #compare(expectedChange: number, threshold: string): Promise<Measurement> {
+  async #position(participant: string): Promise<number> {
+    return this.#admin.position(participant, this.#currency);
+  }
+
+  async #cover(): Promise<{ liquidity: number; position: number }> {
+    const [liquidity, position] = await Promise.all([this.#admin.liquidity(this.#payer, this.#currency), this.#position(this.#payer)]);
+    return { liquidity, position };
+  }
+
+  async #compare(who: 'payer' | 'payee', expectedChange: number, threshold: string): Promise<Measurement> {
     if (this.#before === undefined) throw new Error('no position was noted: add "Given the payer\'s position at the hub is noted" before this step');
-    const after = await this.#admin.position(this.#participant, this.#currency);
-    const change = (units(after) - units(this.#before)) / 10_000;
+    const participant = who === 'payer' ? this.#payer : this.#payee;
+    const before = this.#before[who];
+    const after = await this.#position(participant);
+    const change = units(after) - units(before);
     return {
-      name: `payer ${this.#participant} position in ${this.#currency}`,
-      value: `${this.#before} before, ${after} after (change ${change})`,
+      name: `${who} ${participant} position in ${this.#currency}`,
+      value: `${before} before, ${after} after (change ${change / 10_000})`,
       threshold: `${threshold}: change = ${expectedChange}`,
-      ok: units(after) - units(this.#before) === units(expectedChange),
-      source: this.#admin.describe(this.#positionsPath),
+      ok: change === units(expectedChange),
+      source: this.#admin.describe(`/participants/${participant}/positions`),
     };
   }
 }

@@ -65,6 +65,7 @@ export class TerminalReporter {
     this.#line(`  ${description.summary}`);
     for (const [name, url] of Object.entries(description.endpoints)) this.#line(`    ${name.padEnd(12)} ${url}`);
     this.#line(`    ${'callbacks'.padEnd(12)} ${redactUrl(callbackUrl)} (our payer DFSP)`);
+    for (const note of description.notes ?? []) this.#line(`  ${note}`);
     this.#line('');
   }
 

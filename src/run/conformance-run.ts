@@ -26,6 +26,7 @@ import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/g
 import { runFeatures } from './cucumber-runner.ts';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { proveCallbackRoute } from './callback-round-trip.ts';
+import { planProvisioning, ProvisioningPlanned } from './provisioning-plan.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ScenarioCollector } from './scenario-collector.ts';
 import { registerSession, RunSession } from './session.ts';
@@ -124,6 +125,7 @@ export class ConformanceRun {
     let channel: NotificationChannel | undefined;
     let session: ReturnType<typeof registerSession> | undefined;
     let error: unknown;
+    let planned: ProvisioningPlanned | undefined;
     try {
       const attestations = checkAttestations(config.tier, config.attestations, everyTier);
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
@@ -143,7 +145,9 @@ export class ConformanceRun {
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
       callbackUrl = callbacks.url;
-      await environment.connectPayer(config.participants.payer.fspId, callbackUrl);
+      const connection = { fspId: config.participants.payer.fspId, callbackUrl, correlator: callbacks.correlator };
+      if (config.provision.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
+      await this.#unlessInterrupted(environment.connectPayer(connection));
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
 
@@ -181,7 +185,10 @@ export class ConformanceRun {
         worldParameters: session.parameters,
       }));
     } catch (caught) {
-      if (!(caught instanceof InterruptedError)) error = caught;
+      if (caught instanceof ProvisioningPlanned) {
+        planned = caught;
+        this.#reporter.notice(caught.describe());
+      } else if (!(caught instanceof InterruptedError)) error = caught;
       environment ??= await starting?.catch(() => undefined);
     } finally {
       this.#stopLoad.abort();
@@ -192,12 +199,13 @@ export class ConformanceRun {
     }
 
     const interrupted = this.#wasInterrupted;
-    const verdicts = this.#verdicts(catalogue, interrupted, error);
+    const verdicts = this.#verdicts(catalogue, interrupted, error ?? planned);
     const certificate = issueCertificate(config.tier, config.profile, verdicts);
     const summary = summarise(verdicts);
     const unevaluated = this.#requiredButNotEvaluated(catalogue, verdicts);
     const exitCode = interrupted ? ExitCode.interrupted
       : error ? exitCodeOf(error)
+        : planned ? ExitCode.ok
         : summary.failed > 0 ? ExitCode.failed
           // A run that proved nothing must not turn a CI gate green.
           : summary.passed === 0 ? ExitCode.incomplete
@@ -238,6 +246,7 @@ export class ConformanceRun {
       this.#reporter.notice(error instanceof UserError ? `error: ${error.message}` : `internal error: ${(error as Error).stack ?? String(error)}`);
     }
     this.#reporter.summary(result, files);
+    if (planned) this.#reporter.notice(`Exit 0: dry run — ${planned.calls.length === 0 ? 'the hub is provisioned already, nothing would be changed' : `${planned.calls.length} call${planned.calls.length > 1 ? 's' : ''} would be made, none was`}; nothing was evaluated.`);
     if (exitCode === ExitCode.incomplete) {
       this.#reporter.notice(summary.passed === 0
         ? 'Exit 3: no guarantee was evaluated and passed, so this run proves nothing (a gate must not pass on nothing).'

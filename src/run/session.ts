@@ -56,7 +56,7 @@ export class RunSession {
 
   /** A probe of the payer's books at the hub for one scenario; undefined without the `hub-ledger` capability (the gate says why). */
   ledgerProbe(): HubLedgerProbe | undefined {
-    return this.#admin && new HubLedgerProbe(this.#admin, this.config);
+    return this.#admin && this.environment.hubChanges && new HubLedgerProbe(this.#admin, this.config, this.environment.hubChanges);
   }
 
   /** The deployment's inventory, read once per run. */

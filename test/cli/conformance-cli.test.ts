@@ -218,28 +218,30 @@ describe('npm run hub (user mistakes)', () => {
 });
 
 describe('npm run conformance --target url against npm run hub', () => {
-  it('gives the embedded target\'s verdicts once the user gives the run the config the hub printed, but for what only our own payee shows', async () => {
-    const callbackPort = await freePort();
-    const hub = startCli('hub', ['--payer-callback-url', `http://127.0.0.1:${callbackPort}`]);
+  it('with only the config the hub printed, the run provisions its own DFSPs and evaluates every functional guarantee; a second run re-uses them', async () => {
+    const hub = startCli('hub', ['--fspiop-version', '2.0']);
     try {
-      const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
-      const [printed] = await waitForOutput(hub.output, /^ {2}hub:\n(?: {4}.*\n)+ {2}parties:\n(?: {4}.*\n)+/m, 15_000);
-      const reports = await tempDir('reports');
-      const args = ['--target', 'url', '--hub-url', hubUrl!, '--callback-port', String(callbackPort), '--reports-dir', reports];
-      // Without the user naming it, no party of the hub's choosing is trusted for the wrong-fulfilment check.
-      const unnamed = await runCli('conformance', args);
-      assert.equal(unnamed.code, 0, unnamed.stdout);
-      assert.match((await readResult(reports)).guarantees.find((g) => g.id === 'CTH-FUN-03')!.reason!, /name parties of a payee DFSP you run in the config \(parties\.invalidFulfilment/);
+      const [printed] = await waitForOutput(hub.output, /^ {2}target: url\n {2}hub:\n(?: {4}.*\n)+ {2}callback:\n {4}port: 4100\n/m, 15_000);
+      assert.match(hub.output(), /reference hub \(its own callbacks in FSPIOP v2\.0\)/);
+      // Tests run side by side: our DFSPs listen on free ports instead of the printed 4100 and 4101.
+      const config = `${printed!.replace(/^ {2}/gm, '').replace('port: 4100', `port: ${await freePort()}`)}provision:\n  payee:\n    port: ${await freePort()}\n`;
       const dir = await tempDir('config');
-      await writeFile(join(dir, 'named.yaml'), printed!.replace(/^ {2}/gm, ''));
-      const { code, stdout } = await runCli('conformance', [...args, '--config', join(dir, 'named.yaml')]);
-      assert.equal(code, 0, stdout);
+      await writeFile(join(dir, 'hub.yaml'), config);
+      const reports = await tempDir('reports');
+      const functional = (result: Awaited<ReturnType<typeof readResult>>) => result.guarantees.filter((g) => g.id.startsWith('CTH-FUN-')).map((g) => [g.id, g.verdict]);
+      const everyFunctionalPass = Array.from({ length: 18 }, (_, i) => [`CTH-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']);
+
+      const first = await runCli('conformance', ['--config', join(dir, 'hub.yaml'), '--reports-dir', reports, '--require-evaluated', '@concern:functional and @needs:fspiop-api']);
+      assert.equal(first.code, 0, first.stdout);
+      assert.match(first.stdout, /provisioned conformancepayer \(payer\) and conformancepayee \(payee\) on http:\/\/127\.0\.0\.1:\d+: [1-9]\d* created/);
       const result = await readResult(reports);
       assert.equal(result.target, 'url');
-      assert.deepEqual(result.guarantees.filter((g) => g.verdict !== 'NOT_EVALUATED').map((g) => [g.id, g.verdict]),
-        [...Array.from({ length: 15 }, (_, i) => [`CTH-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']), ['CTH-FUN-17', 'PASS'], ['CTH-LIM-01', 'PASS'], ['CTH-SEC-01', 'PASS']]);
-      // What the hub told the payee is seen only where the payee is the framework's own simulator.
-      assert.match(result.guarantees.find((g) => g.id === 'CTH-FUN-16')!.reason!, /the framework cannot see what the hub told it/);
+      assert.deepEqual(functional(result), everyFunctionalPass);
+
+      const second = await runCli('conformance', ['--config', join(dir, 'hub.yaml'), '--reports-dir', reports]);
+      assert.equal(second.code, 0, second.stdout);
+      assert.match(second.stdout, /: 0 created, 0 changed, \d+ already there/);
+      assert.deepEqual(functional(await readResult(reports)), everyFunctionalPass);
     } finally {
       hub.child.kill('SIGINT');
       const stopped = await hub.done;

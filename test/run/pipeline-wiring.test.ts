@@ -32,7 +32,7 @@ class EmbeddedPlus implements ConformanceEnvironment {
       kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false,
       capabilities: new Set<Capability>([...inner.capabilities, this.#extra]),
       describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
-      connectPayer: (fsp, url) => inner.connectPayer(fsp, url), stop: () => inner.stop(),
+      connectPayer: (payer) => inner.connectPayer(payer), stop: () => inner.stop(),
       ...(inner.controlledPayee ? { controlledPayee: inner.controlledPayee } : {}),
       ...this.#with,
     };

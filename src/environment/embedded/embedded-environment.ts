@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
+import type { HubChangeRecorder } from '../../fspiop/hub-change.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import type { FaultInjector } from '../../load/load-runner.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, StartedEnvironment } from '../environment.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
-import { readOnboarding } from './onboarding.ts';
+import { readOnboarding } from '../onboarding.ts';
 import type { DeploymentUrls } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
@@ -52,6 +54,8 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection']);
   readonly hubUrl: string;
   readonly adminUrl: string;
+  /** The hub is this run's and goes with it: a change made on it needs no journal on disk. */
+  readonly hubChanges: HubChangeRecorder = { record: async () => randomUUID(), settle: async () => undefined };
   readonly controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   readonly faults: FaultInjector = { killOne: (component) => this.#killHub(component) };
   readonly observePayee: PayeeObservation = {
@@ -93,7 +97,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return MISSING[capability] ?? `the embedded target does not provide ${capability}`;
   }
 
-  async connectPayer(fspId: string, callbackUrl: string): Promise<void> {
+  async connectPayer({ fspId, callbackUrl }: PayerConnection): Promise<void> {
     this.#payer = { fspId, url: callbackUrl };
     await (await this.#deployment).connectPayer(fspId, callbackUrl);
   }

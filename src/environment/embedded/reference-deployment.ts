@@ -6,7 +6,7 @@ import { HubAdminApi } from '../../hub/admin-api.ts';
 import { HubLedger } from '../../hub/ledger.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
 import { ensureDirectory } from '../../support/files.ts';
-import { readOnboarding, type Onboarding } from './onboarding.ts';
+import { readOnboarding, type Onboarding } from '../onboarding.ts';
 
 export interface ReferenceDeploymentOptions {
   host?: string;

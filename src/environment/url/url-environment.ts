@@ -1,13 +1,26 @@
-import { CONTROLLED_PAYEE_ROLES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
+import { join } from 'node:path';
+import { CONTROLLED_PAYEE_ROLES, provisionsDfsps, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
 import { joinUrl, redactUrl } from '../../support/url.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
+import type { HubChangeRecorder } from '../../fspiop/hub-change.ts';
+import { HubChangeJournal } from '../../provisioning/hub-change-journal.ts';
+import type { PlannedCall } from '../../provisioning/hub-provisioner.ts';
+import { TestDfsps } from './test-dfsps.ts';
+
+/** Where a url run journals what it changes on the hub for a while (a lowered cap), so a killed run's change is put back. */
+export function hubChangeJournalFile(config: ConformanceConfig): string {
+  return join(config.reportsDir, '.hub-changes.json');
+}
 
 /**
- * A hub that already runs somewhere, given by URL. We attach, never deploy: only the payer side
- * is ours, and the hub must already know where our callback server listens (config `callback`).
+ * A hub that already runs somewhere, given by URL. We attach, never deploy. With its admin API
+ * (`hub.adminUrl`) the run provisions test DFSPs of its own on it (`TestDfsps`) — our payer, and a
+ * payee we run in this process — so every functional guarantee is evaluated on any hub; without,
+ * only the payer side is ours and the hub must already know where our callback server listens.
  */
 export class UrlEnvironment implements ConformanceEnvironment {
   readonly kind = 'url' as const;
@@ -20,13 +33,10 @@ export class UrlEnvironment implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     const hubUrl = this.#config.hub.url!;
     await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
-    // Only a payee the user runs can be told to misbehave, and only the user may name it: a party
-    // the hub under test named would let the hub choose the input of its own safety check.
-    const named = Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).flatMap((role) => {
-      const party = this.#config.parties[role as ControlledPayeeRole];
-      return party ? [[role, party]] : [];
-    })) as Partial<Record<ControlledPayeeRole, ControlledParty>>;
-    return new StartedUrlEnvironment(hubUrl, named, this.#config.hub.adminUrl);
+    // Before anything else: a cap an interrupted run left lowered would fail the golden path, and that is ours, not the hub's.
+    const restored = this.#config.hub.adminUrl ? await restoreInterruptedChanges(this.#config) : [];
+    const dfsps = provisionsDfsps(this.#config) ? await TestDfsps.start(this.#config, hubUrl) : undefined;
+    return new StartedUrlEnvironment(this.#config, hubUrl, dfsps, restored);
   }
 }
 
@@ -37,39 +47,86 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly capabilities: ReadonlySet<Capability>;
   readonly controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   readonly adminUrl?: string;
+  readonly observePayee?: PayeeObservation;
+  readonly hubChanges?: HubChangeRecorder;
+  readonly #dfsps: TestDfsps | undefined;
+  readonly #restored: string[];
 
-  constructor(hubUrl: string, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>, adminUrl: string | undefined) {
+  constructor(config: ConformanceConfig, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[]) {
     this.hubUrl = hubUrl;
+    this.#dfsps = dfsps;
+    this.#restored = restored;
+    if (dfsps) this.provisioningPlan = (payer) => dfsps.plan(payer);
     const capabilities: Capability[] = ['fspiop-api'];
-    if (Object.keys(controlledPayee).length > 0) {
+    // Only a payee the run itself provisions, or one the user runs and names, can be told to
+    // misbehave: a party the hub under test named would let the hub choose the input of its own safety check.
+    const controlled = dfsps?.controlledPayee ?? namedParties(config);
+    if (Object.keys(controlled).length > 0) {
       capabilities.push('controlled-payee');
-      this.controlledPayee = controlledPayee;
+      this.controlledPayee = controlled;
     }
-    if (adminUrl) {
+    if (dfsps) {
+      capabilities.push('payee-observation');
+      this.observePayee = dfsps.observation;
+    }
+    if (config.hub.adminUrl) {
       capabilities.push('hub-ledger');
-      this.adminUrl = adminUrl;
+      this.adminUrl = config.hub.adminUrl;
+      // A hub that outlives the run: what a scenario lowers on it is journaled, and put back by the next run if this one is killed.
+      this.hubChanges = new HubChangeJournal(hubChangeJournalFile(config));
     }
     this.capabilities = new Set(capabilities);
   }
 
   describe(): EnvironmentDescription {
-    return { kind: this.kind, summary: 'hub under test given by URL (attached, not deployed)', endpoints: { hub: redactUrl(this.hubUrl) } };
+    return {
+      kind: this.kind,
+      summary: this.#dfsps ? 'hub under test given by URL (attached, not deployed), with test DFSPs this run provisioned on it' : 'hub under test given by URL (attached, not deployed)',
+      endpoints: { hub: redactUrl(this.hubUrl), ...(this.adminUrl ? { hubAdmin: redactUrl(this.adminUrl) } : {}), ...this.#dfsps?.endpoints },
+      notes: [...this.#restored, ...this.#dfsps?.notes ?? []],
+    };
   }
 
   whyMissing(capability: Capability): string {
     if (capability === 'controlled-payee') {
-      return `no payee under our control: name parties of a payee DFSP you run in the config (parties.${Object.keys(CONTROLLED_PAYEE_ROLES).join(', parties.')})`;
+      return 'no payee under our control: set hub.adminUrl so the run provisions its own test DFSPs on the hub, '
+        + `or name parties of a payee DFSP you run in the config (parties.${Object.keys(CONTROLLED_PAYEE_ROLES).join(', parties.')})`;
     }
-    if (capability === 'payee-observation') return 'the payee DFSP is yours: the framework cannot see what the hub told it (the embedded target can)';
+    if (capability === 'payee-observation') return 'the payee DFSP is yours: the framework cannot see what the hub told it (set hub.adminUrl and the run provisions a payee of its own)';
     if (capability === 'hub-ledger') return 'set hub.adminUrl to the hub\'s admin API (central-ledger, port 3001) to read positions and set a net debit cap';
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
 
-  async connectPayer(): Promise<void> {
-    // The hub's own onboarding (e.g. Testing Toolkit provisioning) must point the payer's endpoints at our callback URL.
+  /** Declared only where the run provisions: its presence is the capability. */
+  readonly provisioningPlan?: (payer: PayerConnection) => Promise<PlannedCall[]>;
+
+  async connectPayer(payer: PayerConnection): Promise<void> {
+    // Without provisioning the hub's own onboarding (e.g. the Testing Toolkit's) must point the payer's endpoints at our callback URL.
+    await this.#dfsps?.provision(payer);
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    await this.#dfsps?.stop();
+  }
+}
+
+/** Puts back what an interrupted run left changed on this hub (journaled before it was changed), and says what. */
+async function restoreInterruptedChanges(config: ConformanceConfig): Promise<string[]> {
+  const admin = new HubAdminClient(config.hub.adminUrl!, config.timeouts.requestMs);
+  try {
+    const restored = await new HubChangeJournal(hubChangeJournalFile(config)).restorePending(admin);
+    return restored.map((change) => `put back what an interrupted run left changed on the hub: ${change.description} (changed ${change.recordedAt}); no verdict blames the hub for it`);
+  } catch (error) {
+    throw new EnvironmentUnavailableError(`a change an interrupted run left on the hub cannot be put back: ${(error as Error).message}`, [], { cause: error });
+  }
+}
+
+/** The parties of a payee DFSP the user runs and names in the config, by role. */
+function namedParties(config: ConformanceConfig): Partial<Record<ControlledPayeeRole, ControlledParty>> {
+  return Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).flatMap((role) => {
+    const party = config.parties[role as ControlledPayeeRole];
+    return party ? [[role, party]] : [];
+  })) as Partial<Record<ControlledPayeeRole, ControlledParty>>;
 }
 
 /** Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL and the way out. */

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../src/config/errors.ts';
-import { validateConfig } from '../../../src/config/load-config.ts';
-import { readOnboarding } from '../../../src/environment/embedded/onboarding.ts';
-import { tempDir } from '../../helpers/cli.ts';
+import { ConfigError } from '../../src/config/errors.ts';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { readOnboarding } from '../../src/environment/onboarding.ts';
+import { tempDir } from '../helpers/cli.ts';
 
 describe('the embedded hub\'s onboarding fixture', () => {
   it('onboards the run\'s payer and payee and gives every controlled-payee role a party of the simulated payee', () => {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../../config/errors.ts';
-import { PROJECT_ROOT } from '../../config/project.ts';
-import { CONTROLLED_PAYEE_ROLES, PARTY_ID_TYPES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
-import type { PartyBehaviour, SimulatedParty } from '../../dfsp/payee-simulator.ts';
-import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../../fspiop/payloads.ts';
+import { ConfigError } from '../config/errors.ts';
+import { PROJECT_ROOT } from '../config/project.ts';
+import { CONTROLLED_PAYEE_ROLES, PARTY_ID_TYPES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
+import type { PartyBehaviour, SimulatedParty } from '../dfsp/payee-simulator.ts';
+import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../fspiop/payloads.ts';
 
 const Amount = z.string().regex(new RegExp(`^${FSPIOP_AMOUNT_PATTERN}$`), 'an amount such as "100000"');
 /** Twice the fixture's cap: a soak meets neither, and the cap (4200), not the cover (4001), is what a lowered limit meets. */
@@ -45,9 +45,12 @@ export interface Onboarding {
 /**
  * Reads the onboarding fixture (`embedded.onboarding`) and fills in the run's identities: the
  * payer and payee FSPs and the payee party of the config, and any controlled party the config
- * names in place of the fixture's.
+ * names in place of the fixture's. `partyIds: 'after-payee-party'` numbers the other parties on
+ * from the payee party's id instead of taking the fixture's: a payee a run provisions on a shared
+ * hub must not claim parties another DFSP there holds (such as a reference hub's own simulator,
+ * which holds the fixture's).
  */
-export function readOnboarding(config: ConformanceConfig): Onboarding {
+export function readOnboarding(config: ConformanceConfig, options: { partyIds?: 'fixture' | 'after-payee-party' } = {}): Onboarding {
   const file = isAbsolute(config.embedded.onboarding) ? config.embedded.onboarding : join(PROJECT_ROOT, config.embedded.onboarding);
   let raw: unknown;
   try {
@@ -67,15 +70,22 @@ export function readOnboarding(config: ConformanceConfig): Onboarding {
     liquidity: participant.liquidity,
   }));
   const controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>> = {};
+  let numbered = 0;
   const payeeParties = parsed.data.payeeParties.map((entry): SimulatedParty => {
     const named = entry.scenario ? config.parties[entry.scenario] : undefined;
+    const id = entry.role === 'payee' ? payee.party.id : options.partyIds === 'after-payee-party' ? idAfter(payee.party.id, (numbered += 1)) : entry.id!;
     const party: ControlledParty = entry.role === 'payee'
       ? { ...payee.party }
-      : { type: entry.type!, id: entry.id!, ...(entry.subId ? { subId: entry.subId } : {}) };
+      : { type: options.partyIds === 'after-payee-party' ? payee.party.type : entry.type!, id, ...(entry.subId ? { subId: entry.subId } : {}) };
     const names = { firstName: entry.firstName, lastName: entry.lastName, ...(entry.middleName ? { middleName: entry.middleName } : {}) };
     const held: ControlledParty = { ...party, ...names, ...named };
     if (entry.scenario) controlledPayee[entry.scenario] = held;
     return { ...held, firstName: held.firstName!, lastName: held.lastName!, behaviour: entry.behaviour };
   });
   return { participants, payeeParties, controlledPayee };
+}
+
+/** The n-th id after a party's: the number plus n when it is one (an MSISDN), else the id with "-n". */
+function idAfter(id: string, n: number): string {
+  return /^\d{1,15}$/.test(id) ? String(BigInt(id) + BigInt(n)).padStart(id.length, '0') : `${id}-${n}`;
 }
