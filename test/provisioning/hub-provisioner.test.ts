@@ -126,6 +126,23 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
     }
   });
 
+  it('skips an endpoint type the hub does not know when P2P does not need it, and stops when P2P does', async () => {
+    const fresh = await new ReferenceHubRig().start();
+    try {
+      for (const type of ['FSPIOP_CALLBACK_URL_FX_QUOTES', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT']) fresh.refusedEndpointTypes.add(type);
+      const report = await provisioner(fresh).provision();
+      const skipped = report.entries.filter((entry) => entry.outcome === 'skipped' && entry.subject.startsWith('endpoint payerfsp'));
+      assert.deepEqual(skipped.map((entry) => entry.subject), ['endpoint payerfsp FSPIOP_CALLBACK_URL_FX_QUOTES', 'endpoint payerfsp FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT']);
+      assert.match(skipped[0]!.detail, /the hub refused the type \(HTTP 500, 2001 .*\): not needed for P2P, left out/);
+      fresh.refusedEndpointTypes.add('FSPIOP_CALLBACK_URL_TRANSFER_PUT');
+      const failure = await provisioner(fresh, { payer: { fspId: 'otherpayer', callbackUrl: fresh.payerCallbacks.url } }).provision().catch((error: unknown) => error);
+      assert.ok(failure instanceof ProvisioningError);
+      assert.match(failure.message, /^provisioning endpoint otherpayer FSPIOP_CALLBACK_URL_TRANSFER_PUT: POST .*\/participants\/otherpayer\/endpoints answered HTTP 500 \(errorInformation 2001/);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('gives a bounded, clear error when the hub does not answer a call it needs Kafka for', async () => {
     const fresh = await new ReferenceHubRig().start();
     fresh.hang = /initialPositionAndLimits/;
