@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import type { HubFaultsConfig } from '../config/schema.ts';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, FSPIOP_VERSION, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from '../fspiop/headers.ts';
@@ -8,7 +9,6 @@ import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import { partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fspiop/payloads.ts';
-import { z } from 'zod';
 import { Router } from '../fspiop/router.ts';
 import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
 import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';

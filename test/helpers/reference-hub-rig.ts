@@ -25,6 +25,8 @@ export class ReferenceHubRig {
   readonly payerCallbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'switch'] } });
   /** Held requests: a path matching this is never answered (a hub that hangs, as central-ledger without Kafka). */
   hang: RegExp | undefined;
+  /** Endpoint types answered as a central-ledger that lacks them answers (500, 2001). */
+  readonly refusedEndpointTypes = new Set<string>();
   hubUrl = '';
   adminUrl = '';
   payeeCallbackUrl = '';
@@ -62,6 +64,12 @@ export class ReferenceHubRig {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     this.requests.push({ method: request.method ?? 'GET', path: request.url ?? '/' });
     if (this.hang?.test(request.url ?? '')) return;
+    const type = /\/endpoints$/.test(request.url ?? '') && chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as { type?: string }).type : undefined;
+    if (type && this.refusedEndpointTypes.has(type)) {
+      response.writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ errorInformation: { errorCode: '2001', errorDescription: 'Internal server error - Cannot read properties of undefined (reading \'endpointTypeId\')' } }));
+      return;
+    }
     const answer = await fetch(`${this.#adminTarget}${request.url}`, {
       method: request.method, ...(chunks.length ? { body: Buffer.concat(chunks), headers: { 'content-type': 'application/json' } } : {}),
     });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +48,24 @@ describe('HubChangeJournal: temporary changes to a hub are written down first an
     assert.equal(await client.liquidity('payerfsp', 'USD'), 5000);
     assert.deepEqual(await entriesIn(file), []);
     assert.deepEqual(await new HubChangeJournal(file).restorePending(client), [], 'nothing left to put back');
+  });
+
+  it('a process SIGKILLed between lowering the cap and restoring it: the next process puts the cap back', async () => {
+    const file = join(await tempDir('journal'), '.hub-changes.json');
+    const script = `
+      import { HubAdminClient } from ${JSON.stringify(new URL('../../src/fspiop/hub-admin-client.ts', import.meta.url).href)};
+      import { HubChangeJournal } from ${JSON.stringify(new URL('../../src/provisioning/hub-change-journal.ts', import.meta.url).href)};
+      await new HubAdminClient(${JSON.stringify(rig.adminUrl)}, 5000).changeNetDebitCap('payerfsp', 'USD', 3, new HubChangeJournal(${JSON.stringify(file)}));
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawn(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code, signal] = await once(child, 'exit') as [number | null, string | null];
+    assert.equal(signal, 'SIGKILL', `the child ended with code ${code}: ${stderr}`);
+    assert.equal(await client.netDebitCap('payerfsp', 'USD'), 3, 'the killed run left the cap lowered');
+    const restored = await new HubChangeJournal(file).restorePending(client);
+    assert.deepEqual(restored.map((entry) => entry.description), ['net debit cap of payerfsp in USD back to 1000']);
+    assert.equal(await client.netDebitCap('payerfsp', 'USD'), 1000);
   });
 
   it('restores only changes to the hub it is given, and stores the admin URL without its query values', async () => {

@@ -7,6 +7,7 @@ import type { PartyId } from '../../src/fspiop/messages.ts';
 import { HubProvisioner, type HubProvisionerOptions } from '../../src/provisioning/hub-provisioner.ts';
 import { FspiopPartyRegistry } from '../../src/provisioning/party-registry.ts';
 import { ProvisioningError } from '../../src/provisioning/provisioning-error.ts';
+import { planLines, reportLines } from '../../src/provisioning/provisioning-text.ts';
 import { ReferenceHubRig } from '../helpers/reference-hub-rig.ts';
 import { closeServer, freePort, listen } from '../helpers/servers.ts';
 
@@ -53,6 +54,8 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
     assert.ok(paths.includes('POST /participants/payeefsp/initialPositionAndLimits'));
     assert.ok(paths.includes('POST /participants/MSISDN/27710000002/savings'));
     for (const call of calls) assert.ok(call.why.length > 10, `${call.method} ${call.path} says why`);
+    assert.match(planLines(calls).join('\n'), /^POST \/settlementModels \{name: DEFERREDNETUSD, NET MULTILATERAL DEFERRED, currency: USD\} — no settlement model covers USD/m);
+    assert.match(planLines(calls).join('\n'), /^POST \/participants\/MSISDN\/27710000001 \(FSPIOP\) /m);
   });
 
   it('provisions a fresh hub: settlement model, both DFSPs with cap, liquidity and every endpoint, the payee\'s parties', async () => {
@@ -71,6 +74,9 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
     assert.ok((await client.endpoints('payerfsp')).some((e) => e.type === 'FSPIOP_CALLBACK_URL_TRANSFER_PUT' && e.value === `${rig.payerCallbacks.url}/transfers/{{transferId}}`));
     for (const party of parties) assert.equal(await untilRegistered(rig, party), 'payeefsp');
     assert.ok(report.removal.some((line) => /payerfsp: central-ledger deletes no participant; switch it off with PUT .*\/participants\/payerfsp \{"isActive": false\}/.test(line)));
+    const printed = reportLines(report).join('\n');
+    assert.match(printed, /^  created \(\d+\):\n    settlement model for USD: "DEFERREDNETUSD"/m);
+    assert.match(printed, /^  to remove what this run created:\n/m);
   });
 
   it('runs again idempotently: no write, everything "already there" or "kept", the plan empty', async () => {
@@ -81,7 +87,8 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
     assert.match(report.entries.find((entry) => entry.subject === 'net debit cap and initial position payerfsp USD')!.detail, /net debit cap 5000 kept \(wanted 9999\): a re-run keeps what is there/);
     assert.match(report.entries.find((entry) => entry.subject === 'liquidity payerfsp USD')!.detail, /liquidity cover 10000 \(wanted 4000\): nothing taken out/);
     assert.equal(report.entries.find((entry) => entry.subject === 'party MSISDN/27710000001')?.outcome, 'already there', 'asked the oracle through FSPIOP, answered at the payer\'s typed endpoint');
-    assert.deepEqual(await provisioner(rig).plan(), []);
+    assert.deepEqual(planLines(await provisioner(rig).plan()), ['the hub is provisioned: nothing to do']);
+    assert.doesNotMatch(reportLines(report).join('\n'), /created|changed|to remove/);
   });
 
   it('funds only the difference when liquidity was spent, and re-points an endpoint that moved', async () => {
@@ -121,6 +128,23 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
       assert.equal(failure.errorInformation?.errorCode, '3101');
       assert.match(failure.message, /^provisioning settlement model for USD: POST http:\/\/127\.0\.0\.1:\d+\/settlementModels answered HTTP 400 \(errorInformation 3101: Malformed syntax - name: /);
       assert.match(failure.message, /settlement model names of letters and digits/);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it('skips an endpoint type the hub does not know when P2P does not need it, and stops when P2P does', async () => {
+    const fresh = await new ReferenceHubRig().start();
+    try {
+      for (const type of ['FSPIOP_CALLBACK_URL_FX_QUOTES', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT']) fresh.refusedEndpointTypes.add(type);
+      const report = await provisioner(fresh).provision();
+      const skipped = report.entries.filter((entry) => entry.outcome === 'skipped' && entry.subject.startsWith('endpoint payerfsp'));
+      assert.deepEqual(skipped.map((entry) => entry.subject), ['endpoint payerfsp FSPIOP_CALLBACK_URL_FX_QUOTES', 'endpoint payerfsp FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT']);
+      assert.match(skipped[0]!.detail, /the hub refused the type \(HTTP 500, 2001 .*\): not needed for P2P, left out/);
+      fresh.refusedEndpointTypes.add('FSPIOP_CALLBACK_URL_TRANSFER_PUT');
+      const failure = await provisioner(fresh, { payer: { fspId: 'otherpayer', callbackUrl: fresh.payerCallbacks.url } }).provision().catch((error: unknown) => error);
+      assert.ok(failure instanceof ProvisioningError);
+      assert.match(failure.message, /^provisioning endpoint otherpayer FSPIOP_CALLBACK_URL_TRANSFER_PUT: POST .*\/participants\/otherpayer\/endpoints answered HTTP 500 \(errorInformation 2001/);
     } finally {
       await fresh.stop();
     }
