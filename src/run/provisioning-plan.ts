@@ -1,6 +1,7 @@
 import { UserError } from '../config/errors.ts';
 import type { PayerConnection, StartedEnvironment } from '../environment/environment.ts';
 import type { PlannedCall } from '../provisioning/hub-provisioner.ts';
+import { planLines } from '../provisioning/provisioning-text.ts';
 
 /** A dry run ends here: what provisioning would do, nothing done, nothing evaluated. */
 export class ProvisioningPlanned extends Error {
@@ -14,9 +15,7 @@ export class ProvisioningPlanned extends Error {
 
   /** The calls, one line each, as a person reviews them before letting a run change a hub. */
   describe(): string {
-    if (this.calls.length === 0) return '  provisioning plan: nothing to do, our test DFSPs are provisioned on this hub';
-    return [`  provisioning plan: ${this.calls.length} call${this.calls.length > 1 ? 's' : ''} (none made):`,
-      ...this.calls.map((call) => `    ${call.method} ${call.api === 'fspiop' ? '(FSPIOP) ' : ''}${call.path} ${call.body} — ${call.why}`)].join('\n');
+    return [`  provisioning plan: ${this.calls.length} call${this.calls.length === 1 ? '' : 's'} (none made):`, ...planLines(this.calls).map((line) => `    ${line}`)].join('\n');
   }
 }
 
