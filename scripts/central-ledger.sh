@@ -95,25 +95,44 @@ start_admin_api() {
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     die "an admin API started earlier (pid $(cat "$PIDFILE")) is running but not healthy on port $PORT; see $LOG or run: scripts/central-ledger.sh stop"
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "port $PORT is taken by something that is not a healthy central-ledger admin API: stop it, or choose another port with CENTRAL_LEDGER_PORT"
+  fi
   # Handlers, the timeout sweeper and the proxy cache each want Kafka or Redis, which this machine
   # has not: only the admin API's HTTP routes run.
-  (cd "$APP" && CLEDG_HANDLERS__DISABLED=true CLEDG_HANDLERS__TIMEOUT__DISABLED=true \
-     CLEDG_PROXY_CACHE__enabled=false CLEDG_PORT="$PORT" \
-     CLEDG_DATABASE__HOST=127.0.0.1 CLEDG_DATABASE__PORT=3306 \
-     CLEDG_DATABASE__USER=central_ledger CLEDG_DATABASE__PASSWORD=password CLEDG_DATABASE__SCHEMA=central_ledger \
-     nohup node src/api/index.js > "$LOG" 2>&1 & echo $! > "$PIDFILE")
+  # One command in the background, not a list: $! must be node's own pid, or stop kills a shell
+  # and leaves node running.
+  cd "$APP"
+  CLEDG_HANDLERS__DISABLED=true CLEDG_HANDLERS__TIMEOUT__DISABLED=true \
+    CLEDG_PROXY_CACHE__enabled=false CLEDG_PORT="$PORT" \
+    CLEDG_DATABASE__HOST=127.0.0.1 CLEDG_DATABASE__PORT=3306 \
+    CLEDG_DATABASE__USER=central_ledger CLEDG_DATABASE__PASSWORD=password CLEDG_DATABASE__SCHEMA=central_ledger \
+    nohup node src/api/index.js > "$LOG" 2>&1 &
+  echo $! > "$PIDFILE"
+  cd - >/dev/null
   local started=$SECONDS
   while ! healthy; do
     kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { tail -n 30 "$LOG" >&2; die "the admin API exited before answering /health (log above, full log: $LOG)"; }
     [ $((SECONDS - started)) -lt "$HEALTH_WAIT_S" ] || { tail -n 30 "$LOG" >&2; die "no /health on port $PORT after ${HEALTH_WAIT_S}s (migrations take ~40 s the first time; log: $LOG)"; }
     sleep 1
   done
+  # Healthy, but is it ours? Another process on the port would answer too.
+  kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { tail -n 30 "$LOG" >&2; die "the admin API this script started exited, yet something answers /health on port $PORT: see $LOG"; }
   echo "admin API healthy after $((SECONDS - started)) s" >&2
   echo "CENTRAL_LEDGER_ADMIN_URL=http://127.0.0.1:$PORT"
 }
 
 stop_admin_api() {
-  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then kill "$(cat "$PIDFILE")"; fi
+  if [ -f "$PIDFILE" ]; then
+    local pid
+    pid="$(cat "$PIDFILE")"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      # Without Kafka, central-ledger's shutdown waits on its producers and may never end.
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+    fi
+  fi
   rm -f "$PIDFILE"
 }
 
