@@ -45,7 +45,8 @@ async function runSla(profile: 'smoke' | 'certify', transfersP99Ms: number) {
   const out = new PassThrough();
   out.resume();
   const { result } = await new ConformanceRun(config, { out, loadRunner: runner, tags: '@concern:sla' }).execute();
-  const offers = requests.map((r) => ({ ratePerSecond: r.ratePerSecond, durationMs: r.durationMs }));
+  // What the runner was asked to hold as steady state: the whole run less the profile's warm-up and drain.
+  const offers = requests.map((r) => ({ ratePerSecond: r.ratePerSecond, durationMs: r.durationMs - r.warmupMs - r.drainMs }));
   return { result, offers, sla: result.guarantees.filter((g) => g.concern === 'sla') };
 }
 
