@@ -16,6 +16,8 @@ export interface Measurement {
   ok: boolean;
   /** Where the value came from, e.g. "PUT /transfers/{id} callback relayed by http://127.0.0.1:4001". */
   source: string;
+  /** Recorded beside what is judged, never deciding the verdict (always `ok`), e.g. the p99 of successes beside the share of attempts within 1 s. */
+  informational?: true;
 }
 
 export interface OfferedLoad {

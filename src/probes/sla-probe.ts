@@ -85,7 +85,7 @@ export class SlaProbe {
       },
       ...(percentile === undefined ? [] : [{
         name: `p${key} ${phase} latency (successful ${phase}, steady state)`, value: Math.round(percentile), unit: 'ms',
-        threshold: `recorded, not judged (the share of attempts within ${maxMs} ms is)`, ok: true, source: this.#summary.source,
+        threshold: `recorded, not judged (the share of attempts within ${maxMs} ms is)`, ok: true, informational: true as const, source: this.#summary.source,
       }]),
       ...this.#confirmed(),
     ];

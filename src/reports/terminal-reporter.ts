@@ -73,9 +73,9 @@ export class TerminalReporter {
     this.#line(`${mark}  ${verdict.id}  ${verdict.title}`);
     if (verdict.reason) this.#line(`      ${verdict.verdict === 'FAIL' ? 'because' : 'reason'}: ${verdict.reason}`);
     const sources = new Set(verdict.evidence.map((m) => m.source));
-    if ((verdict.concern === 'sla' || verdict.concern === 'resilience') && sources.size === 1) this.#line(`      measured by: ${[...sources][0]}`);
+    if ((verdict.concern === 'sla' || verdict.concern === 'resilience') && sources.size <= 2) for (const source of sources) this.#line(`      measured by: ${source}`);
     for (const m of verdict.evidence) {
-      const tick = m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
+      const tick = m.informational ? '·' : m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
       this.#line(`      ${tick} ${m.name}: ${shorten(formatMeasuredValue(m), 60)}  [${m.threshold}]`);
     }
   }

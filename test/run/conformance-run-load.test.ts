@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { QUICK_LOAD, runInProcess } from '../helpers/run.ts';
 
@@ -6,7 +8,7 @@ const SLA = ['HELM-SLA-01', 'HELM-SLA-02', 'HELM-SLA-03', 'HELM-SLA-04', 'HELM-S
 
 describe('SLA guarantees under real load from the builtin runner (embedded target)', () => {
   it('measures every HELM SLA guarantee under the reduced load and, as it would pass, says NOT EVALUATED with what was held', async () => {
-    const { result, output, byId } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: QUICK_LOAD });
+    const { result, output, byId, reportsDir } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: QUICK_LOAD });
     for (const id of SLA) {
       const verdict = byId[id]!;
       assert.equal(verdict.verdict, 'NOT_EVALUATED', `${id}: ${verdict.reason}`);
@@ -20,6 +22,12 @@ describe('SLA guarantees under real load from the builtin runner (embedded targe
     assert.doesNotMatch(output, /not a verdict/);
     assert.equal(result.summary.passed, 0);
     assert.equal(result.certificate.status, 'INCOMPLETE');
+    // Allure shows the verdict, not Cucumber's view of a passed Given and a skipped Then.
+    const allureDir = join(reportsDir, 'allure-results');
+    const allure = await Promise.all((await readdir(allureDir)).filter((f) => f.endsWith('-result.json')).map(async (f) => JSON.parse(await readFile(join(allureDir, f), 'utf8'))));
+    const sla = allure.filter((r) => r.labels.some((l: { value: string }) => /^@guarantee:HELM-SLA-0\d$/.test(l.value)));
+    assert.equal(sla.length, 5);
+    assert.ok(sla.every((r) => r.status === 'skipped' && /^NOT EVALUATED: held 20 transfers\/s/.test(r.statusDetails.message)), JSON.stringify(sla.map((r) => r.status)));
   });
 
   it('fails the latency guarantees under the reduced load, naming the phase, the share within 1 s and the load, when the payee answers after more than 1 s', async () => {
