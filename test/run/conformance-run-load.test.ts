@@ -2,23 +2,33 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { LoadProfile } from '../../src/load/load-profiles.ts';
 import { QUICK_LOAD, runInProcess } from '../helpers/run.ts';
 
 const SLA = ['HELM-SLA-01', 'HELM-SLA-02', 'HELM-SLA-03', 'HELM-SLA-04', 'HELM-SLA-05'];
+/**
+ * A load any machine holds, even one busy with other tests: what is under test is how a held
+ * reduced load is judged, not this machine's capacity. The warm-up lets the first iterations
+ * (connections opened, code compiled) finish before the judged window starts.
+ */
+const LIGHT_LOAD: LoadProfile = {
+  name: 'test-light', description: '10 transfers/s for 2 s of steady state after 2 s of warm-up', maxRatePerSecond: 10, maxDurationMs: 2000,
+  warmupMs: 2000, drainMs: 1000, intervalMs: 2000, certifies: false,
+};
 
 describe('SLA guarantees under real load from the builtin runner (embedded target)', () => {
   it('measures every HELM SLA guarantee under the reduced load and, as it would pass, says NOT EVALUATED with what was held', async () => {
-    const { result, output, byId, reportsDir } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: QUICK_LOAD });
+    const { result, output, byId, reportsDir } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: LIGHT_LOAD });
     for (const id of SLA) {
       const verdict = byId[id]!;
       assert.equal(verdict.verdict, 'NOT_EVALUATED', `${id}: ${verdict.reason}`);
-      assert.match(verdict.reason!, /^held 20 transfers\/s for 2 s \(profile test-quick\): .*; the guarantee asks 1000 transfers\/s for 1 h, so a pass at this load proves nothing about it$/, id);
-      assert.deepEqual(verdict.reducedLoad, { profile: 'test-quick', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 20, durationMs: 2000 } });
-      assert.ok(verdict.evidence.length > 0 && verdict.evidence.every((m) => m.ok && /^builtin runner, profile test-quick, 20 P2P transfers\/s offered for 4 s, steady state 1 s–3 s/.test(m.source)), id);
+      assert.match(verdict.reason!, /^held 10 transfers\/s for 2 s \(profile test-light\): .*; the guarantee asks 1000 transfers\/s for 1 h, so a pass at this load proves nothing about it$/, id);
+      assert.deepEqual(verdict.reducedLoad, { profile: 'test-light', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 10, durationMs: 2000 } });
+      assert.ok(verdict.evidence.length > 0 && verdict.evidence.every((m) => m.ok && /^builtin runner, profile test-light, 10 P2P transfers\/s offered for 5 s, steady state 2 s–4 s/.test(m.source)), id);
     }
     assert.match(byId['HELM-SLA-01']!.measured!, /^achieved throughput \(successful P2P transfers over the steady-state window\): [\d.]+ transfers\/s; slowest 2 s interval: .*; dropped iterations: 0; transfers the payer saw COMMITTED, asked back at the hub: (\d+) of \1 COMMITTED$/);
-    assert.match(byId['HELM-SLA-02']!.measured!, /^lookups completed successfully within 1000 ms \(share of attempts, steady state\): 100\.000% of 40 attempts \(40 within 1000 ms\); p99 lookups latency \(successful lookups, steady state\): \d+ ms; /);
-    assert.match(output, /○ NOT EVALUATED {2}HELM-SLA-02 .*\n {6}reason: held 20 transfers\/s for 2 s/);
+    assert.match(byId['HELM-SLA-02']!.measured!, /^lookups completed successfully within 1000 ms \(share of attempts, steady state\): 100\.000% of 20 attempts \(20 within 1000 ms\); p99 lookups latency \(successful lookups, steady state\): \d+ ms; /);
+    assert.match(output, /○ NOT EVALUATED {2}HELM-SLA-02 .*\n {6}reason: held 10 transfers\/s for 2 s/);
     assert.doesNotMatch(output, /not a verdict/);
     assert.equal(result.summary.passed, 0);
     assert.equal(result.certificate.status, 'INCOMPLETE');
@@ -27,7 +37,7 @@ describe('SLA guarantees under real load from the builtin runner (embedded targe
     const allure = await Promise.all((await readdir(allureDir)).filter((f) => f.endsWith('-result.json')).map(async (f) => JSON.parse(await readFile(join(allureDir, f), 'utf8'))));
     const sla = allure.filter((r) => r.labels.some((l: { value: string }) => /^@guarantee:HELM-SLA-0\d$/.test(l.value)));
     assert.equal(sla.length, 5);
-    assert.ok(sla.every((r) => r.status === 'skipped' && /^NOT EVALUATED: held 20 transfers\/s/.test(r.statusDetails.message)), JSON.stringify(sla.map((r) => r.status)));
+    assert.ok(sla.every((r) => r.status === 'skipped' && /^NOT EVALUATED: held 10 transfers\/s/.test(r.statusDetails.message)), JSON.stringify(sla.map((r) => r.status)));
   });
 
   it('fails the latency guarantees under the reduced load, naming the phase, the share within 1 s and the load, when the payee answers after more than 1 s', async () => {
