@@ -3,7 +3,7 @@
 // row. Prints a Markdown table (fault → guarantees that failed → evidence) and exits 1 if a fault
 // went unnoticed, or if a run without faults failed anything.
 //   FAULTS_CLEAN_RUNS  consecutive fault-free runs of the functional scenarios (default 20)
-import { baselineSelections, caught, FAULT_CASES, runWithFaults, type FaultRunOutcome } from '../src/run/fault-matrix.ts';
+import { baselineProblems, baselineSelections, caught, FAULT_CASES, runWithFaults } from '../src/run/fault-matrix.ts';
 
 const cleanRuns = Number(process.env.FAULTS_CLEAN_RUNS ?? 20);
 const progress = (text: string) => process.stderr.write(`${text}\n`);
@@ -26,18 +26,21 @@ for (const fault of FAULT_CASES) {
 const baselines: string[] = [];
 for (const selection of baselineSelections()) {
   const runs = selection.load ? 1 : cleanRuns;
-  const failures: FaultRunOutcome['failed'] = [];
+  const problems: string[] = [];
   let passed = 0;
+  let held = 0;
   for (let run = 1; run <= runs; run += 1) {
     progress(`no fault (${selection.tier}: ${selection.tags}) run ${run}/${runs} …`);
     const outcome = await runWithFaults(selection.tier, selection.tags, {});
-    failures.push(...outcome.failed);
+    problems.push(...baselineProblems(outcome));
     passed += outcome.passed.length;
-    if (outcome.passed.length === 0) failures.push({ id: '(none)', reason: 'nothing was evaluated' });
+    held += outcome.heldUnderReducedLoad.length;
   }
-  if (failures.length > 0) defects += 1;
+  if (problems.length > 0) defects += 1;
+  // Under the smoke profile's reduced load a fault-free SLA or recovery scenario can only be held, never passed.
+  const shown = [passed > 0 ? `${passed} PASS` : '', held > 0 ? `${held} NOT EVALUATED with every measurement within threshold under the reduced load` : ''].filter(Boolean).join(', ');
   baselines.push(`- No fault, ${selection.tier} \`${selection.tags}\`, ${runs} consecutive run${runs === 1 ? '' : 's'}: `
-    + (failures.length === 0 ? `${passed} verdicts, all PASS` : `**${failures.length} FAIL**: ${failures.map((f) => `${f.id} (${short(f.reason, 100)})`).join('; ')}`));
+    + (problems.length === 0 ? `${passed + held} verdicts: ${shown}, none failed` : `**${problems.length} problems**: ${problems.map((p) => short(p, 100)).join('; ')}`));
 }
 
 process.stdout.write([

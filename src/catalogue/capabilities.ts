@@ -10,6 +10,7 @@ export const CAPABILITIES = {
   'resource-metrics': 'CPU and memory used by the deployment',
   load: 'a load runner able to drive the hub at the tier\'s throughput',
   'fault-injection': 'a way to kill or slow components of the deployment during a run',
+  'data-tier-fault-injection': 'a way to kill a node of the deployment\'s data tier (its database or message broker) during a run',
   'admin-api': 'the hub\'s administration API (central-ledger admin) to probe for unauthenticated access',
   'payee-observation': 'what the controlled payee DFSP was told by the hub (the embedded simulator reports it)',
   'hub-ledger': 'the hub\'s administration API (central-ledger\'s shape) to read participant positions and set a net debit cap',

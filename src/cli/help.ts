@@ -21,9 +21,10 @@ Targets (--target, default embedded)
   kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
 
 Profiles (--profile, default smoke)
-  smoke       about a minute at up to 20 transfers/s: proves the path works; never certifies an SLA
-  certify     the load the feature text states (HELM, IaC: 1000 transfers/s for 1 hour); the only
-              profile that can certify an SLA
+  smoke       60 s at up to 20 transfers/s: proves the path works; an SLA it would pass is NOT
+              EVALUATED (what was held is the evidence), one it fails is FAIL
+  certify     the load the feature text states (HELM, IaC: 1000 transfers/s for a full hour of
+              steady state, plus 5 min warm-up and 2 min drain); the only profile that can certify an SLA
   soak        a quarter of the asked rate for 8 hours; finds leaks and slow degradation
   (each is scenarios/<name>.yaml)
 

@@ -253,6 +253,19 @@ const LoadSchema = z.strictObject({
   maxInFlight: z.number().int().positive().optional(),
 }).prefault({});
 
+/**
+ * The recovery time objective a deployment holds itself to, replacing the one the feature text
+ * states and justifies: a threshold is only as good as its source, so the source is required.
+ */
+const ResilienceSchema = z.strictObject({
+  rto: z.strictObject({
+    maxMs: z.number().int().positive().max(3_600_000)
+      .meta({ description: 'transfers must succeed again within this many ms of a killed component' }),
+    source: z.string().trim().min(1, 'name where the objective comes from')
+      .meta({ description: 'where the objective comes from, named in every RTO verdict (e.g. "operations SLO v2, section 4")' }),
+  }).optional().meta({ description: 'recovery time objective replacing the one the resilience feature text states (and justifies)' }),
+}).prefault({});
+
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
@@ -276,6 +289,7 @@ export const ConfigSchema = z.strictObject({
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
   load: LoadSchema,
+  resilience: ResilienceSchema,
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {

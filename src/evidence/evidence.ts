@@ -16,6 +16,8 @@ export interface Measurement {
   ok: boolean;
   /** Where the value came from, e.g. "PUT /transfers/{id} callback relayed by http://127.0.0.1:4001". */
   source: string;
+  /** Recorded beside what is judged, never deciding the verdict (always `ok`), e.g. the p99 of successes beside the share of attempts within 1 s. */
+  informational?: true;
 }
 
 export interface OfferedLoad {
@@ -26,8 +28,15 @@ export interface OfferedLoad {
 export type EvidenceRecord =
   | { type: 'measurements'; measurements: Measurement[] }
   | { type: 'not-evaluated'; reason: string; capability?: string }
-  /** The profile offered less load than the scenario asked for: the verdict is not at full threshold. */
+  /** The profile offered less load than the scenario asked for: a pass proves nothing about the asked load, a failure stands. */
   | { type: 'reduced-load'; asked: OfferedLoad; offered: OfferedLoad };
+
+/** "20 transfers/s for 60 s", "1000 transfers/s for 1 h". */
+export function describeLoad(load: OfferedLoad): string {
+  const seconds = load.durationMs / 1000;
+  const duration = seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 && seconds >= 600 ? `${seconds / 60} min` : `${seconds} s`;
+  return `${load.ratePerSecond} transfers/s for ${duration}`;
+}
 
 export function formatMeasuredValue(measurement: Measurement): string {
   const value = measurement.value === null ? 'none' : String(measurement.value);

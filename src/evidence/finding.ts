@@ -34,15 +34,18 @@ export function evidenceOf(finding: Finding): EvidenceRecord[] {
 /**
  * Attaches a finding to the running scenario, then fails the step with an AssertionError if a
  * measurement is out of threshold — an assertion, so reports show a failed guarantee, not a broken
- * test. Returns 'skipped' (Cucumber's word) for a finding that could not be measured.
+ * test. Returns 'skipped' (Cucumber's word) for a finding that could not be measured, and for one
+ * within threshold under a reduced load: `judge` makes it NOT EVALUATED, and the step's status is
+ * what Cucumber's formatters (Allure) show.
  */
 export async function recordFinding(finding: Finding, attach: (record: EvidenceRecord) => Promise<void>): Promise<'skipped' | undefined> {
-  for (const record of evidenceOf(finding)) await attach(record);
+  const records = evidenceOf(finding);
+  for (const record of records) await attach(record);
   if (isNotEvaluated(finding)) return 'skipped';
   const measurements = Array.isArray(finding) ? finding : finding.measurements;
   const failed = measurements.filter((m) => !m.ok);
   if (failed.length > 0) {
     throw new AssertionError({ message: failed.map((m) => `${describeFailures([m])} (${m.source})`).join('; ') });
   }
-  return undefined;
+  return records.some((record) => record.type === 'reduced-load') ? 'skipped' : undefined;
 }

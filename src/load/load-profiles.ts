@@ -7,7 +7,10 @@ import { PROJECT_ROOT } from '../config/project.ts';
 import type { Profile } from '../config/schema.ts';
 import type { LoadOffer } from './load-runner.ts';
 
-/** A load profile as `scenarios/<name>.yaml` states it. */
+/**
+ * A load profile as `scenarios/<name>.yaml` states it. Durations (asked, capped or replaced) are
+ * the steady state judged; the run adds the profile's warm-up before it and drain after it.
+ */
 const LoadProfileSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
@@ -16,7 +19,7 @@ const LoadProfileSchema = z.strictObject({
   maxDurationMs: z.number().int().positive().optional(),
   /** Scales the asked rate (soak). */
   rateFactor: z.number().positive().max(1).optional(),
-  /** Replaces the asked duration (soak). */
+  /** Replaces the asked steady-state duration (soak). */
   durationMs: z.number().int().positive().optional(),
   warmupMs: z.number().int().min(0),
   drainMs: z.number().int().min(0),
@@ -47,7 +50,7 @@ export function loadProfile(name: Profile): LoadProfile {
   return profile;
 }
 
-/** What the profile offers for what a scenario asks. */
+/** What the profile offers for what a scenario asks: a rate held for a steady-state duration. */
 export function offerFor(profile: LoadProfile, asked: LoadOffer): LoadOffer {
   return {
     ratePerSecond: Math.min(asked.ratePerSecond * (profile.rateFactor ?? 1), profile.maxRatePerSecond ?? Number.POSITIVE_INFINITY),

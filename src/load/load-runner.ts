@@ -43,6 +43,27 @@ export interface PhaseStats {
   failures: Record<string, number>;
   /** Latency percentiles of successful completions in ms, keyed "50", "95", "99", "99.9"; empty when none succeeded. */
   percentilesMs: Record<string, number>;
+  /**
+   * Successes by latency, ascending `[ms, n]`: n successes completed in less than ms. A latency
+   * guarantee ("99 % within 1 second") is the share of attempts completed within its bound, which
+   * percentiles of successes cannot give: they leave out the failed and timed-out attempts.
+   */
+  completedBelowMs: Array<[number, number]>;
+  /** Set when the runner could only estimate `completedBelowMs` (each count then a lower bound), saying how. */
+  completedBelowEstimate?: string;
+}
+
+/**
+ * Successes completed in less than `maxMs`, from `stats.completedBelowMs`: exact for a bound in
+ * whole milliseconds when the runner kept every latency, else the lower bound it estimated.
+ */
+export function completedWithin(stats: Pick<PhaseStats, 'completedBelowMs'>, maxMs: number): number {
+  let count = 0;
+  for (const [ms, n] of stats.completedBelowMs) {
+    if (ms > maxMs) break;
+    count = n;
+  }
+  return count;
 }
 
 /** Completions of one second of the run (by completion time), for charts and recovery. */
@@ -78,6 +99,8 @@ export interface LoadSummary {
    */
   committedSample: string[];
   fault?: FaultReport;
+  /** Iterations the runner itself failed to carry out (a defect of the tool, not an answer of the hub): the run proves nothing. */
+  runnerErrors?: { count: number; first: string };
 }
 
 /** Progress a runner reports about once a second. */

@@ -2,7 +2,10 @@ import type { LoadProfile } from './load-profiles.ts';
 import { offerFor } from './load-profiles.ts';
 import type { FaultInjector, LoadOffer, LoadProgress, LoadRequest, LoadRunner, LoadSummary } from './load-runner.ts';
 
-/** The validity gate's verdict on one load: were the transfers the payer saw COMMITTED committed at the hub? */
+/**
+ * The validity gate's answer on one load: were the transfers the payer saw COMMITTED committed at
+ * the hub? A commit the hub denies or never confirms is the hub's failure, judged by the probe.
+ */
 export interface LoadValidity {
   checked: number;
   confirmed: number;
@@ -60,10 +63,11 @@ export class LoadSession {
 
   async #measure(runner: LoadRunner, asked: LoadOffer, offered: LoadOffer, fault: { component: string; faults: FaultInjector } | undefined): Promise<LoadOutcome> {
     const { profile } = this.#options;
+    // The offered duration is the steady state judged ("sustained for 1 hour" is a whole hour of it): warm-up and drain come on top.
     const windowStart = profile.warmupMs;
-    const windowEnd = offered.durationMs - profile.drainMs;
+    const windowEnd = profile.warmupMs + offered.durationMs;
     const request: LoadRequest = {
-      ...offered, flow: 'p2p', profile: profile.name, warmupMs: profile.warmupMs, drainMs: profile.drainMs, intervalMs: profile.intervalMs,
+      ratePerSecond: offered.ratePerSecond, durationMs: profile.warmupMs + offered.durationMs + profile.drainMs, flow: 'p2p', profile: profile.name, warmupMs: profile.warmupMs, drainMs: profile.drainMs, intervalMs: profile.intervalMs,
       signal: this.#options.signal,
       // Mid-window, so the window holds both the outage and the recovery.
       fault: fault && { atMs: Math.round((windowStart + windowEnd) / 2), inject: async () => ({ broke: await fault.faults.killOne(fault.component), atMs: Math.round((windowStart + windowEnd) / 2) }) },

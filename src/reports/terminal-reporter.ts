@@ -74,14 +74,9 @@ export class TerminalReporter {
     this.#line(`${mark}  ${verdict.id}  ${verdict.title}`);
     if (verdict.reason) this.#line(`      ${verdict.verdict === 'FAIL' ? 'because' : 'reason'}: ${verdict.reason}`);
     const sources = new Set(verdict.evidence.map((m) => m.source));
-    if ((verdict.concern === 'sla' || verdict.concern === 'resilience') && sources.size === 1) this.#line(`      measured by: ${[...sources][0]}`);
-    if (verdict.reducedLoad && verdict.verdict !== 'NOT_EVALUATED') {
-      const { profile, asked, offered } = verdict.reducedLoad;
-      this.#line(`      under reduced load: profile ${profile} offered ${describeLoad(offered)}, not the guarantee's ${describeLoad(asked)} — `
-        + `this ${verdict.verdict} is not a verdict on the guarantee's load and never certifies`);
-    }
+    if ((verdict.concern === 'sla' || verdict.concern === 'resilience') && sources.size <= 2) for (const source of sources) this.#line(`      measured by: ${source}`);
     for (const m of verdict.evidence) {
-      const tick = m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
+      const tick = m.informational ? '·' : m.ok ? this.#paint('PASS', '✓') : this.#paint('FAIL', '✗');
       this.#line(`      ${tick} ${m.name}: ${shorten(formatMeasuredValue(m), 60)}  [${m.threshold}]`);
     }
   }
@@ -121,12 +116,6 @@ export class TerminalReporter {
     }
     this.#out.write(`${text}\n`);
   }
-}
-
-function describeLoad(load: { ratePerSecond: number; durationMs: number }): string {
-  const seconds = load.durationMs / 1000;
-  const duration = seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
-  return `${load.ratePerSecond} transfers/s for ${duration}`;
 }
 
 export function describeTarget(config: Pick<ConformanceConfig, 'target' | 'hub'>): string {

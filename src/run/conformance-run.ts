@@ -15,6 +15,7 @@ import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
+import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
 import { diagnose } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
@@ -238,6 +239,7 @@ export class ConformanceRun {
       }),
       exitCode,
     };
+    await alignAllureWithVerdicts(allureDir, verdicts);
     const resultFile = await writeResult(reportsDir, result);
     const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
     const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];

@@ -18,8 +18,9 @@ const DEVELOPMENT_TIERS: ReadonlySet<Tier> = new Set<Tier>(['core-test-harness',
 
 /**
  * CERTIFIED only when every guarantee of the tier was evaluated at full threshold and passed;
- * NOT CERTIFIED when any failed; INCOMPLETE otherwise (something not evaluated, or an SLA judged
- * at smoke thresholds).
+ * NOT CERTIFIED when any failed (under a reduced load, too); INCOMPLETE otherwise (something not
+ * evaluated — a pass under a reduced load is not evaluated — or an SLA passed under a profile that
+ * does not certify).
  */
 export function issueCertificate(tier: Tier, profile: Profile, verdicts: readonly GuaranteeVerdict[]): Certificate {
   const scope = DEVELOPMENT_TIERS.has(tier) ? 'development and testing only' : 'production';
@@ -37,7 +38,7 @@ export function issueCertificate(tier: Tier, profile: Profile, verdicts: readonl
   if (notEvaluated.length > 0 || reduced.length > 0) {
     const parts = [
       notEvaluated.length > 0 ? `${notEvaluated.length} not evaluated` : '',
-      reduced.length > 0 ? `${reduced.length} guarantee${reduced.length > 1 ? 's' : ''} judged under reduced load or smoke thresholds (use --profile certify)` : '',
+      reduced.length > 0 ? `${reduced.length} guarantee${reduced.length > 1 ? 's' : ''} passed under profile ${profile}, which does not certify (use --profile certify)` : '',
     ].filter(Boolean);
     return { tier, profile, status: 'INCOMPLETE', scope, statement: `INCOMPLETE (${where}): ${parts.join(', ')}` };
   }

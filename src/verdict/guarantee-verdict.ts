@@ -1,5 +1,5 @@
 import { tagValue } from '../catalogue/tags.ts';
-import { describeFailures, formatMeasuredValue, type EvidenceRecord, type Measurement, type OfferedLoad } from '../evidence/evidence.ts';
+import { describeFailures, describeLoad, formatMeasuredValue, type EvidenceRecord, type Measurement, type OfferedLoad } from '../evidence/evidence.ts';
 
 export type Verdict = 'PASS' | 'FAIL' | 'NOT_EVALUATED';
 
@@ -33,7 +33,7 @@ export interface GuaranteeVerdict {
   threshold: string | null;
   /** Why it failed or was not evaluated; null for PASS. */
   reason: string | null;
-  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under a profile that does not certify, or any load the profile reduced). */
+  /** Whether it was judged at the tier's full threshold (false for SLA guarantees under a profile that does not certify, or any load the profile reduced: such a verdict is FAIL or NOT EVALUATED, never PASS). */
   fullThreshold: boolean;
   concern: string | null;
   location: string;
@@ -54,7 +54,10 @@ export interface VerdictContext {
 /**
  * The one place evidence becomes a verdict. A guarantee PASSES only if its scenario passed and
  * recorded at least one measurement, all of them within threshold; a guarantee with no
- * measurement is never PASS.
+ * measurement is never PASS. Under a load reduced below what the guarantee asks, what would pass
+ * is NOT EVALUATED (holding 20 transfers/s says nothing about 1000), with what was held as the
+ * evidence; what fails is FAIL (a hub that fails at 20 transfers/s fails at 1000), naming the
+ * load it was measured at.
  */
 export function judge(outcome: ScenarioOutcome, context: VerdictContext): GuaranteeVerdict {
   const measurements = outcome.evidence.flatMap((record) => (record.type === 'measurements' ? record.measurements : []));
@@ -73,17 +76,26 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
     threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') : null,
   };
   const failed = measurements.filter((m) => !m.ok);
+  const load = reduced?.type === 'reduced-load' ? reduced : undefined;
+  const measuredAt = load ? `; measured at ${describeLoad(load.offered)} (profile ${context.profile}), the guarantee asks ${describeLoad(load.asked)}` : '';
 
   if (notEvaluated?.type === 'not-evaluated' && outcome.status !== 'FAILED') {
     return { ...base, verdict: 'NOT_EVALUATED', reason: notEvaluated.reason };
   }
+  // recordFinding reports the step of a reduced-load pass as skipped, so Cucumber may say SKIPPED here.
+  if (load && measurements.length > 0 && failed.length === 0 && (outcome.status === 'PASSED' || outcome.status === 'SKIPPED')) {
+    return {
+      ...base, verdict: 'NOT_EVALUATED',
+      reason: `held ${describeLoad(load.offered)} (profile ${context.profile}): ${base.measured}; the guarantee asks ${describeLoad(load.asked)}, so a pass at this load proves nothing about it`,
+    };
+  }
   switch (outcome.status) {
     case 'PASSED':
       if (measurements.length === 0) return { ...base, verdict: 'NOT_EVALUATED', reason: 'the scenario passed but recorded no measurement, so nothing was proven' };
-      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: describeFailures(failed) };
+      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: `${describeFailures(failed)}${measuredAt}` };
       return { ...base, verdict: 'PASS', reason: null };
     case 'FAILED':
-      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: describeFailures(failed) };
+      if (failed.length > 0) return { ...base, verdict: 'FAIL', reason: `${describeFailures(failed)}${measuredAt}` };
       if (outcome.errorType === 'AssertionError') return { ...base, verdict: 'FAIL', reason: outcome.message ?? 'an assertion failed' };
       // An error that is no out-of-threshold measurement is the tool's or the infrastructure's, not the hub's.
       return { ...base, verdict: 'NOT_EVALUATED', reason: `could not be measured: ${outcome.message ?? 'the scenario errored'}` };

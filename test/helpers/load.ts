@@ -1,8 +1,13 @@
 import type { LoadRequest, LoadRunner, LoadSummary, PhaseStats } from '../../src/load/load-runner.ts';
 
-export const stats = (attempts: number, p99Ms: number, failures: Record<string, number> = {}): PhaseStats => {
+/** A phase whose successes all took `p99Ms` (unless `completedBelowMs` says otherwise), and whose failures are `failures`. */
+export const stats = (attempts: number, p99Ms: number, failures: Record<string, number> = {}, completedBelowMs?: Array<[number, number]>): PhaseStats => {
   const failed = Object.values(failures).reduce((sum, n) => sum + n, 0);
-  return { attempts, successes: attempts - failed, failures, percentilesMs: { 50: p99Ms / 2, 95: p99Ms * 0.9, 99: p99Ms, 99.9: p99Ms * 1.2 } };
+  const successes = attempts - failed;
+  return {
+    attempts, successes, failures, percentilesMs: { 50: p99Ms / 2, 95: p99Ms * 0.9, 99: p99Ms, 99.9: p99Ms * 1.2 },
+    completedBelowMs: completedBelowMs ?? (successes > 0 ? [[Math.floor(p99Ms) + 1, successes]] : []),
+  };
 };
 
 /** What a runner would report for a request the hub served perfectly: every interval at the rate, fixed p99s. */

@@ -7,7 +7,7 @@ import { tempDir } from './cli.ts';
 
 /** A load of seconds, for tests that drive real load through the builtin runner. */
 export const QUICK_LOAD: LoadProfile = {
-  name: 'test-quick', description: 'a few seconds of load for tests', maxRatePerSecond: 20, maxDurationMs: 4000,
+  name: 'test-quick', description: 'a few seconds of load for tests (2 s of steady state, 4 s in all)', maxRatePerSecond: 20, maxDurationMs: 2000,
   warmupMs: 1000, drainMs: 1000, intervalMs: 2000, certifies: false,
 };
 

@@ -11,10 +11,24 @@ describe('LoadSession', () => {
     const first = await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
     await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
     assert.equal(requests.length, 1);
-    assert.deepEqual({ ...requests[0], fault: undefined, signal: undefined }, { ratePerSecond: 20, durationMs: 60_000, flow: 'p2p', profile: 'smoke', warmupMs: 10_000, drainMs: 5000, intervalMs: 10_000, fault: undefined, signal: undefined });
+    // 60 s of steady state judged, the warm-up before it and the drain after it.
+    assert.deepEqual({ ...requests[0], fault: undefined, signal: undefined }, { ratePerSecond: 20, durationMs: 75_000, flow: 'p2p', profile: 'smoke', warmupMs: 10_000, drainMs: 5000, intervalMs: 10_000, fault: undefined, signal: undefined });
     assert.ok(first.kind === 'measured');
     assert.deepEqual(first.offered, { ratePerSecond: 20, durationMs: 60_000 });
     assert.deepEqual(first.asked, { ratePerSecond: 1000, durationMs: 3_600_000 });
+  });
+
+  it('offers a full hour of steady state for "1 hour" under certify, warm-up and drain on top, and injects a fault mid-way through it', async () => {
+    const { runner, requests } = scriptedRunner({ lookups: 10, quotes: 10, transfers: 10 });
+    const faults = { killOne: async (component: string) => `killed ${component}` };
+    const session = new LoadSession({ targetKind: 'embedded', profile: loadProfile('certify'), runner, faults, confirmCommitted: async () => true });
+    await session.run({ ratePerSecond: 1000, durationMs: 3_600_000 });
+    assert.equal(requests[0]!.durationMs, 300_000 + 3_600_000 + 120_000);
+    const outcome = await session.run({ ratePerSecond: 100, durationMs: 600_000 }, 'centralledger');
+    assert.ok(outcome.kind === 'measured');
+    assert.equal(requests[1]!.durationMs, 300_000 + 600_000 + 120_000);
+    assert.equal(requests[1]!.fault!.atMs, 300_000 + 300_000);
+    assert.deepEqual(await requests[1]!.fault!.inject(), { broke: 'killed centralledger', atMs: 600_000 });
   });
 
   it('asks the hub back for the committed sample and reports what it did not confirm', async () => {

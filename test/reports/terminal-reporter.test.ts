@@ -27,3 +27,27 @@ describe('TerminalReporter progress', () => {
     assert.equal(text(), 'next\n');
   });
 });
+
+describe('TerminalReporter verdicts under a reduced load', () => {
+  const source = 'builtin runner, profile smoke, 20 P2P transfers/s offered for 75 s, steady state 10 s–70 s';
+  const share = { name: 'lookups completed successfully within 1000 ms', value: '0.000% of 1200 attempts', threshold: '≥ 99%', ok: false, source };
+  const p99 = { name: 'p99 lookups latency', value: 1226, unit: 'ms', threshold: 'recorded, not judged', ok: true, informational: true as const, source };
+  const reducedLoad = { profile: 'smoke', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 20, durationMs: 60_000 } };
+
+  it('prints a FAIL with the load it was measured at, never excusing it, and marks what is recorded but not judged', () => {
+    const { out, text } = capture();
+    new TerminalReporter(out, false).verdict({
+      id: 'HELM-SLA-02', title: 'Lookup latency', verdict: 'FAIL', measured: 'm', threshold: 't', fullThreshold: false, concern: 'sla', location: 'f:1', evidence: [share, p99], reducedLoad,
+      reason: 'lookups completed successfully within 1000 ms was 0.000% of 1200 attempts, expected ≥ 99%; measured at 20 transfers/s for 60 s (profile smoke), the guarantee asks 1000 transfers/s for 1 h',
+    });
+    assert.equal(text(), [
+      '✘ FAIL  HELM-SLA-02  Lookup latency',
+      '      because: lookups completed successfully within 1000 ms was 0.000% of 1200 attempts, expected ≥ 99%; measured at 20 transfers/s for 60 s (profile smoke), the guarantee asks 1000 transfers/s for 1 h',
+      `      measured by: ${source}`,
+      '      ✗ lookups completed successfully within 1000 ms: 0.000% of 1200 attempts  [≥ 99%]',
+      '      · p99 lookups latency: 1226 ms  [recorded, not judged]',
+      '',
+    ].join('\n'));
+    assert.doesNotMatch(text(), /not a verdict/);
+  });
+});

@@ -1,30 +1,52 @@
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { LoadProfile } from '../../src/load/load-profiles.ts';
 import { QUICK_LOAD, runInProcess } from '../helpers/run.ts';
 
 const SLA = ['HELM-SLA-01', 'HELM-SLA-02', 'HELM-SLA-03', 'HELM-SLA-04', 'HELM-SLA-05'];
+/**
+ * A load any machine holds, even one busy with other tests: what is under test is how a held
+ * reduced load is judged, not this machine's capacity. The warm-up lets the first iterations
+ * (connections opened, code compiled) finish before the judged window starts.
+ */
+const LIGHT_LOAD: LoadProfile = {
+  name: 'test-light', description: '10 transfers/s for 2 s of steady state after 2 s of warm-up', maxRatePerSecond: 10, maxDurationMs: 2000,
+  warmupMs: 2000, drainMs: 1000, intervalMs: 2000, certifies: false,
+};
 
 describe('SLA guarantees under real load from the builtin runner (embedded target)', () => {
-  it('evaluates every HELM SLA guarantee with measured TPS, per-phase p99 and success ratio; reduced load never certifies', async () => {
-    const { result, output, byId } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: QUICK_LOAD });
+  it('measures every HELM SLA guarantee under the reduced load and, as it would pass, says NOT EVALUATED with what was held', async () => {
+    const { result, output, byId, reportsDir } = await runInProcess({ tier: 'helm' }, { tags: '@concern:sla', loadProfile: LIGHT_LOAD });
     for (const id of SLA) {
-      assert.notEqual(byId[id]!.verdict, 'NOT_EVALUATED', `${id}: ${byId[id]!.reason}`);
-      assert.deepEqual(byId[id]!.reducedLoad, { profile: 'test-quick', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 20, durationMs: 4000 } });
-      assert.ok(byId[id]!.evidence.every((m) => /^builtin runner, profile test-quick, 20 P2P transfers\/s offered for 4 s, steady state 1 s–3 s$/.test(m.source)), id);
+      const verdict = byId[id]!;
+      assert.equal(verdict.verdict, 'NOT_EVALUATED', `${id}: ${verdict.reason}`);
+      assert.match(verdict.reason!, /^held 10 transfers\/s for 2 s \(profile test-light\): .*; the guarantee asks 1000 transfers\/s for 1 h, so a pass at this load proves nothing about it$/, id);
+      assert.deepEqual(verdict.reducedLoad, { profile: 'test-light', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 10, durationMs: 2000 } });
+      assert.ok(verdict.evidence.length > 0 && verdict.evidence.every((m) => m.ok && /^builtin runner, profile test-light, 10 P2P transfers\/s offered for 5 s, steady state 2 s–4 s/.test(m.source)), id);
     }
-    for (const id of SLA) assert.equal(byId[id]!.verdict, 'PASS', `${id}: ${byId[id]!.reason}`);
-    assert.match(byId['HELM-SLA-01']!.measured!, /^achieved throughput \(successful P2P transfers over the steady-state window\): [\d.]+ transfers\/s; slowest 2 s interval: .*; dropped iterations: 0$/);
-    assert.match(byId['HELM-SLA-02']!.measured!, /^p99 lookups latency \(successful lookups, steady state\): \d+ ms; lookups completed successfully: 100\.000% of 40$/);
-    assert.match(output, /under reduced load: profile test-quick offered 20 transfers\/s for 4 s, not the guarantee's 1000 transfers\/s for 1 h/);
-    assert.match(output, /measured by: builtin runner, profile test-quick/);
+    assert.match(byId['HELM-SLA-01']!.measured!, /^achieved throughput \(successful P2P transfers over the steady-state window\): [\d.]+ transfers\/s; slowest 2 s interval: .*; dropped iterations: 0; transfers the payer saw COMMITTED, asked back at the hub: (\d+) of \1 COMMITTED$/);
+    assert.match(byId['HELM-SLA-02']!.measured!, /^lookups completed successfully within 1000 ms \(share of attempts, steady state\): 100\.000% of 20 attempts \(20 within 1000 ms\); p99 lookups latency \(successful lookups, steady state\): \d+ ms; /);
+    assert.match(output, /○ NOT EVALUATED {2}HELM-SLA-02 .*\n {6}reason: held 10 transfers\/s for 2 s/);
+    assert.doesNotMatch(output, /not a verdict/);
+    assert.equal(result.summary.passed, 0);
     assert.equal(result.certificate.status, 'INCOMPLETE');
+    // Allure shows the verdict, not Cucumber's view of a passed Given and a skipped Then.
+    const allureDir = join(reportsDir, 'allure-results');
+    const allure = await Promise.all((await readdir(allureDir)).filter((f) => f.endsWith('-result.json')).map(async (f) => JSON.parse(await readFile(join(allureDir, f), 'utf8'))));
+    const sla = allure.filter((r) => r.labels.some((l: { value: string }) => /^@guarantee:HELM-SLA-0\d$/.test(l.value)));
+    assert.equal(sla.length, 5);
+    assert.ok(sla.every((r) => r.status === 'skipped' && /^NOT EVALUATED: held 10 transfers\/s/.test(r.statusDetails.message)), JSON.stringify(sla.map((r) => r.status)));
   });
 
-  it('fails the latency guarantees, naming the phase and the measured p99, when the payee answers after more than 1 s', async () => {
-    const { byId } = await runInProcess({ tier: 'helm', embedded: { payeeDelayMs: 1100 } }, { tags: '@guarantee:HELM-SLA-02 or @guarantee:HELM-SLA-03 or @guarantee:HELM-SLA-04', loadProfile: QUICK_LOAD });
+  it('fails the latency guarantees under the reduced load, naming the phase, the share within 1 s and the load, when the payee answers after more than 1 s', async () => {
+    const { byId, exitCode } = await runInProcess({ tier: 'helm', embedded: { payeeDelayMs: 1100 } }, { tags: '@guarantee:HELM-SLA-02 or @guarantee:HELM-SLA-03 or @guarantee:HELM-SLA-04', loadProfile: QUICK_LOAD });
+    assert.equal(exitCode, 1);
     for (const [id, phase] of [['HELM-SLA-02', 'lookups'], ['HELM-SLA-03', 'quotes'], ['HELM-SLA-04', 'transfers']] as const) {
       assert.equal(byId[id]!.verdict, 'FAIL', id);
-      assert.match(byId[id]!.reason!, new RegExp(`^p99 ${phase} latency \\(successful ${phase}, steady state\\) was 1\\d{3} ms, expected < 1000 ms$`));
+      assert.match(byId[id]!.reason!, new RegExp(`^${phase} completed successfully within 1000 ms \\(share of attempts, steady state\\) was 0\\.000% of \\d+ attempts \\(0 within 1000 ms\\), expected ≥ 99%; `
+        + 'measured at 20 transfers/s for 2 s \\(profile test-quick\\), the guarantee asks 1000 transfers/s for 1 h$'));
     }
   });
 });

@@ -26,11 +26,17 @@ describe('issueCertificate', () => {
     assert.equal(issueCertificate('helm', 'certify', [verdict('A', 'PASS'), verdict('B', 'NOT_EVALUATED')]).status, 'INCOMPLETE');
   });
 
-  it('never certifies an SLA judged under the smoke profile, and says which profile', () => {
+  it('never certifies an SLA passed under a profile that does not certify, and says which profile', () => {
     const certificate = issueCertificate('helm', 'smoke', [verdict('A', 'PASS'), verdict('SLA', 'PASS', false)]);
     assert.equal(certificate.status, 'INCOMPLETE');
-    assert.match(certificate.statement, /profile smoke/);
-    assert.match(certificate.statement, /smoke thresholds/);
+    assert.match(certificate.statement, /1 guarantee passed under profile smoke, which does not certify/);
+  });
+
+  it('never certifies a tier whose SLA passes were not evaluated under a reduced load, and still fails one that failed there', () => {
+    assert.equal(issueCertificate('helm', 'smoke', [verdict('A', 'PASS'), verdict('SLA-02', 'NOT_EVALUATED', false)]).status, 'INCOMPLETE');
+    const failed = issueCertificate('helm', 'smoke', [verdict('A', 'PASS'), verdict('SLA-04', 'FAIL', false)]);
+    assert.equal(failed.status, 'NOT_CERTIFIED');
+    assert.match(failed.statement, /SLA-04/);
   });
 
   it('certifies a development tier for development and testing only, never production', () => {

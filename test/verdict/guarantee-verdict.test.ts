@@ -58,14 +58,37 @@ describe('judge', () => {
     assert.equal(interrupted.measured, 'transfer state: COMMITTED', 'what was measured before the interruption is kept');
   });
 
-  it('marks any guarantee measured under a reduced load as below full threshold, whatever its tags', () => {
-    const resilience = outcome({ tags: ['@concern:resilience'], evidence: [
-      { type: 'reduced-load', asked: { ratePerSecond: 100, durationMs: 600_000 }, offered: { ratePerSecond: 20, durationMs: 60_000 } },
-      { type: 'measurements', measurements: [ok] },
-    ] });
-    const verdict = judge(resilience, { profile: 'smoke', profileCertifies: false });
-    assert.equal(verdict.verdict, 'PASS');
-    assert.equal(verdict.fullThreshold, false);
+  const reducedLoad = { type: 'reduced-load' as const, asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 20, durationMs: 60_000 } };
+  const share: Measurement = { name: 'lookups completed successfully within 1000 ms', value: '100.000% of 1200 attempts', threshold: '≥ 99%', ok: true, source: 'builtin runner, profile smoke' };
+
+  it('does not evaluate a pass under a reduced load, whatever its tags, and says what was held and what the guarantee asks', () => {
+    for (const status of ['PASSED', 'SKIPPED'] as const) {
+      const verdict = judge(outcome({ tags: ['@concern:sla', '@sla'], status, evidence: [reducedLoad, { type: 'measurements', measurements: [share] }] }), { profile: 'smoke', profileCertifies: false });
+      assert.equal(verdict.verdict, 'NOT_EVALUATED', status);
+      assert.equal(verdict.reason, 'held 20 transfers/s for 60 s (profile smoke): lookups completed successfully within 1000 ms: 100.000% of 1200 attempts; '
+        + 'the guarantee asks 1000 transfers/s for 1 h, so a pass at this load proves nothing about it');
+      assert.equal(verdict.measured, 'lookups completed successfully within 1000 ms: 100.000% of 1200 attempts');
+      assert.equal(verdict.threshold, 'lookups completed successfully within 1000 ms ≥ 99%');
+      assert.equal(verdict.fullThreshold, false);
+    }
+    const resilience = judge(outcome({ tags: ['@concern:resilience'], evidence: [{ ...reducedLoad, asked: { ratePerSecond: 100, durationMs: 600_000 } }, { type: 'measurements', measurements: [ok] }] }), { profile: 'smoke', profileCertifies: false });
+    assert.equal(resilience.verdict, 'NOT_EVALUATED');
+    assert.match(resilience.reason!, /the guarantee asks 100 transfers\/s for 10 min/);
+  });
+
+  it('fails a failure under a reduced load, naming the load it was measured at and nothing that excuses it', () => {
+    const slow: Measurement = { ...share, value: '0.000% of 1200 attempts', ok: false };
+    const verdict = judge(outcome({ tags: ['@sla'], status: 'FAILED', errorType: 'AssertionError', evidence: [reducedLoad, { type: 'measurements', measurements: [slow] }] }), { profile: 'smoke', profileCertifies: false });
+    assert.equal(verdict.verdict, 'FAIL');
+    assert.equal(verdict.reason, 'lookups completed successfully within 1000 ms was 0.000% of 1200 attempts, expected ≥ 99%; '
+      + 'measured at 20 transfers/s for 60 s (profile smoke), the guarantee asks 1000 transfers/s for 1 h');
+    assert.doesNotMatch(verdict.reason!, /not a verdict/);
+  });
+
+  it('still does not evaluate a reduced-load scenario that could not measure', () => {
+    const verdict = judge(outcome({ status: 'SKIPPED', evidence: [reducedLoad, { type: 'not-evaluated', reason: 'the run ended early' }] }), { profile: 'smoke', profileCertifies: false });
+    assert.equal(verdict.verdict, 'NOT_EVALUATED');
+    assert.equal(verdict.reason, 'the run ended early');
   });
 
   it('marks an SLA guarantee under the smoke profile as judged below full threshold', () => {

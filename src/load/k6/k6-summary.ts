@@ -1,4 +1,5 @@
 import type { IterationReport } from '../../fspiop/notification-channel.ts';
+import { cumulative } from '../phase-recorder.ts';
 import { PHASES, type LoadRequest, type LoadSummary, type Phase, type PhaseStats, type SecondOfRun } from '../load-runner.ts';
 
 /**
@@ -93,13 +94,14 @@ export function toLoadSummary(document: K6SummaryDocument, context: SummaryConte
   const windowSeconds = (window.endMs - window.startMs) / 1000;
   const count = (name: string) => metrics[name]?.values?.count ?? 0;
 
+  const steady = context.reports.filter((r) => r.scenario === 'steady');
   const phases = Object.fromEntries(PHASES.map((phase) => {
     const failures: Record<string, number> = {};
     for (const [reason, words] of Object.entries(FAILURE_REASONS)) {
       const n = count(failureMetric(phase, reason));
       if (n > 0) failures[words] = n;
     }
-    return [phase, stats(metrics[`${PHASE_TRENDS[phase]}{scenario:steady}`], failures)];
+    return [phase, withLatencies(stats(metrics[`${PHASE_TRENDS[phase]}{scenario:steady}`], failures), phase, steady)];
   })) as Record<Phase, PhaseStats>;
 
   // An iteration fails at its first failing phase, so its failures are the phases' failures.
@@ -109,7 +111,6 @@ export function toLoadSummary(document: K6SummaryDocument, context: SummaryConte
   }
   const iterations = stats(metrics[`${ITERATION_TREND}{scenario:steady}`], iterationFailures);
 
-  const steady = context.reports.filter((r) => r.scenario === 'steady');
   const completedInWindow = steady.filter((r) => r.ok && r.endMs >= window.startMs && r.endMs < window.endMs);
   const intervals: LoadSummary['intervals'] = [];
   if (context.reports.length > 0) {
@@ -157,7 +158,35 @@ function stats(trend: K6Metric | undefined, failures: Record<string, number>): P
       if (typeof value === 'number' && Number.isFinite(value)) percentilesMs[p] = value;
     }
   }
-  return { attempts: successes + failed, successes, failures, percentilesMs };
+  return { attempts: successes + failed, successes, failures, percentilesMs, completedBelowMs: estimatedFromPercentiles(percentilesMs, successes) };
+}
+
+const ESTIMATE = 'estimated from k6\'s p50/p95/p99/p99.9 (a lower bound: at least p % of successes took at most the p-th percentile), '
+  + 'since k6\'s summary keeps no count under a bound and not every steady iteration\'s report reached the runner';
+
+/**
+ * The exact count of successes under any bound, from the per-iteration reports (each carries its
+ * phases' latencies, the same values the phase Trends hold) — when the reports cover every
+ * attempt k6 counted for the phase; otherwise the lower bound the percentiles give, marked so.
+ */
+function withLatencies(phase: PhaseStats, name: Phase, steady: readonly IterationReport[]): PhaseStats {
+  const byMillisecond = new Map<number, number>();
+  let attempts = 0;
+  for (const report of steady) {
+    const ms = report.phasesMs?.[name];
+    if (ms !== undefined) {
+      attempts += 1;
+      byMillisecond.set(Math.floor(ms), (byMillisecond.get(Math.floor(ms)) ?? 0) + 1);
+    } else if (report.phase === name) attempts += 1;
+  }
+  if (attempts === phase.attempts && attempts > 0) return { ...phase, completedBelowMs: cumulative(byMillisecond) };
+  return phase.successes === 0 ? phase : { ...phase, completedBelowEstimate: ESTIMATE };
+}
+
+/** p % of successes took at most the p-th percentile v, so at least that many completed below floor(v) + 1. */
+function estimatedFromPercentiles(percentilesMs: Record<string, number>, successes: number): Array<[number, number]> {
+  return Object.entries(percentilesMs).map(([p, v]): [number, number] => [Math.floor(v) + 1, Math.floor((Number(p) / 100) * successes)])
+    .sort(([a], [b]) => a - b);
 }
 
 /** Starts per second by start time, outcomes per second by completion time, over the whole run. */

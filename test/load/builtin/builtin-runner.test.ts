@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Exchange } from '../../../src/fspiop/payer-dfsp.ts';
 import { BuiltinLoadRunner } from '../../../src/load/builtin/builtin-runner.ts';
 import type { TransferDriver } from '../../../src/load/builtin/checked-transfer.ts';
-import type { LoadRequest, LoadSummary } from '../../../src/load/load-runner.ts';
+import { completedWithin, type LoadRequest, type LoadSummary } from '../../../src/load/load-runner.ts';
 import { ManualClock } from '../../helpers/manual-clock.ts';
 
 const fulfilment = randomBytes(32).toString('base64url');
@@ -83,6 +83,19 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     assert.equal(summary.dropped, 0);
     assert.ok(summary.iterations.percentilesMs['99.9']! >= 1500, `the first stalled iteration waited 1.5 s from its intended start: ${JSON.stringify(summary.iterations.percentilesMs)}`);
     assert.deepEqual(summary.intervals.map((i) => i.succeeded), [5, 15], 'the stall moved completions into the next interval');
+    // The five stalled lookups of the window waited 1500, 1400, … 1100 ms; the other fifteen 20 ms.
+    assert.equal(completedWithin(summary.phases.lookups, 1000), 15);
+    assert.equal(completedWithin(summary.phases.lookups, 1401), 19);
+    assert.equal(completedWithin(summary.phases.lookups, 1501), 20);
+  });
+
+  it('keeps its own failures apart from the hub\'s: an iteration the runner itself fails is a runner error, not a failed transfer', async () => {
+    const clock = new ManualClock(0);
+    const driver = scriptedDriver(clock, () => ({ ms: 20 }));
+    const broken = { ...driver, requestQuote: () => Promise.reject(new Error('a defect of the tool')) };
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver: broken, parties, clock }).run(request));
+    assert.deepEqual(summary.runnerErrors, { count: 40, first: 'a defect of the tool' });
+    assert.deepEqual(summary.iterations.failures, {}, 'no failure is blamed on the hub');
   });
 
   it('counts arrivals it cannot start as dropped, and failures by phase and reason', async () => {

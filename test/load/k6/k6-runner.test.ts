@@ -3,9 +3,9 @@ import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { IterationReport } from '../../../src/fspiop/notification-channel.ts';
-import type { LoadProgress, LoadRequest } from '../../../src/load/load-runner.ts';
+import { completedWithin, type LoadProgress, type LoadRequest } from '../../../src/load/load-runner.ts';
 import { K6_NOT_INSTALLED, K6Runner, k6Available, requireK6, type K6RunnerOptions } from '../../../src/load/k6/k6-runner.ts';
-import { SUMMARY_FORMAT } from '../../../src/load/k6/k6-summary.ts';
+import { SUMMARY_FORMAT, toLoadSummary, type K6SummaryDocument } from '../../../src/load/k6/k6-summary.ts';
 import { tempDir } from '../../helpers/cli.ts';
 import { ManualClock } from '../../helpers/manual-clock.ts';
 
@@ -164,14 +164,25 @@ describe('K6Runner (a stand-in k6 on PATH)', () => {
     assert.deepEqual(summary.request, REQUEST);
     assert.deepEqual(summary.window, { startMs: 10_000, endMs: 50_000 });
     assert.deepEqual([summary.scheduled, summary.dropped], [400, 3]);
-    assert.deepEqual(summary.phases.lookups, { attempts: 397, successes: 396, failures: { timeout: 1 }, percentilesMs: { 50: 41, 95: 79, 99: 110, 99.9: 150 } });
-    assert.deepEqual(summary.phases.quotes, { attempts: 396, successes: 394, failures: { 'HTTP error (not 202)': 2 }, percentilesMs: { 50: 60, 95: 100, 99: 140, 99.9: 190 } });
+    // Three reports for 397 steady lookups: the count within a bound is the lower bound k6's percentiles give, and says so.
+    const { completedBelowEstimate, ...lookups } = summary.phases.lookups;
+    assert.deepEqual(lookups, {
+      attempts: 397, successes: 396, failures: { timeout: 1 }, percentilesMs: { 50: 41, 95: 79, 99: 110, 99.9: 150 },
+      completedBelowMs: [[42, 198], [80, 376], [111, 392], [151, 395]],
+    });
+    assert.match(completedBelowEstimate!, /^estimated from k6's p50\/p95\/p99\/p99\.9 \(a lower bound/);
+    const { completedBelowEstimate: _quotes, ...quotes } = summary.phases.quotes;
+    assert.deepEqual(quotes, {
+      attempts: 396, successes: 394, failures: { 'HTTP error (not 202)': 2 }, percentilesMs: { 50: 60, 95: 100, 99: 140, 99.9: 190 },
+      completedBelowMs: [[61, 197], [101, 374], [141, 390], [191, 393]],
+    });
     assert.deepEqual(summary.phases.transfers.failures, { 'not COMMITTED': 2, 'error callback': 1 });
     assert.equal(summary.phases.transfers.attempts, 394);
     assert.deepEqual(summary.iterations, {
       attempts: 397, successes: 391,
       failures: { 'lookups: timeout': 1, 'quotes: HTTP error (not 202)': 2, 'transfers: not COMMITTED': 2, 'transfers: error callback': 1 },
       percentilesMs: { 50: 200, 95: 320, 99: 430, 99.9: 500 },
+      completedBelowMs: [[201, 195], [321, 371], [431, 387], [501, 390]],
     });
     // By completion time, from the reports: two steady successes completed inside the 40 s window.
     assert.equal(summary.achievedRate, 2 / 40);
@@ -252,5 +263,26 @@ describe('K6Runner (a stand-in k6 on PATH)', () => {
     const summary = await running;
     assert.deepEqual(summary.fault, { broke: 'central-ledger pod ml-1', atMs: 1500 });
     assert.equal(clock.pendingTimers, 0, 'no progress tick outlives the run');
+  });
+});
+
+describe('toLoadSummary: attempts completed within a bound', () => {
+  it('counts them exactly from the per-iteration reports when the reports cover every steady attempt k6 counted', () => {
+    const document = summaryDocument() as unknown as K6SummaryDocument;
+    const metrics = document.data.metrics!;
+    metrics['lookup_ms{scenario:steady}'] = trend(3, [500, 999, 1000, 1000]);
+    const reports = [
+      report(10_100, 10_200, true, { phasesMs: { lookups: 40, quotes: 10, transfers: 10 } }),
+      report(10_200, 11_300, false, { phase: 'quotes', reason: 'timeout', phasesMs: { lookups: 999.6 } }),
+      report(10_300, 11_400, false, { phase: 'transfers', reason: 'not COMMITTED', phasesMs: { lookups: 1000, quotes: 10 } }),
+      report(10_400, 20_400, false, { phase: 'lookups', reason: 'timeout' }),
+      report(2_000, 2_100, true, { phasesMs: { lookups: 5 } }), // warm-up: not an attempt of the steady state
+    ];
+    const summary = toLoadSummary(document, { request: REQUEST, k6Version: 'v1.9.0', reports, committedSample: [] });
+    const lookups = summary.phases.lookups;
+    assert.equal(lookups.attempts, 4);
+    assert.equal(lookups.completedBelowEstimate, undefined);
+    assert.deepEqual(lookups.completedBelowMs, [[41, 1], [1000, 2], [1001, 3]]);
+    assert.equal(completedWithin(lookups, 1000), 2, '999.6 ms is within 1 s, 1000 ms is not');
   });
 });
