@@ -140,7 +140,7 @@ export class ConformanceRun {
         port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: config.callback.publicUrl,
-        addressing: { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
+        addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
@@ -160,13 +160,22 @@ export class ConformanceRun {
         versions: { send: config.fspiop.version, accept: config.fspiop.accept },
       });
       payer.onExchange((exchange) => this.#exchanges.add(exchange));
+      const bystander = environment.capabilities.has('bystander-dfsp') ? new PayerDfsp({
+        hubUrl: environment.hubUrl,
+        fspId: config.participants.bystander.fspId,
+        callbacks,
+        callbackTimeoutMs: config.timeouts.callbackMs,
+        requestTimeoutMs: config.timeouts.requestMs,
+        versions: { send: config.fspiop.version, accept: config.fspiop.accept },
+      }) : undefined;
+      bystander?.onExchange((exchange) => this.#exchanges.add(exchange));
       if (environment.callbackRouteUnproven) {
         await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
       }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
-      session = registerSession(new RunSession(config, environment, payer, spec, {
+      session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {
@@ -287,6 +296,15 @@ export class ConformanceRun {
   #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.#interrupted]);
   }
+}
+
+/**
+ * The DFSPs of ours the callback server answers for: the payer, and the bystander only where the
+ * hub knows it — elsewhere a callback addressed to it is no answer of ours, so it stays forged.
+ */
+function ourDfsps(config: ConformanceConfig, environment: StartedEnvironment): string[] {
+  const { payer, bystander } = config.participants;
+  return environment.capabilities.has('bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
 }
 
 function exitCodeOf(error: unknown): number {

@@ -5,7 +5,7 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 const FSPIOP_JSON = 'application/vnd.interoperability.transfers+json;version=1.1';
 
 describe('CallbackServer', () => {
-  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
   before(() => server.start());
   after(() => server.stop());
 

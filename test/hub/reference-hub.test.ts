@@ -18,7 +18,7 @@ const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
 describe('ReferenceHub with the simulated payee DFSP', () => {
   const deployment = new ReferenceDeployment(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
   let payer: PayerDfsp;
   let hubUrl: string;
 
@@ -162,7 +162,7 @@ describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
     const clock = new ManualClock();
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000, clock });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     // A payee that acknowledges every request and never answers.
     const silentPayee = createServer((request, response) => {
       request.resume();
@@ -225,7 +225,7 @@ describe('ReferenceHub restarted on a ledger with reserved transfers', () => {
   it('watches their expiry again: at the expiration both sides are told 3303 and the reservation is released', async () => {
     const clock = new ManualClock();
     const ledger = new HubLedger();
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     const payee = createServer((request, response) => {
       request.resume();
       response.writeHead(200).end();
@@ -261,7 +261,7 @@ describe('ReferenceHub quotes resent', () => {
   it('refuses a quote id reused with another body (3106), and routes the same body again', async () => {
     const config = validateConfig({ timeouts: { callbackMs: 3000 } });
     const deployment = new ReferenceDeployment(config);
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     try {
       const { hubUrl } = await deployment.start();
       await callbacks.start();
@@ -289,7 +289,7 @@ describe('ReferenceHub quotes resent', () => {
 describe('ReferenceHub liquidity cover, as central-ledger checks it', () => {
   it('refuses a prepare its liquidity cover does not back with 4001 before looking at the cap (4200), delivered through central-ledger\'s typed endpoint', async () => {
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000 });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     try {
       const hubUrl = await hub.start();
       await callbacks.start();
