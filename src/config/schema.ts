@@ -289,6 +289,13 @@ export const ConfigSchema = z.strictObject({
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {
+  const { payer, payee, bystander } = config.participants;
+  if (bystander.fspId === payer.fspId || bystander.fspId === payee.fspId) {
+    ctx.addIssue({
+      code: 'custom', path: ['participants', 'bystander', 'fspId'],
+      message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
+    });
+  }
   if (config.target === 'url' && !config.hub.url) {
     ctx.addIssue({
       code: 'custom', path: ['hub', 'url'],

@@ -30,6 +30,6 @@ export async function runInProcess(input: ConfigInput, options: Omit<RunOptions,
 }
 
 /** Guarantee ids `<prefix>-FUN-01` … `<prefix>-FUN-18`: the functional guarantees every tier states. */
-export function functionalIds(prefix: string, numbers: number[] = Array.from({ length: 18 }, (_, i) => i + 1)): string[] {
+export function functionalIds(prefix: string, numbers: number[] = Array.from({ length: 19 }, (_, i) => i + 1)): string[] {
   return numbers.map((n) => `${prefix}-FUN-${String(n).padStart(2, '0')}`);
 }

@@ -28,7 +28,7 @@ describe('every fault of the embedded hub makes the guarantees it breaks FAIL, n
       const outcome = await runWithFaults('core-test-harness', '@concern:functional and @needs:fspiop-api', {}, { config: { fspiopVersion: '2.0', fspiop: { version } } });
       assert.deepEqual(outcome.failed, [], version);
       assert.deepEqual(outcome.notEvaluated, [], version);
-      assert.equal(outcome.passed.length, 17, `${version}: ${outcome.passed.join(', ')}`);
+      assert.equal(outcome.passed.length, 19, `${version}: ${outcome.passed.join(', ')}`);
     }
   });
 });
