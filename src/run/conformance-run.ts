@@ -151,24 +151,19 @@ export class ConformanceRun {
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
 
-      const payer = new PayerDfsp({
-        hubUrl: environment.hubUrl,
-        fspId: config.participants.payer.fspId,
-        callbacks,
-        callbackTimeoutMs: config.timeouts.callbackMs,
-        requestTimeoutMs: config.timeouts.requestMs,
-        versions: { send: config.fspiop.version, accept: config.fspiop.accept },
-      });
-      payer.onExchange((exchange) => this.#exchanges.add(exchange));
-      const bystander = environment.capabilities.has('bystander-dfsp') ? new PayerDfsp({
-        hubUrl: environment.hubUrl,
-        fspId: config.participants.bystander.fspId,
-        callbacks,
-        callbackTimeoutMs: config.timeouts.callbackMs,
-        requestTimeoutMs: config.timeouts.requestMs,
-        versions: { send: config.fspiop.version, accept: config.fspiop.accept },
-      }) : undefined;
-      bystander?.onExchange((exchange) => this.#exchanges.add(exchange));
+      const hubUrl = environment.hubUrl;
+      const shared = callbacks;
+      // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
+      const dfsp = (fspId: string) => {
+        const driver = new PayerDfsp({
+          hubUrl, fspId, callbacks: shared, callbackTimeoutMs: config.timeouts.callbackMs, requestTimeoutMs: config.timeouts.requestMs,
+          versions: { send: config.fspiop.version, accept: config.fspiop.accept },
+        });
+        driver.onExchange((exchange) => this.#exchanges.add(exchange));
+        return driver;
+      };
+      const payer = dfsp(config.participants.payer.fspId);
+      const bystander = environment.capabilities.has('bystander-dfsp') ? dfsp(config.participants.bystander.fspId) : undefined;
       if (environment.callbackRouteUnproven) {
         await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
       }
