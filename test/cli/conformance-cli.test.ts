@@ -152,7 +152,7 @@ describe('npm run conformance (user mistakes)', () => {
       assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
       assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
       const result = await readResult(reports);
-      assert.equal(result.guarantees.length, 36);
+      assert.equal(result.guarantees.length, 38);
       assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
     }
   });
