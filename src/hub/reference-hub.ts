@@ -484,8 +484,9 @@ export class ReferenceHub {
     this.#later(async () => {
       const record = this.ledger.transfer(params.id!);
       if (!record) return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.transferIdNotFound);
-      // As central-ledger does (src/handlers/transfers/handler.js getTransfer, Validator.validateParticipantTransferId):
-      // a DFSP that is neither payer nor payee gets 3000 (CLIENT_ERROR), never the transfer's state or fulfilment.
+      // As central-ledger does (mojaloop/central-ledger src/handlers/transfers/handler.js, getTransfer: when
+      // Validator.validateParticipantTransferId finds the requester is neither payer nor payee, FSPIOPErrorCodes.CLIENT_ERROR):
+      // 3000, never the transfer's state or fulfilment.
       if (record.payerFsp !== source && record.payeeFsp !== source && !this.faults.on('answerAnyTransferQuery')) {
         return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.genericClientError, `${source} is neither payer nor payee of this transfer`);
       }
