@@ -62,7 +62,7 @@ async function measure(request: LoadRequest, embedded: { callbackDelayMs?: numbe
   const dataDir = await mkdtemp(join(tmpdir(), 'conformance-bench-hub-'));
   const config = validateConfig({ embedded: { ...embedded, ...(process.env.BENCH_LEDGER === 'memory' ? {} : { dataDir }) }, timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
   const { thread: deployment, urls: { hubUrl } } = await DeploymentThread.start(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
   await callbacks.start();
   await deployment.connectPayer('payerfsp', callbacks.url);
   // The runner a conformance run would build (builtin: the one that needs nothing installed).

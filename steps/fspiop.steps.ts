@@ -123,6 +123,14 @@ Then('the query ends with error callback {fspiopErrorCode}', async function (thi
   await this.record(this.p2p.queryFailed(code));
 });
 
+When('a DFSP that is not a party to the transfer asks the hub for it', async function (this: ConformanceWorld) {
+  await this.record(await this.p2p.queryAsStranger());
+});
+
+Then('that DFSP is refused with error callback {fspiopErrorCode} and told neither the transfer\'s state nor its fulfilment', async function (this: ConformanceWorld, code: string) {
+  await this.record(this.p2p.strangerRefused(code));
+});
+
 Then('every callback came in an FSPIOP version its request accepted', async function (this: ConformanceWorld) {
   await this.record(await this.p2p.versionsNegotiated());
 });

@@ -157,3 +157,14 @@ Feature: Miniloop — P2P transfers over FSPIOP (v1.1 and v2.0)
     And the payer DFSP prepares the transfer on the agreed terms
     Then the transfer ends with error callback 4001
     And the payer's position is unchanged
+
+  # central-ledger answers a GET /transfers/{id} from a DFSP that is neither payer nor payee with
+  # 3000 (its transfer handler's getTransfer): a transfer's state and fulfilment are the two
+  # parties' business. Asked by a third DFSP of ours on the hub, party to none of our transfers.
+  @guarantee:ML-FUN-19 @needs:fspiop-api @needs:bystander-dfsp
+  Scenario: GET /transfers/{id} asked by a DFSP that is not a party to the transfer is refused with error 3000 "Generic client error"
+    When the payer DFSP requests a quote to send 3 to the party
+    And the payer DFSP prepares the transfer on the agreed terms
+    Then the transfer callback reports COMMITTED with a fulfilment that matches the condition
+    When a DFSP that is not a party to the transfer asks the hub for it
+    Then that DFSP is refused with error callback 3000 and told neither the transfer's state nor its fulfilment

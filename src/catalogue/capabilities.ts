@@ -14,6 +14,7 @@ export const CAPABILITIES = {
   'admin-api': 'the hub\'s administration API (central-ledger admin) to probe for unauthenticated access',
   'payee-observation': 'what the controlled payee DFSP was told by the hub (the embedded simulator reports it)',
   'hub-ledger': 'the hub\'s administration API (central-ledger\'s shape) to read participant positions and set a net debit cap',
+  'bystander-dfsp': 'a third DFSP of ours on the hub, party to none of our transfers (participants.bystander), whose callbacks reach our callback server',
   'human-review': 'a person\'s judgement: documentation quality cannot be measured from a running deployment',
 } as const;
 

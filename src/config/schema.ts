@@ -60,6 +60,13 @@ const ParticipantsSchema = z.strictObject({
     fspId: FspId.default('payeefsp'),
     party: PartySchema.default({ type: 'MSISDN', id: '27713803912' }),
   }).prefault({}),
+  /**
+   * A third DFSP of ours, party to none of our transfers: it asks the hub for a transfer of the payer's,
+   * which the hub must refuse (FUN-19). Its callbacks arrive at the payer's callback server.
+   */
+  bystander: z.strictObject({
+    fspId: FspId.default('bystanderfsp'),
+  }).prefault({}),
 }).prefault({});
 
 const NamePart = z.string().min(1).max(128);
@@ -169,6 +176,8 @@ export const HubFaultsSchema = z.strictObject({
   skipQuoteValidation: z.boolean().optional(),
   /** Never forward GET /quotes/{id} to the payee DFSP: the quote's terms are never given again. */
   ignoreQuoteQueries: z.boolean().optional(),
+  /** Answer GET /transfers/{id} with the transfer's state to any DFSP that asks, party to it or not: a transfer's fulfilment disclosed to a stranger. */
+  answerAnyTransferQuery: z.boolean().optional(),
   /** Deliver every callback a second time, identical (Date included), this many ms after the first, as a retrying notifier does. */
   resendCallbacksAfterMs: z.number().int().positive().max(60_000).optional(),
   /** Keep the ledger in memory only, whatever embedded.dataDir says: a killed hub comes back with empty books. */
@@ -228,6 +237,7 @@ const ProvisionSchema = z.strictObject({
 export const PROVISIONED_IDENTITIES = {
   payer: { fspId: 'conformancepayer', party: { type: 'MSISDN', id: '27799900099' } },
   payee: { fspId: 'conformancepayee', party: { type: 'MSISDN', id: '27799900100' } },
+  bystander: { fspId: 'conformanceother' },
 } as const;
 
 /** The FSPIOP versions our DFSPs speak. */
@@ -293,6 +303,13 @@ export const ConfigSchema = z.strictObject({
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {
+  const { payer, payee, bystander } = config.participants;
+  if (bystander.fspId === payer.fspId || bystander.fspId === payee.fspId) {
+    ctx.addIssue({
+      code: 'custom', path: ['participants', 'bystander', 'fspId'],
+      message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
+    });
+  }
   if (config.target === 'url' && !config.hub.url) {
     ctx.addIssue({
       code: 'custom', path: ['hub', 'url'],
@@ -345,7 +362,7 @@ export function impliedTarget(input: unknown): unknown {
   if (config.target === undefined && typeof config.hub === 'object' && config.hub !== null && config.hub.url !== undefined) config = { ...config, target: 'url' };
   if (!provisions(config)) return config;
   const participants = { ...config.participants };
-  for (const role of ['payer', 'payee'] as const) {
+  for (const role of ['payer', 'payee', 'bystander'] as const) {
     const given = participants[role];
     participants[role] = { ...PROVISIONED_IDENTITIES[role], ...(typeof given === 'object' && given !== null ? given : {}) };
   }

@@ -15,7 +15,8 @@ const BEHAVIOURS = ['fulfil', 'invalid-fulfilment', 'reject', 'silent'] as const
 
 const OnboardingSchema = z.strictObject({
   participants: z.array(z.strictObject({
-    role: z.enum(['payer', 'payee']),
+    /** `bystander`: a DFSP of ours party to none of our transfers, which only asks (FUN-19). */
+    role: z.enum(['payer', 'payee', 'bystander']),
     netDebitCap: Amount,
     initialPosition: Amount.default('0'),
     /** Funds in to the settlement account: a prepare the liquidity cover does not back is refused (4001). */
@@ -35,7 +36,7 @@ const OnboardingSchema = z.strictObject({
 });
 
 export interface Onboarding {
-  participants: { fspId: string; currencies: string[]; netDebitCap: string; initialPosition: string; liquidity: string }[];
+  participants: { role: 'payer' | 'payee' | 'bystander'; fspId: string; currencies: string[]; netDebitCap: string; initialPosition: string; liquidity: string }[];
   /** Parties of the simulated payee DFSP. */
   payeeParties: SimulatedParty[];
   /** The controlled-payee roles those parties play in the functional scenarios. */
@@ -44,7 +45,7 @@ export interface Onboarding {
 
 /**
  * Reads the onboarding fixture (`embedded.onboarding`) and fills in the run's identities: the
- * payer and payee FSPs and the payee party of the config, and any controlled party the config
+ * payer, payee and bystander FSPs and the payee party of the config, and any controlled party the config
  * names in place of the fixture's. `partyIds: 'after-payee-party'` numbers the other parties on
  * from the payee party's id instead of taking the fixture's: a payee a run provisions on a shared
  * hub must not claim parties another DFSP there holds (such as a reference hub's own simulator,
@@ -61,14 +62,15 @@ export function readOnboarding(config: ConformanceConfig, options: { partyIds?: 
   const parsed = OnboardingSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`embedded.onboarding: ${file} is invalid: ${describeZodError(parsed.error)}`);
 
-  const { payer, payee } = config.participants;
   const participants = parsed.data.participants.map((participant) => ({
-    fspId: participant.role === 'payer' ? payer.fspId : payee.fspId,
-    currencies: [payer.currency],
+    role: participant.role,
+    fspId: config.participants[participant.role].fspId,
+    currencies: [config.participants.payer.currency],
     netDebitCap: participant.netDebitCap,
     initialPosition: participant.initialPosition,
     liquidity: participant.liquidity,
   }));
+  const { payee } = config.participants;
   const controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>> = {};
   let numbered = 0;
   const payeeParties = parsed.data.payeeParties.map((entry): SimulatedParty => {

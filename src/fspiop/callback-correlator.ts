@@ -27,6 +27,12 @@ interface Waiter {
   timeoutMs: number;
   /** Callbacks this request must not take for its answer: copies of earlier answers for the same key. */
   notCopiesOf: ReadonlySet<string>;
+  /**
+   * The DFSP that asked, when several share the server: only a callback addressed to it
+   * (FSPIOP-Destination) answers, so what the hub tells the payer about a transfer is never taken
+   * for what it told another DFSP asking about the same transfer.
+   */
+  addressedTo: string | undefined;
 }
 
 /**
@@ -67,11 +73,11 @@ export class CallbackCorrelator {
    * query names the answers already received for the key (`notCopiesOf`): a copy of one of them
    * arriving meanwhile is counted as a duplicate, never taken for the query's answer.
    */
-  expect(key: string, timeoutMs: number, notCopiesOf: readonly ReceivedCallback[] = []): { callback: Promise<ReceivedCallback>; cancel(): void } {
+  expect(key: string, timeoutMs: number, notCopiesOf: readonly ReceivedCallback[] = [], addressedTo?: string): { callback: Promise<ReceivedCallback>; cancel(): void } {
     let waiter!: Waiter;
     const callback = new Promise<ReceivedCallback>((resolve, reject) => {
       waiter = {
-        resolve, reject, timeoutMs, notCopiesOf: new Set(notCopiesOf.map(callbackFingerprint)),
+        resolve, reject, timeoutMs, notCopiesOf: new Set(notCopiesOf.map(callbackFingerprint)), addressedTo,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
           const until = this.#timedOut.get(key) ?? [];
@@ -104,9 +110,12 @@ export class CallbackCorrelator {
     // state query) is current, so it goes to whoever waits and is only late when nobody does.
     if (callback.key.startsWith('parties:') && this.#absorbLate(callback.key)) return 'late';
     const queue = this.#waiting.get(callback.key);
-    if (queue?.[0] && queue[0].notCopiesOf.size > 0 && queue[0].notCopiesOf.has(callbackFingerprint(callback))) return 'duplicate';
-    const waiter = queue?.shift();
+    const destination = callback.headers['fspiop-destination'];
+    const index = queue?.findIndex((waiting) => waiting.addressedTo === undefined || waiting.addressedTo === destination) ?? -1;
+    const waiter = index >= 0 ? queue![index] : undefined;
+    if (waiter && waiter.notCopiesOf.size > 0 && waiter.notCopiesOf.has(callbackFingerprint(callback))) return 'duplicate';
     if (!waiter) return this.#absorbLate(callback.key) ? 'late' : this.#wasAnswered(callback.key) ? 'duplicate' : 'unknown';
+    queue!.splice(index, 1);
     if (queue!.length === 0) this.#waiting.delete(callback.key);
     clearTimeout(waiter.timer);
     this.#remember(callback.key, waiter.timeoutMs);

@@ -27,11 +27,12 @@ export interface CallbackServerOptions {
   /** What the hub must call, when it differs from http://host:port (NAT, ingress, container). */
   publicUrl?: string | undefined;
   /**
-   * Who may call back: every callback must be addressed to our payer (FSPIOP-Destination) and come
-   * from the hub itself or a counterparty of our requests (FSPIOP-Source). Anything else is forged
-   * and never reaches the request it claims to answer.
+   * Who may call back: every callback must be addressed to one of our DFSPs sharing this server
+   * (FSPIOP-Destination: the payer, and the bystander where the hub knows it) and come from the hub
+   * itself or a counterparty of our requests (FSPIOP-Source). Anything else is forged and never
+   * reaches the request it claims to answer.
    */
-  addressing: { payer: string; senders: readonly string[] };
+  addressing: { dfsps: readonly string[]; senders: readonly string[] };
 }
 
 type KeyOf = (params: Record<string, string>) => string;
@@ -148,10 +149,12 @@ export class CallbackServer {
     sendJson(response, 200);
   }
 
-  /** Why the FSPIOP-Source / FSPIOP-Destination of a callback do not fit an answer to our payer, if they do not. */
+  /** Why the FSPIOP-Source / FSPIOP-Destination of a callback do not fit an answer to one of our DFSPs, if they do not. */
   #misaddressed(source: string | string[] | undefined, destination: string | string[] | undefined): string | undefined {
-    const { payer, senders } = this.#options.addressing;
-    if (destination !== payer) return `FSPIOP-Destination ${JSON.stringify(destination ?? null)} is not this DFSP ("${payer}")`;
+    const { dfsps, senders } = this.#options.addressing;
+    if (typeof destination !== 'string' || !dfsps.includes(destination)) {
+      return `FSPIOP-Destination ${JSON.stringify(destination ?? null)} is none of the DFSPs this server answers for (${dfsps.map((dfsp) => `"${dfsp}"`).join(', ')})`;
+    }
     if (typeof source !== 'string' || !senders.includes(source)) {
       return `FSPIOP-Source ${JSON.stringify(source ?? null)} is neither the hub nor a counterparty of this DFSP (${senders.join(', ')})`;
     }

@@ -138,7 +138,7 @@ export class PayerDfsp {
     const { callbackTimeoutMs = this.#options.callbackTimeoutMs, earlierAnswers = [], onAcknowledged } = wait;
     await untilDatesDiffer(earlierAnswers);
     const url = joinUrl(this.#options.hubUrl, path);
-    const expected = this.#options.callbacks.correlator.expect(correlationKey, callbackTimeoutMs, earlierAnswers);
+    const expected = this.#options.callbacks.correlator.expect(correlationKey, callbackTimeoutMs, earlierAnswers, this.fspId);
     // The timeout may fire while the request is still in flight; it is read below, never left unhandled.
     expected.callback.catch(() => undefined);
     const startedAt = new Date().toISOString();
@@ -167,7 +167,7 @@ export class PayerDfsp {
       while (operation === 'transfer' && isInFlightState(exchange.callback)) {
         const leftMs = callbackTimeoutMs - (performance.now() - started);
         if (leftMs <= 0) throw new CallbackTimeoutError(correlationKey, callbackTimeoutMs);
-        exchange.callback = await this.#options.callbacks.correlator.expect(correlationKey, leftMs).callback;
+        exchange.callback = await this.#options.callbacks.correlator.expect(correlationKey, leftMs, [], this.fspId).callback;
       }
       exchange.endToEndMs = exchange.callback.receivedAt - started;
     } catch (error) {

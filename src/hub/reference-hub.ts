@@ -484,7 +484,10 @@ export class ReferenceHub {
     this.#later(async () => {
       const record = this.ledger.transfer(params.id!);
       if (!record) return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.transferIdNotFound);
-      if (record.payerFsp !== source && record.payeeFsp !== source) {
+      // As central-ledger does (mojaloop/central-ledger src/handlers/transfers/handler.js, getTransfer: when
+      // Validator.validateParticipantTransferId finds the requester is neither payer nor payee, FSPIOPErrorCodes.CLIENT_ERROR):
+      // 3000, never the transfer's state or fulfilment.
+      if (record.payerFsp !== source && record.payeeFsp !== source && !this.faults.on('answerAnyTransferQuery')) {
         return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.genericClientError, `${source} is neither payer nor payee of this transfer`);
       }
       await this.#notifyState(source, record);

@@ -11,9 +11,12 @@ function specOf(headers: Record<string, string>): string {
   return `the FSPIOP v${version} API definition (@mojaloop/api-snippets)`;
 }
 
-/** Who may address a callback to our payer: the hub itself, or the payee DFSP it relays. */
+/**
+ * Who may send a callback to one of our DFSPs: the hub itself, or the payee DFSP it relays. Whom it
+ * must be addressed to is the DFSP that sent the request (the payer, or the bystander asking about a
+ * transfer of the payer's), read from the request itself.
+ */
 export interface CallbackAddressing {
-  payer: string;
   senders: readonly string[];
 }
 
@@ -39,7 +42,8 @@ export class MessageConformance {
     const source = sourceOf(exchange);
     const violations = this.#spec.validate({ method: 'PUT', path: callback.path, headers: callback.headers, body: callback.body, direction: 'callback' });
     const resource = callback.path.split('/')[1] as FspiopResource;
-    const broken = checkCallbackHeaders({ resource, headers: callback.headers, expectedDestination: this.#addressing.payer, allowedSources: this.#addressing.senders })
+    const asker: string | undefined = exchange.requestHeaders['fspiop-source'];
+    const broken = checkCallbackHeaders({ resource, headers: callback.headers, expectedDestination: asker ?? '', allowedSources: this.#addressing.senders })
       .filter((finding) => !finding.ok);
     return [
       {
@@ -51,7 +55,7 @@ export class MessageConformance {
         name: `${label} callback headers`,
         value: broken.length === 0 ? 'Content-Type, Date, FSPIOP-Source and FSPIOP-Destination as specified'
           : broken.map((finding) => `${finding.header} ${JSON.stringify(finding.value ?? null)} breaks "${finding.rule}"${finding.detail ? ` (${finding.detail})` : ''}`).join('; '),
-        threshold: 'versioned Content-Type of the resource, a current IMF-fixdate Date, sent by the hub or the payee DFSP to our payer', ok: broken.length === 0, source,
+        threshold: `versioned Content-Type of the resource, a current IMF-fixdate Date, sent by the hub or the payee DFSP to ${asker ?? 'the DFSP that asked'}`, ok: broken.length === 0, source,
       },
     ];
   }

@@ -52,13 +52,19 @@ export class P2pTransferProbe {
   #expiresAt: number | undefined;
   #resend: Exchange | undefined;
   #query: Exchange | undefined;
+  /** The state query our bystander sent about the payer's transfer. */
+  #strangerQuery: Exchange | undefined;
   /** A prepare acknowledged by the hub whose callback is still awaited (a transfer sent to expire). */
   #pendingTransfer: Promise<Exchange> | undefined;
   /** Every exchange of the scenario, for what holds across them (version negotiation). */
   readonly #exchanges: Promise<Exchange>[] = [];
 
-  constructor(payer: PayerDfsp, config: ConformanceConfig, conformance: MessageConformance) {
+  readonly #bystander: PayerDfsp | undefined;
+
+  /** `bystander`: a DFSP of ours party to none of the transfers, present where the target has `bystander-dfsp`. */
+  constructor(payer: PayerDfsp, config: ConformanceConfig, conformance: MessageConformance, bystander?: PayerDfsp) {
     this.#payer = payer;
+    this.#bystander = bystander;
     this.#config = config;
     this.#conformance = conformance;
     this.#party = config.participants.payee.party;
@@ -368,6 +374,36 @@ export class P2pTransferProbe {
 
   queryFailed(errorCode: string): Measurement[] {
     return this.#expectError(this.#require(this.#query, 'the payer DFSP asks the hub for a transfer it never sent'), 'transfer state query', errorCode);
+  }
+
+  // ---- who may ask ----
+
+  /** GET /transfers/{id} of the transfer sent, asked by our bystander: a DFSP that is neither its payer nor its payee. */
+  async queryAsStranger(): Promise<Measurement[]> {
+    await this.#settled();
+    if (!this.#bystander) throw new Error('this scenario asks as a DFSP party to no transfer: tag it @needs:bystander-dfsp');
+    this.#strangerQuery = await this.#sent(this.#bystander.queryTransfer(this.#sentTransfer().transferId));
+    return [this.#conformance.request(this.#strangerQuery, 'non-party transfer state query')];
+  }
+
+  /**
+   * The hub refuses the non-party with this error code and tells it nothing of the transfer. The
+   * disclosure comes first: a hub that answers anyone leaks the fulfilment, which is what to fix.
+   */
+  strangerRefused(errorCode: string): Measurement[] {
+    const exchange = this.#require(this.#strangerQuery, 'a DFSP that is not a party to the transfer asks the hub for it');
+    const told = exchange.callback?.body as { transferState?: unknown; fulfilment?: unknown } | null | undefined;
+    const disclosed = [
+      ...(told?.transferState === undefined ? [] : [`transferState ${JSON.stringify(told.transferState)}`]),
+      ...(told?.fulfilment === undefined ? [] : [`fulfilment ${JSON.stringify(told.fulfilment)}`]),
+    ];
+    return [
+      {
+        name: `transfer state and fulfilment told ${this.#bystander?.fspId ?? 'the non-party'} (party to neither side)`,
+        value: disclosed.length === 0 ? 'none' : disclosed.join(', '), threshold: 'none', ok: disclosed.length === 0, source: sourceOf(exchange),
+      },
+      ...this.#expectError(exchange, 'non-party transfer state query', errorCode),
+    ];
   }
 
   #expectError(exchange: Exchange, label: string, errorCode: string, waitedMs?: number): Measurement[] {

@@ -18,6 +18,13 @@ export interface HubProvisionerOptions {
   currency: string;
   payer: TestDfsp;
   payee: TestDfsp & { parties: PartyId[] };
+  /**
+   * DFSPs of ours that only ask about transfers (the bystander of FUN-19): a participant with its
+   * accounts and every callback endpoint, nothing more — central-ledger answers a GET /transfers
+   * from any active participant (Validator.validateParticipantByName), and one that moves no money
+   * needs no cap and no liquidity.
+   */
+  askers?: TestDfsp[];
   /** Set only on an account that has no initial position and limit yet (central-ledger refuses a second). */
   initialPosition: number;
   netDebitCap: number;
@@ -96,13 +103,13 @@ export class HubProvisioner {
   }
 
   async #walk(mode: Mode): Promise<void> {
-    const { payer, payee } = this.#options;
+    const { payer, payee, askers = [] } = this.#options;
     await this.#hubAccounts(mode);
     await this.#settlementModel(mode);
     const dfsps = [payer, payee];
     const known = new Map<string, AdminParticipant | undefined>();
-    for (const dfsp of dfsps) known.set(dfsp.fspId, await this.#participant(mode, dfsp));
-    for (const dfsp of dfsps) await this.#endpoints(mode, dfsp, known.get(dfsp.fspId));
+    for (const dfsp of [...dfsps, ...askers]) known.set(dfsp.fspId, await this.#participant(mode, dfsp));
+    for (const dfsp of [...dfsps, ...askers]) await this.#endpoints(mode, dfsp, known.get(dfsp.fspId));
     for (const dfsp of dfsps) await this.#limits(mode, dfsp, known.get(dfsp.fspId));
     for (const dfsp of dfsps) await this.#activation(mode, dfsp);
     for (const dfsp of dfsps) await this.#liquidity(mode, dfsp, known.get(dfsp.fspId));
@@ -335,8 +342,9 @@ function partyOf(subject: string): PartyId {
 }
 
 function validate(options: HubProvisionerOptions): void {
-  const { payer, payee, currency } = options;
-  for (const [role, dfsp] of [['payer', payer], ['payee', payee]] as const) {
+  const { payer, payee, currency, askers = [] } = options;
+  const roles: (readonly [string, TestDfsp])[] = [['payer', payer], ['payee', payee], ...askers.map((dfsp) => ['bystander', dfsp] as const)];
+  for (const [role, dfsp] of roles) {
     if (!PARTICIPANT_NAME.test(dfsp.fspId)) {
       throw new ProvisioningError(`participants.${role}.fspId "${dfsp.fspId}" cannot be a central-ledger participant name: use 2 to 30 letters, digits, "_" or "-"`, { subject: `participant ${dfsp.fspId}` });
     }
@@ -345,6 +353,11 @@ function validate(options: HubProvisionerOptions): void {
     }
   }
   if (payer.fspId === payee.fspId) throw new ProvisioningError(`payer and payee are both "${payer.fspId}": a P2P test needs two DFSPs`, { subject: `participant ${payer.fspId}` });
+  for (const asker of askers) {
+    if (asker.fspId === payer.fspId || asker.fspId === payee.fspId) {
+      throw new ProvisioningError(`participants.bystander.fspId "${asker.fspId}" is also the ${asker.fspId === payer.fspId ? 'payer' : 'payee'}: the bystander must be party to none of the transfers; give it an id of its own`, { subject: `participant ${asker.fspId}` });
+    }
+  }
   if (!/^[A-Z]{3}$/.test(currency)) throw new ProvisioningError(`currency "${currency}" is not an ISO 4217 code such as USD`, { subject: 'currency' });
   for (const [name, value] of [['netDebitCap', options.netDebitCap], ['liquidity', options.liquidity], ['initialPosition', options.initialPosition]] as const) {
     if (!Number.isFinite(value) || value < 0) throw new ProvisioningError(`${name} ${value} is not an amount of 0 or more`, { subject: name });

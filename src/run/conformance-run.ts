@@ -141,7 +141,7 @@ export class ConformanceRun {
         port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: config.callback.publicUrl,
-        addressing: { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
+        addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
@@ -152,22 +152,26 @@ export class ConformanceRun {
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
 
-      const payer = new PayerDfsp({
-        hubUrl: environment.hubUrl,
-        fspId: config.participants.payer.fspId,
-        callbacks,
-        callbackTimeoutMs: config.timeouts.callbackMs,
-        requestTimeoutMs: config.timeouts.requestMs,
-        versions: { send: config.fspiop.version, accept: config.fspiop.accept },
-      });
-      payer.onExchange((exchange) => this.#exchanges.add(exchange));
+      const hubUrl = environment.hubUrl;
+      const shared = callbacks;
+      // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
+      const dfsp = (fspId: string) => {
+        const driver = new PayerDfsp({
+          hubUrl, fspId, callbacks: shared, callbackTimeoutMs: config.timeouts.callbackMs, requestTimeoutMs: config.timeouts.requestMs,
+          versions: { send: config.fspiop.version, accept: config.fspiop.accept },
+        });
+        driver.onExchange((exchange) => this.#exchanges.add(exchange));
+        return driver;
+      };
+      const payer = dfsp(config.participants.payer.fspId);
+      const bystander = environment.capabilities.has('bystander-dfsp') ? dfsp(config.participants.bystander.fspId) : undefined;
       if (environment.callbackRouteUnproven) {
         await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
       }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
-      session = registerSession(new RunSession(config, environment, payer, spec, {
+      session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {
@@ -289,6 +293,15 @@ export class ConformanceRun {
   #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.#interrupted]);
   }
+}
+
+/**
+ * The DFSPs of ours the callback server answers for: the payer, and the bystander only where the
+ * hub knows it — elsewhere a callback addressed to it is no answer of ours, so it stays forged.
+ */
+function ourDfsps(config: ConformanceConfig, environment: StartedEnvironment): string[] {
+  const { payer, bystander } = config.participants;
+  return environment.capabilities.has('bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
 }
 
 function exitCodeOf(error: unknown): number {

@@ -97,6 +97,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
     tier: 'core-test-harness', tags: tags('CTH-FUN-11'), mustFail: ['CTH-FUN-11'], symptom: /quote query callback was no callback/,
   },
   {
+    fault: 'answerAnyTransferQuery', faults: { answerAnyTransferQuery: true }, breaks: 'answers GET /transfers/{id} with the transfer\'s state and fulfilment to any DFSP that asks, party to it or not',
+    tier: 'core-test-harness', tags: tags('CTH-FUN-19'), mustFail: ['CTH-FUN-19'], symptom: /transfer state and fulfilment told bystanderfsp \(party to neither side\) was transferState "COMMITTED", fulfilment "/,
+  },
+  {
     fault: '(none: the hub answers in 2.0, our payer accepts 1.x only)', faults: {}, config: { fspiop: { accept: ['1'] }, fspiopVersion: '2.0' },
     breaks: 'writes its own callbacks in a version the request did not accept',
     tier: 'core-test-harness', tags: tags('CTH-FUN-17'), mustFail: ['CTH-FUN-17'], symptom: /callback version was Content-Type "application\/vnd\.interoperability\.transfers\+json;version=2\.0"/,

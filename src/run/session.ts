@@ -25,6 +25,8 @@ export class RunSession {
   readonly config: ConformanceConfig;
   readonly environment: StartedEnvironment;
   readonly payer: PayerDfsp;
+  /** Our third DFSP, party to none of our transfers, sharing the payer's callback server; only on a target with `bystander-dfsp`. */
+  readonly bystander: PayerDfsp | undefined;
   /** The environment's capabilities plus those the config grants (reviewer attestations, admin URL). */
   readonly capabilities: CapabilitySource;
   /** Holds every FSPIOP message of the run to the specification. */
@@ -33,13 +35,14 @@ export class RunSession {
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, payer: PayerDfsp, spec: FspiopSpecification,
+  constructor(config: ConformanceConfig, environment: StartedEnvironment, dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined }, spec: FspiopSpecification,
     load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
-    this.payer = payer;
+    this.payer = dfsps.payer;
+    this.bystander = dfsps.bystander;
     this.capabilities = withGrants(environment, config, load.runner !== undefined);
-    this.conformance = new MessageConformance(spec, { payer: config.participants.payer.fspId, senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
+    this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
     this.#admin = environment.adminUrl ? new HubAdminClient(environment.adminUrl, config.timeouts.requestMs) : undefined;
     this.#load = new LoadSession({
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.faults,
@@ -51,7 +54,7 @@ export class RunSession {
 
   /** A P2P probe for one scenario. */
   p2pProbe(): P2pTransferProbe {
-    return new P2pTransferProbe(this.payer, this.config, this.conformance);
+    return new P2pTransferProbe(this.payer, this.config, this.conformance, this.bystander);
   }
 
   /** A probe of the payer's books at the hub for one scenario; undefined without the `hub-ledger` capability (the gate says why). */

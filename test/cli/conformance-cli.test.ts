@@ -19,7 +19,7 @@ describe('npm run conformance (embedded target)', () => {
     const { code, stdout, stderr } = await runCli('conformance', ['--reports-dir', reports]);
     assert.equal(code, 0, stderr + stdout);
     const passed = verdictLines(stdout).filter((l) => l.startsWith('✔ PASS')).map((l) => l.split('  ')[1]);
-    assert.deepEqual(passed, [...Array.from({ length: 18 }, (_, i) => `CTH-FUN-${String(i + 1).padStart(2, '0')}`), 'CTH-LIM-01', 'CTH-SEC-01']);
+    assert.deepEqual(passed, [...Array.from({ length: 19 }, (_, i) => `CTH-FUN-${String(i + 1).padStart(2, '0')}`), 'CTH-LIM-01', 'CTH-SEC-01']);
     assert.match(stdout, /Certificate: INCOMPLETE \(tier core-test-harness, profile smoke; development and testing only\): 17 not evaluated/);
 
     const result = await readResult(reports);
@@ -41,7 +41,7 @@ describe('npm run conformance (embedded target)', () => {
     const golden = result.guarantees.find((g) => g.id === 'CTH-FUN-01')!;
     assert.match(golden.measured!, /transfer state: COMMITTED/);
     assert.match(golden.measured!, /quoted transfer amount: 100 USD/);
-    assert.equal(result.callbacks?.accepted, 45);
+    assert.equal(result.callbacks?.accepted, 48);
 
     const allure = await readdir(join(reports, 'allure-results'));
     assert.equal(allure.filter((f) => f.endsWith('-result.json')).length, result.guarantees.length);
@@ -152,7 +152,7 @@ describe('npm run conformance (user mistakes)', () => {
       assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
       assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
       const result = await readResult(reports);
-      assert.equal(result.guarantees.length, 37);
+      assert.equal(result.guarantees.length, 38);
       assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
     }
   });
@@ -229,11 +229,11 @@ describe('npm run conformance --target url against npm run hub', () => {
       await writeFile(join(dir, 'hub.yaml'), config);
       const reports = await tempDir('reports');
       const functional = (result: Awaited<ReturnType<typeof readResult>>) => result.guarantees.filter((g) => g.id.startsWith('CTH-FUN-')).map((g) => [g.id, g.verdict]);
-      const everyFunctionalPass = Array.from({ length: 18 }, (_, i) => [`CTH-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']);
+      const everyFunctionalPass = Array.from({ length: 19 }, (_, i) => [`CTH-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']);
 
       const first = await runCli('conformance', ['--config', join(dir, 'hub.yaml'), '--reports-dir', reports, '--require-evaluated', '@concern:functional and @needs:fspiop-api']);
       assert.equal(first.code, 0, first.stdout);
-      assert.match(first.stdout, /provisioned conformancepayer \(payer\) and conformancepayee \(payee\) on http:\/\/127\.0\.0\.1:\d+: [1-9]\d* created/);
+      assert.match(first.stdout, /provisioned conformancepayer \(payer\), conformancepayee \(payee\) and conformanceother \(bystander, party to none of our transfers\) on http:\/\/127\.0\.0\.1:\d+: [1-9]\d* created/);
       const result = await readResult(reports);
       assert.equal(result.target, 'url');
       assert.deepEqual(functional(result), everyFunctionalPass);
@@ -289,7 +289,7 @@ describe('npm run conformance interrupted', () => {
     run.child.kill('SIGINT');
     const { code, stdout } = await run.done;
     assert.equal(code, 130, stdout);
-    assert.match(stdout, /^Guarantees: 37 · /m);
+    assert.match(stdout, /^Guarantees: 38 · /m);
     assert.equal((await readResult(reports)).interrupted, true);
   });
 });

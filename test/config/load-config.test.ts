@@ -33,6 +33,14 @@ describe('validateConfig', () => {
     assert.throws(() => validateConfig({ timeouts: { calbackMs: 5 } }), /timeouts: unknown field "calbackMs"/);
   });
 
+  it('gives the bystander DFSP an id of its own, and refuses one that is also the payer or the payee', () => {
+    assert.equal(validateConfig({}).participants.bystander.fspId, 'bystanderfsp');
+    assert.equal(validateConfig({ hub: { url: 'http://127.0.0.1:4000', adminUrl: 'http://127.0.0.1:4001' } }).participants.bystander.fspId, 'conformanceother',
+      'provisioned on a shared hub: an id no other DFSP there is likely to hold');
+    assert.throws(() => validateConfig({ participants: { bystander: { fspId: 'payerfsp' } } }),
+      /participants\.bystander\.fspId: "payerfsp" is also the payer's FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own/);
+  });
+
   it('requires hub.url for the url target', () => {
     assert.throws(() => validateConfig({ target: 'url' }), /hub\.url: required when target is "url"/);
   });

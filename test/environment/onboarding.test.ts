@@ -10,11 +10,17 @@ import { tempDir } from '../helpers/cli.ts';
 describe('the embedded hub\'s onboarding fixture', () => {
   it('onboards the run\'s payer and payee and gives every controlled-payee role a party of the simulated payee', () => {
     const onboarding = readOnboarding(validateConfig({ participants: { payer: { fspId: 'bluebank', currency: 'EUR' }, payee: { fspId: 'greenbank' } } }));
-    assert.deepEqual(onboarding.participants.map((p) => [p.fspId, p.currencies]), [['bluebank', ['EUR']], ['greenbank', ['EUR']]]);
+    assert.deepEqual(onboarding.participants.map((p) => [p.role, p.fspId, p.currencies]), [['payer', 'bluebank', ['EUR']], ['payee', 'greenbank', ['EUR']], ['bystander', 'bystanderfsp', ['EUR']]]);
     assert.deepEqual(Object.keys(onboarding.controlledPayee).sort(), ['invalidFulfilment', 'nonLatinName', 'rejecting', 'silent', 'withSubId']);
     assert.equal(onboarding.controlledPayee.withSubId?.subId, 'savings');
     assert.equal(onboarding.controlledPayee.nonLatinName?.lastName, '李小龍');
     assert.deepEqual(onboarding.payeeParties.map((p) => p.behaviour), ['fulfil', 'invalid-fulfilment', 'reject', 'silent', 'fulfil', 'fulfil']);
+  });
+
+  it('onboards the bystander, which moves no money (no cap, no liquidity), under the id the config gives it', () => {
+    const onboarding = readOnboarding(validateConfig({ participants: { bystander: { fspId: 'greybank' } } }));
+    const bystander = onboarding.participants.find((p) => p.role === 'bystander');
+    assert.deepEqual(bystander && [bystander.fspId, bystander.netDebitCap, bystander.liquidity], ['greybank', '0', '0']);
   });
 
   it('lets the config name a role\'s party instead of the fixture\'s', () => {

@@ -83,6 +83,27 @@ describe('CallbackCorrelator', () => {
     assert.deepEqual((await second.callback).body, { n: 2 });
   });
 
+  it('hands a callback only to the request of the DFSP it is addressed to, when several DFSPs ask about one id', async () => {
+    const correlator = new CallbackCorrelator();
+    const addressed = (to: string, body: unknown): ReceivedCallback => ({ ...callback('transfers:t1', body), headers: { 'fspiop-destination': to } });
+    const payer = correlator.expect('transfers:t1', 1000, [], 'payerfsp');
+    const bystander = correlator.expect('transfers:t1', 1000, [], 'bystanderfsp');
+    assert.equal(correlator.deliver(addressed('bystanderfsp', { errorCode: '3000' })), 'delivered');
+    assert.deepEqual((await bystander.callback).body, { errorCode: '3000' });
+    assert.equal(correlator.pending, 1, 'the payer\'s request still waits: the bystander\'s answer is not its answer');
+    assert.equal(correlator.deliver(addressed('payerfsp', { transferState: 'COMMITTED' })), 'delivered');
+    assert.deepEqual((await payer.callback).body, { transferState: 'COMMITTED' });
+  });
+
+  it('never takes what the hub told another DFSP for the answer of the one waiting', async () => {
+    const correlator = new CallbackCorrelator();
+    const bystander = correlator.expect('transfers:t2', 1000, [], 'bystanderfsp');
+    const toPayer: ReceivedCallback = { ...callback('transfers:t2', { transferState: 'COMMITTED' }), headers: { 'fspiop-destination': 'payerfsp' } };
+    assert.equal(correlator.deliver(toPayer), 'unknown');
+    assert.equal(correlator.pending, 1);
+    bystander.cancel();
+  });
+
   it('fails every waiter when rejected all at once', async () => {
     const correlator = new CallbackCorrelator();
     const waiting = correlator.expect('transfers:t', 1000);

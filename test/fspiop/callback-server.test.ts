@@ -5,7 +5,7 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 const FSPIOP_JSON = 'application/vnd.interoperability.transfers+json;version=1.1';
 
 describe('CallbackServer', () => {
-  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
   before(() => server.start());
   after(() => server.stop());
 
@@ -95,5 +95,40 @@ describe('CallbackServer', () => {
     } as RequestInit);
     assert.equal(response.status, 413);
     assert.equal(server.stats.rejected.oversized, before + 1);
+  });
+});
+
+describe('CallbackServer shared by our payer and our bystander DFSP', () => {
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, addressing: { dfsps: ['payerfsp', 'bystanderfsp'], senders: ['switch', 'payeefsp'] } });
+  before(() => server.start());
+  after(() => server.stop());
+
+  const put = (path: string, body: unknown, destination: string) => fetch(`${server.url}${path}`, {
+    method: 'PUT', headers: { 'content-type': FSPIOP_JSON, 'fspiop-source': 'switch', 'fspiop-destination': destination }, body: JSON.stringify(body),
+  });
+
+  it('accepts a callback addressed to either, and hands it to the request of the DFSP it is addressed to', async () => {
+    const payer = server.correlator.expect('transfers:t1', 5000, [], 'payerfsp');
+    const bystander = server.correlator.expect('transfers:t1', 5000, [], 'bystanderfsp');
+    const refusal = { errorInformation: { errorCode: '3000', errorDescription: 'Generic client error' } };
+    assert.equal((await put('/transfers/t1/error', refusal, 'bystanderfsp')).status, 200);
+    const answered = await bystander.callback;
+    assert.equal(answered.kind, 'error');
+    assert.equal(answered.headers['fspiop-destination'], 'bystanderfsp');
+    assert.equal(server.correlator.pending, 1, 'the payer still waits for its own answer');
+    assert.equal((await put('/transfers/t1', { transferState: 'COMMITTED' }, 'payerfsp')).status, 200);
+    assert.equal((await payer.callback).kind, 'success');
+  });
+
+  it('still rejects as forged a callback addressed to a DFSP that is not ours, naming the DFSPs it answers for', async () => {
+    const before = server.stats.rejected.forged;
+    const waiting = server.correlator.expect('transfers:t2', 5000);
+    const response = await put('/transfers/t2', { transferState: 'COMMITTED' }, 'otherfsp');
+    assert.equal(response.status, 400);
+    assert.match(((await response.json()) as { errorInformation: { errorDescription: string } }).errorInformation.errorDescription,
+      /FSPIOP-Destination "otherfsp" is none of the DFSPs this server answers for \("payerfsp", "bystanderfsp"\)/);
+    assert.equal(server.stats.rejected.forged, before + 1);
+    assert.equal(server.correlator.pending, 1);
+    waiting.cancel();
   });
 });

@@ -50,7 +50,7 @@ class Client {
 }
 
 describe('notification channel (WebSocket relay of accepted callbacks)', () => {
-  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
   let channel: NotificationChannel;
   let url: string;
   const clients: Client[] = [];
@@ -196,7 +196,7 @@ describe('notification channel (WebSocket relay of accepted callbacks)', () => {
 
 describe('notification channel shutdown', () => {
   it('disconnects its clients on close(), so the callback server stops', async () => {
-    const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { payer: 'payerfsp', senders: ['switch'] } });
+    const server = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { dfsps: ['payerfsp'], senders: ['switch'] } });
     const channel = attachNotificationChannel(server);
     await server.start();
     assert.match(channel.token, /^[A-Za-z0-9_-]{24}$/, 'a random token by default');

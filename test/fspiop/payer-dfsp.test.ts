@@ -6,7 +6,7 @@ import { closeServer, listen } from '../helpers/servers.ts';
 import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 
 describe('PayerDfsp', () => {
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { payer: 'payerfsp', senders: ['switch', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
   // A hub that acknowledges only once the payer's callback timeout has fired, and never calls back.
   const slowHub = createServer((request, response) => {
     request.resume();

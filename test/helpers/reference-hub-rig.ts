@@ -22,7 +22,7 @@ export class ReferenceHubRig {
   readonly hub = new ReferenceHub({ ledger: this.ledger, deliveryTimeoutMs: 5000 });
   readonly adminApi = new HubAdminApi(this.ledger);
   readonly requests: AdminRequest[] = [];
-  readonly payerCallbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'switch'] } });
+  readonly payerCallbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'switch'] } });
   /** Held requests: a path matching this is never answered (a hub that hangs, as central-ledger without Kafka). */
   hang: RegExp | undefined;
   /** Endpoint types answered as a central-ledger that lacks them answers (500, 2001). */

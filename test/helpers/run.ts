@@ -29,7 +29,7 @@ export async function runInProcess(input: ConfigInput, options: Omit<RunOptions,
   return { result, exitCode, output: started.output(), byId, reportsDir: started.config.reportsDir };
 }
 
-/** Guarantee ids `<prefix>-FUN-01` … `<prefix>-FUN-18`: the functional guarantees every tier states. */
-export function functionalIds(prefix: string, numbers: number[] = Array.from({ length: 18 }, (_, i) => i + 1)): string[] {
+/** Guarantee ids `<prefix>-FUN-01` … `<prefix>-FUN-19`: the functional guarantees every tier states. */
+export function functionalIds(prefix: string, numbers: number[] = Array.from({ length: 19 }, (_, i) => i + 1)): string[] {
   return numbers.map((n) => `${prefix}-FUN-${String(n).padStart(2, '0')}`);
 }

@@ -21,7 +21,7 @@ async function startHub(dataDir: string, payerCallbackUrl: string) {
 describe('the reference hub killed with kill -9 under load', () => {
   it('loses no transfer it reported COMMITTED, and restarts with positions that still balance', async () => {
     const dataDir = await tempDir('hub-data');
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     await callbacks.start();
     // Whatever fails below, the callback server is stopped: left listening, it keeps this test
     // file's process alive and the whole suite waits on it forever.

@@ -10,7 +10,7 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 describe('ReferenceHub answering in FSPIOP 2.0', () => {
   const config = validateConfig({ timeouts: { callbackMs: 2000 }, embedded: { fspiopVersion: '2.0' } });
   const deployment = new ReferenceDeployment(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
   let hubUrl: string;
   const payer = (send: '1.1' | '2.0') => new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 2000, requestTimeoutMs: 2000, versions: { send, accept: ['1', '2'] } });
 

@@ -14,7 +14,7 @@ const config = validateConfig({ timeouts: { callbackMs: 15_000, requestMs: 15_00
 describe('the reference hub\'s positions under concurrent load', () => {
   it('sum to zero at every moment, and at rest the payer owes exactly what was committed', async (t) => {
     const deployment = new ReferenceDeployment(config);
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     const { hubUrl } = await deployment.start();
     await callbacks.start();
     deployment.connectPayer('payerfsp', callbacks.url);

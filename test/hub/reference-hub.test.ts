@@ -18,7 +18,7 @@ const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
 describe('ReferenceHub with the simulated payee DFSP', () => {
   const deployment = new ReferenceDeployment(config);
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
   let payer: PayerDfsp;
   let hubUrl: string;
 
@@ -162,7 +162,7 @@ describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
     const clock = new ManualClock();
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000, clock });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     // A payee that acknowledges every request and never answers.
     const silentPayee = createServer((request, response) => {
       request.resume();
@@ -225,7 +225,7 @@ describe('ReferenceHub restarted on a ledger with reserved transfers', () => {
   it('watches their expiry again: at the expiration both sides are told 3303 and the reservation is released', async () => {
     const clock = new ManualClock();
     const ledger = new HubLedger();
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     const payee = createServer((request, response) => {
       request.resume();
       response.writeHead(200).end();
@@ -261,7 +261,7 @@ describe('ReferenceHub quotes resent', () => {
   it('refuses a quote id reused with another body (3106), and routes the same body again', async () => {
     const config = validateConfig({ timeouts: { callbackMs: 3000 } });
     const deployment = new ReferenceDeployment(config);
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     try {
       const { hubUrl } = await deployment.start();
       await callbacks.start();
@@ -289,7 +289,7 @@ describe('ReferenceHub quotes resent', () => {
 describe('ReferenceHub liquidity cover, as central-ledger checks it', () => {
   it('refuses a prepare its liquidity cover does not back with 4001 before looking at the cap (4200), delivered through central-ledger\'s typed endpoint', async () => {
     const hub = new ReferenceHub({ deliveryTimeoutMs: 5000 });
-    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { payer: 'payerfsp', senders: ['Hub', 'payeefsp'] } });
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     try {
       const hubUrl = await hub.start();
       await callbacks.start();
@@ -318,3 +318,48 @@ describe('ReferenceHub liquidity cover, as central-ledger checks it', () => {
 });
 
 const ILP_PACKET = 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA';
+
+describe('ReferenceHub asked GET /transfers/{id} by a DFSP that is not a party to the transfer', () => {
+  /** A committed transfer of our payer's, then the question of our bystander (onboarded by the fixture, its callbacks at our server). */
+  const askAsStranger = async (faults: { answerAnyTransferQuery?: boolean }) => {
+    const hubConfig = validateConfig({ timeouts: { callbackMs: 2000 }, embedded: { faults } });
+    const deployment = new ReferenceDeployment(hubConfig);
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65536, addressing: { dfsps: ['payerfsp', 'bystanderfsp'], senders: ['Hub', 'payeefsp'] } });
+    try {
+      const { hubUrl } = await deployment.start();
+      await callbacks.start();
+      deployment.connectPayer('payerfsp', callbacks.url);
+      const dfsp = (fspId: string) => new PayerDfsp({ hubUrl, fspId, callbacks, callbackTimeoutMs: 2000, requestTimeoutMs: 2000 });
+      const payer = dfsp('payerfsp');
+      const quote = await payer.requestQuote({ payer: hubConfig.participants.payer.party, payee: hubConfig.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '3', currency: 'USD' } });
+      const terms = quote.callback!.body as { ilpPacket: string; condition: string; expiration: string; transferAmount: { amount: string; currency: string } };
+      const transfer = await payer.prepareTransfer({ payeeFsp: 'payeefsp', amount: terms.transferAmount, terms });
+      assert.equal((transfer.callback?.body as { transferState?: string }).transferState, 'COMMITTED');
+      const transferId = (transfer.requestBody as { transferId: string }).transferId;
+      const stranger = await dfsp('bystanderfsp').queryTransfer(transferId);
+      const party = await payer.queryTransfer(transferId, [transfer.callback]);
+      return { stranger, party };
+    } finally {
+      await callbacks.stop();
+      await deployment.stop();
+    }
+  };
+
+  it('refuses it with error 3000, as central-ledger does, and still answers the payer', async () => {
+    const { stranger, party } = await askAsStranger({});
+    assert.equal(stranger.callback?.kind, 'error');
+    assert.equal(stranger.callback.headers['fspiop-destination'], 'bystanderfsp');
+    const { errorInformation } = stranger.callback.body as { errorInformation: { errorCode: string; errorDescription: string } };
+    assert.equal(errorInformation.errorCode, '3000');
+    assert.match(errorInformation.errorDescription, /bystanderfsp is neither payer nor payee/);
+    assert.equal((party.callback?.body as { transferState?: string }).transferState, 'COMMITTED');
+  });
+
+  it('with the fault answerAnyTransferQuery, tells the stranger the transfer\'s state and fulfilment', async () => {
+    const { stranger } = await askAsStranger({ answerAnyTransferQuery: true });
+    assert.equal(stranger.callback?.kind, 'success');
+    const told = stranger.callback.body as { transferState?: string; fulfilment?: string };
+    assert.equal(told.transferState, 'COMMITTED');
+    assert.ok(told.fulfilment, 'the fulfilment is disclosed');
+  });
+});

@@ -100,6 +100,23 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
     assert.equal(await client.liquidity('payerfsp', 'USD'), 10000);
   });
 
+  it('provisions a DFSP that only asks (our bystander) as a participant with every callback endpoint, and no cap or liquidity', async () => {
+    const askers = [{ fspId: 'bystanderfsp', callbackUrl: rig.payerCallbacks.url }];
+    const planned = (await provisioner(rig, { askers }).plan()).map((call) => `${call.method} ${call.path} ${call.body}`);
+    assert.ok(planned.includes('POST /participants {name: bystanderfsp, currency: USD}'), planned.join('\n'));
+    assert.equal(planned.filter((call) => call.startsWith('POST /participants/bystanderfsp/endpoints ')).length, FSPIOP_CALLBACK_ENDPOINT_TYPES.length);
+    assert.deepEqual(planned.filter((call) => !call.includes('bystanderfsp')), [], 'the payer and payee are provisioned already: only the asker is planned');
+    assert.ok(!planned.some((call) => /bystanderfsp\/(initialPositionAndLimits|accounts)/.test(call)), 'no cap, no funds in');
+
+    const report = await provisioner(rig, { askers }).provision();
+    assert.equal(report.entries.find((entry) => entry.subject === 'participant bystanderfsp USD')?.outcome, 'created');
+    const client = rig.client();
+    assert.ok((await client.endpoints('bystanderfsp')).some((e) => e.type === 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR' && e.value.startsWith(`${rig.payerCallbacks.url}/transfers/`)));
+    assert.deepEqual(await client.limits('bystanderfsp'), []);
+    assert.ok(report.removal.some((line) => line.startsWith('bystanderfsp: central-ledger deletes no participant')));
+    assert.deepEqual(await provisioner(rig, { askers }).plan(), [], 'a re-run makes nothing');
+  });
+
   it('leaves another participant untouched', async () => {
     const client = rig.client();
     assert.deepEqual(await client.endpoints('otherfsp'), [{ type: 'FSPIOP_CALLBACK_URL', value: 'http://127.0.0.1:9/other' }]);
@@ -197,5 +214,13 @@ describe('HubProvisioner when the admin API cannot be used', () => {
     assert.throws(() => new HubProvisioner({ ...options('http://127.0.0.1:1'), payer: { fspId: 'p', callbackUrl: 'http://127.0.0.1:4100' } }),
       /participants\.payer\.fspId "p" cannot be a central-ledger participant name: use 2 to 30 letters, digits/);
     assert.throws(() => new HubProvisioner({ ...options('http://127.0.0.1:1'), liquidity: -1 }), /liquidity -1 is not an amount of 0 or more/);
+    assert.throws(() => new HubProvisioner({ ...options('http://127.0.0.1:1'), askers: [{ fspId: 'a-name-far-longer-than-thirty-chars', callbackUrl: 'http://127.0.0.1:4100' }] }),
+      /participants\.bystander\.fspId "a-name-far-longer-than-thirty-chars" cannot be a central-ledger participant name/);
+  });
+
+  it('refuses a bystander that is also the payer or the payee: it must be party to none of the transfers', () => {
+    const base = options('http://127.0.0.1:1');
+    assert.throws(() => new HubProvisioner({ ...base, askers: [{ fspId: base.payee.fspId, callbackUrl: 'http://127.0.0.1:4100' }] }),
+      new RegExp(`participants\\.bystander\\.fspId "${base.payee.fspId}" is also the payee: the bystander must be party to none of the transfers; give it an id of its own`));
   });
 });

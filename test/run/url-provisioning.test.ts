@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
+import { missingCapability } from '../../src/catalogue/capabilities.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
+import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
 import { HubAdminClient } from '../../src/fspiop/hub-admin-client.ts';
 import { HubChangeJournal } from '../../src/provisioning/hub-change-journal.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -80,6 +82,36 @@ describe('a url run provisions its own test DFSPs on the hub under test', () => 
         assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED'));
       } finally {
         await closeServer(guarded);
+      }
+    });
+  });
+
+  it('provisions our bystander DFSP, and FUN-19 asks as it: refused with 3000 PASSes, a hub answering anyone FAILs', async () => {
+    await withHub({}, async (urls) => {
+      const { exitCode, byId, output } = await runInProcess(await attach(urls), { tags: '@guarantee:CTH-FUN-19' });
+      assert.equal(exitCode, 0, output);
+      assert.equal(byId['CTH-FUN-19']!.verdict, 'PASS');
+      assert.match(byId['CTH-FUN-19']!.measured!, /non-party transfer state query error code: 3000/);
+      const admin = new HubAdminClient(urls.adminUrl, 5000);
+      assert.ok((await admin.participants()).some((participant) => participant.name === 'conformanceother'));
+      assert.ok((await admin.endpoints('conformanceother')).some((e) => e.type === 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR'), 'its callbacks are pointed at our callback server');
+    });
+    await withHub({ faults: { answerAnyTransferQuery: true } }, async (urls) => {
+      const { exitCode, byId } = await runInProcess(await attach(urls), { tags: '@guarantee:CTH-FUN-19' });
+      assert.equal(exitCode, 1);
+      assert.match(byId['CTH-FUN-19']!.reason!, /transfer state and fulfilment told conformanceother \(party to neither side\) was transferState "COMMITTED", fulfilment "/);
+    });
+  });
+
+  it('without the admin API there is no bystander of ours on the hub: FUN-19 is NOT EVALUATED, saying what to set', async () => {
+    await withHub({}, async (urls) => {
+      const environment = await new UrlEnvironment(validateConfig({ hub: { url: urls.hubUrl } })).start();
+      try {
+        assert.ok(!environment.capabilities.has('bystander-dfsp'));
+        assert.match(missingCapability(['@needs:bystander-dfsp'], environment)!.notEvaluated,
+          /^needs a third DFSP of ours on the hub, .*; the hub knows no third DFSP of ours: set hub\.adminUrl so the run provisions participants\.bystander/);
+      } finally {
+        await environment.stop();
       }
     });
   });

@@ -32,7 +32,8 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
 
   async start(): Promise<StartedEnvironment> {
     // Read here first: a broken fixture is the user's to fix (exit 2), not an unavailable target.
-    const { controlledPayee } = readOnboarding(this.#config);
+    const { controlledPayee, participants } = readOnboarding(this.#config);
+    const hasBystander = participants.some((participant) => participant.role === 'bystander');
     // The ledger lives in a file even when the user keeps none: a hub killed mid-run must come back with its books, as a real one does.
     const keepsNoFile = this.#config.embedded.dataDir !== undefined || this.#config.embedded.faults.volatileLedger === true;
     const scratch = keepsNoFile ? undefined : await mkdtemp(join(tmpdir(), 'conformance-embedded-hub-'));
@@ -40,7 +41,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
     try {
       // On its own thread: under load the hub and our payer each get a core.
       const { thread, urls } = await DeploymentThread.start(config);
-      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch);
+      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander);
     } catch (error) {
       if (scratch) await rm(scratch, { recursive: true, force: true });
       throw error;
@@ -51,7 +52,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
 class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
   readonly callbackRouteUnproven = false;
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection']);
+  readonly capabilities: ReadonlySet<Capability>;
   readonly hubUrl: string;
   readonly adminUrl: string;
   /** The hub is this run's and goes with it: a change made on it needs no journal on disk. */
@@ -73,8 +74,10 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   #stopped: Promise<void> | undefined;
 
   constructor(config: ConformanceConfig, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
-    urls: DeploymentUrls, scratch: string | undefined) {
+    urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean) {
     this.#config = config;
+    const capabilities: Capability[] = ['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection'];
+    this.capabilities = new Set(hasBystander ? [...capabilities, 'bystander-dfsp'] : capabilities);
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
@@ -94,6 +97,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   }
 
   whyMissing(capability: Capability): string {
+    if (capability === 'bystander-dfsp') return `the onboarding fixture ${this.#config.embedded.onboarding} onboards no participant with role: bystander; add one (see fixtures/hub/onboarding.yaml)`;
     return MISSING[capability] ?? `the embedded target does not provide ${capability}`;
   }
 

@@ -13,7 +13,7 @@ export interface ReferenceDeploymentOptions {
   hubPort?: number;
   adminPort?: number;
   payeePort?: number;
-  /** Where the hub delivers the payer's callbacks until `connectPayer` says otherwise. */
+  /** Where the hub delivers the payer's (and the bystander's) callbacks until `connectPayer` says otherwise. */
   payerEndpoint?: string;
   /** What a `crashAfterTransfers` fault does (tests replace the kill -9). */
   crash?: () => void;
@@ -78,7 +78,8 @@ export class ReferenceDeployment {
       });
       const payeeUrl = await this.#payee.start();
       for (const participant of this.#onboarding.participants) {
-        const endpoint = participant.fspId === participants.payee.fspId ? payeeUrl : this.#options.payerEndpoint;
+        // The bystander is ours as the payer is: its callbacks arrive at the payer's callback server.
+        const endpoint = participant.role === 'payee' ? payeeUrl : this.#options.payerEndpoint;
         this.hub.onboard({ ...participant, endpoint });
       }
       this.hub.oracle.register(participants.payer.party, participants.payer.fspId);
@@ -91,8 +92,15 @@ export class ReferenceDeployment {
     }
   }
 
+  /** Points the payer's callbacks, and the bystander's when the fixture onboards one, at our callback server. */
   connectPayer(fspId: string, callbackUrl: string): void {
     this.hub.connect(fspId, callbackUrl);
+    if (this.hasBystander) this.hub.connect(this.#config.participants.bystander.fspId, callbackUrl);
+  }
+
+  /** Whether the onboarding fixture onboards a bystander DFSP (FUN-19 asks as it). */
+  get hasBystander(): boolean {
+    return this.#onboarding.participants.some((participant) => participant.role === 'bystander');
   }
 
   async stop(): Promise<void> {

@@ -13,8 +13,9 @@ import { readOnboarding } from '../onboarding.ts';
 
 /**
  * The DFSPs a url run provisions on the hub under test, as Mojaloop's Testing Toolkit provisions
- * its simulators: our payer (driven by the run) and our payee — the simulated payee DFSP the
- * embedded target uses, running in this process and holding the parties that misbehave on purpose.
+ * its simulators: our payer (driven by the run), our payee — the simulated payee DFSP the
+ * embedded target uses, running in this process and holding the parties that misbehave on purpose
+ * — and our bystander, which only asks about the payer's transfers (FUN-19).
  */
 export class TestDfsps {
   readonly #config: ConformanceConfig;
@@ -83,7 +84,8 @@ export class TestDfsps {
     }
     const count = (outcome: string) => report.entries.filter((entry) => entry.outcome === outcome).length;
     const changed = report.entries.filter((entry) => entry.outcome === 'created' || entry.outcome === 'changed');
-    this.notes.push(`provisioned ${this.#config.participants.payer.fspId} (payer) and ${this.#config.participants.payee.fspId} (payee) on ${report.adminUrl}: `
+    const { payer: ours, payee, bystander } = this.#config.participants;
+    this.notes.push(`provisioned ${ours.fspId} (payer), ${payee.fspId} (payee) and ${bystander.fspId} (bystander, party to none of our transfers) on ${report.adminUrl}: `
       + `${count('created')} created, ${count('changed')} changed, ${count('already there') + count('kept')} already there, ${count('skipped')} skipped`
       + (changed.length > 0 ? ` (${changed.slice(0, 4).map((entry) => `${entry.outcome} ${entry.subject}`).join('; ')}${changed.length > 4 ? '; …' : ''})` : ''));
     if (report.removal.length > 0) this.notes.push('to remove what was provisioned, once no run needs it:', ...report.removal.map((line) => `  ${line}`));
@@ -102,6 +104,8 @@ export class TestDfsps {
       currency: participants.payer.currency,
       payer: { fspId: payer.fspId, callbackUrl: payer.callbackUrl },
       payee: { fspId: participants.payee.fspId, callbackUrl: this.#payeeUrl, parties: this.#parties },
+      // It asks as our payer does, so its callbacks arrive at the payer's callback server.
+      askers: [{ fspId: participants.bystander.fspId, callbackUrl: payer.callbackUrl }],
       initialPosition: 0,
       netDebitCap: Number(provision.netDebitCap),
       liquidity: Number(provision.liquidity),

@@ -66,7 +66,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
       this.controlledPayee = controlled;
     }
     if (dfsps) {
-      capabilities.push('payee-observation');
+      capabilities.push('payee-observation', 'bystander-dfsp');
       this.observePayee = dfsps.observation;
     }
     if (config.hub.adminUrl) {
@@ -93,6 +93,9 @@ class StartedUrlEnvironment implements StartedEnvironment {
         + `or name parties of a payee DFSP you run in the config (parties.${Object.keys(CONTROLLED_PAYEE_ROLES).join(', parties.')})`;
     }
     if (capability === 'payee-observation') return 'the payee DFSP is yours: the framework cannot see what the hub told it (set hub.adminUrl and the run provisions a payee of its own)';
+    if (capability === 'bystander-dfsp') {
+      return 'the hub knows no third DFSP of ours: set hub.adminUrl so the run provisions participants.bystander with its callbacks at our callback server';
+    }
     if (capability === 'hub-ledger') return 'set hub.adminUrl to the hub\'s admin API (central-ledger, port 3001) to read positions and set a net debit cap';
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
