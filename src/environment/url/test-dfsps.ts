@@ -83,7 +83,8 @@ export class TestDfsps {
       throw new EnvironmentUnavailableError(`our test DFSPs cannot be provisioned on the hub: ${error.message}`, [], { cause: error });
     }
     const count = (outcome: string) => report.entries.filter((entry) => entry.outcome === outcome).length;
-    const changed = report.entries.filter((entry) => entry.outcome === 'created' || entry.outcome === 'changed');
+    // What it changed first: re-pointing something that was there matters more to the hub's owner than what it added.
+    const changed = [...report.entries.filter((entry) => entry.outcome === 'changed'), ...report.entries.filter((entry) => entry.outcome === 'created')];
     const { payer: ours, payee, bystander } = this.#config.participants;
     this.notes.push(`provisioned ${ours.fspId} (payer), ${payee.fspId} (payee) and ${bystander.fspId} (bystander, party to none of our transfers) on ${report.adminUrl}: `
       + `${count('created')} created, ${count('changed')} changed, ${count('already there') + count('kept')} already there, ${count('skipped')} skipped`
