@@ -16,6 +16,7 @@ const MISSING: Partial<Record<Capability, string>> = {
   'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
   'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; a kubernetes target (inventory through the Kubernetes API) is not in this version yet',
   'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
+  'data-tier-fault-injection': 'the embedded hub keeps its ledger in a file of its own process: there is no database or broker node to kill (a compose or kubernetes target can stop MySQL or a Kafka broker)',
 };
 
 /** The services of a Mojaloop hub the embedded hub plays all at once: killing "one pod" of any of them kills it. */
