@@ -1,3 +1,4 @@
+import parseTagExpression from '@cucumber/tag-expressions';
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -25,7 +26,6 @@ import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
 import { runFeatures } from './cucumber-runner.ts';
-import parseTagExpression from '@cucumber/tag-expressions';
 import { proveCallbackRoute } from './callback-round-trip.ts';
 import { planProvisioning, ProvisioningPlanned } from './provisioning-plan.ts';
 import { ExitCode } from './exit-codes.ts';
