@@ -1,5 +1,4 @@
-import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
-import { DEFAULT_URL_CALLBACK_PORT } from '../../config/schema.ts';
+import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
@@ -43,7 +42,7 @@ export class TestDfsps {
     // Read first: a broken fixture is the user's to fix (exit 2).
     const onboarding = readOnboarding(config, { partyIds: 'after-payee-party' });
     const admin = new HubAdminClient(config.hub.adminUrl!, config.timeouts.requestMs);
-    const { payee, provision, callback, timeouts } = { payee: config.participants.payee, provision: config.provision, callback: config.callback, timeouts: config.timeouts };
+    const { participants: { payee }, provision, callback, timeouts } = config;
     const simulator = new PayeeSimulator({
       fspId: payee.fspId, hubUrl, ilp: await loadIlpCodec(`${payee.fspId}-ilp-secret`), parties: onboarding.payeeParties,
       timeoutMs: timeouts.callbackMs, host: provision.payee.host, port: provision.payee.port ?? (callback.port ?? DEFAULT_URL_CALLBACK_PORT) + 1,
