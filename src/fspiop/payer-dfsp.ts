@@ -7,6 +7,7 @@ import { joinUrl, withoutQuery } from '../support/url.ts';
 import { OutboundError, sendFspiop } from './outbound.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms, type PartyId } from './messages.ts';
 import type { Money } from './payloads.ts';
+import type { ConformanceConfig } from '../config/schema.ts';
 
 export type Operation = 'lookup' | 'quote' | 'quote-query' | 'transfer' | 'transfer-query';
 
@@ -71,6 +72,14 @@ export class PayerDfsp {
 
   constructor(options: PayerDfspOptions) {
     this.#options = options;
+  }
+
+  /** One of our DFSPs as the config sets every DFSP up: its timeouts and the FSPIOP versions it sends and accepts. */
+  static configured(config: ConformanceConfig, dfsp: { hubUrl: string; fspId: string; callbacks: CallbackServer }): PayerDfsp {
+    return new PayerDfsp({
+      ...dfsp, callbackTimeoutMs: config.timeouts.callbackMs, requestTimeoutMs: config.timeouts.requestMs,
+      versions: { send: config.fspiop.version, accept: config.fspiop.accept },
+    });
   }
 
   get fspId(): string {

@@ -65,10 +65,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
     });
   }
   // A driver of its own: load exchanges must not flow into the functional exchange log.
-  const driver = new PayerDfsp({
-    hubUrl, fspId: participants.payer.fspId, callbacks, callbackTimeoutMs: timeouts.callbackMs, requestTimeoutMs: timeouts.requestMs,
-    versions: { send: config.fspiop.version, accept: config.fspiop.accept },
-  });
+  const driver = PayerDfsp.configured(config, { hubUrl, fspId: participants.payer.fspId, callbacks });
   return new BuiltinLoadRunner({
     driver,
     parties: { payer: participants.payer.party, payee: participants.payee.party, payeeFsp: participants.payee.fspId, amount: { amount: load.amount, currency: participants.payer.currency } },

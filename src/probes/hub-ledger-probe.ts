@@ -6,8 +6,18 @@ import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
 import type { HubAdminClient, TemporaryHubChange } from '../fspiop/hub-admin-client.ts';
 import type { Money } from '../fspiop/payloads.ts';
 
-/** How often the position is read while a reservation is awaited. */
-const RESERVATION_POLL_MS = 50;
+/** How often the books are read again while a change the hub books asynchronously is awaited. */
+const POLL_MS = 50;
+
+/** Reads until the reading holds or the next read would end after `deadline` (ms since epoch); the last reading either way. */
+async function readUntil<T>(read: () => Promise<T>, holds: (reading: T) => boolean, deadline: number): Promise<T> {
+  let reading = await read();
+  while (!holds(reading) && Date.now() + POLL_MS < deadline) {
+    await sleep(POLL_MS);
+    reading = await read();
+  }
+  return reading;
+}
 
 /** Positions are decimal amounts with at most 4 decimals: compared in 1/10 000 units, never as floats. */
 const units = (value: number) => Math.round(value * 10_000);
@@ -76,12 +86,7 @@ export class HubLedgerProbe {
     this.#lowered.push(await this.#admin.takeLiquidityOut(this.#payer, this.#currency, excess, this.#journal));
     // central-ledger books funds out through its admin handler (Kafka): the answer may come before the books move.
     const wanted = amountOf(liquidity - excess);
-    const deadline = Date.now() + this.#settleMs;
-    let now = await this.#admin.liquidity(this.#payer, this.#currency);
-    while (units(now) !== units(wanted) && Date.now() < deadline) {
-      await sleep(RESERVATION_POLL_MS);
-      now = await this.#admin.liquidity(this.#payer, this.#currency);
-    }
+    const now = await readUntil(() => this.#admin.liquidity(this.#payer, this.#currency), (cover) => units(cover) === units(wanted), Date.now() + this.#settleMs);
     if (units(now) !== units(wanted)) return { notEvaluated: `${excess} ${this.#currency} of liquidity was taken out of ${this.#payer}'s settlement account, but within ${this.#settleMs} ms its cover read ${now}, not ${wanted}: the books did not move in time to measure` };
     return [];
   }
@@ -94,12 +99,7 @@ export class HubLedgerProbe {
   async positionReserved(amount: Money | undefined, until: number | undefined): Promise<Measurement[]> {
     if (!amount || until === undefined) throw new Error('nothing reserved to read: add "When the payer DFSP prepares the transfer on the agreed terms, expiring in …" before this step');
     const threshold = `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`;
-    let reading = await this.#compare('payer', Number(amount.amount), threshold);
-    while (!reading.ok && Date.now() + RESERVATION_POLL_MS < until) {
-      await sleep(RESERVATION_POLL_MS);
-      reading = await this.#compare('payer', Number(amount.amount), threshold);
-    }
-    return [reading];
+    return [await readUntil(() => this.#compare('payer', Number(amount.amount), threshold), (reading) => reading.ok, until)];
   }
 
   async positionUnchanged(): Promise<Measurement[]> {

@@ -152,19 +152,14 @@ export class ConformanceRun {
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
 
-      const hubUrl = environment.hubUrl;
-      const shared = callbacks;
       // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
-      const dfsp = (fspId: string) => {
-        const driver = new PayerDfsp({
-          hubUrl, fspId, callbacks: shared, callbackTimeoutMs: config.timeouts.callbackMs, requestTimeoutMs: config.timeouts.requestMs,
-          versions: { send: config.fspiop.version, accept: config.fspiop.accept },
-        });
+      const dfsp = (fspId: string, hubUrl: string, shared: CallbackServer) => {
+        const driver = PayerDfsp.configured(config, { hubUrl, fspId, callbacks: shared });
         driver.onExchange((exchange) => this.#exchanges.add(exchange));
         return driver;
       };
-      const payer = dfsp(config.participants.payer.fspId);
-      const bystander = environment.capabilities.has('bystander-dfsp') ? dfsp(config.participants.bystander.fspId) : undefined;
+      const payer = dfsp(config.participants.payer.fspId, environment.hubUrl, callbacks);
+      const bystander = environment.capabilities.has('bystander-dfsp') ? dfsp(config.participants.bystander.fspId, environment.hubUrl, callbacks) : undefined;
       if (environment.callbackRouteUnproven) {
         await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
       }

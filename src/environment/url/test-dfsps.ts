@@ -2,7 +2,7 @@ import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig, type ControlledParty
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
-import { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
+import type { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
 import { HubProvisioner, type PlannedCall, type ProvisioningReport } from '../../provisioning/hub-provisioner.ts';
 import { FspiopPartyRegistry } from '../../provisioning/party-registry.ts';
 import { ProvisioningError } from '../../provisioning/provisioning-error.ts';
@@ -38,10 +38,9 @@ export class TestDfsps {
     this.controlledPayee = onboarding.controlledPayee;
   }
 
-  static async start(config: ConformanceConfig, hubUrl: string): Promise<TestDfsps> {
+  static async start(config: ConformanceConfig, hubUrl: string, admin: HubAdminClient): Promise<TestDfsps> {
     // Read first: a broken fixture is the user's to fix (exit 2).
     const onboarding = readOnboarding(config, { partyIds: 'after-payee-party' });
-    const admin = new HubAdminClient(config.hub.adminUrl!, config.timeouts.requestMs);
     const { participants: { payee }, provision, callback, timeouts } = config;
     const simulator = new PayeeSimulator({
       fspId: payee.fspId, hubUrl, ilp: await loadIlpCodec(`${payee.fspId}-ilp-secret`), parties: onboarding.payeeParties,

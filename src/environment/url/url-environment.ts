@@ -12,7 +12,7 @@ import type { PlannedCall } from '../../provisioning/hub-provisioner.ts';
 import { TestDfsps } from './test-dfsps.ts';
 
 /** Where a url run journals what it changes on the hub for a while (a lowered cap), so a killed run's change is put back. */
-export function hubChangeJournalFile(config: ConformanceConfig): string {
+function hubChangeJournalFile(config: ConformanceConfig): string {
   return join(config.reportsDir, '.hub-changes.json');
 }
 
@@ -33,10 +33,13 @@ export class UrlEnvironment implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     const hubUrl = this.#config.hub.url!;
     await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
+    const adminUrl = this.#config.hub.adminUrl;
+    // A hub that outlives the run: what a scenario lowers on it is journaled, and put back by the next run if this one is killed.
+    const ledger = adminUrl ? { admin: new HubAdminClient(adminUrl, this.#config.timeouts.requestMs), journal: new HubChangeJournal(hubChangeJournalFile(this.#config)) } : undefined;
     // Before anything else: a cap an interrupted run left lowered would fail the golden path, and that is ours, not the hub's.
-    const restored = this.#config.hub.adminUrl ? await restoreInterruptedChanges(this.#config) : [];
-    const dfsps = provisionsDfsps(this.#config) ? await TestDfsps.start(this.#config, hubUrl) : undefined;
-    return new StartedUrlEnvironment(this.#config, hubUrl, dfsps, restored);
+    const restored = ledger ? await restoreInterruptedChanges(ledger.admin, ledger.journal) : [];
+    const dfsps = ledger && provisionsDfsps(this.#config) ? await TestDfsps.start(this.#config, hubUrl, ledger.admin) : undefined;
+    return new StartedUrlEnvironment(this.#config, hubUrl, dfsps, restored, ledger?.journal);
   }
 }
 
@@ -52,7 +55,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly #dfsps: TestDfsps | undefined;
   readonly #restored: string[];
 
-  constructor(config: ConformanceConfig, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[]) {
+  constructor(config: ConformanceConfig, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[], journal: HubChangeRecorder | undefined) {
     this.hubUrl = hubUrl;
     this.#dfsps = dfsps;
     this.#restored = restored;
@@ -69,11 +72,10 @@ class StartedUrlEnvironment implements StartedEnvironment {
       capabilities.push('payee-observation', 'bystander-dfsp');
       this.observePayee = dfsps.observation;
     }
-    if (config.hub.adminUrl) {
+    if (config.hub.adminUrl && journal) {
       capabilities.push('hub-ledger');
       this.adminUrl = config.hub.adminUrl;
-      // A hub that outlives the run: what a scenario lowers on it is journaled, and put back by the next run if this one is killed.
-      this.hubChanges = new HubChangeJournal(hubChangeJournalFile(config));
+      this.hubChanges = journal;
     }
     this.capabilities = new Set(capabilities);
   }
@@ -114,10 +116,9 @@ class StartedUrlEnvironment implements StartedEnvironment {
 }
 
 /** Puts back what an interrupted run left changed on this hub (journaled before it was changed), and says what. */
-async function restoreInterruptedChanges(config: ConformanceConfig): Promise<string[]> {
-  const admin = new HubAdminClient(config.hub.adminUrl!, config.timeouts.requestMs);
+async function restoreInterruptedChanges(admin: HubAdminClient, journal: HubChangeJournal): Promise<string[]> {
   try {
-    const restored = await new HubChangeJournal(hubChangeJournalFile(config)).restorePending(admin);
+    const restored = await journal.restorePending(admin);
     return restored.map((change) => `put back what an interrupted run left changed on the hub: ${change.description} (changed ${change.recordedAt}); no verdict blames the hub for it`);
   } catch (error) {
     throw new EnvironmentUnavailableError(`a change an interrupted run left on the hub cannot be put back: ${(error as Error).message}`, [], { cause: error });
