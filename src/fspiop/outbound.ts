@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { descriptorLimit } from '../support/descriptor-limit.ts';
 import { fspiopHeaders, type FspiopResource } from './headers.ts';
 
 export interface OutboundRequest {
@@ -64,7 +65,13 @@ export const REUSED_CONNECTION_ANSWER_MS = 2_000;
 // Kept-alive connections, one pool per process: under load every exchange would otherwise pay a
 // TCP (and TLS) handshake. LIFO hands out the most recently used connection, so under a steady
 // load the few busy ones stay warm and the rest go idle and are closed after POOL_IDLE_MS.
-const agentOptions = { keepAlive: true, timeout: POOL_IDLE_MS, scheduling: 'lifo' } as const;
+//
+// Connections per peer are bounded: under a load the peer cannot keep up with, further requests
+// wait in the agent's queue (still within their own timeout) instead of each opening a socket
+// until the process runs out of descriptors. An embedded run has four peers in one process (payer
+// → hub, hub → payer callbacks, hub → payee, payee → hub), each connection two descriptors there.
+export const MAX_SOCKETS_PER_PEER = Math.max(8, Math.min(256, Math.floor(descriptorLimit().limit / 16)));
+const agentOptions = { keepAlive: true, timeout: POOL_IDLE_MS, scheduling: 'lifo', maxSockets: MAX_SOCKETS_PER_PEER } as const;
 const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
 
 /** Socket errors that mean the other side closed the connection before it answered anything. */

@@ -25,7 +25,7 @@ export interface Exchange {
   requestBody?: unknown;
   /** Wall-clock start, ISO 8601. */
   startedAt: string;
-  ack: { status: number; body: string; contentType?: string | undefined; ms: number } | { error: string; ms: number };
+  ack: { status: number; body: string; contentType?: string | undefined; ms: number } | { error: string; ms: number; code?: string | undefined };
   callback?: ReceivedCallback;
   /** Request sent → callback received, in milliseconds. */
   endToEndMs?: number;
@@ -184,7 +184,7 @@ export class PayerDfsp {
       if (error instanceof CallbackTimeoutError) exchange.timedOut = true;
       // Only a request that got no answer failed on the network; a wait for its callback cut short
       // (the run stopping) keeps the answer the hub gave.
-      else if ('error' in exchange.ack) exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started };
+      else if ('error' in exchange.ack) exchange.ack = { error: describeNetworkError(error, url), ms: performance.now() - started, code: errorCode(error) };
     }
     return this.#emit(exchange);
   }
@@ -222,8 +222,12 @@ function isInFlightState(callback: ReceivedCallback): boolean {
   return state === 'RECEIVED' || state === 'RESERVED';
 }
 
+function errorCode(error: unknown): string | undefined {
+  return error instanceof OutboundError ? error.code : (error as NodeJS.ErrnoException).code;
+}
+
 function describeNetworkError(error: unknown, url: string): string {
-  const code = error instanceof OutboundError ? error.code : (error as NodeJS.ErrnoException).code;
+  const code = errorCode(error);
   const host = new URL(url).host;
   if (code === 'ECONNREFUSED') return `connection refused by ${host} — is the hub running there?`;
   if (code === 'TIMEOUT') return `no answer from ${host} within the request timeout`;

@@ -4,8 +4,9 @@ export interface LoadOffer {
   durationMs: number;
 }
 
-export type Phase = 'lookups' | 'quotes' | 'transfers';
-export const PHASES: readonly Phase[] = ['lookups', 'quotes', 'transfers'];
+import type { Phase } from './load-contract.ts';
+
+export { PHASES, type Phase } from './load-contract.ts';
 
 /**
  * What a runner is asked to do: the offer (already scaled to the profile), what each iteration is,
@@ -72,6 +73,8 @@ export interface SecondOfRun {
   started: number;
   succeeded: number;
   failed: number;
+  /** Arrivals due in this second that were not started (the runner's in-flight cap was reached). */
+  dropped?: number;
 }
 
 /** What a runner reports. Steady-state figures are over the window; `series` covers the whole run. */
@@ -80,11 +83,19 @@ export interface LoadSummary {
   source: string;
   runner: string;
   request: Omit<LoadRequest, 'fault' | 'signal'>;
+  /** When the load started (ISO 8601), so moments of the run can be named in wall-clock time. */
+  startedAt?: string;
   /** Start and end of the steady-state window, ms from the start of the run. */
   window: { startMs: number; endMs: number };
   /** Iterations the schedule called for, and those it could not start (the runner could not keep up). */
   scheduled: number;
   dropped: number;
+  /** When arrivals were being dropped (ms from the start of the run), where the runner knows. */
+  drops?: { firstMs: number; lastMs: number };
+  /** What capped the runner: iterations in flight at most, and where that cap came from. */
+  limits?: { maxInFlight: number; maxInFlightSource: string };
+  /** Failures that were the load generator's own process running out (EMFILE, ENOBUFS, …), not the hub: by code, with the first. */
+  generatorExhaustion?: Array<{ code: string; count: number; firstAtMs: number }>;
   /** Successful iterations per second over the window, by completion time. */
   achievedRate: number;
   /** Successful iterations per interval of the window, by completion time. */

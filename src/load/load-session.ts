@@ -42,9 +42,15 @@ export interface LoadSessionOptions {
 export class LoadSession {
   readonly #options: LoadSessionOptions;
   readonly #runs = new Map<string, Promise<LoadOutcome>>();
+  readonly #measured: LoadSummary[] = [];
 
   constructor(options: LoadSessionOptions) {
     this.#options = options;
+  }
+
+  /** Every load that ran to its end so far, for the run's diagnosis. */
+  get measured(): readonly LoadSummary[] {
+    return this.#measured;
   }
 
   run(asked: LoadOffer, faultIn?: string): Promise<LoadOutcome> {
@@ -73,6 +79,7 @@ export class LoadSession {
       fault: fault && { atMs: Math.round((windowStart + windowEnd) / 2), inject: async () => ({ broke: await fault.faults.killOne(fault.component), atMs: Math.round((windowStart + windowEnd) / 2) }) },
     };
     const summary = await runner.run(request, this.#options.onProgress);
+    this.#measured.push(summary);
     return { kind: 'measured', summary, asked, offered, validity: await this.#validate(summary.committedSample) };
   }
 

@@ -161,6 +161,10 @@ export class SlaProbe {
     if (runnerErrors && runnerErrors.count > 0) {
       return { notEvaluated: `the run is invalid: the ${this.#summary.runner} itself failed ${runnerErrors.count} iteration${runnerErrors.count > 1 ? 's' : ''} (first: ${runnerErrors.first}), a failure of this tool, not of the hub` };
     }
+    const exhaustion = this.#summary.generatorExhaustion;
+    if (exhaustion && exhaustion.length > 0) {
+      return { notEvaluated: `the load generator, not the hub, was the limit: its own process ran out (${exhaustion.map((e) => `${e.code} ×${e.count} from ${round1(e.firstAtMs / 1000)} s`).join(', ')}), so the figures measure this machine; raise its limits (ulimit -n) or lower the load and run again` };
+    }
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { ExchangeTrouble } from '../fspiop/exchange-log.ts';
+import type { LoadSummary } from '../load/load-runner.ts';
 import { redactUrl } from '../support/url.ts';
 
 export interface DiagnosisInput {
@@ -51,4 +52,54 @@ export function diagnose({ trouble, callbacks, callbackUrl, hubUrl, payerFspId }
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
+}
+
+/**
+ * What bounded each load, when something did: the load generator's own process running out
+ * (then the hub is not to blame, and the SLA verdicts of that load are not evaluated), or
+ * arrivals dropped because the hub stopped keeping up — said with the wall-clock moment the
+ * transfers stopped completing and for how long.
+ */
+export function diagnoseLoads(loads: readonly LoadSummary[]): string[] {
+  const lines: string[] = [];
+  for (const load of loads) {
+    const what = `the ${load.request.flow} load at ${load.request.ratePerSecond}/s (${load.runner})`;
+    const exhaustion = load.generatorExhaustion ?? [];
+    if (exhaustion.length > 0) {
+      lines.push(`The load generator, not the hub, was the limit in ${what}: its process ran out (${exhaustion.map((e) => `${e.code} ×${e.count} from ${at(load, e.firstAtMs)}`).join(', ')}). `
+        + `Its SLA verdicts are not evaluated. Raise the open-file limit (${load.limits?.maxInFlightSource ?? 'ulimit -n'}) or lower the offered load, and run again.`);
+      continue;
+    }
+    if (load.dropped > 0) {
+      const stall = longestStall(load);
+      const cap = load.limits ? ` it already had ${load.limits.maxInFlight} iterations in flight, its cap (${load.limits.maxInFlightSource})` : ' it could not start them';
+      lines.push(`${load.dropped} arrival${plural(load.dropped)} of ${what} ${load.drops ? `were dropped from ${at(load, load.drops.firstMs)} to ${at(load, load.drops.lastMs)}` : 'were dropped'}:${cap}. `
+        + (stall ? `No transfer completed from ${at(load, stall.fromMs)} for ${stall.seconds} s: the hub stalled, and the throughput verdicts count what it did not take.` : 'The hub answered more slowly than the offered rate allows with that many in flight; the throughput verdicts count what it did not take.'));
+    }
+  }
+  return lines;
+}
+
+/** The longest run of whole seconds, after the first completion, in which iterations were due but none completed. */
+function longestStall(load: LoadSummary): { fromMs: number; seconds: number } | undefined {
+  let best: { fromMs: number; seconds: number } | undefined;
+  let current: { fromMs: number; seconds: number } | undefined;
+  let seenSuccess = false;
+  for (const second of load.series) {
+    const due = second.started + (second.dropped ?? 0) > 0;
+    if (second.succeeded > 0) {
+      seenSuccess = true;
+      current = undefined;
+    } else if (seenSuccess && due) {
+      current = current ? { ...current, seconds: current.seconds + 1 } : { fromMs: second.second * 1000, seconds: 1 };
+      if (!best || current.seconds > best.seconds) best = current;
+    }
+  }
+  return best && best.seconds >= 2 ? best : undefined;
+}
+
+/** A moment of a load: wall-clock time when the load says when it started, else seconds into it. */
+function at(load: LoadSummary, ms: number): string {
+  if (!load.startedAt) return `${(ms / 1000).toFixed(1)} s into the load`;
+  return `${new Date(Date.parse(load.startedAt) + ms).toISOString().slice(11, 19)} (${(ms / 1000).toFixed(1)} s into the load)`;
 }

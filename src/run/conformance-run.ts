@@ -17,7 +17,7 @@ import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
 import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
-import { diagnose } from '../reports/diagnosis.ts';
+import { diagnose, diagnoseLoads } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
@@ -235,7 +235,7 @@ export class ConformanceRun {
       diagnosis: interrupted ? [] : diagnose({
         trouble: this.#exchanges.trouble(), callbacks: callbacks?.stats ?? null, callbackUrl,
         hubUrl: environment?.hubUrl, payerFspId: config.participants.payer.fspId,
-      }),
+      }).concat(diagnoseLoads(session?.session.loads ?? [])),
       exitCode,
     };
     await alignAllureWithVerdicts(allureDir, verdicts);

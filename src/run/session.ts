@@ -8,7 +8,7 @@ import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
 import type { LoadProfile } from '../load/load-profiles.ts';
-import type { LoadOffer, LoadProgress, LoadRunner } from '../load/load-runner.ts';
+import type { LoadOffer, LoadProgress, LoadRunner, LoadSummary } from '../load/load-runner.ts';
 import { LoadSession } from '../load/load-session.ts';
 import { HubLedgerProbe } from '../probes/hub-ledger-probe.ts';
 import { InventoryProbe } from '../probes/inventory-probe.ts';
@@ -50,6 +50,11 @@ export class RunSession {
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
     });
+  }
+
+  /** The loads the run's scenarios measured so far. */
+  get loads(): readonly LoadSummary[] {
+    return this.#load.measured;
   }
 
   /** A P2P probe for one scenario. */
@@ -122,10 +127,10 @@ const sessions = new Map<string, RunSession>();
 
 export type SessionParameters = { runSession: string };
 
-export function registerSession(session: RunSession): { parameters: SessionParameters; close(): void } {
+export function registerSession(session: RunSession): { parameters: SessionParameters; session: RunSession; close(): void } {
   const id = randomUUID();
   sessions.set(id, session);
-  return { parameters: { runSession: id }, close: () => sessions.delete(id) };
+  return { parameters: { runSession: id }, session, close: () => sessions.delete(id) };
 }
 
 /** The session of the run a scenario belongs to, from its world parameters. */

@@ -99,6 +99,10 @@ export class HttpServer {
       server.once('error', reject);
       server.listen(port, host, () => {
         server.off('error', reject);
+        // Once listening, an error is a connection it could not accept (EMFILE: the process is out of
+        // descriptors). libuv closes such connections itself, so their senders see a reset and count
+        // it; one that still surfaces here must not crash the process (no listener would).
+        server.on('error', () => undefined);
         resolve();
       });
     });

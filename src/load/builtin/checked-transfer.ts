@@ -4,7 +4,7 @@ import { fulfilmentMatchesCondition } from '../../fspiop/ilp-condition.ts';
 import type { Exchange, PayerDfsp } from '../../fspiop/payer-dfsp.ts';
 import { PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../../fspiop/payloads.ts';
 import type { FspiopSpecification } from '../../fspiop/spec-validation.ts';
-import type { Phase } from '../load-runner.ts';
+import { failureText, type Phase } from '../load-contract.ts';
 
 /** What the checked flow needs of a payer DFSP (the real one, or a scripted one in tests). */
 export type TransferDriver = Pick<PayerDfsp, 'lookupParty' | 'requestQuote' | 'prepareTransfer'>;
@@ -81,7 +81,7 @@ function settle(phase: Phase, problem: string | undefined, now: () => number, re
 /** The parsed success callback of an exchange, or why there is none, as a failure reason. */
 function callbackBody<T>(exchange: Exchange, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, check?: CallbackCheck): T | string {
   const ack = exchange.ack;
-  if ('error' in ack) return 'no HTTP answer';
+  if ('error' in ack) return failureText('no_answer', ack.code);
   if (ack.status !== 202) return `HTTP ${ack.status}`;
   if (exchange.timedOut || !exchange.callback) return 'timeout';
   if (exchange.callback.kind === 'error') return `error callback ${parseErrorInformation(exchange.callback.body)?.errorCode ?? '(no errorInformation)'}`;
