@@ -5,6 +5,7 @@
  */
 import type { Options, Scenario } from 'k6/options';
 import type { PartyId } from '../../src/fspiop/messages.ts';
+import { FAILURE_REASONS, PHASE_TRENDS, SCENARIOS, type ScenarioName } from '../../src/load/load-contract.ts';
 
 export interface LoadConfig {
   hubUrl: string;
@@ -32,16 +33,7 @@ export interface LoadConfig {
   runId: string;
 }
 
-export const SCENARIOS = ['warmup', 'steady', 'drain'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
-
-/** Phases as LoadSummary names them, and the Trend each is measured in. */
-export const PHASE_TRENDS = { lookups: 'lookup_ms', quotes: 'quote_ms', transfers: 'transfer_ms' } as const;
-export type PhaseName = keyof typeof PHASE_TRENDS;
-
-/** Why a phase failed, as the `reason` tag of the `failures` Counter. */
-export const FAILURE_REASONS = ['timeout', 'http', 'error_callback', 'invalid_callback', 'not_committed', 'fulfilment', 'channel'] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
+export { FAILURE_REASONS, PHASE_TRENDS, SCENARIOS, type FailureReason, type Phase as PhaseName, type ScenarioName } from '../../src/load/load-contract.ts';
 
 /** k6 reports these Trend statistics; the runner reads the percentiles. */
 export const TREND_STATS = ['count', 'avg', 'min', 'max', 'p(50)', 'p(95)', 'p(99)', 'p(99.9)'];

@@ -13,16 +13,18 @@ import http from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
 import { fspiopHeaders, type FspiopResource } from '../../src/fspiop/headers.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms, type MoneyAmount } from '../../src/fspiop/messages.ts';
-import { PHASE_TRENDS, scenarioOffsets, type FailureReason, type LoadConfig, type PhaseName } from './config.ts';
+import { failureText, ITERATION_TREND, PHASE_TRENDS, type FailureReason, type Phase as PhaseName } from '../../src/load/load-contract.ts';
+import { firstFailed, lookupChecks, quoteChecks, transferChecks, type PhaseCheck } from '../../src/load/p2p-rules.ts';
+import { scenarioOffsets, type LoadConfig } from './config.ts';
 import { NotificationClient, type CallbackNotification } from './notifications.ts';
 
 export const trends = {
   lookups: new Trend(PHASE_TRENDS.lookups, true),
   quotes: new Trend(PHASE_TRENDS.quotes, true),
   transfers: new Trend(PHASE_TRENDS.transfers, true),
-  iteration: new Trend('iteration_ms', true),
+  iteration: new Trend(ITERATION_TREND, true),
 };
-export const TREND_NAMES = [PHASE_TRENDS.lookups, PHASE_TRENDS.quotes, PHASE_TRENDS.transfers, 'iteration_ms'];
+export { TREND_NAMES } from '../../src/load/load-contract.ts';
 export const failures = new Counter('failures');
 
 /** A completed phase: the callback, when the request went out and when the callback arrived (Date.now()). */
@@ -79,7 +81,8 @@ async function exchange(client: NotificationClient, config: LoadConfig, phase: P
     { headers, timeout: config.requestTimeoutMs, tags: { phase }, responseType: 'text' });
   if (response.status !== 202) {
     client.cancel(request.key);
-    throw new PhaseFailure(phase, 'http', response.status ? `HTTP ${response.status}` : `no answer (${response.error_code || response.error || 'network error'})`);
+    // No status: k6 got no answer; its error text ("… too many open files") says whether this machine ran out.
+    throw response.status ? new PhaseFailure(phase, 'http', `HTTP ${response.status}`) : new PhaseFailure(phase, 'no_answer', response.error || `k6 error ${response.error_code || 'unknown'}`);
   }
   const arrival = await registered.arrival;
   if (arrival.outcome === 'timeout') throw new PhaseFailure(phase, 'timeout', `no callback within ${config.callbackTimeoutMs} ms`);
@@ -91,13 +94,13 @@ async function exchange(client: NotificationClient, config: LoadConfig, phase: P
   return { value: arrival.callback, sentAt, arrivedAt: arrival.at };
 }
 
-/** Runs the named checks (k6 `checks` metric, tagged with the phase); the first failing one fails the phase. */
-function verify(phase: PhaseName, reason: FailureReason, checks: Record<string, boolean>): void {
+/** Runs the phase's checks (k6 `checks` metric, tagged with the phase); the first failing one fails the phase. */
+function verify(phase: PhaseName, checks: readonly PhaseCheck[]): void {
   const tagged: Record<string, () => boolean> = {};
-  for (const [name, ok] of Object.entries(checks)) tagged[`${phase}: ${name}`] = () => ok;
+  for (const { name, ok } of checks) tagged[`${phase}: ${name}`] = () => ok;
   check(null, tagged, { phase });
-  const failed = Object.entries(checks).find(([, ok]) => !ok);
-  if (failed) throw new PhaseFailure(phase, reason, failed[0]);
+  const failed = firstFailed(checks);
+  if (failed) throw new PhaseFailure(phase, failed.reason, failed.detail);
 }
 
 function record<T>(phase: PhaseName, completed: Completed<T>): Completed<T> {
@@ -108,10 +111,7 @@ function record<T>(phase: PhaseName, completed: Completed<T>): Completed<T> {
 export async function lookup(client: NotificationClient, config: LoadConfig): Promise<Completed<CallbackNotification>> {
   const completed = await exchange(client, config, 'lookups', { method: 'GET', path: partyPath(config.payee), resource: 'parties', key: `parties:${partyKey(config.payee)}` });
   const info = (completed.value.body as { party?: { partyIdInfo?: { partyIdType?: unknown; partyIdentifier?: unknown; fspId?: unknown } } } | undefined)?.party?.partyIdInfo;
-  verify('lookups', 'invalid_callback', {
-    'party identifier echoes the request': info?.partyIdType === config.payee.type && info?.partyIdentifier === config.payee.id,
-    'party held by the payee DFSP': info?.fspId === config.payeeFsp,
-  });
+  verify('lookups', lookupChecks(info, config.payee, config.payeeFsp));
   return record('lookups', completed);
 }
 
@@ -120,12 +120,7 @@ export async function quote(client: NotificationClient, config: LoadConfig): Pro
   const body = quoteRequest({ quoteId: uuid(), transactionId: uuid(), payerFsp: config.payerFsp, payer: config.payer, payeeFsp: config.payeeFsp, payee: config.payee, amount });
   const completed = await exchange(client, config, 'quotes', { method: 'POST', path: '/quotes', resource: 'quotes', key: `quotes:${body.quoteId}`, body, destination: config.payeeFsp });
   const terms = completed.value.body as Partial<Terms> | undefined;
-  verify('quotes', 'invalid_callback', {
-    'transfer amount is the amount sent (SEND, no fees)': !!terms?.transferAmount && Number(terms.transferAmount.amount) === Number(amount.amount) && terms.transferAmount.currency === amount.currency,
-    'ILP packet present': typeof terms?.ilpPacket === 'string' && terms.ilpPacket.length > 0,
-    'condition is 32 bytes base64url': typeof terms?.condition === 'string' && /^[A-Za-z0-9_-]{43}$/.test(terms.condition),
-    'expiration in the future': typeof terms?.expiration === 'string' && Date.parse(terms.expiration) > Date.now(),
-  });
+  verify('quotes', quoteChecks(terms, amount, Date.now()));
   return record('quotes', { ...completed, value: terms as Terms });
 }
 
@@ -133,8 +128,7 @@ export async function transfer(client: NotificationClient, config: LoadConfig, t
   const body = transferPrepare({ transferId: uuid(), payerFsp: config.payerFsp, payeeFsp: config.payeeFsp, amount: terms.transferAmount, terms });
   const completed = await exchange(client, config, 'transfers', { method: 'POST', path: '/transfers', resource: 'transfers', key: `transfers:${body.transferId}`, body, destination: config.payeeFsp });
   const result = completed.value.body as { transferState?: unknown; fulfilment?: unknown } | undefined;
-  verify('transfers', 'not_committed', { 'transfer state COMMITTED': result?.transferState === 'COMMITTED' });
-  verify('transfers', 'fulfilment', { 'SHA-256(fulfilment) = agreed condition': typeof result?.fulfilment === 'string' && fulfils(result.fulfilment, terms.condition) });
+  verify('transfers', transferChecks(result, terms.condition, fulfils));
   return record('transfers', { ...completed, value: body.transferId });
 }
 
@@ -200,6 +194,7 @@ export async function iterate(config: LoadConfig, firstPhase: PhaseName, body: (
       ok: outcome.ok,
       ...(outcome.failure ? { phase: outcome.failure.phase, reason: reasonText(outcome.failure) } : {}),
       phasesMs: outcome.phasesMs,
+      ...(outcome.ok && outcome.firstSentAt !== undefined && outcome.lastArrivedAt !== undefined ? { iterationMs: outcome.lastArrivedAt - outcome.firstSentAt } : {}),
       ...(outcome.committedTransferId ? { committedTransferId: outcome.committedTransferId } : {}),
     });
     client.close();
@@ -215,17 +210,9 @@ export function completed<T>(outcome: IterationOutcome, phase: PhaseName, done: 
   return done.value;
 }
 
-/** A failure as LoadSummary words it: "timeout", "HTTP 500", "error callback 3204", … */
+/** A failure as LoadSummary words it, the same words the builtin runner uses (src/load/load-contract.ts). */
 export function reasonText(failure: PhaseFailure): string {
-  switch (failure.reason) {
-    case 'http': return failure.detail.startsWith('HTTP ') ? failure.detail : `HTTP error: ${failure.detail}`;
-    case 'error_callback': return failure.detail;
-    case 'timeout': return 'timeout';
-    case 'not_committed': return 'not COMMITTED';
-    case 'fulfilment': return 'fulfilment does not match the condition';
-    case 'invalid_callback': return `invalid callback body: ${failure.detail}`;
-    case 'channel': return `notification channel: ${failure.detail}`;
-  }
+  return failureText(failure.reason, failure.detail);
 }
 
 /** handleSummary: the summary data as k6 passes it, for the runner to read (the runner maps it, so the script stays thin). */

@@ -55,6 +55,8 @@ export interface IterationReport {
   reason?: string;
   /** Request sent → callback received per completed phase, ms. */
   phasesMs?: Record<string, number>;
+  /** First request sent → last callback received, ms, when every phase succeeded. */
+  iterationMs?: number;
   /** The transfer the payer saw COMMITTED. */
   committedTransferId?: string;
 }

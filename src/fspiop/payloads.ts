@@ -102,9 +102,4 @@ export function describeZodError(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
 }
 
-/** FSPIOP amounts are decimal strings: "100" and "100.0" are the same amount. */
-export function sameAmount(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const canonical = (s: string) => s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-  return canonical(a) === canonical(b);
-}
+export { sameAmount } from './amount.ts';

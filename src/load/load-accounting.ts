@@ -16,6 +16,8 @@ export interface IterationRecord {
   startMs: number;
   endMs: number;
   ok: boolean;
+  /** Whether it belongs to the steady state, when the runner decides (k6: its `steady` scenario); default: by `startMs`. */
+  inWindow?: boolean | undefined;
   /** The phase that failed, in the words of `failureText`. */
   failure?: { phase: Phase; reason: string } | undefined;
   /** Latency of each phase that succeeded, ms. */
@@ -70,6 +72,11 @@ export class LoadAccounting {
     return this.#window;
   }
 
+  /** Steady-state iterations recorded so far, succeeded or failed by the hub. */
+  get attemptsInWindow(): number {
+    return this.#iterations.attempts;
+  }
+
   /** Says what capped the runner (named in the summary and in a diagnosis of dropped arrivals). */
   limitedBy(limits: RunnerLimits): void {
     this.#limits = limits;
@@ -93,14 +100,14 @@ export class LoadAccounting {
   }
 
   /** An iteration the runner itself failed to carry out: a defect of the tool, which makes the run prove nothing. */
-  runnerError(message: string): void {
-    this.#runnerErrors.count += 1;
+  runnerError(message: string, count = 1): void {
+    this.#runnerErrors.count += count;
     this.#runnerErrors.first ??= message;
   }
 
   record(iteration: IterationRecord): void {
     const { startMs, endMs, ok, failure } = iteration;
-    const inWindow = startMs >= this.#window.startMs && startMs < this.#window.endMs;
+    const inWindow = iteration.inWindow ?? (startMs >= this.#window.startMs && startMs < this.#window.endMs);
     this.#rotateRecent(endMs);
     for (const phase of PHASES) {
       const ms = iteration.phasesMs[phase];

@@ -34,6 +34,10 @@ export class PhaseRecorder {
     this.#failures[reason] = (this.#failures[reason] ?? 0) + 1;
   }
 
+  get attempts(): number {
+    return this.#attempts;
+  }
+
   get failed(): number {
     return this.#attempts - this.#successes;
   }

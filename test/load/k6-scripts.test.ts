@@ -319,7 +319,10 @@ describe('k6 scripts against the reference hub, callbacks through the real notif
     assert.equal(metrics('iteration_ms').length, 1);
     const transferId = (JSON.parse(http()[2]!.body!) as { transferId: string }).transferId;
     // The report is the last frame before the close; the server has it once the socket is gone.
-    while (network.open > 0 || channel.clients > 0 || reports.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const deadline = Date.now() + 10_000; network.open > 0 || channel.clients > 0 || reports.length === 0;) {
+      if (Date.now() > deadline) assert.fail(`the iteration's report did not arrive within 10 s (sockets open: ${network.open}, channel clients: ${channel.clients}, reports: ${reports.length})`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     assert.deepEqual(reports.map((r) => [r.scenario, r.ok, r.committedTransferId]), [['steady', true, transferId]]);
     assert.equal(callbacks.correlator.pending, 0);
   });

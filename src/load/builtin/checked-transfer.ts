@@ -2,9 +2,10 @@ import type { PartyRef } from '../../config/schema.ts';
 import { parseErrorInformation } from '../../fspiop/answer.ts';
 import { fulfilmentMatchesCondition } from '../../fspiop/ilp-condition.ts';
 import type { Exchange, PayerDfsp } from '../../fspiop/payer-dfsp.ts';
-import { PartiesPut, QuotesPut, sameAmount, TransfersPut, type Money } from '../../fspiop/payloads.ts';
+import { PartiesPut, QuotesPut, TransfersPut, type Money } from '../../fspiop/payloads.ts';
 import type { FspiopSpecification } from '../../fspiop/spec-validation.ts';
 import { failureText, type Phase } from '../load-contract.ts';
+import { firstFailed, lookupChecks, quoteChecks, transferChecks, type PhaseCheck } from '../p2p-rules.ts';
 
 /** What the checked flow needs of a payer DFSP (the real one, or a scripted one in tests). */
 export type TransferDriver = Pick<PayerDfsp, 'lookupParty' | 'requestQuote' | 'prepareTransfer'>;
@@ -41,15 +42,12 @@ export async function checkedTransfer(driver: TransferDriver, parties: TransferP
   report: (outcome: PhaseOutcome) => void, check?: CallbackCheck): Promise<string | undefined> {
   const lookup = await driver.lookupParty(parties.payee);
   const party = callbackBody(lookup, PartiesPut, check);
-  const lookupProblem = typeof party === 'string' ? party
-    : party.party.partyIdInfo.partyIdentifier !== parties.payee.id ? 'lookup named another party'
-      : party.party.partyIdInfo.fspId !== parties.payeeFsp ? `party held by ${party.party.partyIdInfo.fspId ?? 'no FSP'}, not ${parties.payeeFsp}` : undefined;
+  const lookupProblem = typeof party === 'string' ? party : problemOf(lookupChecks(party.party.partyIdInfo, parties.payee, parties.payeeFsp));
   if (!settle('lookups', lookupProblem, now, report)) return undefined;
 
   const quote = await driver.requestQuote({ payer: parties.payer, payee: parties.payee, payeeFsp: parties.payeeFsp, amount: parties.amount });
   const terms = callbackBody(quote, QuotesPut, check);
-  const quoteProblem = typeof terms === 'string' ? terms
-    : !sameAmount(terms.transferAmount.amount, parties.amount.amount) || terms.transferAmount.currency !== parties.amount.currency ? 'quoted another amount' : undefined;
+  const quoteProblem = typeof terms === 'string' ? terms : problemOf(quoteChecks(terms, parties.amount, Date.now()));
   if (!settle('quotes', quoteProblem, now, report) || typeof terms === 'string') return undefined;
 
   return checkedClearing(driver, parties, terms, now, report, check);
@@ -66,11 +64,15 @@ export async function checkedClearing(driver: TransferDriver, parties: TransferP
   report: (outcome: PhaseOutcome) => void, check?: CallbackCheck): Promise<string | undefined> {
   const transfer = await driver.prepareTransfer({ payeeFsp: parties.payeeFsp, amount: terms.transferAmount, terms });
   const fulfil = callbackBody(transfer, TransfersPut, check);
-  const transferProblem = typeof fulfil === 'string' ? fulfil
-    : fulfil.transferState !== 'COMMITTED' ? `state ${fulfil.transferState}`
-      : !fulfil.fulfilment || !fulfilmentMatchesCondition(fulfil.fulfilment, terms.condition) ? 'fulfilment does not match the condition' : undefined;
+  const transferProblem = typeof fulfil === 'string' ? fulfil : problemOf(transferChecks(fulfil, terms.condition, fulfilmentMatchesCondition));
   if (!settle('transfers', transferProblem, now, report)) return undefined;
   return (transfer.requestBody as { transferId: string }).transferId;
+}
+
+/** The first check that failed, in the words every runner uses. */
+function problemOf(checks: readonly PhaseCheck[]): string | undefined {
+  const failed = firstFailed(checks);
+  return failed && failureText(failed.reason, failed.detail);
 }
 
 function settle(phase: Phase, problem: string | undefined, now: () => number, report: (outcome: PhaseOutcome) => void): boolean {
@@ -82,10 +84,10 @@ function settle(phase: Phase, problem: string | undefined, now: () => number, re
 function callbackBody<T>(exchange: Exchange, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, check?: CallbackCheck): T | string {
   const ack = exchange.ack;
   if ('error' in ack) return failureText('no_answer', ack.code);
-  if (ack.status !== 202) return `HTTP ${ack.status}`;
-  if (exchange.timedOut || !exchange.callback) return 'timeout';
-  if (exchange.callback.kind === 'error') return `error callback ${parseErrorInformation(exchange.callback.body)?.errorCode ?? '(no errorInformation)'}`;
+  if (ack.status !== 202) return failureText('http', `HTTP ${ack.status}`);
+  if (exchange.timedOut || !exchange.callback) return failureText('timeout');
+  if (exchange.callback.kind === 'error') return failureText('error_callback', parseErrorInformation(exchange.callback.body)?.errorCode);
   const parsed = schema.safeParse(exchange.callback.body);
-  if (!parsed.success) return 'invalid callback body';
+  if (!parsed.success) return failureText('invalid_callback');
   return check?.(exchange) ?? parsed.data;
 }

@@ -8,10 +8,10 @@ import type { PartyId } from '../../fspiop/messages.ts';
 import type { IterationReport } from '../../fspiop/notification-channel.ts';
 import { monotonicClock, type Clock, type ClockTimer } from '../../support/clock.ts';
 import { redactUrl } from '../../support/url.ts';
-import { PHASES, type FaultReport, type LoadProgress, type LoadRequest, type LoadRunner, type LoadSummary, type Phase } from '../load-runner.ts';
-import { Reservoir } from '../reservoir.ts';
+import { LoadAccounting } from '../load-accounting.ts';
+import type { FaultReport, LoadProgress, LoadRequest, LoadRunner, LoadSummary } from '../load-runner.ts';
 import { buildLoadScripts } from './k6-scripts.ts';
-import { parseSummaryDocument, toLoadSummary } from './k6-summary.ts';
+import { iterationRecord, k6Counts, parseSummaryDocument } from './k6-summary.ts';
 
 export const K6_INSTALL_URL = 'https://grafana.com/docs/k6/latest/set-up/install-k6/';
 export const K6_NOT_INSTALLED = `k6 is not installed (no "k6" on PATH): install it from ${K6_INSTALL_URL} or run with --runner builtin`;
@@ -89,8 +89,6 @@ export interface K6RunnerOptions {
 
 /** How many committed transfer ids a summary carries for the validity gate. */
 const COMMITTED_SAMPLE = 200;
-/** Progress reports the rate and latency of the last few seconds. */
-const PROGRESS_WINDOW_MS = 5_000;
 
 /**
  * Runs the load with k6: builds load/<flow>.ts into dist/load (esbuild, tens of ms, so k6 always
@@ -112,21 +110,22 @@ export class K6Runner implements LoadRunner {
 
   async run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary> {
     const options = this.#options;
-    const version = await requireK6({ binary: options.binary, env: options.env });
+    const k6Version = await requireK6({ binary: options.binary, env: options.env });
     const scripts = await buildLoadScripts(options.bundleDir ? { outDir: options.bundleDir } : {});
     const script = scripts.find((s) => s.name === request.flow);
     if (!script) throw new Error(`no k6 script for flow "${request.flow}" under load/ (have: ${scripts.map((s) => s.name).join(', ')})`);
 
     const workDir = await mkdtemp(join(tmpdir(), 'conformance-k6-'));
     const summaryFile = join(workDir, 'summary.json');
-    const reports: IterationReport[] = [];
-    const recent: Array<{ at: number; report: IterationReport }> = [];
-    const committed = new Reservoir<string>(COMMITTED_SAMPLE);
-    let failed = 0;
+    // The reports go straight into the books (bounded memory however long the load), as the builtin runner's iterations do.
+    const books = new LoadAccounting(request, { sampleSize: COMMITTED_SAMPLE });
+    if (options.maxVUs !== undefined) books.limitedBy({ maxInFlight: options.maxVUs, maxInFlightSource: 'load.maxInFlight (k6 maxVUs)' });
+    let reported = 0;
     // The load's time 0 on our clock: k6 takes a while to start its VUs, so it is read off the
     // first report (its end, in the load's time, arrived now); until then, the moment k6 was started.
     const spawnedAt = this.#clock.now();
     let loadStart: number | undefined;
+    let startedAt: Date | undefined;
 
     let fault: FaultReport | undefined;
     let faultRun: Promise<void> | undefined;
@@ -146,23 +145,21 @@ export class K6Runner implements LoadRunner {
     const unsubscribe = options.reports?.((report) => {
       // Another load on the same channel (or a straggler of an earlier one) is not this run's.
       if (report.run !== runId) return;
-      const now = this.#clock.now();
       if (loadStart === undefined) {
-        loadStart = now - report.endMs;
+        loadStart = this.#clock.now() - report.endMs;
+        startedAt = new Date(Date.now() - report.endMs);
         scheduleFault(loadStart);
       }
-      reports.push(report);
-      recent.push({ at: now, report });
-      if (!report.ok) failed += 1;
-      if (report.committedTransferId) committed.offer(report.committedTransferId);
+      reported += 1;
+      books.started(report.startMs);
+      books.record(iterationRecord(report));
     });
 
     let tickTimer: ClockTimer | undefined;
     if (onProgress) {
       const tick = () => {
-        const now = this.#clock.now();
-        while (recent.length > 0 && recent[0]!.at < now - PROGRESS_WINDOW_MS) recent.shift();
-        onProgress(progress(request, now - (loadStart ?? spawnedAt), recent.map((r) => r.report), failed));
+        // k6 counts dropped arrivals only in its end-of-test summary: until then progress shows none.
+        onProgress(books.progress(this.#clock.now() - (loadStart ?? spawnedAt)));
         tickTimer = this.#clock.setTimeout(tick, 1000);
       };
       tickTimer = this.#clock.setTimeout(tick, 1000);
@@ -182,8 +179,24 @@ export class K6Runner implements LoadRunner {
         throw new K6RunError(`k6 finished (exit code ${exit.code}) without writing its summary to ${summaryFile}${exit.stderrTail ? `; last output:\n${exit.stderrTail}` : ''}`, exit.code);
       }
       await faultRun;
-      const { fault: _fault, signal: _signal, ...plain } = request;
-      return toLoadSummary(parseSummaryDocument(text, summaryFile), { request: plain, faultAtMs: request.fault?.atMs, k6Version: version.replace(/^k6\s+/, '').split(' ')[0]!, reports, committedSample: committed.sample(), fault });
+      const counts = k6Counts(parseSummaryDocument(text, summaryFile));
+      books.droppedInTotal(counts.dropped);
+      // An iteration k6 ran whose report never reached us cannot be judged: the tool lost it, not the hub.
+      const unreported = counts.steadyIterations - books.attemptsInWindow;
+      if (unreported > 0) {
+        books.runnerError(`k6 ran ${counts.steadyIterations} steady-state iterations, ${reported === 0 ? 'and no report of any reached the runner (can k6 reach the notification channel?)' : `${unreported} of whose reports never reached the runner`}`, unreported);
+      }
+      const version = k6Version.replace(/^k6\s+/, '').split(' ')[0]!;
+      const window = books.window;
+      const total = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+      const windowWords = request.warmupMs === 0 && request.drainMs === 0
+        ? `whole run of ${total(request.durationMs)}` : `steady state ${total(window.startMs)}–${total(window.endMs)} of ${total(request.durationMs)}`;
+      return books.summary({
+        runner: 'k6', source: `k6 ${version} runner (${request.flow}), profile ${request.profile}, ${windowWords}`,
+        scheduled: Math.round((request.ratePerSecond * (window.endMs - window.startMs)) / 1000),
+        startedAt,
+        fault: fault ?? (request.fault ? { broke: undefined, atMs: request.fault.atMs, problem: 'the load ended before the fault was due' } : undefined),
+      });
     } finally {
       this.#clock.clearTimeout(faultTimer);
       this.#clock.clearTimeout(tickTimer);
@@ -251,24 +264,6 @@ export class K6Runner implements LoadRunner {
       child.once('close', (code, signal) => resolve({ code, signal, stderrTail: tail.text() }));
     });
   }
-}
-
-function progress(request: LoadRequest, elapsedMs: number, recent: IterationReport[], failed: number): LoadProgress {
-  const p99Ms: Partial<Record<Phase, number>> = {};
-  for (const phase of PHASES) {
-    const values = recent.flatMap((r) => (typeof r.phasesMs?.[phase] === 'number' ? [r.phasesMs[phase]] : [])).sort((a, b) => a - b);
-    if (values.length > 0) p99Ms[phase] = values[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)]!;
-  }
-  return {
-    elapsedMs,
-    durationMs: request.durationMs,
-    targetRate: request.ratePerSecond,
-    achievedRate: recent.filter((r) => r.ok).length / (Math.min(PROGRESS_WINDOW_MS, Math.max(elapsedMs, 1)) / 1000),
-    p99Ms,
-    failed,
-    // k6 counts dropped iterations only in its end-of-test summary.
-    dropped: 0,
-  };
 }
 
 /** The last lines of k6's output, for an error message. */

@@ -36,11 +36,12 @@ function scriptedDriver(clock: ManualClock, answer: (phase: 'lookup' | 'quote' |
   return driver;
 }
 
-/** Moves the manual clock in 1 ms steps, letting promise continuations run between steps, until the run ends. */
+/** Moves the manual clock in 1 ms steps, letting promise continuations run between steps, until the run ends (ten manual minutes at most). */
 async function drive(clock: ManualClock, running: Promise<LoadSummary>): Promise<LoadSummary> {
   let done = false;
   void running.finally(() => { done = true; });
-  while (!done) {
+  for (let steps = 0; !done; steps += 1) {
+    if (steps > 600_000) assert.fail('the run did not end within 10 minutes of its manual clock');
     clock.advance(1);
     await new Promise((resolve) => setImmediate(resolve));
   }
