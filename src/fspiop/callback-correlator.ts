@@ -80,9 +80,7 @@ export class CallbackCorrelator {
         resolve, reject, timeoutMs, notCopiesOf: new Set(notCopiesOf.map(callbackFingerprint)), addressedTo,
         timer: setTimeout(() => {
           this.#remove(key, waiter);
-          const until = this.#timedOut.get(key) ?? [];
-          until.push(Date.now() + timeoutMs);
-          this.#timedOut.set(key, until);
+          this.#rememberTimedOut(key, timeoutMs);
           reject(new CallbackTimeoutError(key, timeoutMs));
         }, timeoutMs),
       };
@@ -133,6 +131,23 @@ export class CallbackCorrelator {
     }
   }
 
+  /**
+   * A late callback is expected until `timeoutMs` from now. Keys whose late callback never came
+   * are forgotten once their time has passed (oldest first, as they were added): a hub that stops
+   * answering for an hour must not grow this map by every request it left unanswered.
+   */
+  #rememberTimedOut(key: string, forMs: number): void {
+    const now = Date.now();
+    const until = this.#timedOut.get(key) ?? [];
+    until.push(now + forMs);
+    this.#timedOut.delete(key);
+    this.#timedOut.set(key, until);
+    for (const [old, times] of this.#timedOut) {
+      if (times.some((t) => t > now)) break;
+      this.#timedOut.delete(old);
+    }
+  }
+
   #wasAnswered(key: string): boolean {
     return (this.#answered.get(key) ?? 0) > Date.now();
   }
@@ -145,6 +160,11 @@ export class CallbackCorrelator {
     if (until.length > 0) this.#timedOut.set(key, until);
     else this.#timedOut.delete(key);
     return absorbed;
+  }
+
+  /** Keys of timed-out requests whose late callback is still expected (and would be absorbed). */
+  get awaitingLate(): number {
+    return this.#timedOut.size;
   }
 
   get pending(): number {

@@ -126,4 +126,15 @@ describe('CallbackCorrelator', () => {
     assert.equal(correlator.deliver(fresh), 'delivered', 'the same terms with a Date of their own: the answer');
     assert.equal(await query.callback, fresh);
   });
+
+  it('forgets the requests whose late callback never came once their time has passed: a hub silent for an hour does not grow it', async () => {
+    const correlator = new CallbackCorrelator();
+    const waits = Array.from({ length: 100 }, (_, i) => correlator.expect(`transfers:t${i}`, 1000).callback);
+    mock.timers.tick(1000);
+    for (const wait of waits) await assert.rejects(wait);
+    assert.equal(correlator.awaitingLate, 100, 'every late callback still expected within its window');
+    mock.timers.tick(1000);
+    await expire(correlator.expect('transfers:later', 1000).callback, 1000);
+    assert.equal(correlator.awaitingLate, 1, 'only the last one still expected');
+  });
 });
