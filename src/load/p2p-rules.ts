@@ -12,6 +12,8 @@ export interface PhaseCheck {
   /** Named as k6's `checks` metric shows it. */
   name: string;
   ok: boolean;
+  /** What was found, for evidence. */
+  value: string | null;
   reason: FailureReason;
   /** What `failureText` adds to the reason when this check fails. */
   detail: string;
@@ -26,8 +28,11 @@ interface PartyIdInfo {
 /** PUT /parties: the party asked for, held by the payee DFSP. */
 export function lookupChecks(info: PartyIdInfo | undefined, payee: { type: string; id: string }, payeeFsp: string): PhaseCheck[] {
   return [
-    { name: 'party identifier echoes the request', ok: info?.partyIdType === payee.type && info?.partyIdentifier === payee.id, reason: 'invalid_callback', detail: 'lookup named another party' },
-    { name: 'party held by the payee DFSP', ok: info?.fspId === payeeFsp, reason: 'invalid_callback', detail: `party held by ${typeof info?.fspId === 'string' ? info.fspId : 'no FSP'}, not ${payeeFsp}` },
+    {
+      name: 'party identifier echoes the request', ok: info?.partyIdType === payee.type && info?.partyIdentifier === payee.id,
+      value: `${String(info?.partyIdType)}/${String(info?.partyIdentifier)}`, reason: 'invalid_callback', detail: 'lookup named another party',
+    },
+    { name: 'party held by the payee DFSP', ok: info?.fspId === payeeFsp, value: typeof info?.fspId === 'string' ? info.fspId : null, reason: 'invalid_callback', detail: `party held by ${typeof info?.fspId === 'string' ? info.fspId : 'no FSP'}, not ${payeeFsp}` },
   ];
 }
 
@@ -42,10 +47,13 @@ interface QuoteTerms {
 export function quoteChecks(terms: QuoteTerms | undefined, amount: { amount: string; currency: string }, nowMs: number): PhaseCheck[] {
   const quoted = terms?.transferAmount;
   return [
-    { name: 'transfer amount is the amount sent (SEND, no fees)', ok: typeof quoted?.amount === 'string' && sameAmount(quoted.amount, amount.amount) && quoted.currency === amount.currency, reason: 'invalid_callback', detail: 'quoted another amount' },
-    { name: 'ILP packet present', ok: typeof terms?.ilpPacket === 'string' && terms.ilpPacket.length > 0, reason: 'invalid_callback', detail: 'no ILP packet' },
-    { name: 'condition is 32 bytes base64url', ok: typeof terms?.condition === 'string' && /^[A-Za-z0-9_-]{43}$/.test(terms.condition), reason: 'invalid_callback', detail: 'condition is not 32 bytes base64url' },
-    { name: 'expiration in the future', ok: typeof terms?.expiration === 'string' && Date.parse(terms.expiration) > nowMs, reason: 'invalid_callback', detail: 'quote already expired' },
+    {
+      name: 'transfer amount is the amount sent (SEND, no fees)', ok: typeof quoted?.amount === 'string' && sameAmount(quoted.amount, amount.amount) && quoted.currency === amount.currency,
+      value: `${String(quoted?.amount)} ${String(quoted?.currency)}`, reason: 'invalid_callback', detail: 'quoted another amount',
+    },
+    { name: 'ILP packet present', ok: typeof terms?.ilpPacket === 'string' && terms.ilpPacket.length > 0, value: typeof terms?.ilpPacket === 'string' ? `${terms.ilpPacket.length} characters` : null, reason: 'invalid_callback', detail: 'no ILP packet' },
+    { name: 'condition is 32 bytes base64url', ok: typeof terms?.condition === 'string' && /^[A-Za-z0-9_-]{43}$/.test(terms.condition), value: typeof terms?.condition === 'string' ? terms.condition : null, reason: 'invalid_callback', detail: 'condition is not 32 bytes base64url' },
+    { name: 'expiration in the future', ok: typeof terms?.expiration === 'string' && Date.parse(terms.expiration) > nowMs, value: typeof terms?.expiration === 'string' ? terms.expiration : null, reason: 'invalid_callback', detail: 'quote already expired' },
   ];
 }
 
@@ -55,9 +63,12 @@ export function transferChecks(result: { transferState?: unknown; fulfilment?: u
   const state = result?.transferState;
   const committed = state === 'COMMITTED';
   return [
-    { name: 'transfer state COMMITTED', ok: committed, reason: 'not_committed', detail: typeof state === 'string' ? state : 'missing' },
+    { name: 'transfer state COMMITTED', ok: committed, value: typeof state === 'string' ? state : null, reason: 'not_committed', detail: typeof state === 'string' ? state : 'missing' },
     // A transfer that is not COMMITTED has failed already; its fulfilment is not judged.
-    { name: 'SHA-256(fulfilment) = agreed condition', ok: !committed || (typeof result?.fulfilment === 'string' && fulfils(result.fulfilment, condition)), reason: 'fulfilment', detail: '' },
+    {
+      name: 'SHA-256(fulfilment) = agreed condition', ok: !committed || (typeof result?.fulfilment === 'string' && fulfils(result.fulfilment, condition)),
+      value: typeof result?.fulfilment === 'string' ? result.fulfilment : null, reason: 'fulfilment', detail: '',
+    },
   ];
 }
 

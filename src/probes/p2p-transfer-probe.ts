@@ -10,6 +10,7 @@ import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import type { transferPrepare } from '../fspiop/messages.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { ErrorInformationPut, PartiesPut, QuotesPost, QuotesPut, sameAmount, TransfersPut, type Money } from '../fspiop/payloads.ts';
+import { transferChecks } from '../load/p2p-rules.ts';
 import { callbackArrived, equals, outcomeOf, parseCallback, sourceOf } from './exchange-measurements.ts';
 import type { MessageConformance } from './message-conformance.ts';
 
@@ -264,13 +265,12 @@ export class P2pTransferProbe {
     const exchange = await this.#settled();
     const { measurements, body, source } = this.#callback(exchange, 'transfer', 'success', TransfersPut, this.#transferWaitMs);
     if (!source) return measurements;
+    // The same decision every load runner makes of a transfer (src/load/p2p-rules.ts), each check recorded.
+    const [state, fulfilment] = transferChecks(body, this.#terms!.condition, fulfilmentMatchesCondition);
     return [
       ...measurements,
-      equals('transfer state', body?.transferState, 'COMMITTED', source),
-      {
-        name: 'fulfilment', value: body?.fulfilment ?? null, threshold: 'SHA-256(fulfilment) = agreed condition',
-        ok: !!body?.fulfilment && fulfilmentMatchesCondition(body.fulfilment, this.#terms!.condition), source,
-      },
+      { name: 'transfer state', value: state!.value, threshold: '= COMMITTED', ok: state!.ok, source },
+      { name: 'fulfilment', value: fulfilment!.value, threshold: 'SHA-256(fulfilment) = agreed condition', ok: state!.ok && fulfilment!.ok, source },
     ];
   }
 
