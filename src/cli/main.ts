@@ -1,4 +1,5 @@
 import { loadConfig, readConfigFile } from '../config/load-config.ts';
+import { prepareDataDir } from '../config/data-dir.ts';
 import { UserError } from '../config/errors.ts';
 import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
@@ -6,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
-import { ConformanceRun } from '../run/conformance-run.ts';
+import type { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';
@@ -35,8 +36,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     // An attestation for no guarantee is a typo in the config: refused with the other config mistakes, before anything runs.
     checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
-    if (config.embedded.dataDir) config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+    if (config.embedded.dataDir) {
+      config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+      await prepareDataDir(config.embedded.dataDir, 'embedded.dataDir');
+    }
     reportsDir = config.reportsDir;
+    // Imported once the command is known to be valid: the run pulls in Cucumber, the FSPIOP SDK and
+    // every probe (most of two seconds), which a mistyped option should not wait for.
+    const { ConformanceRun } = await import('../run/conformance-run.ts');
     run = new ConformanceRun(config, {
       out: process.stdout,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
