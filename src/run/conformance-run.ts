@@ -130,8 +130,9 @@ export class ConformanceRun {
     try {
       const attestations = checkAttestations(config.tier, config.attestations, everyTier);
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
-      // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
-      const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
+      // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here —
+      // but only a run that will start a load needs one, so `--runner k6` never refuses a functional run.
+      const plan = this.#options.loadRunner || !this.#startsLoad(catalogue) ? undefined : await planLoadRunner(config.load.runner);
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
       preloadFspiopSpecification();
       starting = (this.#options.environment ?? createEnvironment(config)).start();
@@ -165,7 +166,7 @@ export class ConformanceRun {
       }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
-      const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
+      const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, { config, hubUrl: environment.hubUrl, callbacks, channel, spec }));
       session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
@@ -275,6 +276,12 @@ export class ConformanceRun {
       id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
       evidence: [{ type: 'not-evaluated', reason: why }],
     }, context));
+  }
+
+  /** Whether a scenario this run selects (tier, `--tags`) asks for a load. */
+  #startsLoad(catalogue: readonly CatalogueEntry[]): boolean {
+    const selected = this.#options.tags ? parseTagExpression(this.#options.tags) : undefined;
+    return catalogue.some((entry) => entry.needs.includes('load') && (!selected || selected.evaluate(entry.tags)));
   }
 
   /** The guarantees `--require-evaluated` names that were not evaluated. */
