@@ -7,10 +7,12 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 
 describe('PayerDfsp', () => {
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
-  // A hub that acknowledges only once the payer's callback timeout has fired, and never calls back.
+  // A hub that acknowledges only once the payer's callback timeout has fired (or after 5 s, so a
+  // regression fails the test instead of polling forever), and never calls back.
   const slowHub = createServer((request, response) => {
     request.resume();
-    const answerWhenTimedOut = () => (callbacks.correlator.pending === 0 ? response.writeHead(202).end() : setTimeout(answerWhenTimedOut, 5));
+    const giveUpAt = Date.now() + 5000;
+    const answerWhenTimedOut = () => (callbacks.correlator.pending === 0 || Date.now() > giveUpAt ? response.writeHead(202).end() : setTimeout(answerWhenTimedOut, 5));
     answerWhenTimedOut();
   });
   let hubUrl: string;
