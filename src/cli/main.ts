@@ -3,7 +3,6 @@ import { prepareDataDir } from '../config/data-dir.ts';
 import { UserError } from '../config/errors.ts';
 import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
@@ -57,10 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Only here is the file read a second time: an invalid config may still name where results go.
     if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
     // A run in progress owns that folder and its result; a mistaken second command must not replace it.
+    // Nothing is removed here: the folder comes from a command line or config that was refused, and
+    // allure-results/ holds other tools' files too. Only a run that starts clears its own earlier files.
     if (!(await ReportsLock.holder(reportsDir))) {
       await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
-      // The Allure results of an earlier run would otherwise render as if they were this one's.
-      await rm(join(reportsDir, 'allure-results'), { recursive: true, force: true }).catch(() => undefined);
     }
     return exitCode;
   }

@@ -1,5 +1,5 @@
 import parseTagExpression from '@cucumber/tag-expressions';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { checkAttestations, readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
@@ -16,12 +16,12 @@ import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
+import { clearOurAllureResults, recordOurAllureResults } from '../reports/allure-results-dir.ts';
 import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
 import { diagnose } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
-import { ensureDirectory } from '../support/files.ts';
 import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -115,7 +115,7 @@ export class ConformanceRun {
     const everyTier = await readCatalogue(join(PROJECT_ROOT, 'features'));
     const catalogue = everyTier.filter((entry) => entry.tier === config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
-    await prepareReportsDir(allureDir);
+    const notOurs = await prepareReportsDir(allureDir);
     // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
     await writeResult(reportsDir, noRunDocument(TOOL, `the run started at ${startedAt.toISOString()} has not finished (or was killed before writing its result)`, null));
 
@@ -240,6 +240,7 @@ export class ConformanceRun {
       exitCode,
     };
     await alignAllureWithVerdicts(allureDir, verdicts);
+    await recordOurAllureResults(allureDir, notOurs).catch(() => undefined);
     const resultFile = await writeResult(reportsDir, result);
     const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
     const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];
@@ -329,10 +330,10 @@ async function claim(reportsDir: string): Promise<ReportsLock> {
   }
 }
 
-async function prepareReportsDir(allureDir: string): Promise<void> {
+/** Clears our earlier run's Allure files (only ours: other tools write there too); returns the files that are not ours. */
+async function prepareReportsDir(allureDir: string): Promise<Set<string>> {
   try {
-    await rm(allureDir, { recursive: true, force: true });
-    await ensureDirectory(allureDir);
+    return await clearOurAllureResults(allureDir);
   } catch (error) {
     throw unwritable(dirname(allureDir), error);
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ResultDocument } from '../../src/reports/result-document.ts';
@@ -46,6 +46,48 @@ describe('npm run conformance (embedded target)', () => {
     const allure = await readdir(join(reports, 'allure-results'));
     assert.equal(allure.filter((f) => f.endsWith('-result.json')).length, result.guarantees.length);
     assert.ok(allure.includes('environment.properties'));
+  });
+});
+
+// Runs that start (or try to start) a target and stop there: each loads the whole run.
+describe('npm run conformance (a target that cannot be used)', { concurrency: true }, () => {
+  it('exits 2 for a target this version cannot drive, still writing every guarantee as not evaluated', async () => {
+    const reports = await tempDir('reports');
+    for (const target of ['compose', 'kubernetes']) {
+      const { code, stdout } = await runCli('conformance', ['--target', target, '--reports-dir', reports]);
+      assert.equal(code, 2, stdout);
+      assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
+      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
+      const result = await readResult(reports);
+      assert.equal(result.guarantees.length, 38);
+      assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
+    }
+  });
+
+  it('exits 4 naming the port when the callback port is taken', async () => {
+    const reports = await tempDir('reports');
+    const hub = startCli('hub', []);
+    const blocker = createServer();
+    try {
+      const [, hubUrl] = await waitForOutput(hub.output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as { port: number };
+      const { code, stdout } = await runCli('conformance', ['--hub-url', hubUrl!, '--callback-port', String(port), '--reports-dir', reports]);
+      assert.equal(code, 4, stdout);
+      assert.match(stdout, new RegExp(`error: callback port ${port} on 127.0.0.1 is already in use; choose another with --callback-port`));
+    } finally {
+      blocker.close();
+      hub.child.kill('SIGINT');
+      await hub.done;
+    }
+  });
+
+  it('exits 4, not with an internal error, for an unreachable https hub', async () => {
+    const reports = await tempDir('reports');
+    const port = await freePort();
+    const { code, stdout } = await runCli('conformance', ['--hub-url', `https://127.0.0.1:${port}`, '--reports-dir', reports]);
+    assert.equal(code, 4, stdout);
+    assert.match(stdout, /is unreachable \(connection refused\)/);
   });
 });
 
