@@ -102,6 +102,16 @@ describe('npm run conformance (user mistakes)', { concurrency: true }, () => {
     assert.equal((await readResult(reports)).exitCode, 2, 'the result still says this command did not run');
   });
 
+  it('refused for a reports folder another run holds, names no report: the files there are the other run\'s', async () => {
+    const reports = await tempDir('reports');
+    // Held by a live process (this test's), as by a run in progress.
+    await writeFile(join(reports, '.run.lock'), JSON.stringify({ pid: process.pid, startedAt: '2026-12-05T05:00:00.000Z', token: 'other-run' }));
+    const { code, stdout, stderr } = await runCli('conformance', ['--reports-dir', reports]);
+    assert.equal(code, 2, stdout + stderr);
+    assert.match(stdout + stderr, new RegExp(`error: reports folder "${reports}" is in use by another run \\(process ${process.pid}, started 2026-12-05T05:00:00.000Z\\)`));
+    assert.doesNotMatch(stdout + stderr, /Report:|result\.json/);
+  });
+
   it('exits 2 naming the field path of a wrong type in the config file, without a stack trace', async () => {
     const dir = await tempDir('config');
     const config = join(dir, 'conformance.yaml');
