@@ -226,3 +226,50 @@ describe('sendFspiop', () => {
     }
   });
 });
+
+describe('sendFspiop against an answer that never ends', () => {
+  it('aborts the request once the answer passes its cap, naming the request and the cap, instead of keeping it all', async () => {
+    let closed: Promise<unknown> | undefined;
+    let written = 0;
+    // 202, then a body that goes on for as long as anyone reads it.
+    const hub = createServer((request, response) => {
+      request.resume();
+      closed = once(response, 'close');
+      response.writeHead(202, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(16_384, 'x');
+      const more = () => {
+        while (!response.destroyed && response.write(chunk)) written += chunk.length;
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    const url = await listen(hub);
+    try {
+      const started = Date.now();
+      await assert.rejects(sendFspiop({ method: 'POST', url: `${url}/transfers?apikey=secret`, resource: 'transfers', source: 'payerfsp', body: { a: 1 }, timeoutMs: 20_000, maxResponseBytes: 100_000 }), {
+        name: 'OutboundError', code: 'RESPONSE_TOO_LARGE',
+        message: `response to POST /transfers from ${new URL(url).host} exceeded 100000 bytes; the request was aborted (an FSPIOP answer is an acknowledgement of a few hundred bytes)`,
+      });
+      assert.ok(Date.now() - started < 5000, 'stopped at the cap, not at the timeout');
+      await closed;
+      assert.ok(written < 10_000_000, `the connection was closed after ${written} bytes`);
+    } finally {
+      await closeServer(hub);
+    }
+  });
+
+  it('refuses an answer whose declared length is over the cap without reading it', async () => {
+    const hub = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202, { 'content-length': 1_000_000 });
+      response.write('{');
+    });
+    const url = await listen(hub);
+    try {
+      await assert.rejects(sendFspiop({ method: 'GET', url: `${url}/parties/MSISDN/1`, resource: 'parties', source: 'payerfsp', timeoutMs: 20_000 }),
+        { code: 'RESPONSE_TOO_LARGE', message: /^response to GET \/parties\/MSISDN\/1 from .* exceeded 65536 bytes/ });
+    } finally {
+      await closeServer(hub);
+    }
+  });
+});

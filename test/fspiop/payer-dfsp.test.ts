@@ -50,6 +50,28 @@ describe('PayerDfsp', () => {
     assert.match(exchange.ack.error, /connection refused by 127\.0\.0\.1:\d+ — is the hub running there\?/);
   });
 
+  it('names a hub whose acknowledgement never ends as the symptom, having kept no more than the cap', async () => {
+    const endless = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202);
+      const chunk = Buffer.alloc(16_384, ' ');
+      const more = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    const url = await listen(endless, 0, '127.0.0.1');
+    try {
+      const payer = new PayerDfsp({ hubUrl: url, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 5000, requestTimeoutMs: 5000 });
+      const exchange = await payer.lookupParty({ type: 'MSISDN', id: '1' });
+      assert.ok('error' in exchange.ack, JSON.stringify(exchange.ack));
+      assert.match(exchange.ack.error, /^the hub's response to GET \/parties\/MSISDN\/1 from 127\.0\.0\.1:\d+ exceeded 65536 bytes; the request was aborted/);
+    } finally {
+      await closeServer(endless);
+    }
+  });
+
   it('waits on past a transfer state that is still in flight (RESERVED, the answer to a duplicate) for the final one', async () => {
     // A hub that answers the prepare with RESERVED first, then COMMITTED, each once the previous was taken.
     const hub = createServer((request, response) => {
