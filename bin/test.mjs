@@ -49,7 +49,9 @@ if (list) {
 }
 
 const child = spawn(process.execPath, [
-  '--test', '--test-concurrency=3', '--test-reporter=spec', `--test-timeout=${TIMEOUT_MS[suite]}`, ...flags, ...files,
+  '--test', '--test-concurrency=3', `--test-timeout=${TIMEOUT_MS[suite]}`,
+  // A reporter given on the command line replaces spec (node refuses two reporters with one destination).
+  ...(flags.some((flag) => flag.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec']), ...flags, ...files,
 ], { cwd: ROOT, stdio: 'inherit' });
 // Ctrl-C reaches the whole process group; the child's own exit decides ours.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => undefined);
