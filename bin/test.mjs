@@ -2,7 +2,7 @@ import './require-node-22.mjs';
 import { spawn } from 'node:child_process';
 // A namespace import: on Node 20 a missing named export would fail before the version check could explain.
 import * as fs from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -36,7 +36,7 @@ if (suite !== 'unit' && suite !== 'e2e') {
 }
 const list = rest.includes('--list');
 const flags = rest.filter((arg) => arg.startsWith('-') && arg !== '--list');
-const narrowing = rest.filter((arg) => !arg.startsWith('-')).map((arg) => relative(ROOT, join(process.env.INIT_CWD ?? process.cwd(), arg)).split('\\').join('/'));
+const narrowing = rest.filter((arg) => !arg.startsWith('-')).map((arg) => relative(ROOT, resolve(process.env.INIT_CWD ?? process.cwd(), arg)).split('\\').join('/'));
 const files = selectTestFiles(suite).filter((file) => narrowing.length === 0 || narrowing.some((path) => file === path || file.startsWith(`${path.replace(/\/$/, '')}/`)));
 if (files.length === 0) {
   process.stderr.write(`error: no ${suite} test file matches ${narrowing.length > 0 ? narrowing.join(', ') : 'test/**/*.test.ts'}` +
