@@ -95,7 +95,7 @@ describe('npm run conformance (user mistakes)', { concurrency: true }, () => {
     const files = ['other-tool-result.json', 'ours-result.json', '.mojaloop-conformance-files.json'];
     await writeFile(join(reports, 'allure-results', files[0]!), '{}');
     await writeFile(join(reports, 'allure-results', files[1]!), '{}');
-    await writeFile(join(reports, 'allure-results', files[2]!), JSON.stringify([files[1]]));
+    await writeFile(join(reports, 'allure-results', files[2]!), JSON.stringify({ ours: [files[1]] }));
     const { code } = await runCli('conformance', ['--tier', 'nosuchtier', '--reports-dir', reports]);
     assert.equal(code, 2);
     assert.deepEqual((await readdir(join(reports, 'allure-results'))).sort(), [...files].sort());
