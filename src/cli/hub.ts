@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { prepareDataDir } from '../config/data-dir.ts';
 import { UsageError, UserError } from '../config/errors.ts';
 import { parseFaultOptions } from '../config/fault-options.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -67,7 +68,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // npm runs scripts from the package root; paths the user typed are relative to where they typed them.
     const cwd = process.env.INIT_CWD ?? process.cwd();
     const config = await loadConfig({ file: values.config && resolve(cwd, values.config), overrides: { embedded } });
-    if (config.embedded.dataDir) config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+    if (config.embedded.dataDir) {
+      config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+      await prepareDataDir(config.embedded.dataDir, values['data-dir'] ? '--data-dir' : 'embedded.dataDir');
+    }
     payerEndpoint = values['payer-callback-url'] ?? `http://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}`;
     const problem = httpUrlProblem(payerEndpoint);
     if (problem) throw new UsageError(`--payer-callback-url ${problem}`);

@@ -1,12 +1,12 @@
 import { loadConfig, readConfigFile } from '../config/load-config.ts';
+import { prepareDataDir } from '../config/data-dir.ts';
 import { UserError } from '../config/errors.ts';
 import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
-import { ConformanceRun } from '../run/conformance-run.ts';
+import type { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';
@@ -35,8 +35,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     // An attestation for no guarantee is a typo in the config: refused with the other config mistakes, before anything runs.
     checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
-    if (config.embedded.dataDir) config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+    if (config.embedded.dataDir) {
+      config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+      await prepareDataDir(config.embedded.dataDir, 'embedded.dataDir');
+    }
     reportsDir = config.reportsDir;
+    // Imported once the command is known to be valid: the run pulls in Cucumber, the FSPIOP SDK and
+    // every probe (most of two seconds), which a mistyped option should not wait for.
+    const { ConformanceRun } = await import('../run/conformance-run.ts');
     run = new ConformanceRun(config, {
       out: process.stdout,
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
@@ -50,10 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Only here is the file read a second time: an invalid config may still name where results go.
     if (configFile && !reportsDirFrom(argv)) reportsDir = resolve(cwd, await rawReportsDir(configFile) ?? 'reports');
     // A run in progress owns that folder and its result; a mistaken second command must not replace it.
+    // Nothing is removed here: the folder comes from a command line or config that was refused, and
+    // allure-results/ holds other tools' files too. Only a run that starts clears its own earlier files.
     if (!(await ReportsLock.holder(reportsDir))) {
       await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
-      // The Allure results of an earlier run would otherwise render as if they were this one's.
-      await rm(join(reportsDir, 'allure-results'), { recursive: true, force: true }).catch(() => undefined);
     }
     return exitCode;
   }

@@ -279,10 +279,11 @@ const ResilienceSchema = z.strictObject({
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
-  reviewer: z.string().min(1),
+  // Blank text would PASS a documentation guarantee on a review nobody can trace: refused like a missing field.
+  reviewer: z.string().trim().min(1, 'name who reviewed it, e.g. "Release QA"'),
   date: z.iso.date(),
   /** Where the reviewed material is, e.g. a documentation URL and version. */
-  reference: z.string().min(1),
+  reference: z.string().trim().min(1, 'name what was reviewed, e.g. "docs.mojaloop.io v17.1"'),
 });
 export type Attestation = z.infer<typeof AttestationSchema>;
 
@@ -303,6 +304,16 @@ export const ConfigSchema = z.strictObject({
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {
+  // Two reviews of one guarantee: whichever were read first would decide silently.
+  const attested = new Map<string, number>();
+  config.attestations.forEach(({ guarantee }, index) => {
+    const first = attested.get(guarantee);
+    if (first === undefined) attested.set(guarantee, index);
+    else ctx.addIssue({
+      code: 'custom', path: ['attestations', index, 'guarantee'],
+      message: `a second attestation for ${guarantee} (the first is attestations.${first}); keep the one review that vouches for it`,
+    });
+  });
   const { payer, payee, bystander } = config.participants;
   if (bystander.fspId === payer.fspId || bystander.fspId === payee.fspId) {
     ctx.addIssue({

@@ -22,6 +22,8 @@ export interface OutboundRequest {
    * to a hub under test, whose acknowledgement may be slow under load and must not be sent twice.
    */
   detectSilentPeer?: boolean;
+  /** The most of an answer kept (default MAX_RESPONSE_BYTES); a longer one aborts the request. */
+  maxResponseBytes?: number;
 }
 
 export interface OutboundResult {
@@ -33,7 +35,18 @@ export interface OutboundResult {
   resent?: string;
 }
 
-/** A request that got no HTTP answer: `code` is the socket's (ECONNREFUSED, ECONNRESET, …), TIMEOUT, or STALE_CONNECTION. */
+/**
+ * An FSPIOP answer is an acknowledgement (202, an empty or error body of a few hundred bytes), the
+ * bulk comes in callbacks, which the callback server caps (callback.maxBodyBytes, 64 KiB by
+ * default). An answer kept whole whatever its size lets a broken or hostile peer that never ends
+ * its body fill our memory (gigabytes in seconds); past this cap the request is aborted.
+ */
+export const MAX_RESPONSE_BYTES = 65_536;
+
+/**
+ * A request that got no usable HTTP answer: `code` is the socket's (ECONNREFUSED, ECONNRESET, …),
+ * TIMEOUT, STALE_CONNECTION, or RESPONSE_TOO_LARGE.
+ */
 export class OutboundError extends Error {
   override readonly name = 'OutboundError';
   readonly code: string;
@@ -130,12 +143,25 @@ function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, 
       (response: IncomingMessage) => {
         answered = true;
         clearTimeout(staleTimer);
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => { text += chunk; });
+        const limit = request.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+        const tooLarge = () => outgoing.destroy(new OutboundError(
+          `response to ${request.method} ${url.pathname} from ${url.host} exceeded ${limit} bytes; the request was aborted (an FSPIOP answer is an acknowledgement of a few hundred bytes)`,
+          'RESPONSE_TOO_LARGE'));
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+          tooLarge();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) tooLarge();
+          else chunks.push(chunk);
+        });
         response.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: response.statusCode ?? 0, body: text, contentType: response.headers['content-type'], elapsedMs: performance.now() - started });
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: response.headers['content-type'], elapsedMs: performance.now() - started });
         });
         response.on('error', (error) => fail(error));
       });

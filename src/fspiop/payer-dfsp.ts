@@ -233,5 +233,6 @@ function describeNetworkError(error: unknown, url: string): string {
   if (code === 'TIMEOUT') return `no answer from ${host} within the request timeout`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `connection to ${host} closed before an answer (${code})`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host ${new URL(url).hostname} not found`;
+  if (code === 'RESPONSE_TOO_LARGE') return `the hub's ${(error as Error).message}`;
   return `${(error as Error).message}${code ? ` (${code})` : ''}`;
 }

@@ -3,7 +3,7 @@ import type { ConformanceConfig } from '../config/schema.ts';
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding } from '../evidence/finding.ts';
 import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
-import type { HubAdminClient, TemporaryHubChange } from '../fspiop/hub-admin-client.ts';
+import { HubAdminError, type HubAdminClient, type TemporaryHubChange } from '../fspiop/hub-admin-client.ts';
 import type { Money } from '../fspiop/payloads.ts';
 
 /** How often the books are read again while a change the hub books asynchronously is awaited. */
@@ -50,18 +50,24 @@ export class HubLedgerProbe {
     this.#settleMs = config.timeouts.callbackMs;
   }
 
-  async notePosition(): Promise<Measurement[]> {
+  notePosition(): Promise<Measurement[]> {
+    return this.#reached(() => this.#notePosition());
+  }
+
+  async #notePosition(): Promise<Measurement[]> {
     const [payer, payee] = await Promise.all([this.#position(this.#payer), this.#position(this.#payee)]);
     this.#before = { payer, payee };
     return [];
   }
 
   /** Sets the payer's net debit cap to its position plus `headroom`, until `restore()`; notes the positions. */
-  async leaveHeadroom(headroom: string): Promise<Measurement[]> {
-    await this.notePosition();
-    const cap = amountOf(this.#before!.payer + Number(headroom));
-    this.#lowered.push(await this.#admin.changeNetDebitCap(this.#payer, this.#currency, cap, this.#journal));
-    return [];
+  leaveHeadroom(headroom: string): Promise<Measurement[]> {
+    return this.#reached(async () => {
+      await this.#notePosition();
+      const cap = amountOf(this.#before!.payer + Number(headroom));
+      this.#lowered.push(await this.#admin.changeNetDebitCap(this.#payer, this.#currency, cap, this.#journal));
+      return [];
+    });
   }
 
   /**
@@ -69,26 +75,30 @@ export class HubLedgerProbe {
    * it before the net debit cap (4001 before 4200), so a cap scenario needs it first. When it does
    * not, the cap cannot be reached and the scenario is not evaluated — not the hub's failure.
    */
-  async liquidityCovers(amount: string): Promise<Finding> {
-    const { liquidity, position } = await this.#cover();
-    const room = amountOf(liquidity - position);
-    if (units(room) >= units(Number(amount))) return [];
-    return { notEvaluated: `the payer's liquidity cover at the hub (${liquidity} ${this.#currency}, position ${position}) leaves ${room}, less than the ${amount} the scenario sends: the hub would answer 4001 before it reaches the net debit cap; fund ${this.#payer}'s settlement account (${this.#admin.describe(`/participants/${this.#payer}/accounts`)})` };
+  liquidityCovers(amount: string): Promise<Finding> {
+    return this.#reached(async () => {
+      const { liquidity, position } = await this.#cover();
+      const room = amountOf(liquidity - position);
+      if (units(room) >= units(Number(amount))) return [];
+      return { notEvaluated: `the payer's liquidity cover at the hub (${liquidity} ${this.#currency}, position ${position}) leaves ${room}, less than the ${amount} the scenario sends: the hub would answer 4001 before it reaches the net debit cap; fund ${this.#payer}'s settlement account (${this.#admin.describe(`/participants/${this.#payer}/accounts`)})` };
+    });
   }
 
   /** Takes liquidity out of the payer's settlement account until its cover leaves room for `room` only, until `restore()`; notes the positions. */
-  async leaveLiquidity(room: string): Promise<Finding> {
-    await this.notePosition();
-    const { liquidity, position } = await this.#cover();
-    const excess = amountOf(liquidity - position - Number(room));
-    if (units(excess) < 0) return { notEvaluated: `the payer's liquidity cover (${liquidity} ${this.#currency}, position ${position}) already leaves less than ${room}: nothing to take out` };
-    if (units(excess) === 0) return [];
-    this.#lowered.push(await this.#admin.takeLiquidityOut(this.#payer, this.#currency, excess, this.#journal));
-    // central-ledger books funds out through its admin handler (Kafka): the answer may come before the books move.
-    const wanted = amountOf(liquidity - excess);
-    const now = await readUntil(() => this.#admin.liquidity(this.#payer, this.#currency), (cover) => units(cover) === units(wanted), Date.now() + this.#settleMs);
-    if (units(now) !== units(wanted)) return { notEvaluated: `${excess} ${this.#currency} of liquidity was taken out of ${this.#payer}'s settlement account, but within ${this.#settleMs} ms its cover read ${now}, not ${wanted}: the books did not move in time to measure` };
-    return [];
+  leaveLiquidity(room: string): Promise<Finding> {
+    return this.#reached(async () => {
+      await this.#notePosition();
+      const { liquidity, position } = await this.#cover();
+      const excess = amountOf(liquidity - position - Number(room));
+      if (units(excess) < 0) return { notEvaluated: `the payer's liquidity cover (${liquidity} ${this.#currency}, position ${position}) already leaves less than ${room}: nothing to take out` };
+      if (units(excess) === 0) return [];
+      this.#lowered.push(await this.#admin.takeLiquidityOut(this.#payer, this.#currency, excess, this.#journal));
+      // central-ledger books funds out through its admin handler (Kafka): the answer may come before the books move.
+      const wanted = amountOf(liquidity - excess);
+      const now = await readUntil(() => this.#admin.liquidity(this.#payer, this.#currency), (cover) => units(cover) === units(wanted), Date.now() + this.#settleMs);
+      if (units(now) !== units(wanted)) return { notEvaluated: `${excess} ${this.#currency} of liquidity was taken out of ${this.#payer}'s settlement account, but within ${this.#settleMs} ms its cover read ${now}, not ${wanted}: the books did not move in time to measure` };
+      return [];
+    });
   }
 
   /**
@@ -96,30 +106,55 @@ export class HubLedgerProbe {
    * position at prepare). Read until it does or `until` (ms since epoch: before the transfer's
    * expiry) passes: the position handler may book the prepare a moment after the hub accepted it.
    */
-  async positionReserved(amount: Money | undefined, until: number | undefined): Promise<Measurement[]> {
-    if (!amount || until === undefined) throw new Error('nothing reserved to read: add "When the payer DFSP prepares the transfer on the agreed terms, expiring in …" before this step');
-    const threshold = `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`;
-    return [await readUntil(() => this.#compare('payer', Number(amount.amount), threshold), (reading) => reading.ok, until)];
+  positionReserved(amount: Money | undefined, until: number | undefined): Promise<Measurement[]> {
+    return this.#reached(async () => {
+      if (!amount || until === undefined) throw new Error('nothing reserved to read: add "When the payer DFSP prepares the transfer on the agreed terms, expiring in …" before this step');
+      const threshold = `holds ${amount.amount} ${amount.currency} reserved while the transfer awaits its fulfilment`;
+      return [await readUntil(() => this.#compare('payer', Number(amount.amount), threshold), (reading) => reading.ok, until)];
+    });
   }
 
-  async positionUnchanged(): Promise<Measurement[]> {
-    return [await this.#compare('payer', 0, 'unchanged: no funds moved')];
+  positionUnchanged(): Promise<Measurement[]> {
+    return this.#reached(async () => {
+      return [await this.#compare('payer', 0, 'unchanged: no funds moved')];
+    });
   }
 
-  async positionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
-    if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
-    return [await this.#compare('payer', Number(amount.amount), `moved by ${amount.amount} ${amount.currency} once (one transfer booked)`)];
+  positionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
+    return this.#reached(async () => {
+      if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
+      return [await this.#compare('payer', Number(amount.amount), `moved by ${amount.amount} ${amount.currency} once (one transfer booked)`)];
+    });
   }
 
   /** The payee's position moved by the amount once, the other way: it is owed what the payer owes. */
-  async payeePositionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
-    if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
-    return [await this.#compare('payee', -Number(amount.amount), `moved by -${amount.amount} ${amount.currency} once (credited on commit)`)];
+  payeePositionMovedOnce(amount: Money | undefined): Promise<Measurement[]> {
+    return this.#reached(async () => {
+      if (!amount) throw new Error('nothing to compare: no transfer was sent in this scenario');
+      return [await this.#compare('payee', -Number(amount.amount), `moved by -${amount.amount} ${amount.currency} once (credited on commit)`)];
+    });
   }
 
   /** Puts back what a scenario lowered, newest first. Safe to call when nothing was changed. */
   async restore(): Promise<void> {
     while (this.#lowered.length > 0) await this.#lowered.pop()!.restore();
+  }
+
+  /**
+   * A hub that stopped answering fails what it was asked, through its admin API as through FSPIOP
+   * (where the payer's request fails with "connection refused"): the run begins only once the hub
+   * answers (exit 4 when it cannot reach it), so a hub that goes silent mid-run has failed under
+   * test. One cause, one classification — FAIL, with the run's Diagnosis line — never NOT EVALUATED
+   * beside FAILs for the same dead hub, which could also let its run end green. An admin API that
+   * answers something unexpected stays an error of the tool's question (NOT EVALUATED).
+   */
+  async #reached<T extends Finding>(work: () => Promise<T>): Promise<T | Measurement[]> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof HubAdminError) || error.status !== undefined || error.code === undefined) throw error;
+      return [{ name: 'admin API answer', value: `no answer: ${error.message}`, threshold: 'answers, as it did when the run began', ok: false, source: error.call }];
+    }
   }
 
   async #position(participant: string): Promise<number> {

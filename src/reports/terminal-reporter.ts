@@ -41,6 +41,9 @@ export class TerminalReporter {
     const p99 = Object.entries(progress.p99Ms).map(([phase, ms]) => `${phase} ${Math.round(ms!)} ms`).join(', ') || '—';
     const text = `load ${Math.round(progress.elapsedMs / 1000)} s of ${Math.round(progress.durationMs / 1000)} s · target ${progress.targetRate}/s · `
       + `achieved ${progress.achievedRate.toFixed(1)}/s · p99 ${p99} · failed ${progress.failed} · dropped ${progress.dropped}`;
+    // Each load's clock starts at 0: one that went back is the next load, whose first line is due at
+    // once — not 5 s after the previous load's last one, which a shorter load would never reach.
+    if (progress.elapsedMs < this.#lastProgressLineMs) this.#lastProgressLineMs = Number.NEGATIVE_INFINITY;
     if (this.#live) {
       this.#out.write(`\r\x1b[2K… ${text}`);
       this.#status = true;

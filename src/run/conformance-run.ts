@@ -1,5 +1,5 @@
 import parseTagExpression from '@cucumber/tag-expressions';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { checkAttestations, readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
@@ -16,12 +16,12 @@ import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
+import { clearOurAllureResults, recordOurAllureResults } from '../reports/allure-results-dir.ts';
 import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
 import { diagnose, diagnoseLoads } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
-import { ensureDirectory } from '../support/files.ts';
 import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -115,7 +115,7 @@ export class ConformanceRun {
     const everyTier = await readCatalogue(join(PROJECT_ROOT, 'features'));
     const catalogue = everyTier.filter((entry) => entry.tier === config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
-    await prepareReportsDir(allureDir);
+    const notOurs = await prepareReportsDir(allureDir);
     // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
     await writeResult(reportsDir, noRunDocument(TOOL, `the run started at ${startedAt.toISOString()} has not finished (or was killed before writing its result)`, null));
 
@@ -130,8 +130,9 @@ export class ConformanceRun {
     try {
       const attestations = checkAttestations(config.tier, config.attestations, everyTier);
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
-      // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
-      const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
+      // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here —
+      // but only a run that will start a load needs one, so `--runner k6` never refuses a functional run.
+      const plan = this.#options.loadRunner || !this.#startsLoad(catalogue) ? undefined : await planLoadRunner(config.load.runner);
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
       preloadFspiopSpecification();
       starting = (this.#options.environment ?? createEnvironment(config)).start();
@@ -165,7 +166,7 @@ export class ConformanceRun {
       }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
-      const runner = this.#options.loadRunner ?? createLoadRunner(plan!, { config, hubUrl: environment.hubUrl, callbacks, channel, spec });
+      const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, { config, hubUrl: environment.hubUrl, callbacks, channel, spec }));
       session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
@@ -239,6 +240,7 @@ export class ConformanceRun {
       exitCode,
     };
     await alignAllureWithVerdicts(allureDir, verdicts);
+    await recordOurAllureResults(allureDir, notOurs).catch(() => undefined);
     const resultFile = await writeResult(reportsDir, result);
     const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
     const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];
@@ -275,6 +277,12 @@ export class ConformanceRun {
       id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
       evidence: [{ type: 'not-evaluated', reason: why }],
     }, context));
+  }
+
+  /** Whether a scenario this run selects (tier, `--tags`) asks for a load. */
+  #startsLoad(catalogue: readonly CatalogueEntry[]): boolean {
+    const selected = this.#options.tags ? parseTagExpression(this.#options.tags) : undefined;
+    return catalogue.some((entry) => entry.needs.includes('load') && (!selected || selected.evaluate(entry.tags)));
   }
 
   /** The guarantees `--require-evaluated` names that were not evaluated. */
@@ -322,10 +330,10 @@ async function claim(reportsDir: string): Promise<ReportsLock> {
   }
 }
 
-async function prepareReportsDir(allureDir: string): Promise<void> {
+/** Clears our earlier run's Allure files (only ours: other tools write there too); returns the files that are not ours. */
+async function prepareReportsDir(allureDir: string): Promise<Set<string>> {
   try {
-    await rm(allureDir, { recursive: true, force: true });
-    await ensureDirectory(allureDir);
+    return await clearOurAllureResults(allureDir);
   } catch (error) {
     throw unwritable(dirname(allureDir), error);
   }

@@ -92,6 +92,25 @@ describe('validateConfig', () => {
       return true;
     });
   });
+
+  describe('attestations', () => {
+    const review = { guarantee: 'CTH-DOC-01', reviewer: 'Release QA', date: '2026-11-01', reference: 'docs.mojaloop.io v17.1' };
+
+    it('refuses a blank reviewer or reference, which would pass a documentation guarantee on a review nobody can trace', () => {
+      assert.throws(() => validateConfig({ attestations: [{ ...review, reviewer: '   ' }] }), /attestations\.0\.reviewer: name who reviewed it/);
+      assert.throws(() => validateConfig({ attestations: [{ ...review, reference: '' }] }), /attestations\.0\.reference: name what was reviewed/);
+    });
+
+    it('refuses a second attestation for one guarantee, naming the guarantee and the first', () => {
+      assert.throws(() => validateConfig({ attestations: [review, { ...review, guarantee: 'HELM-DOC-01' }, { ...review, reviewer: 'Someone else' }] }),
+        /attestations\.2\.guarantee: a second attestation for CTH-DOC-01 \(the first is attestations\.0\)/);
+    });
+
+    it('keeps a well-formed review as written, one per guarantee', () => {
+      assert.deepEqual(validateConfig({ attestations: [review, { ...review, guarantee: 'HELM-DOC-01' }] }).attestations.map((a) => [a.guarantee, a.reviewer]),
+        [['CTH-DOC-01', 'Release QA'], ['HELM-DOC-01', 'Release QA']]);
+    });
+  });
 });
 
 describe('loadConfig', () => {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { attachNotificationChannel, type IterationReport, type NotificationChannel } from '../../src/fspiop/notification-channel.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const GENUINE = { 'fspiop-source': 'payeefsp', 'fspiop-destination': 'payerfsp' };
 
@@ -62,10 +63,8 @@ describe('notification channel (WebSocket relay of accepted callbacks)', () => {
   const put = (path: string, body: unknown, headers: Record<string, string> = GENUINE) => fetch(`${server.url}${path}`, {
     method: 'PUT', headers: { 'content-type': 'application/vnd.interoperability.transfers+json;version=1.1', ...headers }, body: JSON.stringify(body),
   });
-  /** Waits for the server to see a disconnect; nothing is timed. */
-  const settled = async (condition: () => boolean) => {
-    while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-  };
+  /** Waits for the server to see a disconnect: no timer decides the outcome, a deadline only ends a hang. */
+  const settled = (condition: () => boolean, what: string) => waitFor(condition, { timeoutMs: 5000, what });
 
   before(async () => {
     channel = attachNotificationChannel(server, { token: 'secret-token' });
@@ -136,7 +135,7 @@ describe('notification channel (WebSocket relay of accepted callbacks)', () => {
     client.send({ expect: 'transfers:refused', timeoutMs: 60_000 });
     await client.next();
     client.send({ cancel: 'transfers:refused' });
-    await settled(() => server.correlator.pending === 0);
+    await settled(() => server.correlator.pending === 0, 'the correlator to hold no waiting request');
     assert.equal((await put('/transfers/refused', { transferState: 'COMMITTED' })).status, 404, 'unknown id, not a late callback');
   });
 
@@ -149,8 +148,8 @@ describe('notification channel (WebSocket relay of accepted callbacks)', () => {
     assert.equal(server.correlator.pending, 3);
     const connected = channel.clients;
     client.socket.terminate();
-    await settled(() => server.correlator.pending === 0);
-    await settled(() => channel.clients === connected - 1);
+    await settled(() => server.correlator.pending === 0, 'the correlator to hold no waiting request');
+    await settled(() => channel.clients === connected - 1, 'the channel to see the client disconnect');
     assert.equal((await put('/transfers/a', { transferState: 'COMMITTED' })).status, 404);
   });
 
@@ -167,7 +166,7 @@ describe('notification channel (WebSocket relay of accepted callbacks)', () => {
     client.send({ expect: 'transfers:y', timeoutMs: 60_000 });
     assert.deepEqual(await client.next(), { key: 'transfers:y', expecting: true });
     await client.close();
-    await settled(() => server.correlator.pending === 0);
+    await settled(() => server.correlator.pending === 0, 'the correlator to hold no waiting request');
   });
 
   it('hands iteration reports to its listeners', async () => {

@@ -124,8 +124,10 @@ describe('sendFspiop', () => {
       const outcomes = await Promise.allSettled(range(10).map((i) => callback(port, 100 + i)));
       assert.deepEqual(tally(outcomes), { 200: 10 }, 'every callback reaches the restarted peer; none times out on a dead pooled connection');
       assert.equal(received.length, 10);
+      // Each of the ten went out on one of the ten silent pooled connections first, and says so.
       for (const outcome of outcomes) {
-        if (outcome.status === 'fulfilled' && outcome.value.resent) assert.match(outcome.value.resent, /^the kept-alive connection gave no answer within 2000 ms .*; sent again on a fresh connection$/);
+        assert.equal(outcome.status, 'fulfilled');
+        assert.match(outcome.value.resent ?? 'not resent', /^the kept-alive connection gave no answer within 2000 ms .*; sent again on a fresh connection$/);
       }
       // The silent connections are gone from the pool: what follows goes straight through.
       const later = await Promise.allSettled(range(10).map((i) => callback(port, 200 + i)));
@@ -219,6 +221,53 @@ describe('sendFspiop', () => {
       assert.equal(result.status, 500);
       assert.equal(result.resent, undefined);
       assert.equal(requests, 1);
+    } finally {
+      await closeServer(hub);
+    }
+  });
+});
+
+describe('sendFspiop against an answer that never ends', () => {
+  it('aborts the request once the answer passes its cap, naming the request and the cap, instead of keeping it all', async () => {
+    let closed: Promise<unknown> | undefined;
+    let written = 0;
+    // 202, then a body that goes on for as long as anyone reads it.
+    const hub = createServer((request, response) => {
+      request.resume();
+      closed = once(response, 'close');
+      response.writeHead(202, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(16_384, 'x');
+      const more = () => {
+        while (!response.destroyed && response.write(chunk)) written += chunk.length;
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    const url = await listen(hub);
+    try {
+      const started = Date.now();
+      await assert.rejects(sendFspiop({ method: 'POST', url: `${url}/transfers?apikey=secret`, resource: 'transfers', source: 'payerfsp', body: { a: 1 }, timeoutMs: 20_000, maxResponseBytes: 100_000 }), {
+        name: 'OutboundError', code: 'RESPONSE_TOO_LARGE',
+        message: `response to POST /transfers from ${new URL(url).host} exceeded 100000 bytes; the request was aborted (an FSPIOP answer is an acknowledgement of a few hundred bytes)`,
+      });
+      assert.ok(Date.now() - started < 5000, 'stopped at the cap, not at the timeout');
+      await closed;
+      assert.ok(written < 10_000_000, `the connection was closed after ${written} bytes`);
+    } finally {
+      await closeServer(hub);
+    }
+  });
+
+  it('refuses an answer whose declared length is over the cap without reading it', async () => {
+    const hub = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202, { 'content-length': 1_000_000 });
+      response.write('{');
+    });
+    const url = await listen(hub);
+    try {
+      await assert.rejects(sendFspiop({ method: 'GET', url: `${url}/parties/MSISDN/1`, resource: 'parties', source: 'payerfsp', timeoutMs: 20_000 }),
+        { code: 'RESPONSE_TOO_LARGE', message: /^response to GET \/parties\/MSISDN\/1 from .* exceeded 65536 bytes/ });
     } finally {
       await closeServer(hub);
     }

@@ -7,10 +7,12 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 
 describe('PayerDfsp', () => {
   const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 4096, addressing: { dfsps: ['payerfsp'], senders: ['switch', 'payeefsp'] } });
-  // A hub that acknowledges only once the payer's callback timeout has fired, and never calls back.
+  // A hub that acknowledges only once the payer's callback timeout has fired (or after 5 s, so a
+  // regression fails the test instead of polling forever), and never calls back.
   const slowHub = createServer((request, response) => {
     request.resume();
-    const answerWhenTimedOut = () => (callbacks.correlator.pending === 0 ? response.writeHead(202).end() : setTimeout(answerWhenTimedOut, 5));
+    const giveUpAt = Date.now() + 5000;
+    const answerWhenTimedOut = () => (callbacks.correlator.pending === 0 || Date.now() > giveUpAt ? response.writeHead(202).end() : setTimeout(answerWhenTimedOut, 5));
     answerWhenTimedOut();
   });
   let hubUrl: string;
@@ -46,6 +48,28 @@ describe('PayerDfsp', () => {
     const exchange = await payer.requestQuote({ payer: { type: 'MSISDN', id: '1' }, payee: { type: 'MSISDN', id: '2' }, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } });
     assert.ok('error' in exchange.ack);
     assert.match(exchange.ack.error, /connection refused by 127\.0\.0\.1:\d+ — is the hub running there\?/);
+  });
+
+  it('names a hub whose acknowledgement never ends as the symptom, having kept no more than the cap', async () => {
+    const endless = createServer((request, response) => {
+      request.resume();
+      response.writeHead(202);
+      const chunk = Buffer.alloc(16_384, ' ');
+      const more = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    const url = await listen(endless, 0, '127.0.0.1');
+    try {
+      const payer = new PayerDfsp({ hubUrl: url, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 5000, requestTimeoutMs: 5000 });
+      const exchange = await payer.lookupParty({ type: 'MSISDN', id: '1' });
+      assert.ok('error' in exchange.ack, JSON.stringify(exchange.ack));
+      assert.match(exchange.ack.error, /^the hub's response to GET \/parties\/MSISDN\/1 from 127\.0\.0\.1:\d+ exceeded 65536 bytes; the request was aborted/);
+    } finally {
+      await closeServer(endless);
+    }
   });
 
   it('waits on past a transfer state that is still in flight (RESERVED, the answer to a duplicate) for the final one', async () => {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
+import { waitFor } from './wait.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -26,12 +27,12 @@ export interface CliResult {
  * The user "typed the command" in a fresh temporary folder (npm's INIT_CWD), so a run without
  * --reports-dir writes there — never into the project's own reports/.
  */
-export function startCli(script: 'conformance' | 'hub', args: string[]): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
+export function startCli(script: 'conformance' | 'hub', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
   const userDir = mkdtempSync(join(tmpdir(), 'conformance-test-cwd-'));
   created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir },
+    env: { ...process.env, ...options.env, NO_COLOR: '1', INIT_CWD: userDir },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A bound, not a race: a regression that hangs (e.g. Node's recursive mkdir under /proc) fails instead of stalling CI.
     timeout: 120_000,
@@ -46,17 +47,28 @@ export function startCli(script: 'conformance' | 'hub', args: string[]): { child
   return { child, done, output: () => stdout };
 }
 
-export function runCli(script: 'conformance' | 'hub', args: string[]): Promise<CliResult> {
-  return startCli(script, args).done;
+export function runCli(script: 'conformance' | 'hub', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return startCli(script, args, options).done;
 }
 
-export async function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = output().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`output did not match ${pattern} within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
+export function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return waitFor(() => output().match(pattern), { timeoutMs, intervalMs: 50, what: `output matching ${pattern}`, describe: () => `output so far:\n${output()}` });
+}
+
+/**
+ * PATH without the folders that hold `command`: a test of "a machine without k6" must not depend
+ * on what the machine running it has installed.
+ */
+export function pathWithout(command: string): string {
+  return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir && !isExecutable(join(dir, command))).join(delimiter);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

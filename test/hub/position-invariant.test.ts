@@ -8,6 +8,7 @@ import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { QuotesPut } from '../../src/fspiop/payloads.ts';
 import { toUnits } from '../../src/hub/ledger-amount.ts';
 import { IN_FLIGHT_ACCOUNT } from '../../src/hub/ledger.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 15_000, requestMs: 15_000 } });
 
@@ -75,8 +76,9 @@ describe('the reference hub\'s positions under concurrent load', () => {
       // A transfer aborted after it reached the payee is told to the payee too (a wrong fulfilment, an expiry).
       const toldPayee = sent.filter((id) => ['invalid fulfilment', 'expired'].includes(ledger.transfer(id)?.reason ?? '')).length;
       assert.ok(toldPayee >= 50, `${toldPayee} transfers aborted after reaching the payee`);
-      const deadline = Date.now() + 10_000;
-      while (deployment.payee.received.notifications < toldPayee && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(() => deployment.payee.received.notifications >= toldPayee, {
+        timeoutMs: 10_000, intervalMs: 20, what: `the payee to be told of the ${toldPayee} aborts`, describe: () => `told ${deployment.payee.received.notifications}`,
+      });
       assert.equal(deployment.payee.received.notifications, toldPayee);
     } finally {
       sampling = false;

@@ -13,6 +13,7 @@ import { CALLBACK_BASE_URL, ReferenceHub } from '../../src/hub/reference-hub.ts'
 import { quoteRequest } from '../../src/fspiop/messages.ts';
 import { fundLiquidity } from '../helpers/liquidity.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const config = validateConfig({ timeouts: { callbackMs: 2000 } });
 
@@ -96,7 +97,7 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
     assert.equal(transfer.callback?.kind, 'error');
     assert.equal((transfer.callback?.body as { errorInformation: { errorCode: string } }).errorInformation.errorCode, '3100');
     assert.equal(deployment.hub.ledger.transfer((transfer.requestBody as { transferId: string }).transferId)?.state, 'ABORTED');
-    await waitUntil(() => deployment.payee.received.notifications > notificationsBefore);
+    await waitFor(() => deployment.payee.received.notifications > notificationsBefore, { timeoutMs: 10_000, intervalMs: 10, what: 'the payee to be told of the abort' });
   });
 
   it('refuses a resent transfer id with different content (3106 Modified request)', async () => {
@@ -150,14 +151,6 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('ReferenceHub transfer expiry', () => {
   it('aborts a reserved transfer the payee never fulfils at its expiration, telling the payer 3303', async () => {
     const clock = new ManualClock();
@@ -180,7 +173,7 @@ describe('ReferenceHub transfer expiry', () => {
         terms: { ilpPacket: 'AYIBgQAAAAAAAASwNGxldmVsb25lLmRmc3AxLm1lci45T2RTOF81MDdqUUZERmZlakgyOVc4bXFmNEpLMHlGTFGCAUBQU0svMS4wCk5vbmNlOiB1SXlweUYzY3pYSXBFdzVVc05TYWh3CkVuY3J5cHRpb246IG5vbmUKUGF5bWVudC1JZDogMTMyMzZhM2ItOGZhOC00MTYzLTg0NDctNGMzZWQzZGE5OGE3CgpDb250ZW50LUxlbmd0aDogMTM1CkNvbnRlbnQtVHlwZTogYXBwbGljYXRpb24vanNvbgpTZW5kZXItSWRlbnRpZmllcjogOTI4MDYzOTEKCiJ7XCJmZWVcIjowLFwidHJhbnNmZXJDb2RlXCI6XCJpbnZvaWNlXCIsXCJkZWJpdE5hbWVcIjpcImFsaWNlIGNvb3BlclwiLFwiY3JlZGl0TmFtZVwiOlwibWVyIGNoYW50XCIsXCJkZWJpdElkZW50aWZpZXJcIjpcIjkyODA2MzkxXCJ9IgA', condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(clock.now() + 60_000).toISOString() },
       });
       // The hub reserved the transfer and set its expiry timer; nothing happens until the clock passes the expiration.
-      await waitUntil(() => clock.pendingTimers === 1, 10_000);
+      await waitFor(() => clock.pendingTimers === 1, { timeoutMs: 10_000, intervalMs: 10, what: 'the hub to set the transfer\'s expiry timer', describe: () => `${clock.pendingTimers} timers pending` });
       clock.advance(59_999);
       assert.equal(clock.pendingTimers, 1, 'not expired a millisecond early');
       clock.advance(1);
@@ -207,14 +200,11 @@ describe('ReferenceHub deliveries that fail', () => {
         headers: { accept: contentType('parties'), 'content-type': contentType('parties'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp' },
       });
       assert.equal(response.status, 202);
-      let health: { failedDeliveries: Record<string, { count: number; last: string }> } = { failedDeliveries: {} };
-      const deadline = Date.now() + 10_000;
-      while (!health.failedDeliveries.payerfsp && Date.now() < deadline) {
-        health = await (await fetch(`${hubUrl}/health`)).json() as typeof health;
-        if (!health.failedDeliveries.payerfsp) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.equal(health.failedDeliveries.payerfsp?.count, 1);
-      assert.match(health.failedDeliveries.payerfsp!.last, /ECONNREFUSED/);
+      type Health = { failedDeliveries: Record<string, { count: number; last: string }> };
+      const failed = await waitFor(async () => (await (await fetch(`${hubUrl}/health`)).json() as Health).failedDeliveries.payerfsp,
+        { timeoutMs: 10_000, intervalMs: 20, what: 'the failed delivery to payerfsp on /health' });
+      assert.equal(failed.count, 1);
+      assert.match(failed.last, /ECONNREFUSED/);
     } finally {
       await hub.stop();
     }

@@ -108,3 +108,47 @@ describe('HubLedgerProbe, through a real admin API', () => {
     await assert.rejects(new HubLedgerProbe(client, config, journal).positionUnchanged(), /no position was noted/);
   });
 });
+
+/**
+ * One cause, one classification. A hub that answered when the run began and stops answering fails
+ * what it is asked: through FSPIOP the payer's request fails ("connection refused …", FAIL), and
+ * through its admin API the same — not NOT EVALUATED, which would read as "the tool could not ask"
+ * and, beside nothing failed, let a run whose hub died end green. (A hub unreachable before any
+ * scenario stops the run instead: exit 4, every guarantee NOT EVALUATED, nothing was tested.)
+ * An admin API that answers something unlike central-ledger is still the tool's question: an error.
+ */
+describe('HubLedgerProbe, the hub gone mid-run', () => {
+  it('fails the scenario\'s reads naming the call that got no answer, as the FSPIOP checks fail', async () => {
+    const ledger = new HubLedger();
+    const api = new HubAdminApi(ledger);
+    ledger.ensureParticipant('payerfsp', ['USD'], '1000');
+    ledger.ensureParticipant('payeefsp', ['USD'], '1000');
+    const client = new HubAdminClient(await api.start(0, '127.0.0.1'), 2000);
+    const journal = new HubChangeJournal(join(await tempDir('journal'), '.hub-changes.json'));
+    const probe = new HubLedgerProbe(client, config, journal);
+    assert.deepEqual(await probe.notePosition(), []);
+    await api.stop();
+    ledger.close();
+    for (const measurements of [await probe.positionUnchanged(), await new HubLedgerProbe(client, config, journal).notePosition(), await probe.leaveHeadroom('10')]) {
+      assert.equal(measurements.length, 1);
+      const [gone] = measurements;
+      assert.equal(gone!.ok, false);
+      assert.match(String(gone!.value), /^no answer: GET http:\/\/127\.0\.0\.1:\d+\/participants\/payer(fsp)?.* failed: .*(ECONNREFUSED|other side closed)/, "refused, or a kept-alive connection closed by the hub going");
+      assert.match(gone!.source, /^GET http:\/\/127\.0\.0\.1:\d+\/participants\//);
+    }
+  });
+
+  it('still treats an answer unlike central-ledger\'s as an error of the question, not a verdict', async () => {
+    const ledger = new HubLedger();
+    const api = new HubAdminApi(ledger);
+    try {
+      const client = new HubAdminClient(await api.start(0, '127.0.0.1'), 2000);
+      // No such participant: the admin API answers, with an error — not the hub going silent.
+      const probe = new HubLedgerProbe(client, config, new HubChangeJournal(join(await tempDir('journal'), '.hub-changes.json')));
+      await assert.rejects(probe.notePosition(), { name: 'HubAdminError' });
+    } finally {
+      await api.stop();
+      ledger.close();
+    }
+  });
+});

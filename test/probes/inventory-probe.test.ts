@@ -9,7 +9,8 @@ import { ROOT } from '../helpers/cli.ts';
 
 const fixture = async (name: string) =>
   JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
-const allOk = (measurements: Measurement[]) => measurements.every((m) => m.ok);
+/** Every measurement passed — and there was one: a probe that measured nothing must not pass this check. */
+const allOk = (measurements: Measurement[]) => measurements.length > 0 && measurements.every((m) => m.ok);
 
 describe('InventoryProbe on a Core Test Harness compose inventory', async () => {
   const inventory = await fixture('core-test-harness.compose.json');

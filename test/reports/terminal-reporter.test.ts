@@ -19,6 +19,17 @@ describe('TerminalReporter progress', () => {
     assert.equal(text(), '\r\x1b[2K… CTH-FUN-01  P2P golden path  (2 s into the run)\r\x1b[2Knext\n');
   });
 
+  it('in a log, prints a load\'s progress every 5 s, and the next load\'s from its start', () => {
+    const { out, text } = capture();
+    const reporter = new TerminalReporter(out, false, false);
+    const progress = (elapsedMs: number, targetRate: number) => ({ elapsedMs, durationMs: 75_000, targetRate, achievedRate: targetRate, p99Ms: {}, failed: 0, dropped: 0 });
+    for (const elapsedMs of [1000, 3000, 6000, 9000, 12_000, 70_000]) reporter.loadProgress(progress(elapsedMs, 20));
+    // The second load (another offer) reports from 0 again.
+    for (const elapsedMs of [1000, 4000, 7000]) reporter.loadProgress(progress(elapsedMs, 10));
+    const lines = text().split('\n').filter(Boolean).map((line) => /^ {2}… load (\d+) s of 75 s · target (\d+)\/s/.exec(line)?.slice(1).join(' at '));
+    assert.deepEqual(lines, ['1 at 20', '6 at 20', '12 at 20', '70 at 20', '1 at 10', '7 at 10']);
+  });
+
   it('writes no progress into a log or a pipe', () => {
     const { out, text } = capture();
     const reporter = new TerminalReporter(out, false, false);

@@ -5,7 +5,7 @@ import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
 import { HubAdminApi } from '../../hub/admin-api.ts';
 import { HubLedger } from '../../hub/ledger.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
-import { ensureDirectory } from '../../support/files.ts';
+import { ensureDirectorySync } from '../../support/files.ts';
 import { readOnboarding, type Onboarding } from '../onboarding.ts';
 
 export interface ReferenceDeploymentOptions {
@@ -45,7 +45,8 @@ export class ReferenceDeployment {
     this.#options = options;
     this.#onboarding = readOnboarding(config);
     const dataDir = config.embedded.faults.volatileLedger ? undefined : config.embedded.dataDir;
-    if (dataDir) ensureDirectory(dataDir);
+    // Synchronous: the ledger opens its file on the next line.
+    if (dataDir) ensureDirectorySync(dataDir);
     const ledger = new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined);
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,

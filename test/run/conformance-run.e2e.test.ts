@@ -35,7 +35,10 @@ describe('ConformanceRun under forged callbacks', () => {
     const forged = JSON.stringify({ errorInformation: { errorCode: '3204', errorDescription: 'Party not found' } });
     const contentType = 'application/vnd.interoperability.parties+json;version=1.1';
     let sent = 0;
+    // The run ends on its own; the deadline only turns a run that never ends into a failure.
+    const deadline = Date.now() + 120_000;
     while (running) {
+      if (Date.now() > deadline) throw new Error(`the run did not end within 120 s of forgeries (${sent} sent)`);
       const statuses = await Promise.all([
         fetch(party, { method: 'PUT', headers: { 'content-type': contentType, 'fspiop-source': 'evilfsp', 'fspiop-destination': 'payerfsp' }, body: forged }),
         fetch(party, { method: 'PUT', headers: { 'content-type': contentType, 'fspiop-source': 'payeefsp', 'fspiop-destination': 'evilfsp' }, body: forged }),

@@ -20,7 +20,7 @@ describe('a run that cannot work says why, once', () => {
       const { result, exitCode, output } = await runInProcess({ hub: { url: hubUrl }, callback: { port: 0 }, timeouts: { callbackMs: 1500 } }, { tags: '@guarantee:CTH-FUN-01 or @guarantee:CTH-FUN-02' });
       // The round trip before the scenarios finds it: nothing is blamed on the hub (exit 4, every guarantee NOT EVALUATED).
       assert.equal(exitCode, 4);
-      assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED'));
+      assert.ok(result.guarantees.length > 0 && result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED'));
       assert.equal(result.diagnosis.length, 1, output);
       assert.match(result.diagnosis[0]!, /^No callback arrived at all: the hub acknowledged \d+ requests? with 202 but never called back on http:\/\/127\.0\.0\.1:\d+\./);
       assert.equal(output.match(/Diagnosis: No callback arrived at all/g)?.length, 1, 'said once');

@@ -62,7 +62,7 @@ describe('Miniloop deployment guarantees wired end to end on a mini-loop invento
     const verdicts = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
     assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
     assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);
-    assert.ok(verdicts['ML-DEP-05']!.evidence.every((m) => m.source.includes('mini-loop v5 on k3s')));
+    assert.ok(verdicts['ML-DEP-05']!.evidence.length > 0 && verdicts['ML-DEP-05']!.evidence.every((m) => m.source.includes('mini-loop v5 on k3s')));
     for (const id of ['ML-DEP-01', 'ML-DEP-02', 'ML-DEP-03', 'ML-DEP-04', 'ML-DEP-06', 'ML-DEP-07', 'ML-DEP-08', 'ML-DEP-09']) {
       assert.equal(verdicts[id]!.verdict, 'PASS', `${id}: ${verdicts[id]!.reason}`);
     }
@@ -80,13 +80,13 @@ describe('SLA guarantees wired end to end with a scripted load runner', () => {
     ]);
     const clearing = sla.find((g) => g.id === 'HELM-SLA-04')!;
     assert.match(clearing.reason!, /^transfers completed successfully within 1000 ms \(share of attempts, steady state\) was 0\.000% of 3600000 attempts \(0 within 1000 ms\), expected ≥ 99%$/);
-    assert.ok(sla.every((g) => g.fullThreshold));
+    assert.ok(sla.length > 0 && sla.every((g) => g.fullThreshold));
   });
 
   it('smoke: caps the load; what would pass is NOT EVALUATED with what was held, what fails is FAIL; never certifies', async () => {
     const { result, offers, sla } = await runSla('smoke', 300);
     assert.deepEqual(offers, [{ ratePerSecond: 20, durationMs: 60_000 }]);
-    assert.ok(sla.every((g) => g.verdict === 'NOT_EVALUATED' && !g.fullThreshold), JSON.stringify(sla.map((g) => [g.id, g.verdict])));
+    assert.ok(sla.length > 0 && sla.every((g) => g.verdict === 'NOT_EVALUATED' && !g.fullThreshold), JSON.stringify(sla.map((g) => [g.id, g.verdict])));
     const throughput = sla.find((g) => g.id === 'HELM-SLA-01')!;
     assert.match(throughput.threshold!, /^achieved throughput \(successful P2P transfers over the steady-state window\) ≥ 20 transfers\/s; /);
     assert.match(throughput.reason!, /^held 20 transfers\/s for 60 s \(profile smoke\): achieved throughput \(successful P2P transfers over the steady-state window\): 20 transfers\/s; .*; the guarantee asks 1000 transfers\/s for 1 h, so a pass at this load proves nothing about it$/);
