@@ -144,7 +144,7 @@ export class LoadAccounting {
   }
 
   /** About once a second: rate over the last complete seconds, p99 of about the last PROGRESS_SPAN_MS. */
-  progress(elapsedMs: number): LoadProgress {
+  progress(elapsedMs: number, options: { dropsKnown?: boolean } = {}): LoadProgress {
     this.#rotateRecent(elapsedMs);
     const complete = this.#series.slice(Math.max(0, Math.floor(elapsedMs / 1000) - 5), Math.floor(elapsedMs / 1000));
     const p99Ms: Partial<Record<Phase, number>> = {};
@@ -157,7 +157,7 @@ export class LoadAccounting {
     return {
       elapsedMs: Math.min(elapsedMs, this.#request.durationMs), durationMs: this.#request.durationMs, targetRate: this.#request.ratePerSecond,
       achievedRate: complete.length === 0 ? 0 : complete.reduce((sum, s) => sum + s.succeeded, 0) / complete.length,
-      p99Ms, failed: this.#failed, dropped: this.#dropped,
+      p99Ms, failed: this.#failed, dropped: options.dropsKnown === false ? undefined : this.#dropped,
     };
   }
 

@@ -123,7 +123,8 @@ export interface LoadProgress {
   achievedRate: number;
   p99Ms: Partial<Record<Phase, number>>;
   failed: number;
-  dropped: number;
+  /** Arrivals not started so far; undefined where the runner counts them only at its end (k6). */
+  dropped: number | undefined;
 }
 
 /** Drives iterations open-model at the requested rate (builtin, k6, k6-operator). */

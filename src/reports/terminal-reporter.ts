@@ -40,7 +40,7 @@ export class TerminalReporter {
   loadProgress(progress: LoadProgress): void {
     const p99 = Object.entries(progress.p99Ms).map(([phase, ms]) => `${phase} ${Math.round(ms!)} ms`).join(', ') || '—';
     const text = `load ${Math.round(progress.elapsedMs / 1000)} s of ${Math.round(progress.durationMs / 1000)} s · target ${progress.targetRate}/s · `
-      + `achieved ${progress.achievedRate.toFixed(1)}/s · p99 ${p99} · failed ${progress.failed} · dropped ${progress.dropped}`;
+      + `achieved ${progress.achievedRate.toFixed(1)}/s · p99 ${p99} · failed ${progress.failed} · dropped ${progress.dropped ?? 'counted at the end'}`;
     // Each load's clock starts at 0: one that went back is the next load, whose first line is due at
     // once — not 5 s after the previous load's last one, which a shorter load would never reach.
     if (progress.elapsedMs < this.#lastProgressLineMs) this.#lastProgressLineMs = Number.NEGATIVE_INFINITY;

@@ -30,6 +30,13 @@ describe('TerminalReporter progress', () => {
     assert.deepEqual(lines, ['1 at 20', '6 at 20', '12 at 20', '70 at 20', '1 at 10', '7 at 10']);
   });
 
+  it('says a runner that counts dropped arrivals only at its end (k6) has not counted them yet, rather than 0', () => {
+    const { out, text } = capture();
+    const reporter = new TerminalReporter(out, false, false);
+    reporter.loadProgress({ elapsedMs: 1000, durationMs: 75_000, targetRate: 20, achievedRate: 20, p99Ms: {}, failed: 0, dropped: undefined });
+    assert.match(text(), /· dropped counted at the end\n$/);
+  });
+
   it('writes no progress into a log or a pipe', () => {
     const { out, text } = capture();
     const reporter = new TerminalReporter(out, false, false);

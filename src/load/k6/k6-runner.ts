@@ -158,8 +158,8 @@ export class K6Runner implements LoadRunner {
     let tickTimer: ClockTimer | undefined;
     if (onProgress) {
       const tick = () => {
-        // k6 counts dropped arrivals only in its end-of-test summary: until then progress shows none.
-        onProgress(books.progress(this.#clock.now() - (loadStart ?? spawnedAt)));
+        // k6 counts dropped arrivals only in its end-of-test summary: until then progress cannot say.
+        onProgress(books.progress(this.#clock.now() - (loadStart ?? spawnedAt), { dropsKnown: false }));
         tickTimer = this.#clock.setTimeout(tick, 1000);
       };
       tickTimer = this.#clock.setTimeout(tick, 1000);
