@@ -4,6 +4,8 @@ import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
 import { HubAdminApi } from '../../hub/admin-api.ts';
 import { HubLedger } from '../../hub/ledger.ts';
+import { SqliteLedgerStore } from '../../hub/ledger-store.ts';
+import { MySqlLedgerStore } from '../../hub/mysql-ledger.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
 import { ensureDirectorySync } from '../../support/files.ts';
 import { readOnboarding, type Onboarding } from '../onboarding.ts';
@@ -23,6 +25,11 @@ export interface ReferenceDeploymentOptions {
    * registers through the admin API, as the real harness's ttk-provisioning does.
    */
   externalPayee?: boolean;
+  /**
+   * Keep the books in MySQL/MariaDB at this URL (mysql://USER:PASSWORD@HOST:PORT/DATABASE), as
+   * central-ledger does, instead of SQLite (embedded.dataDir or memory).
+   */
+  ledgerUrl?: string;
 }
 
 export interface DeploymentUrls {
@@ -51,13 +58,15 @@ export class ReferenceDeployment {
     this.#config = config;
     this.#options = options;
     this.#onboarding = readOnboarding(config);
-    const dataDir = config.embedded.faults.volatileLedger ? undefined : config.embedded.dataDir;
+    const dataDir = config.embedded.faults.volatileLedger || options.ledgerUrl ? undefined : config.embedded.dataDir;
     // Synchronously: the ledger file is opened on the next line (an unawaited mkdir raced it and lost in a fresh container).
     if (dataDir) ensureDirectorySync(dataDir);
-    const ledger = new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined);
+    const store = options.ledgerUrl
+      ? new MySqlLedgerStore(options.ledgerUrl)
+      : new SqliteLedgerStore(new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined), dataDir ?? 'in memory');
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
-      callbackDelayMs: config.embedded.callbackDelayMs, ledger, faults: config.embedded.faults, crash: options.crash,
+      callbackDelayMs: config.embedded.callbackDelayMs, store, faults: config.embedded.faults, crash: options.crash,
       fspiopVersion: config.embedded.fspiopVersion,
     });
     this.#admin = new HubAdminApi(this.hub.store);
