@@ -75,7 +75,10 @@ export class HubAdminApi {
   constructor(ledger: HubLedger | LedgerStore) {
     this.#ledger = ledger instanceof HubLedger ? new SqliteLedgerStore(ledger) : ledger;
     this.#router
-      .on('GET', '/health', () => ({ status: 200, body: { status: 'OK' } }))
+      // As central-ledger's /health, which reports its database: DOWN while the books are unreachable.
+      .on('GET', '/health', () => (this.#ledger.available
+        ? { status: 200, body: { status: 'OK' } }
+        : { status: 503, body: { status: 'DOWN', services: [{ name: 'datastore', status: 'DOWN' }] } }))
       .on('GET', '/participants', async () => ({ status: 200, body: [await this.#hub(), ...await Promise.all(this.#ledger.participantNames().map((name) => this.#participant(name)))] }))
       .on('POST', '/participants', (_, body) => this.#create(parse(CreateParticipant, body)))
       .on('GET', '/participants/{name}', async ({ name }) => ({ status: 200, body: name === HUB_NAME ? await this.#hub() : await this.#participant(this.#known(name!)) }))

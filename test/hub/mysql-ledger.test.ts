@@ -118,7 +118,7 @@ if (missing && process.env.CI) {
       const deployment = new ReferenceDeployment(config, { ledgerUrl: db.url });
       const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
       try {
-        const { hubUrl } = await deployment.start();
+        const { hubUrl, adminUrl } = await deployment.start();
         await callbacks.start();
         await deployment.connectPayer('payerfsp', callbacks.url);
         const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
@@ -140,6 +140,8 @@ if (missing && process.env.CI) {
         const health = await fetch(`${hubUrl}/health`);
         assert.equal(health.status, 503);
         assert.equal(((await health.json()) as { ledger: { status: string } }).ledger.status, 'DOWN');
+        // The admin API's /health too, as central-ledger's reports its datastore (a compose health check reads it).
+        assert.equal((await fetch(`${adminUrl}/health`)).status, 503);
 
         await db.start();
         // The store asks the database every second: back within a bound, not at a moment.
@@ -149,6 +151,7 @@ if (missing && process.env.CI) {
           await sleep(200);
         }
         assert.equal(stateOf(await transfer(payer)), 'COMMITTED', 'booking again after the database came back');
+        assert.equal((await fetch(`${adminUrl}/health`)).status, 200);
       } finally {
         await callbacks.stop();
         await deployment.stop();
