@@ -7,6 +7,7 @@ import { validateConfig } from '../../src/config/load-config.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { PayerDfsp, type Exchange } from '../../src/fspiop/payer-dfsp.ts';
+import { transferPrepare } from '../../src/fspiop/messages.ts';
 import { QuotesPut } from '../../src/fspiop/payloads.ts';
 import { toUnits } from '../../src/hub/ledger-amount.ts';
 import { LedgerUnavailableError } from '../../src/hub/ledger-store.ts';
@@ -111,6 +112,34 @@ if (missing && process.env.CI) {
         assert.equal((await store.accountsOf(payer)).find((account) => account.currency === 'USD')?.position, '100');
       } finally {
         await store.close();
+      }
+    });
+
+    it('aborts on the database too: a payee\'s rejection and an expiry release the payer\'s reservation', async () => {
+      const deployment = new ReferenceDeployment(config, { ledgerUrl: db.url });
+      const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
+      try {
+        const { hubUrl } = await deployment.start();
+        await callbacks.start();
+        await deployment.connectPayer('payerfsp', callbacks.url);
+        const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+        const position = async () => (await deployment.hub.store.accountsOf('payerfsp')).find((account) => account.currency === 'USD')!.position;
+        const before = await position();
+        for (const role of ['rejecting', 'silent'] as const) {
+          const party = deployment.controlledPayee[role]!;
+          const quote = await payer.requestQuote({ payer: config.participants.payer.party, payee: party, payeeFsp: 'payeefsp', amount });
+          const terms = QuotesPut.safeParse(quote.callback?.body);
+          assert.ok(terms.success, role);
+          // The silent party never answers: the transfer must expire, 1.5 s from now (waited for up to 10 s).
+          const body = { ...transferPrepare({ transferId: randomUUID(), payerFsp: 'payerfsp', payeeFsp: 'payeefsp', amount, terms: terms.data }), expiration: new Date(Date.now() + 1500).toISOString() };
+          const exchange = await payer.sendTransfer(body);
+          assert.equal(errorCodeOf(exchange), role === 'rejecting' ? '5105' : '3303', `${role}: ${JSON.stringify(exchange.callback?.body ?? exchange.ack)}`);
+          assert.equal((await deployment.hub.store.transfer(body.transferId))?.state, 'ABORTED', role);
+        }
+        assert.equal(await position(), before, 'both reservations released');
+      } finally {
+        await callbacks.stop();
+        await deployment.stop();
       }
     });
 
