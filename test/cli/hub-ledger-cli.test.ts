@@ -16,6 +16,14 @@ describe('npm run hub --ledger and npm run payee (user mistakes)', () => {
     assert.match(both.stderr, /^error: --ledger and --data-dir both say where the ledger is/);
   });
 
+  it('says in one line, without the password, that the database named by --ledger cannot be reached', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const down = await runCli('hub', ['--ledger', 'mysql://hub:s3cret@127.0.0.1:1/ledger']);
+    assert.equal(down.code, 4);
+    assert.equal(down.stderr, 'error: the hub cannot start: the hub\'s ledger (mysql (127.0.0.1:1/ledger)) is unavailable: ECONNREFUSED\n');
+    assert.doesNotMatch(down.stdout + down.stderr, /s3cret/);
+  });
+
   it('npm run payee needs the hub it answers through', async () => {
     const bad = await runCli('payee', []);
     assert.equal(bad.code, 2);
