@@ -299,15 +299,19 @@ export class MySqlLedgerStore implements LedgerStore {
   async prepare(terms: TransferTerms, requestHash: string, options: { ignoreNetDebitCap?: boolean } = {}): Promise<PrepareOutcome> {
     return this.#tx(async (q) => {
       const { currency } = terms.amount;
-      // Lock order everywhere: the DFSP's position, its settlement account, then the hub's accounts (in #move).
-      const payer = await this.#lock(q, terms.payerFsp, currency);
+      // Lock order everywhere: the transfer, the DFSP's accounts, then the hub's accounts (in #move).
+      // Both of the payer's rows in one round trip (a prepare is the hot path; each round trip counts).
+      const rows = await q.all<AccountRow>('SELECT * FROM refhub_account WHERE currency = ? AND participant IN (?, ?) ORDER BY id FOR UPDATE',
+        currency, terms.payerFsp, settlementAccountOf(terms.payerFsp));
+      const payer = rows.find((row) => row.participant === terms.payerFsp);
       if (!payer) return { kind: 'no-account', participant: terms.payerFsp, currency };
-      if (!(await q.get('SELECT 1 AS found FROM refhub_account WHERE participant = ? AND currency = ?', terms.payeeFsp, currency))) return { kind: 'no-account', participant: terms.payeeFsp, currency };
+      // The directory mirrors the accounts (ensureParticipant writes both): no query needed for the payee.
+      if (!this.holdsCurrency(terms.payeeFsp, currency)) return { kind: 'no-account', participant: terms.payeeFsp, currency };
       const amount = toUnits(terms.amount.amount);
       const position = BigInt(payer.position);
       const cap = BigInt(payer.net_debit_cap);
       // central-ledger's order: liquidity cover first (4001), then the net debit cap (4200).
-      const liquidityCover = -BigInt((await this.#lock(q, settlementAccountOf(terms.payerFsp), currency))?.position ?? '0');
+      const liquidityCover = -BigInt(rows.find((row) => row.participant === settlementAccountOf(terms.payerFsp))?.position ?? '0');
       const uncovered = position + amount > liquidityCover;
       const exceeded = !uncovered && position + amount > cap && options.ignoreNetDebitCap !== true;
       const refused = uncovered ? 'payer liquidity insufficient' : exceeded ? 'payer limit exceeded' : undefined;
