@@ -112,6 +112,13 @@ stop_engine() {
 case "${1:-start}" in
   start)
     t0=$SECONDS
+    # Two runs at once (two test processes, two engineers) must not both install or both start a
+    # daemon: the second waits for the first, bounded, then finds the engine up.
+    mkdir -p "$STATE"
+    if command -v flock >/dev/null 2>&1; then
+      exec 9>"$STATE/lock"
+      flock -w 300 9 || die "another scripts/docker-engine.sh held $STATE/lock for 300 s"
+    fi
     install_engine
     start_engine
     install_compose_plugin
