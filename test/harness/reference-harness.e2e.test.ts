@@ -82,6 +82,9 @@ if (!engine && process.env.CI) {
           assert.match(address, /^127\.0\.0\.1:\d+$/, `${service}:${port} is published on loopback only`);
           return `http://${address}`;
         };
+        // What the container stands for is evidence the container runtime gives (an inventory reads it).
+        const standsFor = sh('docker', ['inspect', '-f', '{{index .Config.Labels "org.mojaloop.conformance.harness.stands-for"}}', `${project}-central-ledger-1`]).stdout;
+        assert.match(standsFor, /central-ledger admin API .*ml-api-adapter, quoting-service and account-lookup-service/);
         const hubUrl = published('central-ledger', 3000);
         const adminUrl = published('central-ledger', 3001);
 
