@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { prepareDataDir } from '../config/data-dir.ts';
 import { UsageError, UserError } from '../config/errors.ts';
 import { parseFaultOptions } from '../config/fault-options.ts';
+import { mysqlLedgerUrlProblem } from '../config/ledger-url.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { DEFAULT_URL_CALLBACK_PORT, FSPIOP_VERSIONS, httpUrlProblem, type ConfigInput } from '../config/schema.ts';
 import type { FspiopVersion } from '../fspiop/headers.ts';
@@ -12,7 +13,8 @@ import { shown } from './args.ts';
 import { onInterrupt } from './signals.ts';
 
 const HELP = `Usage: npm run hub -- [--port N] [--admin-port N] [--host H] [--payer-callback-url URL]
-                      [--fspiop-version 1.1|2.0] [--data-dir DIR] [--fault NAME[=VALUE] ...] [--config FILE]
+                      [--fspiop-version 1.1|2.0] [--data-dir DIR | --ledger mysql://…] [--external-payee]
+                      [--fault NAME[=VALUE] ...] [--config FILE]
 
 Starts the reference hub, its admin API and its simulated payee DFSP until Ctrl-C, so that a
 conformance run can attach to it as a "url" target:
@@ -29,6 +31,13 @@ conformance run can attach to it as a "url" target:
                            (config: embedded.fspiopVersion)
   --data-dir DIR           keep the ledger in DIR (SQLite): a restarted hub carries on where it
                            stopped, even after kill -9 (default: in memory)
+  --ledger URL             keep the ledger in MySQL/MariaDB, as central-ledger does:
+                           mysql://USER:PASSWORD@HOST:PORT/DATABASE (tables refhub_*, created
+                           when missing); while the database is unreachable the hub answers 2001
+                           and carries on, and it recovers when the database is back
+  --external-payee         run no simulated payee DFSP here: one runs elsewhere (npm run payee; the
+                           harness's simulator service) and a provisioning job registers its
+                           callback endpoints through the admin API (fixtures/harness)
   --fault NAME[=VALUE]     misbehave on purpose (see npm run conformance -- --help)
   --config FILE            the same config file as the conformance run (participants, parties)
 `;
@@ -44,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       args: [...argv],
       options: {
         port: { type: 'string' }, 'admin-port': { type: 'string' }, host: { type: 'string' }, 'payer-callback-url': { type: 'string' },
-        'data-dir': { type: 'string' }, 'fspiop-version': { type: 'string' }, fault: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'data-dir': { type: 'string' }, 'external-payee': { type: 'boolean' }, ledger: { type: 'string' }, 'fspiop-version': { type: 'string' }, fault: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
@@ -59,6 +68,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     const version = values['fspiop-version'];
     if (version !== undefined && !(FSPIOP_VERSIONS as readonly string[]).includes(version)) {
       throw new UsageError(`--fspiop-version ${shown(version)} is not a version this hub speaks (${FSPIOP_VERSIONS.join(', ')})`);
+    }
+    const ledgerUrl = values.ledger;
+    if (ledgerUrl !== undefined) {
+      // The URL carries a password: the message says what is wrong, never the URL itself.
+      const problem = mysqlLedgerUrlProblem(ledgerUrl);
+      if (problem) throw new UsageError(`--ledger ${problem}`);
+      if (values['data-dir']) throw new UsageError('--ledger and --data-dir both say where the ledger is: give one (--data-dir keeps it in SQLite, --ledger in MySQL)');
     }
     const embedded: ConfigInput['embedded'] = {
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
@@ -77,6 +93,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (problem) throw new UsageError(`--payer-callback-url ${problem}`);
     deployment = new ReferenceDeployment(config, {
       host: values.host ?? '127.0.0.1', hubPort: Number(values.port ?? 0), adminPort: Number(values['admin-port'] ?? 0), payerEndpoint,
+      externalPayee: values['external-payee'] ?? false, ...(ledgerUrl ? { ledgerUrl } : {}),
     });
   } catch (error) {
     if (error instanceof UserError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -96,7 +113,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const version = deployment.hub.fspiopVersion;
   process.stdout.write(`reference hub (its own callbacks in FSPIOP v${version}) listening on ${urls.hubUrl}\n`
     + `  admin API (central-ledger's shape): ${urls.adminUrl}\n`
-    + `  its own simulated payee DFSP (${deployment.payee.fspId}): ${urls.payeeUrl}\n`
+    + `  ledger: ${deployment.hub.store.description}\n`
+    + (urls.payeeUrl
+      ? `  its own simulated payee DFSP (${deployment.payee.fspId}): ${urls.payeeUrl}\n`
+      : '  no simulated payee DFSP here (--external-payee): register its callback endpoints through the admin API\n')
     + `  its own payer DFSP's callbacks go to: ${redactUrl(payerEndpoint)} (for a run attached with provisioning off)\n`
     + (faults.length > 0 ? `  FAULTS INJECTED: ${faults.join(', ')}\n` : '')
     + 'attach a run to it — the run provisions test DFSPs of its own through the admin API (its payer\'s\n'

@@ -107,6 +107,12 @@ export class PayeeSimulator {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://dfsp').pathname;
+    // Not FSPIOP: what a container runtime's health check asks (the harness's simulator, as Mojaloop's, answers /health).
+    if (request.method === 'GET' && path === '/health') {
+      request.resume();
+      sendJson(response, 200, { status: 'OK', fspId: this.#options.fspId });
+      return;
+    }
     // Not FSPIOP: what this simulated DFSP was told, so a probe can check the hub told the payee side too.
     const observed = /^\/conformance\/transfers\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && observed) {

@@ -7,7 +7,8 @@ import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { FSPIOP_CALLBACK_ENDPOINT_TYPES } from '../fspiop/callback-endpoint-types.ts';
 import { CALLBACK_BASE_URL } from './callback-routing.ts';
 import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
-import { HUB_ACCOUNT_TYPES, type FundsOutcome, type HubAccountType, type HubLedger, type ParticipantAccount } from './ledger.ts';
+import { HUB_ACCOUNT_TYPES, HubLedger, type FundsOutcome, type HubAccountType, type ParticipantAccount, type SettlementModel } from './ledger.ts';
+import { SqliteLedgerStore, type LedgerStore } from './ledger-store.ts';
 
 /** central-ledger takes numbers; a float such as 0.1 + 0.2 is read to 4 decimals, as the ledger counts. */
 const Amount = z.union([
@@ -45,7 +46,8 @@ const OTHER_ENDPOINT_TYPES = ['NET_DEBIT_CAP_THRESHOLD_BREACH_EMAIL', 'NET_DEBIT
   'FSPIOP_CALLBACK_URL_FX_QUOTES', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_POST', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_PUT', 'FSPIOP_CALLBACK_URL_FX_TRANSFER_ERROR'];
 const ENDPOINT_TYPES = new Set([CALLBACK_BASE_URL, ...OTHER_ENDPOINT_TYPES, ...FSPIOP_CALLBACK_ENDPOINT_TYPES.map((endpoint) => endpoint.type)]);
 
-type Handler = (params: Record<string, string>, body: unknown, query: URLSearchParams) => { status: number; body?: unknown };
+type Answer = { status: number; body?: unknown };
+type Handler = (params: Record<string, string>, body: unknown, query: URLSearchParams) => Answer | Promise<Answer>;
 
 class AdminError extends Error {
   readonly status: number;
@@ -65,36 +67,39 @@ class AdminError extends Error {
  * operator's network only.
  */
 export class HubAdminApi {
-  readonly #ledger: HubLedger;
+  readonly #ledger: LedgerStore;
   readonly #router = new Router<Handler>();
   readonly #server = new HttpServer((request, response) => this.#handle(request, response),
     (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)));
 
-  constructor(ledger: HubLedger) {
-    this.#ledger = ledger;
+  constructor(ledger: HubLedger | LedgerStore) {
+    this.#ledger = ledger instanceof HubLedger ? new SqliteLedgerStore(ledger) : ledger;
     this.#router
-      .on('GET', '/health', () => ({ status: 200, body: { status: 'OK' } }))
-      .on('GET', '/participants', () => ({ status: 200, body: [this.#hub(), ...this.#ledger.participantNames().map((name) => this.#participant(name))] }))
+      // As central-ledger's /health, which reports its database: DOWN while the books are unreachable.
+      .on('GET', '/health', () => (this.#ledger.available
+        ? { status: 200, body: { status: 'OK' } }
+        : { status: 503, body: { status: 'DOWN', services: [{ name: 'datastore', status: 'DOWN' }] } }))
+      .on('GET', '/participants', async () => ({ status: 200, body: [await this.#hub(), ...await Promise.all(this.#ledger.participantNames().map((name) => this.#participant(name)))] }))
       .on('POST', '/participants', (_, body) => this.#create(parse(CreateParticipant, body)))
-      .on('GET', '/participants/{name}', ({ name }) => ({ status: 200, body: name === HUB_NAME ? this.#hub() : this.#participant(this.#known(name!)) }))
+      .on('GET', '/participants/{name}', async ({ name }) => ({ status: 200, body: name === HUB_NAME ? await this.#hub() : await this.#participant(this.#known(name!)) }))
       .on('POST', '/participants/{name}/accounts', ({ name }, body) => this.#createHubAccount(name!, parse(CreateHubAccount, body)))
-      .on('GET', '/participants/{name}/accounts', ({ name }, _, query) => ({ status: 200, body: this.#accountBalances(this.#known(name!), query.get('currency')) }))
+      .on('GET', '/participants/{name}/accounts', async ({ name }, _, query) => ({ status: 200, body: await this.#accountBalances(this.#known(name!), query.get('currency')) }))
       .on('PUT', '/participants/{name}/accounts/{id}', ({ name, id }, body) => this.#updateAccount(this.#known(name!), Number(id), parse(UpdateAccount, body)))
       .on('POST', '/participants/{name}/accounts/{id}', ({ name, id }, body) => this.#recordFunds(this.#known(name!), Number(id), parse(RecordFunds, body)))
       .on('PUT', '/participants/{name}/accounts/{id}/transfers/{transferId}', ({ name, transferId }, body) =>
         this.#finishFundsOut(this.#known(name!), transferId!, parse(FinishFundsOut, body)))
-      .on('GET', '/settlementModels', () => ({ status: 200, body: this.#ledger.settlementModels().map((model, index) => settlementModelOf(model, index)) }))
+      .on('GET', '/settlementModels', async () => ({ status: 200, body: (await this.#ledger.settlementModels()).map((model, index) => settlementModelOf(model, index)) }))
       .on('POST', '/settlementModels', (_, body) => this.#createSettlementModel(parse(CreateSettlementModel, body)))
       .on('POST', '/participants/{name}/initialPositionAndLimits', ({ name }, body) => this.#initialPositionAndLimits(this.#known(name!), parse(InitialPositionAndLimits, body)))
-      .on('GET', '/participants/{name}/limits', ({ name }, _, query) => ({ status: 200, body: this.#accounts(this.#known(name!), query).map(limitOf) }))
+      .on('GET', '/participants/{name}/limits', async ({ name }, _, query) => ({ status: 200, body: (await this.#accounts(this.#known(name!), query)).map(limitOf) }))
       .on('PUT', '/participants/{name}/limits', ({ name }, body) => this.#setLimit(this.#known(name!), parse(SetLimit, body)))
       .on('GET', '/participants/{name}/positions', ({ name }, _, query) => this.#positions(this.#known(name!), query))
       .on('GET', '/participants/{name}/endpoints', ({ name }) => ({ status: 200, body: this.#ledger.endpointsOf(this.#known(name!)) }))
-      .on('POST', '/participants/{name}/endpoints', ({ name }, body) => {
+      .on('POST', '/participants/{name}/endpoints', async ({ name }, body) => {
         const endpoint = parse(AddEndpoint, body);
         // central-ledger looks the type up in its endpointType table and fails on one it lacks.
         if (!ENDPOINT_TYPES.has(endpoint.type)) throw new AdminError(500, FspiopErrorCode.internalServerError, `endpoint type "${endpoint.type}" is not known`);
-        this.#ledger.setEndpoint(this.#known(name!), endpoint.type, endpoint.value);
+        await this.#ledger.setEndpoint(this.#known(name!), endpoint.type, endpoint.value);
         return { status: 201 };
       });
   }
@@ -129,7 +134,7 @@ export class HubAdminApi {
           throw new AdminError(400, FspiopErrorCode.malformedSyntax, 'body is not valid JSON');
         }
       }
-      const answer = match.handler(match.params, body, url.searchParams);
+      const answer = await match.handler(match.params, body, url.searchParams);
       sendJson(response, answer.status, answer.body);
     } catch (error) {
       if (!(error instanceof AdminError)) throw error;
@@ -144,27 +149,27 @@ export class HubAdminApi {
   }
 
   /** central-ledger's participant entity: each currency has a POSITION and a SETTLEMENT account, with the ids the account calls take. */
-  #participant(name: string) {
+  async #participant(name: string) {
     return {
       name, id: `/participants/${name}`, isActive: 1, links: { self: `/participants/${name}` }, isProxy: 0,
-      accounts: this.#ledger.dfspAccounts(name).flatMap((account) => [
+      accounts: (await this.#ledger.dfspAccounts(name)).flatMap((account) => [
         { id: account.position.id, ledgerAccountType: 'POSITION', currency: account.currency, isActive: account.position.isActive ? 1 : 0 },
         { id: account.settlement.id, ledgerAccountType: 'SETTLEMENT', currency: account.currency, isActive: account.settlement.isActive ? 1 : 0 },
       ]),
     };
   }
 
-  #hub() {
+  async #hub() {
     return {
       name: HUB_NAME, id: `/participants/${HUB_NAME}`, isActive: 1, links: { self: `/participants/${HUB_NAME}` }, isProxy: 0,
-      accounts: this.#ledger.hubAccounts().map((account) => ({ ledgerAccountType: account.type, currency: account.currency, isActive: 1 })),
+      accounts: (await this.#ledger.hubAccounts()).map((account) => ({ ledgerAccountType: account.type, currency: account.currency, isActive: 1 })),
     };
   }
 
-  #create(request: z.infer<typeof CreateParticipant>) {
+  async #create(request: z.infer<typeof CreateParticipant>) {
     // central-ledger's order: hub accounts, then the currency not yet registered, then a settlement model covering it.
     for (const type of ['HUB_RECONCILIATION', 'HUB_MULTILATERAL_SETTLEMENT'] as const) {
-      if (!this.#ledger.hasHubAccount(type, request.currency)) {
+      if (!(await this.#ledger.hasHubAccount(type, request.currency))) {
         throw new AdminError(400, FspiopErrorCode.addPartyInfoError, `Hub ${type === 'HUB_RECONCILIATION' ? 'reconciliation' : 'multilateral net settlement'} account for the specified currency does not exist`);
       }
     }
@@ -172,25 +177,25 @@ export class HubAdminApi {
     if (this.#ledger.currenciesOf(request.name).includes(request.currency)) {
       throw new AdminError(400, FspiopErrorCode.genericClientError, `Participant currency has already been registered (participant "${request.name}", ${request.currency})`);
     }
-    const models = this.#ledger.settlementModels();
+    const models = await this.#ledger.settlementModels();
     if (!models.some((model) => model.currency === request.currency || model.currency === undefined)) {
       throw new AdminError(400, FspiopErrorCode.genericSettlementError, `Unable to find a matching or default, Settlement Model for ${request.currency}`);
     }
-    this.#ledger.ensureParticipant(request.name, [request.currency], '0', { inactive: true });
-    return { status: 201, body: this.#participant(request.name) };
+    await this.#ledger.ensureParticipant(request.name, [request.currency], '0', { inactive: true });
+    return { status: 201, body: await this.#participant(request.name) };
   }
 
-  #createHubAccount(name: string, request: z.infer<typeof CreateHubAccount>) {
+  async #createHubAccount(name: string, request: z.infer<typeof CreateHubAccount>) {
     if (name !== HUB_NAME) {
       throw new AdminError(400, FspiopErrorCode.addPartyInfoError, this.#ledger.hasParticipant(name) ? 'Endpoint is reserved for creation of Hub account types only.' : 'Participant was not found.');
     }
     if (!(HUB_ACCOUNT_TYPES as readonly string[]).includes(request.type)) {
       throw new AdminError(400, FspiopErrorCode.addPartyInfoError, `The requested hub operator account type is not allowed: "${request.type}" (allowed: ${HUB_ACCOUNT_TYPES.join(', ')})`);
     }
-    if (!this.#ledger.addHubAccount(request.type as HubAccountType, request.currency)) {
+    if (!(await this.#ledger.addHubAccount(request.type as HubAccountType, request.currency))) {
       throw new AdminError(400, FspiopErrorCode.addPartyInfoError, 'Hub account has already been registered.');
     }
-    return { status: 201, body: this.#hub() };
+    return { status: 201, body: await this.#hub() };
   }
 
   /**
@@ -198,64 +203,66 @@ export class HubAdminApi {
    * settlement account shows a negative value (funds in debit it): its liquidity cover negated.
    * Accounts with no initial position yet are not listed (central-ledger has no position row for them).
    */
-  #accountBalances(name: string, currency: string | null) {
-    return this.#ledger.dfspAccounts(name).filter((account) => (currency === null || account.currency === currency) && account.hasInitialPositionAndLimit).flatMap((account) => [
+  async #accountBalances(name: string, currency: string | null) {
+    return (await this.#ledger.dfspAccounts(name)).filter((account) => (currency === null || account.currency === currency) && account.hasInitialPositionAndLimit).flatMap((account) => [
       { id: account.position.id, ledgerAccountType: 'POSITION', currency: account.currency, isActive: account.position.isActive ? 1 : 0, value: Number(account.position.value), reservedValue: 0, changedDate: account.position.changedDate },
       { id: account.settlement.id, ledgerAccountType: 'SETTLEMENT', currency: account.currency, isActive: account.settlement.isActive ? 1 : 0, value: Number(account.settlement.value), reservedValue: 0, changedDate: account.settlement.changedDate },
     ]);
   }
 
-  #updateAccount(name: string, id: number, request: z.infer<typeof UpdateAccount>) {
-    const account = this.#ledger.dfspAccounts(name).find((entry) => entry.position.id === id || entry.settlement.id === id);
+  async #updateAccount(name: string, id: number, request: z.infer<typeof UpdateAccount>) {
+    const account = (await this.#ledger.dfspAccounts(name)).find((entry) => entry.position.id === id || entry.settlement.id === id);
     // central-ledger answers these with an internal server error, texts as here.
     if (!account) throw new AdminError(500, FspiopErrorCode.internalServerError, `Account not found (${id} for ${name})`);
     if (account.position.id !== id) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Only position account update is permitted');
-    this.#ledger.setActive(name, account.currency, 'POSITION', request.isActive);
+    await this.#ledger.setActive(name, account.currency, 'POSITION', request.isActive);
     return { status: 200 };
   }
 
-  #recordFunds(name: string, id: number, request: z.infer<typeof RecordFunds>) {
+  async #recordFunds(name: string, id: number, request: z.infer<typeof RecordFunds>) {
     const outcome = request.action === 'recordFundsIn'
-      ? this.#ledger.recordFundsIn(name, id, request.transferId, request.amount)
-      : this.#ledger.recordFundsOutPrepareReserve(name, id, request.transferId, request.amount);
+      ? await this.#ledger.recordFundsIn(name, id, request.transferId, request.amount)
+      : await this.#ledger.recordFundsOutPrepareReserve(name, id, request.transferId, request.amount);
     return fundsAnswer(outcome);
   }
 
-  #finishFundsOut(name: string, transferId: string, request: z.infer<typeof FinishFundsOut>) {
-    return fundsAnswer(this.#ledger.finishFundsOut(name, transferId, request.action));
+  async #finishFundsOut(name: string, transferId: string, request: z.infer<typeof FinishFundsOut>) {
+    return fundsAnswer(await this.#ledger.finishFundsOut(name, transferId, request.action));
   }
 
-  #createSettlementModel(request: z.infer<typeof CreateSettlementModel>) {
-    if (!this.#ledger.addSettlementModel(request)) throw new AdminError(400, FspiopErrorCode.genericClientError, `settlement model "${request.name}" exists already`);
+  async #createSettlementModel(request: z.infer<typeof CreateSettlementModel>) {
+    if (!(await this.#ledger.addSettlementModel(request))) throw new AdminError(400, FspiopErrorCode.genericClientError, `settlement model "${request.name}" exists already`);
     return { status: 201 };
   }
 
-  #initialPositionAndLimits(name: string, request: z.infer<typeof InitialPositionAndLimits>) {
+  async #initialPositionAndLimits(name: string, request: z.infer<typeof InitialPositionAndLimits>) {
     this.#requireAccount(name, request.currency);
-    if (this.#ledger.hasInitialPositionAndLimit(name, request.currency)) {
+    if (await this.#ledger.hasInitialPositionAndLimit(name, request.currency)) {
       throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit or Initial Position already set');
     }
-    this.#ledger.setInitialPositionAndLimit(name, request.currency, request.limit.value, request.initialPosition);
+    await this.#ledger.setInitialPositionAndLimit(name, request.currency, request.limit.value, request.initialPosition);
     return { status: 201 };
   }
 
-  #setLimit(name: string, request: z.infer<typeof SetLimit>) {
+  async #setLimit(name: string, request: z.infer<typeof SetLimit>) {
     this.#requireAccount(name, request.currency);
-    if (!this.#ledger.hasInitialPositionAndLimit(name, request.currency)) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit does not exist');
-    this.#ledger.setNetDebitCap(name, request.currency, request.limit.value);
-    return { status: 200, body: limitOf(this.#accounts(name, new URLSearchParams({ currency: request.currency }))[0]!) };
+    if (!(await this.#ledger.hasInitialPositionAndLimit(name, request.currency))) throw new AdminError(500, FspiopErrorCode.internalServerError, 'Participant Limit does not exist');
+    await this.#ledger.setNetDebitCap(name, request.currency, request.limit.value);
+    return { status: 200, body: limitOf((await this.#accounts(name, new URLSearchParams({ currency: request.currency })))[0]!) };
   }
 
   /** A list, or one object when `?currency=` names one (as central-ledger answers). */
-  #positions(name: string, query: URLSearchParams) {
-    const positions = this.#accounts(name, query).map((account) => ({ currency: account.currency, value: Number(account.position), changedDate: account.changedDate }));
+  async #positions(name: string, query: URLSearchParams) {
+    const positions = (await this.#accounts(name, query)).map((account) => ({ currency: account.currency, value: Number(account.position), changedDate: account.changedDate }));
     return { status: 200, body: query.has('currency') ? positions[0] ?? {} : positions };
   }
 
   /** Accounts set up by initialPositionAndLimits: before it, central-ledger lists no limit and no position for them. */
-  #accounts(name: string, query: URLSearchParams): ParticipantAccount[] {
+  async #accounts(name: string, query: URLSearchParams): Promise<ParticipantAccount[]> {
     const currency = query.get('currency');
-    return this.#ledger.accountsOf(name).filter((account) => (currency === null || account.currency === currency) && this.#ledger.hasInitialPositionAndLimit(name, account.currency));
+    const accounts = (await this.#ledger.accountsOf(name)).filter((account) => currency === null || account.currency === currency);
+    const setUp = await Promise.all(accounts.map((account) => this.#ledger.hasInitialPositionAndLimit(name, account.currency)));
+    return accounts.filter((_, index) => setUp[index]);
   }
 
   #requireAccount(name: string, currency: string): void {
@@ -284,7 +291,7 @@ function fundsAnswer(outcome: FundsOutcome) {
   throw new AdminError(500, FspiopErrorCode.internalServerError, `${text}: ${outcome.detail}`);
 }
 
-function settlementModelOf(model: ReturnType<HubLedger['settlementModels']>[number], index: number) {
+function settlementModelOf(model: SettlementModel, index: number) {
   return {
     settlementModelId: index + 1, name: model.name, isActive: true, settlementGranularity: model.settlementGranularity,
     settlementInterchange: model.settlementInterchange, settlementDelay: model.settlementDelay, currency: model.currency ?? null,

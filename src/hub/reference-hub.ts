@@ -16,6 +16,7 @@ import { CALLBACK_BASE_URL, callbackUrl } from './callback-routing.ts';
 import { HubFaults } from './hub-faults.ts';
 import { bookable, fromUnits, MAX_AMOUNT, toUnits } from './ledger-amount.ts';
 import { HUB_ACCOUNT_TYPES, HubLedger, type LedgerTransfer } from './ledger.ts';
+import { LedgerUnavailableError, SqliteLedgerStore, type LedgerStore } from './ledger-store.ts';
 import { PartyOracle } from './party-oracle.ts';
 
 export interface ReferenceHubOptions {
@@ -28,8 +29,10 @@ export interface ReferenceHubOptions {
   clock?: Clock;
   /** Holds every callback (PUT) the hub delivers this long: a known latency, to measure a load runner's own overhead. */
   callbackDelayMs?: number;
-  /** The books; by default a fresh one in memory. */
+  /** The books in SQLite; by default a fresh one in memory. */
   ledger?: HubLedger;
+  /** The books anywhere else (MySQL: `--ledger mysql://…`); wins over `ledger`. */
+  store?: LedgerStore;
   faults?: HubFaultsConfig;
   /** What a `crashAfterTransfers` fault does; by default the process dies at once, as under kill -9. */
   crash?: () => void;
@@ -70,10 +73,10 @@ interface RouteSpec {
  */
 export class ReferenceHub {
   readonly oracle = new PartyOracle();
-  readonly ledger: HubLedger;
+  readonly store: LedgerStore;
   readonly faults: HubFaults;
 
-  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'faults' | 'crash'>>;
+  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'store' | 'faults' | 'crash'>>;
   readonly #router = new Router<RouteSpec>();
   readonly #server = new HttpServer((request, response) => this.#handle(request, response),
     (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)));
@@ -83,6 +86,12 @@ export class ReferenceHub {
   readonly #crash: () => void;
   /** Deliveries that finally failed, per participant, with the last reason: shown on /health, never silently dropped. */
   readonly #failedDeliveries = new Map<string, { count: number; last: string }>();
+
+  /** The SQLite books, read synchronously by tests and probes of the embedded target; a hub on MySQL has none. */
+  get ledger(): HubLedger {
+    if (!(this.store instanceof SqliteLedgerStore)) throw new Error(`this hub keeps its books in ${this.store.description}: read them through its store`);
+    return this.store.ledger;
+  }
 
   /** The version the hub writes its own callbacks in. */
   get fspiopVersion(): FspiopVersion {
@@ -99,7 +108,7 @@ export class ReferenceHub {
       fspiopVersion: options.fspiopVersion ?? FSPIOP_VERSION,
     };
     this.#clock = options.clock ?? systemClock;
-    this.ledger = options.ledger ?? new HubLedger();
+    this.store = options.store ?? new SqliteLedgerStore(options.ledger ?? new HubLedger());
     this.faults = new HubFaults(options.faults);
     this.#crash = options.crash ?? (() => process.kill(process.pid, 'SIGKILL'));
     const parties = (suffix: string, handler: Handler): [string, RouteSpec][] => [
@@ -138,8 +147,8 @@ export class ReferenceHub {
    * Watches the expiry of the transfers an earlier run of the same ledger left reserved. Called once
    * the participants are onboarded and reachable: one already expired is told to both sides at once.
    */
-  resumeExpiries(): void {
-    for (const transfer of this.ledger.reservedTransfers()) this.#armExpiry(transfer);
+  async resumeExpiries(): Promise<void> {
+    for (const transfer of await this.store.reservedTransfers()) this.#armExpiry(transfer);
   }
 
   async stop(): Promise<void> {
@@ -155,30 +164,37 @@ export class ReferenceHub {
    * receives callbacks. Accounts a persisted ledger already holds keep their positions and caps: a
    * restarted hub carries on; only missing liquidity is funded.
    */
-  onboard(participant: { fspId: string; currencies: readonly string[]; netDebitCap: string; initialPosition?: string; liquidity?: string; endpoint?: string | undefined }): void {
-    for (const currency of participant.currencies) for (const type of HUB_ACCOUNT_TYPES) this.ledger.addHubAccount(type, currency);
-    for (const currency of this.ledger.ensureParticipant(participant.fspId, participant.currencies, participant.netDebitCap)) {
-      this.ledger.setInitialPositionAndLimit(participant.fspId, currency, participant.netDebitCap, participant.initialPosition ?? '0');
+  async onboard(participant: { fspId: string; currencies: readonly string[]; netDebitCap: string; initialPosition?: string; liquidity?: string; endpoint?: string | undefined }): Promise<void> {
+    for (const currency of participant.currencies) for (const type of HUB_ACCOUNT_TYPES) await this.store.addHubAccount(type, currency);
+    for (const currency of await this.store.ensureParticipant(participant.fspId, participant.currencies, participant.netDebitCap)) {
+      await this.store.setInitialPositionAndLimit(participant.fspId, currency, participant.netDebitCap, participant.initialPosition ?? '0');
     }
     const wanted = toUnits(participant.liquidity ?? participant.netDebitCap);
-    for (const accounts of this.ledger.dfspAccounts(participant.fspId)) {
+    for (const accounts of await this.store.dfspAccounts(participant.fspId)) {
       const missing = wanted - toUnits(accounts.liquidityCover);
       if (missing <= 0n || !participant.currencies.includes(accounts.currency)) continue;
-      this.ledger.recordFundsIn(participant.fspId, accounts.settlement.id, `onboarding-${randomUUID()}`, { amount: fromUnits(missing), currency: accounts.currency });
+      await this.store.recordFundsIn(participant.fspId, accounts.settlement.id, `onboarding-${randomUUID()}`, { amount: fromUnits(missing), currency: accounts.currency });
     }
-    if (participant.endpoint) this.connect(participant.fspId, participant.endpoint);
+    if (participant.endpoint) await this.connect(participant.fspId, participant.endpoint);
   }
 
-  connect(fspId: string, endpoint: string): void {
-    if (!this.ledger.hasParticipant(fspId)) throw new Error(`participant "${fspId}" is not registered`);
-    this.ledger.setEndpoint(fspId, CALLBACK_BASE_URL, endpoint);
+  async connect(fspId: string, endpoint: string): Promise<void> {
+    if (!this.store.hasParticipant(fspId)) throw new Error(`participant "${fspId}" is not registered`);
+    await this.store.setEndpoint(fspId, CALLBACK_BASE_URL, endpoint);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://hub').pathname;
     if (request.method === 'GET' && path === '/health') {
-      sendJson(response, 200, { status: 'OK', participants: this.ledger.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
+      // Down while its books are unreachable, as central-ledger's /health reports its database.
+      const ledger = this.store.available ? 'OK' : 'DOWN';
+      sendJson(response, ledger === 'OK' ? 200 : 503, { status: ledger, ledger: { store: this.store.description, status: ledger }, participants: this.store.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
       return;
+    }
+    if (!this.store.available) {
+      // Work the hub could not book must not be accepted (202) and then lost: refused at once, the sender may retry.
+      request.resume();
+      return this.#reject(response, 503, FspiopErrorCode.internalServerError, 'the hub\'s ledger (database) is unavailable; retry later');
     }
     if (this.faults.failsRequest()) {
       request.resume();
@@ -193,7 +209,7 @@ export class ReferenceHub {
     const problem = checkHeaders(headers, match.handler.resource, request.method ?? 'GET');
     if (problem) return this.#reject(response, 400, problem.error, problem.detail);
     const source = headers['fspiop-source']!;
-    if (!this.ledger.hasParticipant(source)) return this.#reject(response, 400, FspiopErrorCode.payerFspIdNotFound, `FSPIOP-Source "${source}" is not a participant of this hub`);
+    if (!this.store.hasParticipant(source)) return this.#reject(response, 400, FspiopErrorCode.payerFspIdNotFound, `FSPIOP-Source "${source}" is not a participant of this hub`);
 
     let body: unknown;
     if (request.method !== 'GET') {
@@ -218,9 +234,17 @@ export class ReferenceHub {
     return undefined;
   }
 
-  /** Runs after the synchronous answer; tracked so `stop()` can wait for it. */
-  #later(work: () => Promise<void>): void {
+  /**
+   * Runs after the synchronous answer; tracked so `stop()` can wait for it. When the books cannot be
+   * reached meanwhile, the requester (`replyTo`) is told so by an error callback (2001) rather than
+   * left waiting for an answer that never comes.
+   */
+  #later(work: () => Promise<void>, replyTo?: { source: string; path: string; resource: FspiopResource }): void {
     this.#server.background(work, (error) => {
+      if (error instanceof LedgerUnavailableError && replyTo) {
+        this.#later(() => this.#sendError(replyTo.source, replyTo.path, replyTo.resource, FspiopErrorCode.internalServerError, error.message));
+        return;
+      }
       const to = (error as { participant?: string }).participant ?? 'unknown';
       const failed = this.#failedDeliveries.get(to) ?? { count: 0, last: '' };
       this.#failedDeliveries.set(to, { count: failed.count + 1, last: String((error as Error).message ?? error).slice(0, 200) });
@@ -230,7 +254,7 @@ export class ReferenceHub {
   async #deliver(to: string, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#server.signal.aborted) return;
-    const url = callbackUrl((type) => this.ledger.endpoint(to, type), method, path);
+    const url = callbackUrl((type) => this.store.endpoint(to, type), method, path);
     if (!url) throw Object.assign(new Error(`participant ${to} has no callback endpoint for ${method} ${path}`), { participant: to });
     if (method === 'PUT') {
       const delay = this.#options.callbackDelayMs + this.faults.callbackDelayMs();
@@ -275,7 +299,7 @@ export class ReferenceHub {
     const path = partyPath({ type: params.type!, id: params.id!, subId: params.subId });
     this.#later(async () => {
       const owner = this.oracle.ownerOf({ type: params.type!, id: params.id!, subId: params.subId });
-      if (!owner || !this.ledger.hasParticipant(owner)) return this.#sendError(source, path, 'parties', FspiopErrorCode.partyNotFound);
+      if (!owner || !this.store.hasParticipant(owner)) return this.#sendError(source, path, 'parties', FspiopErrorCode.partyNotFound);
       await this.#deliver(owner, 'GET', path, 'parties', { ...headers, 'fspiop-destination': owner });
     });
   }
@@ -319,7 +343,7 @@ export class ReferenceHub {
   /** PUT callbacks from one DFSP are relayed unchanged to the DFSP named in FSPIOP-Destination. */
   #relayCallback({ request, response, headers, body }: Exchange, resource: FspiopResource): void {
     const destination = headers['fspiop-destination'];
-    if (!this.ledger.hasParticipant(destination)) {
+    if (!this.store.hasParticipant(destination)) {
       return this.#reject(response, 400, FspiopErrorCode.destinationFspError, `FSPIOP-Destination "${destination ?? ''}" is not a participant of this hub`);
     }
     sendJson(response, 200);
@@ -340,19 +364,19 @@ export class ReferenceHub {
     const path = `/quotes/${quote.quoteId}`;
     this.#later(async () => {
       const payee = headers['fspiop-destination'] ?? quote.payee.partyIdInfo.fspId;
-      if (!payee || !this.ledger.hasParticipant(payee)) {
+      if (!payee || !this.store.hasParticipant(payee)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.destinationFspError, `payee FSP "${payee ?? ''}" is not a participant of this hub`);
       }
-      if (!this.ledger.holdsCurrency(payee, quote.amount.currency)) {
+      if (!this.store.holdsCurrency(payee, quote.amount.currency)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.genericValidationError, `currency ${quote.amount.currency} is not enabled for ${payee}`);
       }
       const hash = requestHash(quote);
-      if (!this.ledger.recordQuote(quote.quoteId, source, payee, hash) && !this.faults.on('skipDuplicateCheck')) {
-        const existing = this.ledger.quote(quote.quoteId)!;
+      if (!(await this.store.recordQuote(quote.quoteId, source, payee, hash)) && !this.faults.on('skipDuplicateCheck')) {
+        const existing = (await this.store.quote(quote.quoteId))!;
         if (existing.requestHash !== hash) return this.#sendError(source, path, 'quotes', FspiopErrorCode.modifiedRequest, 'a different quote with this id exists');
       }
       await this.#deliver(payee, 'POST', '/quotes', 'quotes', { ...headers, 'fspiop-destination': payee }, quote);
-    });
+    }, { source, path, resource: 'quotes' });
   }
 
   /** The skipQuoteValidation fault: the quote goes to the DFSP it names, whatever it holds. */
@@ -360,7 +384,7 @@ export class ReferenceHub {
     sendJson(response, 202);
     const payee = headers['fspiop-destination'];
     this.#later(async () => {
-      if (payee && this.ledger.hasParticipant(payee)) await this.#deliver(payee, 'POST', '/quotes', 'quotes', headers, body);
+      if (payee && this.store.hasParticipant(payee)) await this.#deliver(payee, 'POST', '/quotes', 'quotes', headers, body);
     });
   }
 
@@ -370,11 +394,11 @@ export class ReferenceHub {
     if (this.faults.on('ignoreQuoteQueries')) return;
     const path = `/quotes/${encodeURIComponent(params.id!)}`;
     this.#later(async () => {
-      const quote = this.ledger.quote(params.id!);
+      const quote = await this.store.quote(params.id!);
       if (!quote || (quote.payer !== source && quote.payee !== source)) return this.#sendError(source, path, 'quotes', FspiopErrorCode.quoteIdNotFound);
       const other = quote.payer === source ? quote.payee : quote.payer;
       await this.#deliver(other, 'GET', path, 'quotes', { ...headers, 'fspiop-destination': other });
-    });
+    }, { source, path, resource: 'quotes' });
   }
 
   #postTransfers(exchange: Exchange): void {
@@ -385,7 +409,7 @@ export class ReferenceHub {
     const path = `/transfers/${transfer.transferId}`;
     this.#later(async () => {
       const hash = requestHash(transfer);
-      const existing = this.ledger.transfer(transfer.transferId);
+      const existing = await this.store.transfer(transfer.transferId);
       if (existing && !this.faults.on('skipDuplicateCheck')) {
         if (existing.requestHash !== hash) {
           return this.#sendError(source, path, 'transfers', FspiopErrorCode.modifiedRequest, 'a different transfer with this id exists');
@@ -393,19 +417,19 @@ export class ReferenceHub {
         // A resent prepare gets the transfer's current state again (central-ledger's PREPARE_DUPLICATE): never a second booking.
         if (this.faults.on('doubleBookResends')) {
           const { payerFsp, payeeFsp, amount, condition, expiration } = existing;
-          this.ledger.prepare({ transferId: bookedAgain(existing.transferId), payerFsp, payeeFsp, amount, condition, expiration }, hash);
+          await this.store.prepare({ transferId: bookedAgain(existing.transferId), payerFsp, payeeFsp, amount, condition, expiration }, hash);
         }
         return this.#notifyState(source, existing);
       }
       if (transfer.payerFsp !== source) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `payerFsp "${transfer.payerFsp}" does not match FSPIOP-Source "${source}"`);
       }
-      if (!this.ledger.hasParticipant(transfer.payeeFsp)) {
+      if (!this.store.hasParticipant(transfer.payeeFsp)) {
         // central-ledger's prepare validation: 3100 "Participant … not found", by error callback.
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `payee FSP "${transfer.payeeFsp}" is not a participant of this hub`);
       }
       const currency = transfer.amount.currency;
-      if (!this.ledger.holdsCurrency(source, currency) || !this.ledger.holdsCurrency(transfer.payeeFsp, currency)) {
+      if (!this.store.holdsCurrency(source, currency) || !this.store.holdsCurrency(transfer.payeeFsp, currency)) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `currency ${currency} is not enabled for both participants`);
       }
       if (Date.parse(transfer.expiration) <= this.#clock.now()) {
@@ -417,7 +441,7 @@ export class ReferenceHub {
       const { transferId, payerFsp, payeeFsp, amount, condition, expiration } = transfer;
       // Only with the duplicate check skipped (a fault) does a transfer with a known id get here: it is booked a second time.
       const bookedId = existing ? bookedAgain(transferId) : transferId;
-      const outcome = this.ledger.prepare({ transferId: bookedId, payerFsp, payeeFsp, amount, condition, expiration }, hash, { ignoreNetDebitCap: this.faults.on('ignoreNetDebitCap') });
+      const outcome = await this.store.prepare({ transferId: bookedId, payerFsp, payeeFsp, amount, condition, expiration }, hash, { ignoreNetDebitCap: this.faults.on('ignoreNetDebitCap') });
       if (outcome.kind === 'insufficient-liquidity') {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.payerFspInsufficientLiquidity,
           `position ${outcome.position} + ${amount.amount} would exceed the liquidity cover ${outcome.liquidity} ${currency}`);
@@ -432,7 +456,7 @@ export class ReferenceHub {
       this.#armExpiry(outcome.transfer);
       if (this.faults.crashesAfterThisPrepare()) this.#crash();
       await this.#deliver(payeeFsp, 'POST', '/transfers', 'transfers', { ...headers, 'fspiop-destination': payeeFsp }, transfer);
-    });
+    }, { source, path, resource: 'transfers' });
   }
 
   #putTransfer(exchange: Exchange): void {
@@ -442,7 +466,7 @@ export class ReferenceHub {
     const path = `/transfers/${params.id}`;
     sendJson(response, 200);
     this.#later(async () => {
-      const record = this.ledger.transfer(params.id!);
+      const record = await this.store.transfer(params.id!);
       if (!record || record.payeeFsp !== source) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.transferIdNotFound);
       }
@@ -454,35 +478,35 @@ export class ReferenceHub {
       }
       this.#disarmExpiry(record.transferId);
       if (Date.parse(record.expiration) <= this.#clock.now() && !this.faults.on('skipExpiry')) {
-        if (this.#abort(record.transferId, 'fulfilled after its expiration')) await this.#tellBoth(record, FspiopErrorCode.transferExpired);
+        if (await this.#abort(record.transferId, 'fulfilled after its expiration')) await this.#tellBoth(record, FspiopErrorCode.transferExpired);
         return;
       }
       const fulfilmentOk = !!fulfil.fulfilment && fulfilmentMatchesCondition(fulfil.fulfilment, record.condition);
       if (!fulfilmentOk && !this.faults.on('acceptWrongFulfilment')) {
-        if (this.#abort(record.transferId, 'invalid fulfilment')) await this.#tellBoth(record, FspiopErrorCode.genericValidationError, 'invalid fulfilment');
+        if (await this.#abort(record.transferId, 'invalid fulfilment')) await this.#tellBoth(record, FspiopErrorCode.genericValidationError, 'invalid fulfilment');
         return;
       }
-      const committed = this.ledger.commit(record.transferId, fulfil.fulfilment ?? '', fulfil.completedTimestamp ?? new Date().toISOString());
+      const committed = await this.store.commit(record.transferId, fulfil.fulfilment ?? '', fulfil.completedTimestamp ?? new Date().toISOString());
       if (committed) await this.#notifyState(record.payerFsp, committed);
-    });
+    }, { source, path, resource: 'transfers' });
   }
 
   /** The payee rejects the transfer: the reservation is released and the payee's error relayed to the payer. */
-  #putTransferError({ response, params, source, headers, body }: Exchange): void {
-    const record = this.ledger.transfer(params.id!);
+  async #putTransferError({ response, params, source, headers, body }: Exchange): Promise<void> {
+    const record = await this.store.transfer(params.id!);
     if (!record || record.payeeFsp !== source) {
       return this.#reject(response, 404, FspiopErrorCode.transferIdNotFound, params.id!);
     }
     sendJson(response, 200);
     this.#disarmExpiry(record.transferId);
-    if (!this.#abort(record.transferId, 'rejected by the payee')) return;
+    if (!(await this.#abort(record.transferId, 'rejected by the payee'))) return;
     this.#later(() => this.#deliver(record.payerFsp, 'PUT', `/transfers/${params.id}/error`, 'transfers', { ...headers, 'fspiop-destination': record.payerFsp }, body));
   }
 
   #getTransfer({ response, params, source }: Exchange): void {
     sendJson(response, 202);
     this.#later(async () => {
-      const record = this.ledger.transfer(params.id!);
+      const record = await this.store.transfer(params.id!);
       if (!record) return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.transferIdNotFound);
       // As central-ledger does (mojaloop/central-ledger src/handlers/transfers/handler.js, getTransfer: when
       // Validator.validateParticipantTransferId finds the requester is neither payer nor payee, FSPIOPErrorCodes.CLIENT_ERROR):
@@ -491,7 +515,7 @@ export class ReferenceHub {
         return this.#sendError(source, `/transfers/${params.id}`, 'transfers', FspiopErrorCode.genericClientError, `${source} is neither payer nor payee of this transfer`);
       }
       await this.#notifyState(source, record);
-    });
+    }, { source, path: `/transfers/${params.id}`, resource: 'transfers' });
   }
 
   #armExpiry(record: LedgerTransfer): void {
@@ -504,13 +528,15 @@ export class ReferenceHub {
     }
     this.#expiryTimers.set(record.transferId, this.#clock.setTimeout(() => {
       this.#expiryTimers.delete(record.transferId);
-      if (!this.#abort(record.transferId, 'expired')) return;
-      this.#later(() => this.#tellBoth(record, FspiopErrorCode.transferExpired));
+      this.#later(async () => {
+        if (!(await this.#abort(record.transferId, 'expired'))) return;
+        await this.#tellBoth(record, FspiopErrorCode.transferExpired);
+      });
     }, Math.max(0, remaining)));
   }
 
-  #abort(transferId: string, reason: string) {
-    return this.ledger.abort(transferId, reason, { keepReservation: this.faults.on('leakReservations') });
+  #abort(transferId: string, reason: string): Promise<LedgerTransfer | undefined> {
+    return this.store.abort(transferId, reason, { keepReservation: this.faults.on('leakReservations') });
   }
 
   #disarmExpiry(transferId: string): void {

@@ -25,7 +25,7 @@ export async function ensureDirectory(path: string): Promise<void> {
   }
 }
 
-/** `ensureDirectory` for a constructor that opens a file at once (the hub's ledger), with the same /proc-safe steps. */
+/** `ensureDirectory` for a caller that must have the folder before it goes on (a database file opened next). */
 export function ensureDirectorySync(path: string): void {
   const missing: string[] = [];
   for (let current = resolve(path); ; current = dirname(current)) {

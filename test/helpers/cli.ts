@@ -27,7 +27,7 @@ export interface CliResult {
  * The user "typed the command" in a fresh temporary folder (npm's INIT_CWD), so a run without
  * --reports-dir writes there — never into the project's own reports/.
  */
-export function startCli(script: 'conformance' | 'hub', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
+export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
   const userDir = mkdtempSync(join(tmpdir(), 'conformance-test-cwd-'));
   created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
@@ -47,7 +47,7 @@ export function startCli(script: 'conformance' | 'hub', args: string[], options:
   return { child, done, output: () => stdout };
 }
 
-export function runCli(script: 'conformance' | 'hub', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return startCli(script, args, options).done;
 }
 

@@ -4,10 +4,35 @@ import { after, before, describe, it } from 'node:test';
 import { HubAdminClient, HubAdminError } from '../../src/fspiop/hub-admin-client.ts';
 import { HubAdminApi } from '../../src/hub/admin-api.ts';
 import { HubLedger } from '../../src/hub/ledger.ts';
+import type { LedgerStore } from '../../src/hub/ledger-store.ts';
+import { MySqlLedgerStore } from '../../src/hub/mysql-ledger.ts';
+import { mariadbMissing, TestMariaDb } from '../helpers/mariadb.ts';
 
-describe('the hub\'s admin API, in central-ledger\'s shape, through the client the probes use', () => {
-  const ledger = new HubLedger();
-  const api = new HubAdminApi(ledger);
+/**
+ * The same behaviour whichever store keeps the books: SQLite (HubLedger, the embedded hub) and
+ * MySQL/MariaDB (`--ledger mysql://…`, the reference harness) — a MariaDB of this test's own.
+ */
+const stores: [string, () => Promise<{ store: HubLedger | LedgerStore; close(): Promise<void> }>][] = [
+  ['SQLite', async () => {
+    const ledger = new HubLedger();
+    return { store: ledger, close: async () => ledger.close() };
+  }],
+];
+const missingMariaDb = mariadbMissing();
+if (!missingMariaDb || process.env.CI) {
+  stores.push(['MariaDB', async () => {
+    // With CI=true a missing MariaDB fails here (never skipped): CI installs it (scripts/central-ledger.sh).
+    if (missingMariaDb) throw new Error(`CI is set but MariaDB cannot run: ${missingMariaDb}`);
+    const db = await TestMariaDb.create();
+    const store = new MySqlLedgerStore(db.url);
+    await store.open();
+    return { store, close: async () => { await store.close(); await db.stop(); } };
+  }]);
+}
+
+for (const [kind, open] of stores) describe(`the hub's admin API, in central-ledger's shape, through the client the probes use (ledger: ${kind})`, () => {
+  let api: HubAdminApi;
+  let closeStore: () => Promise<void>;
   let url: string;
   let client: HubAdminClient;
   const call = async (method: string, path: string, body?: unknown) => {
@@ -17,12 +42,15 @@ describe('the hub\'s admin API, in central-ledger\'s shape, through the client t
   };
 
   before(async () => {
+    const opened = await open();
+    closeStore = opened.close;
+    api = new HubAdminApi(opened.store);
     url = await api.start(0, '127.0.0.1');
     client = new HubAdminClient(url, 5000);
   });
   after(async () => {
-    await api.stop();
-    ledger.close();
+    await api?.stop();
+    await closeStore?.();
   });
 
   it('onboards a participant as a provisioning collection does: hub accounts, settlement model, participant, initial position and limit, funds in, endpoint', async () => {

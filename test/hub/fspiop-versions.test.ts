@@ -17,7 +17,7 @@ describe('ReferenceHub answering in FSPIOP 2.0', () => {
   before(async () => {
     ({ hubUrl } = await deployment.start());
     await callbacks.start();
-    deployment.connectPayer('payerfsp', callbacks.url);
+    await deployment.connectPayer('payerfsp', callbacks.url);
   });
   after(async () => {
     await callbacks.stop();

@@ -18,7 +18,7 @@ describe('the reference hub\'s positions under concurrent load', () => {
     const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'payeefsp'] } });
     const { hubUrl } = await deployment.start();
     await callbacks.start();
-    deployment.connectPayer('payerfsp', callbacks.url);
+    await deployment.connectPayer('payerfsp', callbacks.url);
     const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 15_000, requestTimeoutMs: 15_000 });
     const ledger = deployment.hub.ledger;
 

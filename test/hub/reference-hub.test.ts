@@ -26,7 +26,7 @@ describe('ReferenceHub with the simulated payee DFSP', () => {
   before(async () => {
     ({ hubUrl } = await deployment.start());
     await callbacks.start();
-    deployment.connectPayer('payerfsp', callbacks.url);
+    await deployment.connectPayer('payerfsp', callbacks.url);
     payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 2000, requestTimeoutMs: 2000 });
   });
   after(async () => {
@@ -165,8 +165,8 @@ describe('ReferenceHub transfer expiry', () => {
       const hubUrl = await hub.start();
       await callbacks.start();
       const payeeUrl = await listen(silentPayee, 0, '127.0.0.1');
-      hub.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
-      hub.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
+      await hub.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
+      await hub.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
       const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 30_000, requestTimeoutMs: 10_000 });
       const preparing = payer.prepareTransfer({
         payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' },
@@ -195,7 +195,7 @@ describe('ReferenceHub deliveries that fail', () => {
     try {
       const hubUrl = await hub.start();
       // The payer's endpoint refuses connections: the hub's error callback cannot be delivered.
-      hub.onboard({ fspId: 'payerfsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
+      await hub.onboard({ fspId: 'payerfsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
       const response = await fetch(`${hubUrl}/parties/MSISDN/404`, {
         headers: { accept: contentType('parties'), 'content-type': contentType('parties'), date: new Date().toUTCString(), 'fspiop-source': 'payerfsp' },
       });
@@ -225,13 +225,13 @@ describe('ReferenceHub restarted on a ledger with reserved transfers', () => {
     try {
       await callbacks.start();
       const payeeUrl = await listen(payee, 0, '127.0.0.1');
-      first.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
-      first.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
+      await first.onboard({ fspId: 'payerfsp', endpoint: callbacks.url, currencies: ['USD'], netDebitCap: '1000' });
+      await first.onboard({ fspId: 'payeefsp', endpoint: payeeUrl, currencies: ['USD'], netDebitCap: '1000' });
       // Reserved by a hub that then died: only the ledger remembers it.
       ledger.prepare({ transferId, payerFsp: 'payerfsp', payeeFsp: 'payeefsp', amount: { amount: '5', currency: 'USD' }, condition: 'GRzLaTP7DJ9t4P-a_BA0WA9wzzlsugf00-Tn6kESAfM', expiration: new Date(clock.now() + 30_000).toISOString() }, 'hash');
       const expired = callbacks.correlator.expect(`transfers:${transferId}`, 30_000);
       await first.start();
-      first.resumeExpiries();
+      await first.resumeExpiries();
       assert.equal(clock.pendingTimers, 1, 'the reserved transfer is watched again');
       clock.advance(30_000);
       const callback = await expired.callback;
@@ -255,7 +255,7 @@ describe('ReferenceHub quotes resent', () => {
     try {
       const { hubUrl } = await deployment.start();
       await callbacks.start();
-      deployment.connectPayer('payerfsp', callbacks.url);
+      await deployment.connectPayer('payerfsp', callbacks.url);
       const send = async (body: Record<string, unknown>) => {
         const expected = callbacks.correlator.expect(`quotes:${body.quoteId as string}`, 3000);
         await fetch(`${hubUrl}/quotes`, {
@@ -283,8 +283,8 @@ describe('ReferenceHub liquidity cover, as central-ledger checks it', () => {
     try {
       const hubUrl = await hub.start();
       await callbacks.start();
-      hub.onboard({ fspId: 'payerfsp', currencies: ['USD'], netDebitCap: '1000', liquidity: '50' });
-      hub.onboard({ fspId: 'payeefsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
+      await hub.onboard({ fspId: 'payerfsp', currencies: ['USD'], netDebitCap: '1000', liquidity: '50' });
+      await hub.onboard({ fspId: 'payeefsp', endpoint: 'http://127.0.0.1:9', currencies: ['USD'], netDebitCap: '1000' });
       // No base URL for the payer: its error callbacks can only arrive through the template.
       hub.ledger.setEndpoint('payerfsp', 'FSPIOP_CALLBACK_URL_TRANSFER_ERROR', `${callbacks.url}/transfers/{{transferId}}/error`);
       const payer = new PayerDfsp({ hubUrl, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
@@ -318,7 +318,7 @@ describe('ReferenceHub asked GET /transfers/{id} by a DFSP that is not a party t
     try {
       const { hubUrl } = await deployment.start();
       await callbacks.start();
-      deployment.connectPayer('payerfsp', callbacks.url);
+      await deployment.connectPayer('payerfsp', callbacks.url);
       const dfsp = (fspId: string) => new PayerDfsp({ hubUrl, fspId, callbacks, callbackTimeoutMs: 2000, requestTimeoutMs: 2000 });
       const payer = dfsp('payerfsp');
       const quote = await payer.requestQuote({ payer: hubConfig.participants.payer.party, payee: hubConfig.participants.payee.party, payeeFsp: 'payeefsp', amount: { amount: '3', currency: 'USD' } });

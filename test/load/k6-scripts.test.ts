@@ -290,7 +290,7 @@ describe('k6 scripts against the reference hub, callbacks through the real notif
   before(async () => {
     const { hubUrl } = await deployment.start();
     await callbacks.start();
-    deployment.connectPayer('payerfsp', callbacks.url);
+    await deployment.connectPayer('payerfsp', callbacks.url);
     dir = await tempDir('k6-live');
     await buildLoadScripts({ outDir: dir });
     const { payer, payee } = config.participants;

@@ -17,7 +17,7 @@ describe('HubChangeJournal: temporary changes to a hub are written down first an
 
   before(async () => {
     await rig.start();
-    rig.hub.onboard({ fspId: 'payerfsp', currencies: ['USD'], netDebitCap: '1000', liquidity: '5000' });
+    await rig.hub.onboard({ fspId: 'payerfsp', currencies: ['USD'], netDebitCap: '1000', liquidity: '5000' });
     client = rig.client();
   });
   after(() => rig.stop());

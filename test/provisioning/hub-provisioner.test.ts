@@ -38,7 +38,7 @@ describe('HubProvisioner against the reference hub\'s admin API', () => {
   before(async () => {
     await rig.start();
     // A DFSP of the scheme that is not ours: provisioning must leave it exactly as it is.
-    rig.hub.onboard({ fspId: 'otherfsp', currencies: ['USD'], netDebitCap: '777', liquidity: '888', endpoint: 'http://127.0.0.1:9/other' });
+    await rig.hub.onboard({ fspId: 'otherfsp', currencies: ['USD'], netDebitCap: '777', liquidity: '888', endpoint: 'http://127.0.0.1:9/other' });
   });
   after(() => rig.stop());
 

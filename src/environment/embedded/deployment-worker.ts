@@ -10,8 +10,7 @@ const port = parentPort!;
 
 port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string } | { type: 'stop' }) => {
   if (message.type === 'connect-payer') {
-    deployment.connectPayer(message.fspId, message.url);
-    port.postMessage({ type: 'payer-connected' });
+    void deployment.connectPayer(message.fspId, message.url).then(() => port.postMessage({ type: 'payer-connected' }));
   } else {
     void deployment.stop().finally(() => {
       port.postMessage({ type: 'stopped' });

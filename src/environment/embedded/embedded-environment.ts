@@ -93,7 +93,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return {
       kind: this.kind,
       summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
-      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, payeeDfsp: this.#urls.payeeUrl },
+      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}) },
     };
   }
 
@@ -120,7 +120,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       await (await previous).kill();
       if (this.#stopped) throw new Error('the environment stopped while its hub was being restarted');
       const { thread } = await DeploymentThread.start(this.#config, {
-        hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: port(this.#urls.payeeUrl), payerEndpoint: this.#payer?.url,
+        hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: this.#urls.payeeUrl ? port(this.#urls.payeeUrl) : undefined, payerEndpoint: this.#payer?.url,
       });
       return thread;
     })();

@@ -4,6 +4,8 @@ import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
 import { HubAdminApi } from '../../hub/admin-api.ts';
 import { HubLedger } from '../../hub/ledger.ts';
+import { SqliteLedgerStore } from '../../hub/ledger-store.ts';
+import { MySqlLedgerStore } from '../../hub/mysql-ledger.ts';
 import { ReferenceHub } from '../../hub/reference-hub.ts';
 import { ensureDirectorySync } from '../../support/files.ts';
 import { readOnboarding, type Onboarding } from '../onboarding.ts';
@@ -17,12 +19,24 @@ export interface ReferenceDeploymentOptions {
   payerEndpoint?: string;
   /** What a `crashAfterTransfers` fault does (tests replace the kill -9). */
   crash?: () => void;
+  /**
+   * The simulated payee DFSP runs elsewhere (fixtures/harness: its own container, `npm run payee`):
+   * this deployment onboards its participant without callback endpoints, which a provisioning job
+   * registers through the admin API, as the real harness's ttk-provisioning does.
+   */
+  externalPayee?: boolean;
+  /**
+   * Keep the books in MySQL/MariaDB at this URL (mysql://USER:PASSWORD@HOST:PORT/DATABASE), as
+   * central-ledger does, instead of SQLite (embedded.dataDir or memory).
+   */
+  ledgerUrl?: string;
 }
 
 export interface DeploymentUrls {
   hubUrl: string;
   adminUrl: string;
-  payeeUrl: string;
+  /** Undefined with `externalPayee`. */
+  payeeUrl: string | undefined;
 }
 
 /**
@@ -44,16 +58,18 @@ export class ReferenceDeployment {
     this.#config = config;
     this.#options = options;
     this.#onboarding = readOnboarding(config);
-    const dataDir = config.embedded.faults.volatileLedger ? undefined : config.embedded.dataDir;
-    // Synchronous: the ledger opens its file on the next line.
+    const dataDir = config.embedded.faults.volatileLedger || options.ledgerUrl ? undefined : config.embedded.dataDir;
+    // Synchronously: the ledger file is opened on the next line (an unawaited mkdir raced it and lost in a fresh container).
     if (dataDir) ensureDirectorySync(dataDir);
-    const ledger = new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined);
+    const store = options.ledgerUrl
+      ? new MySqlLedgerStore(options.ledgerUrl)
+      : new SqliteLedgerStore(new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined), dataDir ?? 'in memory');
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
-      callbackDelayMs: config.embedded.callbackDelayMs, ledger, faults: config.embedded.faults, crash: options.crash,
+      callbackDelayMs: config.embedded.callbackDelayMs, store, faults: config.embedded.faults, crash: options.crash,
       fspiopVersion: config.embedded.fspiopVersion,
     });
-    this.#admin = new HubAdminApi(ledger);
+    this.#admin = new HubAdminApi(this.hub.store);
   }
 
   /** The simulated payee's parties, by the functional scenario that addresses them. */
@@ -67,25 +83,25 @@ export class ReferenceDeployment {
   }
 
   async start(): Promise<DeploymentUrls> {
-    const { participants, embedded, timeouts } = this.#config;
+    const { participants } = this.#config;
     const host = this.#options.host ?? '127.0.0.1';
     try {
+      await this.hub.store.open();
       const hubUrl = await this.hub.start();
       const adminUrl = await this.#admin.start(this.#options.adminPort ?? 0, host);
-      const ilp = await loadIlpCodec(`${participants.payee.fspId}-ilp-secret`);
-      this.#payee = new PayeeSimulator({
-        fspId: participants.payee.fspId, hubUrl, ilp, parties: this.#onboarding.payeeParties,
-        delayMs: embedded.payeeDelayMs, timeoutMs: timeouts.callbackMs, host, port: this.#options.payeePort,
-      });
-      const payeeUrl = await this.#payee.start();
+      let payeeUrl: string | undefined;
+      if (!this.#options.externalPayee) {
+        this.#payee = simulatedPayee(this.#config, this.#onboarding, { hubUrl, host, port: this.#options.payeePort }, await loadIlpCodec(payeeIlpSecret(this.#config)));
+        payeeUrl = await this.#payee.start();
+      }
       for (const participant of this.#onboarding.participants) {
         // The bystander is ours as the payer is: its callbacks arrive at the payer's callback server.
         const endpoint = participant.role === 'payee' ? payeeUrl : this.#options.payerEndpoint;
-        this.hub.onboard({ ...participant, endpoint });
+        await this.hub.onboard({ ...participant, endpoint });
       }
       this.hub.oracle.register(participants.payer.party, participants.payer.fspId);
       for (const party of this.#onboarding.payeeParties) this.hub.oracle.register(party, participants.payee.fspId);
-      this.hub.resumeExpiries();
+      await this.hub.resumeExpiries();
       return { hubUrl, adminUrl, payeeUrl };
     } catch (error) {
       await this.stop();
@@ -94,9 +110,9 @@ export class ReferenceDeployment {
   }
 
   /** Points the payer's callbacks, and the bystander's when the fixture onboards one, at our callback server. */
-  connectPayer(fspId: string, callbackUrl: string): void {
-    this.hub.connect(fspId, callbackUrl);
-    if (this.hasBystander) this.hub.connect(this.#config.participants.bystander.fspId, callbackUrl);
+  async connectPayer(fspId: string, callbackUrl: string): Promise<void> {
+    await this.hub.connect(fspId, callbackUrl);
+    if (this.hasBystander) await this.hub.connect(this.#config.participants.bystander.fspId, callbackUrl);
   }
 
   /** Whether the onboarding fixture onboards a bystander DFSP (FUN-19 asks as it). */
@@ -106,6 +122,28 @@ export class ReferenceDeployment {
 
   async stop(): Promise<void> {
     await Promise.allSettled([this.#payee?.stop(), this.hub.stop(), this.#admin.stop()]);
-    this.hub.ledger.close();
+    await this.hub.store.close();
   }
+}
+
+/** The payee's ILP secret: the hub's deployment and a payee running on its own must agree on it. */
+function payeeIlpSecret(config: ConformanceConfig): string {
+  return `${config.participants.payee.fspId}-ilp-secret`;
+}
+
+function simulatedPayee(config: ConformanceConfig, onboarding: Onboarding, where: { hubUrl: string; host: string; port?: number | undefined }, ilp: Awaited<ReturnType<typeof loadIlpCodec>>): PayeeSimulator {
+  return new PayeeSimulator({
+    fspId: config.participants.payee.fspId, hubUrl: where.hubUrl, ilp, parties: onboarding.payeeParties,
+    delayMs: config.embedded.payeeDelayMs, timeoutMs: config.timeouts.callbackMs, host: where.host, port: where.port,
+  });
+}
+
+/**
+ * The simulated payee DFSP on its own, talking to a hub at `hubUrl` (`npm run payee`; the harness's
+ * `simulator` service): the parties of the onboarding fixture, as the deployment's own payee holds them.
+ */
+export async function startSimulatedPayee(config: ConformanceConfig, where: { hubUrl: string; host: string; port: number }): Promise<{ url: string; fspId: string; stop(): Promise<void> }> {
+  const payee = simulatedPayee(config, readOnboarding(config), where, await loadIlpCodec(payeeIlpSecret(config)));
+  const url = await payee.start();
+  return { url, fspId: config.participants.payee.fspId, stop: () => payee.stop() };
 }
