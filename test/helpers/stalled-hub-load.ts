@@ -1,6 +1,7 @@
 // Run as a child process (its own descriptor limit, its own memory): the builtin runner offers
-// RATE P2P transfers/s for SECONDS against a stub hub that stops answering for STALL_MS from
-// STALL_AT_MS on. Prints one JSON line: the summary's figures, the SLA finding, the run's
+// RATE P2P transfers/s for SECONDS against a stub hub that stops answering for STALL_MS once it
+// has taken STALL_AFTER_REQUESTS requests (so transfers completed before the stall however slow
+// the machine). Prints one JSON line: the summary's figures, the SLA finding, the run's
 // diagnosis, and the peaks of open descriptors and RSS sampled while the load ran.
 import { validateConfig } from '../../src/config/load-config.ts';
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
@@ -14,7 +15,7 @@ import { descriptorLimit, openDescriptors } from '../../src/support/descriptor-l
 const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const rate = number('RATE', 1000);
 const seconds = number('SECONDS', 12);
-const stallAtMs = number('STALL_AT_MS', 3000);
+const stallAfterRequests = number('STALL_AFTER_REQUESTS', 600);
 const stallMs = number('STALL_MS', 5000);
 
 const config = validateConfig({ timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
@@ -36,11 +37,15 @@ const sampler = setInterval(() => {
     // counted by the descriptor peak
   }
 }, 250);
-const stall = setTimeout(() => hub.stall(stallMs), stallAtMs);
+const stall = setInterval(() => {
+  if (hub.requests < stallAfterRequests) return;
+  hub.stall(stallMs);
+  clearInterval(stall);
+}, 20);
 
 const summary = await runner.run({ flow: 'p2p', profile: 'stall test', ratePerSecond: rate, durationMs: seconds * 1000, warmupMs: 1000, drainMs: 1000, intervalMs: 1000 });
 clearInterval(sampler);
-clearTimeout(stall);
+clearInterval(stall);
 const throughput = new SlaProbe(summary).throughputAtLeast(rate, 1000);
 process.stdout.write(`${JSON.stringify({
   limit: descriptorLimit(),

@@ -37,7 +37,7 @@ function underLimit(descriptors: number, env: Record<string, string>): Promise<{
 
 describe('the builtin runner against a hub that stops answering for 5 s under 1000 transfers/s offered', () => {
   it('ends with its figures and a verdict — drops counted with when they started, descriptors and memory bounded — within ulimit -n 2048', async () => {
-    const { code, outcome, stderr } = await underLimit(2048, { RATE: '1000', SECONDS: '12', STALL_AT_MS: '3000', STALL_MS: '5000' });
+    const { code, outcome, stderr } = await underLimit(2048, { RATE: '1000', SECONDS: '12', STALL_AFTER_REQUESTS: '600', STALL_MS: '5000' });
     assert.equal(code, 0, `the load process died: ${stderr.slice(-2000)}`);
     assert.ok(outcome);
     assert.deepEqual(outcome.limit, { limit: 2048, source: 'ulimit -n 2048' });
@@ -58,6 +58,6 @@ describe('the builtin runner against a hub that stops answering for 5 s under 10
     assert.match(line ?? '', new RegExp(`^${summary.dropped} arrivals of the p2p load at 1000/s \\(builtin runner\\) were dropped from \\d\\d:\\d\\d:\\d\\d`));
     const stall = /No transfer completed from \S+ \((\d+\.\d) s into the load\) for (\d+) s: the hub stalled/.exec(line ?? '');
     assert.ok(stall, `the diagnosis names the stall: ${line}`);
-    assert.ok(Number(stall[2]) >= 2 && Number(stall[1]) >= 2, `the stall began at ${stall[1]} s, lasted ${stall[2]} s`);
+    assert.ok(Number(stall[2]) >= 2, `the stall began at ${stall[1]} s, lasted ${stall[2]} s`);
   });
 });
