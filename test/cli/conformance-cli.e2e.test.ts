@@ -50,7 +50,7 @@ describe('npm run conformance (embedded target)', () => {
 });
 
 // Runs that start (or try to start) a target and stop there: each loads the whole run.
-describe('npm run conformance (a target that cannot be used)', { concurrency: true }, () => {
+describe('npm run conformance (a target that cannot be used)', () => {
   it('exits 2 for a target this version cannot drive, still writing every guarantee as not evaluated', async () => {
     const reports = await tempDir('reports');
     for (const target of ['compose', 'kubernetes']) {
