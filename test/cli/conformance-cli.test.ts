@@ -161,7 +161,8 @@ describe('a ledger folder (embedded.dataDir, --data-dir) that does not exist', {
     const dataDir = join(await tempDir('data'), 'hub', 'ledger');
     const hub = startCli('hub', ['--data-dir', dataDir]);
     try {
-      await waitForOutput(hub.output, /listening on http/, 15_000);
+      // A bound for a loaded machine, not a race: the hub prints this line within a second or two when idle.
+      await waitForOutput(hub.output, /listening on http/, 60_000);
       assert.ok((await readdir(dataDir)).includes('hub-ledger.sqlite'));
     } finally {
       hub.child.kill('SIGINT');
