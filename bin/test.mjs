@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
  * `npm test` (suite `unit`) and `npm run test:e2e` (suite `e2e`). One naming convention decides
  * which suite a file belongs to, so a new test file lands in the right one without a list to keep:
  * `test/**\/*.e2e.test.ts` — whole conformance runs, the fault matrix, crash and resilience tests —
- * is `e2e`; every other `test/**\/*.test.ts` is `unit` (unit and integration tests, under a minute).
+ * is `e2e`; every other `test/**\/*.test.ts` is `unit` (unit and integration tests: the quick suite).
  *
  * Extra arguments go to `node --test`; an argument naming test files (`npm test -- test/cli`)
  * narrows the suite to the files under it; `--list` prints the suite's files and runs nothing.
