@@ -60,6 +60,7 @@ export class LoadAccounting {
   #drops: { firstMs: number; lastMs: number } | undefined;
   #failed = 0;
   #limits: RunnerLimits | undefined;
+  #lag: { p99Ms: number; maxMs: number } | undefined;
 
   constructor(request: LoadRequest, options: { sampleSize?: number } = {}) {
     this.#request = request;
@@ -80,6 +81,11 @@ export class LoadAccounting {
   /** Says what capped the runner (named in the summary and in a diagnosis of dropped arrivals). */
   limitedBy(limits: RunnerLimits): void {
     this.#limits = limits;
+  }
+
+  /** How late the generator's event loop ran over the load (its own delay, inside every latency it measured). */
+  lagged(lag: { p99Ms: number; maxMs: number }): void {
+    this.#lag = lag;
   }
 
   /** An iteration was started. */
@@ -190,6 +196,7 @@ export class LoadAccounting {
       series: this.#series.map((s) => ({ ...s })),
       committedSample: [...new Set([...this.#sample.sample(), ...this.#nearFault])],
       ...(fault ? { fault: context.fault ?? { broke: undefined, atMs: fault.atMs } } : {}),
+      ...(this.#lag ? { generatorLag: this.#lag } : {}),
       ...(exhaustion.length > 0 ? { generatorExhaustion: exhaustion } : {}),
       ...(this.#runnerErrors.count > 0 ? { runnerErrors: { count: this.#runnerErrors.count, first: this.#runnerErrors.first ?? 'no message' } } : {}),
     };

@@ -94,6 +94,11 @@ export interface LoadSummary {
   drops?: { firstMs: number; lastMs: number };
   /** What capped the runner: iterations in flight at most, and where that cap came from. */
   limits?: { maxInFlight: number; maxInFlightSource: string };
+  /**
+   * How late the load generator's own event loop ran while it offered the load (builtin runner):
+   * every latency it measured includes up to that much of its own delay.
+   */
+  generatorLag?: { p99Ms: number; maxMs: number };
   /** Failures that were the load generator's own process running out (EMFILE, ENOBUFS, …), not the hub: by code, with the first. */
   generatorExhaustion?: Array<{ code: string; count: number; firstAtMs: number }>;
   /** Successful iterations per second over the window, by completion time. */
@@ -113,6 +118,12 @@ export interface LoadSummary {
   /** Iterations the runner itself failed to carry out (a defect of the tool, not an answer of the hub): the run proves nothing. */
   runnerErrors?: { count: number; first: string };
 }
+
+/**
+ * How late the builtin runner's event loop may run at p99 before its figures measure the machine
+ * driving the load rather than the hub: a fifth of the 1-second latency the SLA allows.
+ */
+export const GENERATOR_LAG_LIMIT_MS = 200;
 
 /** Progress a runner reports about once a second. */
 export interface LoadProgress {

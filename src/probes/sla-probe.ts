@@ -1,6 +1,6 @@
 import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding, NotEvaluated } from '../evidence/finding.ts';
-import { completedWithin, type LoadOffer, type LoadSummary, type Phase, type PhaseStats } from '../load/load-runner.ts';
+import { completedWithin, GENERATOR_LAG_LIMIT_MS, type LoadOffer, type LoadSummary, type Phase, type PhaseStats } from '../load/load-runner.ts';
 import type { LoadValidity } from '../load/load-session.ts';
 
 /** Where a threshold comes from, named beside it in the evidence (the feature text, or a config key and its reason). */
@@ -160,6 +160,10 @@ export class SlaProbe {
     }
     if (runnerErrors && runnerErrors.count > 0) {
       return { notEvaluated: `the run is invalid: the ${this.#summary.runner} itself failed ${runnerErrors.count} iteration${runnerErrors.count > 1 ? 's' : ''} (first: ${runnerErrors.first}), a failure of this tool, not of the hub` };
+    }
+    const lag = this.#summary.generatorLag;
+    if (lag && lag.p99Ms > GENERATOR_LAG_LIMIT_MS) {
+      return { notEvaluated: `the load generator, not the hub, was the limit: its event loop ran late by ${Math.round(lag.p99Ms)} ms at p99 (max ${Math.round(lag.maxMs)} ms; more than ${GENERATOR_LAG_LIMIT_MS} ms) while it offered the load, a delay of its own inside every latency it measured — this machine could not drive the load; give the runner a quieter machine or lower the load` };
     }
     const exhaustion = this.#summary.generatorExhaustion;
     if (exhaustion && exhaustion.length > 0) {

@@ -1,6 +1,6 @@
 import type { CallbackStats } from '../fspiop/callback-server.ts';
 import type { ExchangeTrouble } from '../fspiop/exchange-log.ts';
-import type { LoadSummary } from '../load/load-runner.ts';
+import { GENERATOR_LAG_LIMIT_MS, type LoadSummary } from '../load/load-runner.ts';
 import { redactUrl } from '../support/url.ts';
 
 export interface DiagnosisInput {
@@ -68,6 +68,12 @@ export function diagnoseLoads(loads: readonly LoadSummary[]): string[] {
     if (exhaustion.length > 0) {
       lines.push(`The load generator, not the hub, was the limit in ${what}: its process ran out (${exhaustion.map((e) => `${e.code} ×${e.count} from ${at(load, e.firstAtMs)}`).join(', ')}). `
         + `Its SLA verdicts are not evaluated. Raise the open-file limit (${load.limits?.maxInFlightSource ?? 'ulimit -n'}) or lower the offered load, and run again.`);
+      continue;
+    }
+    const lag = load.generatorLag;
+    if (lag && lag.p99Ms > GENERATOR_LAG_LIMIT_MS) {
+      lines.push(`The load generator, not the hub, was the limit in ${what}: its event loop ran ${Math.round(lag.p99Ms)} ms late at p99 (max ${Math.round(lag.maxMs)} ms) — this machine could not drive the load, so its SLA verdicts are not evaluated. `
+        + 'Run on a machine with spare cores (nothing else heavy on it), or offer less (--profile smoke), and run again.');
       continue;
     }
     if (load.dropped > 0) {

@@ -64,6 +64,21 @@ describe('LoadAccounting', () => {
     assert.match(diagnoseLoads([summary])[0] ?? '', /^The load generator, not the hub, was the limit in the p2p load at 10\/s \(test runner\): its process ran out \(EMFILE ×2 from 3\.0 s into the load\)/);
   });
 
+  it('tells a generator too starved of CPU to keep time from a slow hub: the SLA is not evaluated when its event loop ran late', () => {
+    const books = new LoadAccounting(request);
+    books.record(ok(2000, 2200));
+    books.lagged({ p99Ms: 30, maxMs: 80 });
+    assert.ok(!isNotEvaluated(new SlaProbe(summaryOf(books)).latencyWithin('lookups', 99, 1000)), 'a little lag is noise inside a 1 s bound');
+    assert.deepEqual(diagnoseLoads([summaryOf(books)]), []);
+    books.lagged({ p99Ms: 361.2, maxMs: 472.6 });
+    const summary = summaryOf(books);
+    assert.deepEqual(summary.generatorLag, { p99Ms: 361.2, maxMs: 472.6 });
+    const finding = new SlaProbe(summary).throughputAtLeast(10, 1000);
+    assert.ok(isNotEvaluated(finding));
+    assert.match(finding.notEvaluated, /^the load generator, not the hub, was the limit: its event loop ran late by 361 ms at p99 \(max 473 ms; more than 200 ms\)/);
+    assert.match(diagnoseLoads([summary])[0] ?? '', /^The load generator, not the hub, was the limit in the p2p load at 10\/s \(test runner\): its event loop ran 361 ms late at p99/);
+  });
+
   it('reports progress over the last seconds: the rate of whole seconds and the p99 of recent iterations', () => {
     const books = new LoadAccounting(request);
     for (let ms = 0; ms < 3000; ms += 100) books.record(ok(ms, ms + 50));

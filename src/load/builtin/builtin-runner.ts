@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { monotonicClock, type Clock } from '../../support/clock.ts';
 import { descriptorLimit } from '../../support/descriptor-limit.ts';
 import { LoadAccounting, type RunnerLimits } from '../load-accounting.ts';
@@ -96,11 +97,16 @@ class LoadRun {
     const refresh = this.#request.flow === 'clearing' ? await this.#keepTermsFresh() : { stop: () => undefined };
     this.#start = this.#clock.now();
     const startedAt = new Date();
+    // This thread's own lateness: a runner starved of CPU measures its own delay into every latency.
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const faultDone = this.#scheduleFault();
     const progress = this.#everySecond();
     await this.#schedule();
     // Every iteration is bounded by the driver's request and callback timeouts.
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    lag.disable();
+    if (lag.count > 0) this.#books.lagged({ p99Ms: lag.percentile(99) / 1e6, maxMs: lag.max / 1e6 });
     progress.stop();
     refresh.stop();
     await faultDone;
