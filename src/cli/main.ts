@@ -36,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
     if (config.embedded.dataDir) config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
+    if (config.compose.harness) config.compose.harness = resolve(cwd, config.compose.harness);
     reportsDir = config.reportsDir;
     run = new ConformanceRun(config, {
       out: process.stdout,

@@ -134,11 +134,12 @@ export class ConformanceRun {
       const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
       preloadFspiopSpecification();
-      starting = (this.#options.environment ?? createEnvironment(config)).start();
+      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line) })).start();
       environment = await this.#unlessInterrupted(starting);
       callbacks = new CallbackServer({
         host: config.callback.host,
-        port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
+        // A fixed port only where the user must tell the hub where we are; elsewhere any free one.
+        port: config.callback.port ?? (config.target === 'url' ? DEFAULT_URL_CALLBACK_PORT : 0),
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: config.callback.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
