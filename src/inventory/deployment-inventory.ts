@@ -32,6 +32,8 @@ export interface DeployedComponent {
   /** Bind mounts, named volumes and tmpfs (compose); the `volumes` field below is Kubernetes claims. */
   mounts?: Array<{ type: string; source?: string; target: string; readOnly: boolean }>;
   restartPolicy?: string;
+  /** Files kept with the run's results: a job's reports, the logs of a component that failed. */
+  artifacts?: string[];
   /** Memory and CPU in use, where the runtime reports it. */
   usage?: { memoryBytes: number; cpuCores: number };
   /** Per-container security settings (Kubernetes securityContext). */

@@ -133,7 +133,11 @@ export class InventoryProbe {
     if (this.#fromDefinition) {
       return { notEvaluated: `job ${name} ${job ? `is ${describe(job)}, selected by the profiles` : 'is not selected by the profiles'}; its exit code exists only once the harness has run it (needs a Docker engine: --target compose brings the harness up)` };
     }
-    const value = !job ? 'not found' : job.exitCode !== undefined ? `exit code ${job.exitCode}` : job.health;
+    if (!job && this.#inventory.orchestrator === 'docker-compose') {
+      return { notEvaluated: `job ${name} did not run in this deployment (${this.#inventory.source}): it is not in the profiles started (${list(this.#inventory.composeProfiles ?? [])}); start its profile too (--compose-profile ${name})` };
+    }
+    const reports = job?.artifacts?.length ? ` (kept: ${job.artifacts.join(', ')})` : '';
+    const value = !job ? 'not found' : `${job.exitCode !== undefined ? `exit code ${job.exitCode}` : job.health}${reports}`;
     return [this.#m(`job ${name}`, value, 'exit code 0', job?.exitCode === 0 || job?.health === 'completed')];
   }
 

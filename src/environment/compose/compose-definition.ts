@@ -62,7 +62,7 @@ export interface ComposeDefinition {
   dir: string;
   files: string[];
   envFile?: string;
-  /** What `docker compose` names the project by default: the folder's name, lower-cased. */
+  /** What `docker compose` names the project by default: its top-level `name:`, else the folder's name, lower-cased. */
   projectName: string;
   services: ComposeService[];
   /** Top-level networks: key → the name docker gives it. */
@@ -114,6 +114,7 @@ export async function readComposeDefinition(options: ReadDefinitionOptions): Pro
   const services = new Map<string, { file: string; raw: Record<string, unknown> }>();
   const networks: ComposeDefinition['networks'] = {};
   const volumes = new Set<string>();
+  let declaredName: string | undefined;
   for (const file of files) {
     let doc: unknown;
     try {
@@ -132,13 +133,14 @@ export async function readComposeDefinition(options: ReadDefinitionOptions): Pro
       networks[key] = { name: typeof net.name === 'string' ? net.name : key, external: net.external === true };
     }
     for (const key of Object.keys(asObject(project.volumes))) volumes.add(key);
+    if (typeof project.name === 'string') declaredName = project.name;
   }
   const parsed = [...services].map(([name, { file, raw }]) => toService(name, file, raw));
   return {
     dir,
     files,
     ...(envFile ? { envFile } : {}),
-    projectName: basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, ''),
+    projectName: declaredName ?? basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, ''),
     services: parsed,
     networks,
     volumes: [...volumes],

@@ -1,8 +1,18 @@
-import { EnvironmentUnavailableError } from '../../config/errors.ts';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type Dockerode from 'dockerode';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import type { Capability } from '../../catalogue/capabilities.ts';
+import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
-import type { StartedEnvironment } from '../environment.ts';
-import type { ComposeDefinition } from './compose-definition.ts';
+import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import { readComposeDefinition, selectServices, type ComposeDefinition } from './compose-definition.ts';
+import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
+import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
   definition: ComposeDefinition | undefined;
@@ -12,6 +22,333 @@ export interface RuntimeDeps {
   env: Record<string, string | undefined>;
 }
 
-export async function startComposeRuntime(_config: ConformanceConfig, deps: RuntimeDeps): Promise<StartedEnvironment> {
-  throw new EnvironmentUnavailableError(`bringing the harness up on the Docker engine at ${deps.endpoint.url} is not built yet; use --definition-only`);
+/** Rejects with `message` when `work` takes longer than `ms` (the work itself is not cancelled). */
+export function within<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new EnvironmentUnavailableError(message())), ms); }),
+  ]);
+}
+
+/** The last lines a container wrote (stdout and stderr, demultiplexed), as text. */
+export async function containerLogs(docker: Dockerode, id: string, tail = 200): Promise<string> {
+  const raw = await within(docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }) as Promise<Buffer>, 5000, () => 'logs not read in 5 s');
+  const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+  // Without a TTY Docker frames each chunk: [stream, 0, 0, 0, size (4 bytes, big-endian)] + payload.
+  if (buffer.length < 8 || buffer[1] !== 0 || buffer[2] !== 0 || buffer[3] !== 0 || buffer[0]! > 2) return buffer.toString('utf8');
+  let text = '';
+  for (let offset = 0; offset + 8 <= buffer.length;) {
+    const size = buffer.readUInt32BE(offset + 4);
+    text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
+    offset += 8 + size;
+  }
+  return text;
+}
+
+/** What one poll of the project shows of each service: "healthy", "starting", "exited 1"… */
+async function serviceStates(docker: Dockerode, project: string): Promise<Map<string, { id: string; state: string; bad: boolean }>> {
+  const states = new Map<string, { id: string; state: string; bad: boolean }>();
+  for (const { info, inspect } of await projectContainers(docker, project)) {
+    const health = healthOf(inspect);
+    const state = health === 'completed' ? 'exited 0' : health === 'failed' ? `exited ${inspect.State.ExitCode}` : health === 'unknown' ? inspect.State.Status : health;
+    states.set(info.Labels[SERVICE_LABEL] ?? info.Id.slice(0, 12), { id: info.Id, state, bad: health === 'failed' || health === 'unhealthy' });
+  }
+  return states;
+}
+
+/**
+ * Follows a project while it comes up: prints each service's state as it changes, and keeps the
+ * latest logs of every service in trouble (they are gone once a failed start is torn down).
+ */
+class StartupWatch {
+  readonly troubled = new Map<string, string>();
+  readonly #states = new Map<string, string>();
+  readonly #started = Date.now();
+  #timer: NodeJS.Timeout | undefined;
+  #polling: Promise<void> = Promise.resolve();
+
+  readonly docker: Dockerode;
+  readonly project: string;
+  readonly progress: (line: string) => void;
+
+  constructor(docker: Dockerode, project: string, progress: (line: string) => void) {
+    this.docker = docker;
+    this.project = project;
+    this.progress = progress;
+  }
+
+  start(intervalMs = 2000): void {
+    const tick = () => {
+      this.#polling = this.poll().catch(() => undefined).finally(() => { if (this.#timer) this.#timer = setTimeout(tick, intervalMs); });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async poll(): Promise<void> {
+    const states = await within(serviceStates(this.docker, this.project), 5000, () => 'poll timed out');
+    for (const [service, { id, state, bad }] of states) {
+      if (this.#states.get(service) !== state) {
+        this.#states.set(service, state);
+        this.progress(`  compose ${this.project}: ${service} ${state} (${((Date.now() - this.#started) / 1000).toFixed(1)} s)`);
+      }
+      if (bad || state === 'starting') this.troubled.set(service, await containerLogs(this.docker, id).catch((e) => `(logs not read: ${(e as Error).message})`));
+      else this.troubled.delete(service);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#polling;
+  }
+
+  /** Services not (yet) well, with their states. */
+  notReady(): string[] {
+    return [...this.#states].filter(([, state]) => !['healthy', 'running', 'exited 0'].includes(state)).map(([service, state]) => `${service} ${state}`);
+  }
+}
+
+/** Writes each service's captured logs to DIR/<service>.log; returns the files. */
+async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise<string[]> {
+  if (logs.size === 0) return [];
+  await mkdir(dir, { recursive: true });
+  return Promise.all([...logs].map(async ([service, text]) => {
+    const file = join(dir, `${service}.log`);
+    await writeFile(file, text);
+    return file;
+  }));
+}
+
+/** The override compose file that puts candidate images in place: `services: { svc: { image } }`. */
+export function imageOverride(images: Record<string, string>): string {
+  return `# written by mojaloop-conformance (--image): candidate images certified inside the harness\nservices:\n${Object.entries(images).map(([service, image]) => `  ${JSON.stringify(service)}:\n    image: ${JSON.stringify(image)}\n`).join('')}`;
+}
+
+export async function startComposeRuntime(config: ConformanceConfig, deps: RuntimeDeps): Promise<StartedEnvironment> {
+  const compose = config.compose;
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await within(getContainerRuntimeClient(), compose.engineTimeoutMs + 5000, () => `testcontainers found no working container runtime at ${deps.endpoint.url} within ${compose.engineTimeoutMs + 5000} ms`);
+  const docker = client.container.dockerode;
+  const engine = `Docker engine ${deps.endpoint.url} (${deps.engineVersion})`;
+  const logsDir = join(config.reportsDir, 'compose-logs');
+
+  if (compose.attach) {
+    const containers = await projectContainers(docker, compose.attach);
+    if (containers.length === 0) throw new EnvironmentUnavailableError(`no compose project "${compose.attach}" runs on the ${engine}; list them with \`docker compose ls\` and give one to --attach`);
+    const definition = deps.definition ?? await definitionFromLabels(containers[0]!.info.Labels);
+    return new StartedComposeEnvironment(config, { docker, project: compose.attach, owned: undefined, definition, engine, notes: [`attached to the running project ${compose.attach}; the run leaves it running`], logsDir });
+  }
+
+  const definition = deps.definition!;
+  const profiles = compose.profiles;
+  const selected = selectServices(definition, profiles);
+  if (selected.length === 0) throw new ConfigError(`the profiles ${profiles.join(', ')} select no service of ${definition.dir}; it offers: ${definition.declaredProfiles.join(', ')}`);
+  for (const service of Object.keys(compose.images)) {
+    if (!definition.services.some((s) => s.name === service)) throw new ConfigError(`--image ${service}=…: the harness has no service "${service}"; it has ${definition.services.map((s) => s.name).join(', ')}`);
+  }
+  const project = compose.projectName ?? `conformance-${randomBytes(3).toString('hex')}`;
+  const scratch = await mkdtemp(join(tmpdir(), 'conformance-compose-'));
+  const files = [...definition.files];
+  if (Object.keys(compose.images).length > 0) {
+    const override = join(scratch, 'images.override.yml');
+    await writeFile(override, imageOverride(compose.images));
+    files.push(override);
+  }
+  const { DockerComposeEnvironment, Wait } = await import('testcontainers');
+  let environment = new DockerComposeEnvironment(definition.dir, files)
+    .withProjectName(project)
+    .withProfiles(...profiles)
+    // Our own teardown does the reaper's job (no reaper image can be pulled where no registry is reachable).
+    .withAutoCleanup(false)
+    .withStartupTimeout(compose.startupMs);
+  if (definition.envFile) environment = environment.withEnvironmentFile(resolve(definition.dir, definition.envFile));
+  // A wait strategy per service from its health check: healthy, or (without one) its ports listening.
+  for (const service of selected.filter((s) => !compose.jobs.includes(s.name))) {
+    const name = service.containerName ?? `${service.name}-1`;
+    environment = environment.withWaitStrategy(name, service.healthcheck && !service.healthcheck.disabled ? Wait.forHealthCheck() : Wait.forListeningPorts());
+  }
+  deps.progress(`  compose ${project}: bringing up ${selected.length} services of ${definition.dir} (profiles ${profiles.join(', ')}${Object.keys(compose.images).length ? `; images ${Object.entries(compose.images).map(([s, i]) => `${s}=${i}`).join(', ')}` : ''}), budget ${Math.round(compose.startupMs / 1000)} s`);
+  const watch = new StartupWatch(docker, project, deps.progress);
+  watch.start();
+  const composeOptions = [...(definition.envFile ? ['--env-file', resolve(definition.dir, definition.envFile)] : []), ...profiles.flatMap((p) => ['--profile', p])];
+  // `compose down` sees only the services of the profiles it is given; the sweep by label catches anything else of the project.
+  const down = async () => {
+    await client.compose.down({ filePath: definition.dir, files, projectName: project, composeOptions }, { removeVolumes: true, timeout: 10_000 }).catch(() => undefined);
+    await removeProject(docker, project);
+  };
+  let started: StartedDockerComposeEnvironment;
+  try {
+    started = await within(environment.up(), compose.startupMs + 30_000, () => `the harness did not come up within ${compose.startupMs + 30_000} ms`);
+  } catch (error) {
+    await watch.poll().catch(() => undefined);
+    await watch.stop();
+    const notReady = watch.notReady();
+    const files = await saveLogs(logsDir, watch.troubled);
+    await down().catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
+    const cause = firstUsefulLine(error);
+    throw new EnvironmentUnavailableError(`the harness ${definition.dir} did not come up (project ${project}): ${cause}`
+      + `${notReady.length ? `; not ready: ${notReady.join(', ')}` : ''}${files.length ? `; logs: ${files.join(', ')}` : ''}; torn down`);
+  }
+  await watch.stop();
+  deps.progress(`  compose ${project}: up`);
+  return new StartedComposeEnvironment(config, {
+    docker, project, definition, engine, logsDir,
+    owned: { started, scratch, down, files },
+    notes: [],
+  });
+}
+
+/** Removes every container, network and volume labelled as the project's (what `compose down -v` removes, whatever the profiles). */
+export async function removeProject(docker: Dockerode, project: string): Promise<void> {
+  const filters = { label: [`${PROJECT_LABEL}=${project}`] };
+  for (const info of await docker.listContainers({ all: true, filters })) {
+    await docker.getContainer(info.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  for (const network of await docker.listNetworks({ filters })) await docker.getNetwork(network.Id).remove().catch(() => undefined);
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const volume of Volumes ?? []) await docker.getVolume(volume.Name).remove().catch(() => undefined);
+}
+
+/** The first line of an error from compose that says what went wrong. */
+function firstUsefulLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /error|failed|unhealthy|not found|denied|pull access|no such/i.test(l)) ?? lines[0] ?? 'unknown error';
+}
+
+/** The compose files a running project was started from, as compose labels its containers, if they can be read here. */
+async function definitionFromLabels(labels: Record<string, string>): Promise<ComposeDefinition | undefined> {
+  const dir = labels['com.docker.compose.project.working_dir'];
+  const files = labels['com.docker.compose.project.config_files']?.split(',');
+  if (!dir || !files) return undefined;
+  return readComposeDefinition({ dir, files }).catch(() => undefined);
+}
+
+interface Owned {
+  started: StartedDockerComposeEnvironment;
+  scratch: string;
+  files: string[];
+  down: () => Promise<void>;
+}
+
+/** A running harness: inventory from the engine, faults on its containers, its jobs' exit codes and reports. */
+export class StartedComposeEnvironment implements StartedEnvironment {
+  readonly kind = 'compose' as const;
+  readonly callbackRouteUnproven = false;
+  readonly hubUrl: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly faults: ComposeFaults;
+  readonly #config: ConformanceConfig;
+  readonly #docker: Dockerode;
+  readonly #project: string;
+  readonly #definition: ComposeDefinition | undefined;
+  readonly #engine: string;
+  readonly #owned: Owned | undefined;
+  readonly #notes: string[];
+  readonly #logsDir: string;
+  readonly #startedAt = Date.now();
+  #stopped: Promise<void> | undefined;
+  #fspiopMissing: string;
+
+  constructor(config: ConformanceConfig, parts: { docker: Dockerode; project: string; owned: Owned | undefined; definition: ComposeDefinition | undefined; engine: string; notes: string[]; logsDir: string }) {
+    this.#config = config;
+    this.#docker = parts.docker;
+    this.#project = parts.project;
+    this.#owned = parts.owned;
+    this.#definition = parts.definition;
+    this.#engine = parts.engine;
+    this.#notes = parts.notes;
+    this.#logsDir = parts.logsDir;
+    this.faults = new ComposeFaults(parts.docker, parts.project);
+    this.hubUrl = 'none (the harness publishes no FSPIOP endpoint this run uses)';
+    this.#fspiopMissing = `the compose target does not drive FSPIOP through the harness yet; run the functional guarantees with --target url --hub-url against the port ${config.compose.endpoints.fspiop.service} publishes (docs/compose.md)`;
+    this.capabilities = new Set<Capability>(['compose-inventory', 'resource-metrics']);
+  }
+
+  whyMissing(capability: Capability): string {
+    if (capability === 'fspiop-api' || capability === 'controlled-payee' || capability === 'payee-observation' || capability === 'hub-ledger' || capability === 'bystander-dfsp') return this.#fspiopMissing;
+    if (capability === 'fault-injection' || capability === 'data-tier-fault-injection') return `faults are injected into the harness's containers only under load, which needs its FSPIOP API: ${this.#fspiopMissing}`;
+    return `the compose target has no ${capability}`;
+  }
+
+  describe(): EnvironmentDescription {
+    return {
+      kind: 'compose',
+      summary: `docker compose project ${this.#project}${this.#definition ? ` from ${this.#definition.dir}` : ''} on the ${this.#engine}${this.#owned ? '' : ' (attached; left running)'}`,
+      endpoints: {},
+      notes: [...this.#notes],
+    };
+  }
+
+  async connectPayer(): Promise<void> {}
+
+  async inventory(): Promise<DeploymentInventory> {
+    await this.#awaitJobs();
+    const inventory = await inventoryFromRuntime(this.#docker, {
+      project: this.#project, engine: this.#engine,
+      ...(this.#definition ? { definition: this.#definition } : {}),
+      ...(this.#owned ? { profiles: this.#config.compose.profiles } : {}),
+    });
+    // Logs of whatever is not well, and the jobs' reports, kept with the run's results.
+    for (const component of inventory.components) {
+      if (component.health === 'failed' || component.health === 'unhealthy') {
+        const id = (await projectContainers(this.#docker, this.#project)).find((c) => c.info.Labels[SERVICE_LABEL] === component.name)?.info.Id;
+        if (id) {
+          const [file] = await saveLogs(this.#logsDir, new Map([[component.name, await containerLogs(this.#docker, id).catch(() => '')]]));
+          component.artifacts = [...(component.artifacts ?? []), file!];
+        }
+      }
+      if (this.#config.compose.jobs.includes(component.name)) component.artifacts = [...(component.artifacts ?? []), ...await this.#jobReports(component.name)];
+    }
+    return inventory;
+  }
+
+  /** The harness's Testing Toolkit jobs finish after `up` returns: their exit codes are what CTH-CI-01 reads. */
+  async #awaitJobs(): Promise<void> {
+    const jobs = (await projectContainers(this.#docker, this.#project)).filter((c) => this.#config.compose.jobs.includes(c.info.Labels[SERVICE_LABEL] ?? ''));
+    const budget = Math.max(1000, this.#config.compose.startupMs - (Date.now() - this.#startedAt));
+    await Promise.all(jobs.filter((j) => j.inspect.State.Running).map((j) => within(this.#docker.getContainer(j.info.Id).wait(), budget, () => `job ${j.info.Labels[SERVICE_LABEL]} still running`).catch(() => undefined)));
+  }
+
+  /** Reports a job wrote into the harness's report folder since the run started, copied next to the run's results. */
+  async #jobReports(job: string): Promise<string[]> {
+    if (!this.#definition) return [];
+    const dir = resolve(this.#definition.dir, this.#config.compose.jobReportsDir);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    const copied: string[] = [];
+    for (const name of entries.filter((n) => n.startsWith(job))) {
+      const from = join(dir, name);
+      if ((await stat(from)).mtimeMs < this.#startedAt - 60_000) continue;
+      const to = join(this.#config.reportsDir, 'compose-jobs', name);
+      await mkdir(join(this.#config.reportsDir, 'compose-jobs'), { recursive: true });
+      await copyFile(from, to);
+      copied.push(to);
+    }
+    return copied;
+  }
+
+  /** Published host port of a service's container port, if any. */
+  async publishedPort(service: string, containerPort: number): Promise<number | undefined> {
+    const container = (await projectContainers(this.#docker, this.#project)).find((c) => c.info.Labels[SERVICE_LABEL] === service);
+    return container && publishedPortsOf(container.inspect).find((p) => p.container === containerPort)?.host;
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      if (!this.#owned) return;
+      if (this.#config.compose.keep) {
+        this.#notes.push(`left running (--keep): take it down with \`docker compose -p ${this.#project} down -v\``);
+        process.stderr.write(`compose project ${this.#project} left running (--keep); take it down with: docker compose -p ${this.#project} down -v\n`);
+        return;
+      }
+      try {
+        await within(this.#owned.down(), 120_000, () => `compose project ${this.#project} not torn down within 120 s; remove it with \`docker compose -p ${this.#project} down -v\``);
+      } finally {
+        await rm(this.#owned.scratch, { recursive: true, force: true });
+      }
+    })();
+    return this.#stopped;
+  }
 }
