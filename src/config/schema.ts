@@ -316,6 +316,8 @@ const ComposeSchema = z.strictObject({
     fspiop: ServiceEndpoint.default({ service: 'ml-api-adapter', port: 3000 }),
     admin: ServiceEndpoint.default({ service: 'central-ledger', port: 3001 }),
   }).prefault({}),
+  /** The service whose container is killed to fault the data tier (the ledger database). */
+  dataTier: ServiceName.default('mysql'),
   /** The harness's own Testing Toolkit jobs: their exit codes are read and their reports attached. */
   jobs: z.array(ServiceName).default(['ttk-provisioning', 'ttk-tests']),
   /** Folder the jobs write their reports to, relative to the harness. */
@@ -401,7 +403,7 @@ export const ConfigSchema = z.strictObject({
       message: `faults are injected by the embedded hub; a ${config.target} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)`,
     });
   }
-  if (config.target !== 'url' && config.provision.enabled === true) {
+  if (config.target !== 'url' && config.target !== 'compose' && config.provision.enabled === true) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
       message: `our test DFSPs are provisioned on a hub given by URL; the ${config.target} target ${config.target === 'embedded' ? 'provisions its own hub from embedded.onboarding' : 'does not provision yet'} (use --target url with hub.url and hub.adminUrl)`,
@@ -450,6 +452,8 @@ export function impliedTarget(input: unknown): unknown {
 /** Whether a run provisions its own DFSPs on the hub under test (raw input: before defaults). */
 function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; provision?: { enabled?: unknown } }): boolean {
   const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
+  // A harness brought up by the compose target is provisioned through its admin API when it publishes one; its own simulators may hold the default ids.
+  if (config.target === 'compose') return enabled !== false;
   return config.target === 'url' && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
 }
 

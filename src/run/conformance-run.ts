@@ -136,12 +136,13 @@ export class ConformanceRun {
       preloadFspiopSpecification();
       starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line) })).start();
       environment = await this.#unlessInterrupted(starting);
+      const listen = environment.callbackListen;
       callbacks = new CallbackServer({
-        host: config.callback.host,
+        host: listen?.host ?? config.callback.host,
         // A fixed port only where the user must tell the hub where we are; elsewhere any free one.
-        port: config.callback.port ?? (config.target === 'url' ? DEFAULT_URL_CALLBACK_PORT : 0),
+        port: listen?.port ?? config.callback.port ?? (config.target === 'url' ? DEFAULT_URL_CALLBACK_PORT : 0),
         maxBodyBytes: config.callback.maxBodyBytes,
-        publicUrl: config.callback.publicUrl,
+        publicUrl: listen?.publicUrl ?? config.callback.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);

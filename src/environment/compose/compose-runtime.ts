@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -8,7 +9,7 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
-import type { EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, selectServices, type ComposeDefinition } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
@@ -20,6 +21,18 @@ export interface RuntimeDeps {
   engineVersion: string;
   progress: (line: string) => void;
   env: Record<string, string | undefined>;
+}
+
+/** A free TCP port on an address (bound, read, released). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 /** Rejects with `message` when `work` takes longer than `ms` (the work itself is not cancelled). */
@@ -137,7 +150,9 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
     const containers = await projectContainers(docker, compose.attach);
     if (containers.length === 0) throw new EnvironmentUnavailableError(`no compose project "${compose.attach}" runs on the ${engine}; list them with \`docker compose ls\` and give one to --attach`);
     const definition = deps.definition ?? await definitionFromLabels(containers[0]!.info.Labels);
-    return new StartedComposeEnvironment(config, { docker, project: compose.attach, owned: undefined, definition, engine, notes: [`attached to the running project ${compose.attach}; the run leaves it running`], logsDir });
+    const attached = new StartedComposeEnvironment(config, { docker, project: compose.attach, owned: undefined, definition, engine, notes: [`attached to the running project ${compose.attach}; the run leaves it running`], logsDir });
+    await attached.connectHub();
+    return attached;
   }
 
   const definition = deps.definition!;
@@ -193,11 +208,18 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   }
   await watch.stop();
   deps.progress(`  compose ${project}: up`);
-  return new StartedComposeEnvironment(config, {
+  const running = new StartedComposeEnvironment(config, {
     docker, project, definition, engine, logsDir,
     owned: { started, scratch, down, files },
     notes: [],
   });
+  try {
+    await running.connectHub();
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
 }
 
 /** Removes every container, network and volume labelled as the project's (what `compose down -v` removes, whatever the profiles). */
@@ -236,9 +258,6 @@ interface Owned {
 /** A running harness: inventory from the engine, faults on its containers, its jobs' exit codes and reports. */
 export class StartedComposeEnvironment implements StartedEnvironment {
   readonly kind = 'compose' as const;
-  readonly callbackRouteUnproven = false;
-  readonly hubUrl: string;
-  readonly capabilities: ReadonlySet<Capability>;
   readonly faults: ComposeFaults;
   readonly #config: ConformanceConfig;
   readonly #docker: Dockerode;
@@ -262,27 +281,92 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     this.#notes = parts.notes;
     this.#logsDir = parts.logsDir;
     this.faults = new ComposeFaults(parts.docker, parts.project);
-    this.hubUrl = 'none (the harness publishes no FSPIOP endpoint this run uses)';
-    this.#fspiopMissing = `the compose target does not drive FSPIOP through the harness yet; run the functional guarantees with --target url --hub-url against the port ${config.compose.endpoints.fspiop.service} publishes (docs/compose.md)`;
-    this.capabilities = new Set<Capability>(['compose-inventory', 'resource-metrics']);
+    const { service, port } = config.compose.endpoints.fspiop;
+    this.#fspiopMissing = `service ${service} of the harness publishes no port ${port} to the host; publish it in a compose file of yours (ports: ["127.0.0.1::${port}"], --compose-file) or name the service that serves FSPIOP in compose.endpoints.fspiop (docs/compose.md)`;
+  }
+
+  hubUrl = 'none (the harness publishes no FSPIOP endpoint)';
+  callbackRouteUnproven = false;
+  capabilities: ReadonlySet<Capability> = new Set<Capability>(['compose-inventory', 'resource-metrics']);
+  callbackListen?: { host: string; port: number; publicUrl: string };
+  adminUrl?: string;
+  hubChanges?: StartedEnvironment['hubChanges'];
+  controlledPayee?: StartedEnvironment['controlledPayee'];
+  observePayee?: StartedEnvironment['observePayee'];
+  provisioningPlan?: StartedEnvironment['provisioningPlan'];
+  #hub: StartedEnvironment | undefined;
+
+  /**
+   * Reaches the hub inside the harness through the ports it publishes on the host, as the url
+   * target reaches any hub — our test DFSPs provisioned through its admin API, when published —
+   * and has our callback server and payee listen on the harness network's gateway, the address
+   * containers reach the host by.
+   */
+  async connectHub(): Promise<void> {
+    const { fspiop, admin } = this.#config.compose.endpoints;
+    const fspiopPort = await this.publishedPort(fspiop.service, fspiop.port);
+    if (fspiopPort === undefined) return;
+    const adminPort = await this.publishedPort(admin.service, admin.port);
+    const gateway = await this.#gatewayOf(fspiop.service);
+    const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
+    const userCallback = this.#config.callback.publicUrl;
+    if (!userCallback) this.callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
+    const { UrlEnvironment } = await import('../url/url-environment.ts');
+    const hubConfig: ConformanceConfig = {
+      ...this.#config,
+      target: 'url',
+      hub: { ...this.#config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
+      callback: this.callbackListen ? { ...this.#config.callback, ...this.callbackListen } : this.#config.callback,
+      provision: {
+        ...this.#config.provision,
+        ...(adminPort === undefined ? { enabled: false } : {}),
+        payee: this.#config.provision.payee.publicUrl ? this.#config.provision.payee : { host: gateway, port: payeePort, publicUrl: `http://${gateway}:${payeePort}` },
+      },
+    };
+    const hub = await new UrlEnvironment(hubConfig).start();
+    this.#hub = hub;
+    this.hubUrl = hub.hubUrl;
+    this.callbackRouteUnproven = hub.callbackRouteUnproven;
+    this.capabilities = new Set<Capability>([...this.capabilities, ...hub.capabilities, 'fault-injection',
+      ...(await this.faults.find(this.#config.compose.dataTier) ? ['data-tier-fault-injection' as const] : [])]);
+    for (const key of ['adminUrl', 'hubChanges', 'controlledPayee', 'observePayee', 'provisioningPlan'] as const) {
+      if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
+    }
+    this.#notes.push(`FSPIOP API: ${this.hubUrl} (service ${fspiop.service} port ${fspiop.port})${adminPort !== undefined ? `; admin API: http://127.0.0.1:${adminPort} (service ${admin.service})` : ''}; `
+      + `callbacks reach us at ${this.callbackListen?.publicUrl ?? userCallback} (the gateway of the harness's network)`);
+  }
+
+  /** The gateway of the first network a service's container is on: the host, as containers see it. */
+  async #gatewayOf(service: string): Promise<string> {
+    const container = (await projectContainers(this.#docker, this.#project)).find((c) => c.info.Labels[SERVICE_LABEL] === service);
+    for (const name of Object.keys(container?.inspect.NetworkSettings.Networks ?? {})) {
+      const network = await this.#docker.getNetwork(name).inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+      if (gateway) return gateway;
+    }
+    throw new EnvironmentUnavailableError(`service ${service} is on no network with a gateway: the hub in it cannot reach our callback server`);
   }
 
   whyMissing(capability: Capability): string {
-    if (capability === 'fspiop-api' || capability === 'controlled-payee' || capability === 'payee-observation' || capability === 'hub-ledger' || capability === 'bystander-dfsp') return this.#fspiopMissing;
-    if (capability === 'fault-injection' || capability === 'data-tier-fault-injection') return `faults are injected into the harness's containers only under load, which needs its FSPIOP API: ${this.#fspiopMissing}`;
-    return `the compose target has no ${capability}`;
+    if (capability === 'data-tier-fault-injection' && this.#hub) return `no running container of service ${this.#config.compose.dataTier} (compose.dataTier) to kill`;
+    if (capability === 'fault-injection' || capability === 'data-tier-fault-injection') return `faults are injected into the harness's containers under load, which needs its FSPIOP API: ${this.#fspiopMissing}`;
+    if (this.#hub) return this.#hub.whyMissing(capability);
+    if (capability === 'compose-inventory' || capability === 'resource-metrics') return `the compose target has ${capability}`;
+    return this.#fspiopMissing;
   }
 
   describe(): EnvironmentDescription {
     return {
       kind: 'compose',
       summary: `docker compose project ${this.#project}${this.#definition ? ` from ${this.#definition.dir}` : ''} on the ${this.#engine}${this.#owned ? '' : ' (attached; left running)'}`,
-      endpoints: {},
+      endpoints: this.#hub?.describe().endpoints ?? {},
       notes: [...this.#notes],
     };
   }
 
-  async connectPayer(): Promise<void> {}
+  async connectPayer(payer: PayerConnection): Promise<void> {
+    await this.#hub?.connectPayer(payer);
+  }
 
   async inventory(): Promise<DeploymentInventory> {
     await this.#awaitJobs();
@@ -337,6 +421,8 @@ export class StartedComposeEnvironment implements StartedEnvironment {
 
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
+      await this.#hub?.stop().catch(() => undefined);
+      await this.faults.reconnectAll().catch(() => undefined);
       if (!this.#owned) return;
       if (this.#config.compose.keep) {
         this.#notes.push(`left running (--keep): take it down with \`docker compose -p ${this.#project} down -v\``);
