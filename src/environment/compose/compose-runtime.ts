@@ -91,7 +91,7 @@ class StartupWatch {
     this.progress = progress;
   }
 
-  start(intervalMs = 2000): void {
+  start(intervalMs = 1000): void {
     const tick = () => {
       this.#polling = this.poll().catch(() => undefined).finally(() => { if (this.#timer) this.#timer = setTimeout(tick, intervalMs); });
     };
@@ -207,6 +207,8 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
       + `${notReady.length ? `; not ready: ${notReady.join(', ')}` : ''}${files.length ? `; logs: ${files.join(', ')}` : ''}; torn down`);
   }
   await watch.stop();
+  // The states as they are now, so the terminal shows every service ready before "up".
+  await watch.poll().catch(() => undefined);
   deps.progress(`  compose ${project}: up`);
   const running = new StartedComposeEnvironment(config, {
     docker, project, definition, engine, logsDir,
