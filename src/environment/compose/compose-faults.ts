@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { FaultInjector } from '../../load/load-runner.ts';
-import { projectContainers, SERVICE_LABEL } from './runtime-inventory.ts';
+import { projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 /** Names compared without case or punctuation: "centralledger" (the features' word) finds "central-ledger". */
 const normalised = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -28,18 +28,20 @@ export class ComposeFaults implements FaultInjector {
     return hit && { id: hit.info.Id, name: hit.inspect.Name.replace(/^\//, ''), service: hit.info.Labels[SERVICE_LABEL]!, restartPolicy: hit.inspect.HostConfig.RestartPolicy?.Name || 'no' };
   }
 
-  /**
-   * SIGKILL to the service's container; if its restart policy would not bring it back, the run
-   * starts it again, as an orchestrator restarts a lost replica — the evidence says which.
-   */
+  /** SIGKILL to the service's container, which the run then starts again (a crash and its restart). */
   async killOne(component: string): Promise<string | undefined> {
     const target = await this.find(component);
     if (!target) return undefined;
     const container = this.#docker.getContainer(target.id);
+    const before = publishedPortsOf(await container.inspect()).map((p) => p.host);
     await container.kill({ signal: 'SIGKILL' });
-    const restartedBy = ['always', 'unless-stopped', 'on-failure'].includes(target.restartPolicy) ? `its restart policy (${target.restartPolicy})` : 'the run (restart policy "no": docker start)';
-    if (restartedBy.startsWith('the run')) await container.start().catch(() => undefined);
-    return `container ${target.name} (service ${target.service}, id ${target.id.slice(0, 12)}) killed with SIGKILL, restarted by ${restartedBy}`;
+    // Docker never restarts a container it was told to kill, whatever its policy: the run starts it
+    // again, as the policy (or an orchestrator) would after a crash. The time to serve again is the service's own.
+    await container.start();
+    const after = publishedPortsOf(await container.inspect()).map((p) => p.host);
+    // An ephemeral host port is allocated anew at each start: whoever used the old one lost the service for good.
+    const moved = before.join(',') !== after.join(',') ? `; its published ports moved from ${before.join(', ')} to ${after.join(', ')} (publish fixed host ports for fault scenarios)` : '';
+    return `container ${target.name} (service ${target.service}, id ${target.id.slice(0, 12)}) killed with SIGKILL and started again by the run (restart policy ${target.restartPolicy})${moved}`;
   }
 
   async stopOne(component: string, timeoutS = 10): Promise<string | undefined> {

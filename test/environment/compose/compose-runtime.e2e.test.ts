@@ -60,7 +60,8 @@ describe('the compose target on a real Docker engine (fixtures/compose-mini)', {
       assert.ok(inventory.usage && inventory.usage.memoryBytes > 0, JSON.stringify(inventory.usage));
 
       assert.equal(await started.faults.killOne('no-such-service'), undefined);
-      assert.match((await started.faults.killOne('mysql'))!, new RegExp(`^container ${name}-mysql-1 \\(service mysql, id [0-9a-f]{12}\\) killed with SIGKILL, restarted by its restart policy \\(unless-stopped\\)`));
+      assert.match((await started.faults.killOne('mysql'))!, new RegExp(`^container ${name}-mysql-1 \\(service mysql, id [0-9a-f]{12}\\) killed with SIGKILL and started again by the run \\(restart policy unless-stopped\\)`));
+      assert.equal((await run('docker', ['inspect', '-f', '{{.State.Running}}', `${name}-mysql-1`])).stdout.trim(), 'true');
       // "mlapiadapter", as a feature names a component, finds the service "ml-api-adapter".
       assert.match((await started.faults.pauseOne('mlapiadapter'))!, new RegExp(`^container ${name}-ml-api-adapter-1 .* paused`));
       assert.equal((await run('docker', ['inspect', '-f', '{{.State.Paused}}', `${name}-ml-api-adapter-1`])).stdout.trim(), 'true');
