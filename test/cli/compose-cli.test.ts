@@ -55,6 +55,13 @@ describe('npm run conformance --target compose without bringing anything up', ()
     assert.match(stdout, /error: compose\.harness ".*no-such-harness" does not exist/);
   });
 
+  it('names a candidate image for a service the harness does not have, and shows one it has', async () => {
+    const reports = await tempDir('reports');
+    const unknown = await runCli('conformance', ['--harness', UPSTREAM, '--definition-only', '--image', 'centralledger=mojaloop/central-ledger:v99', '--reports-dir', reports]);
+    assert.equal(unknown.code, 2, unknown.stdout);
+    assert.match(unknown.stdout, /error: --image centralledger=…: the harness has no service "centralledger"; it has central-ledger, /);
+  });
+
   it('refuses an --image that is not SERVICE=IMAGE', async () => {
     const { code, stderr } = await runCli('conformance', ['--harness', UPSTREAM, '--image', 'central-ledger']);
     assert.equal(code, 2);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Capability } from '../../catalogue/capabilities.ts';
-import { EnvironmentUnavailableError } from '../../config/errors.ts';
+import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
@@ -46,7 +46,9 @@ export class ComposeEnvironment implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     const { compose } = this.#config;
     const progress = this.#options.progress ?? (() => undefined);
-    const definition = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
+    const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
+    // The candidate images are part of what is certified, read or run.
+    const definition = read && withImages(read, compose.images);
     if (compose.definitionOnly) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
     const endpoint = dockerEndpoint(this.#options.env);
     const engine = await pingEngine(endpoint, compose.engineTimeoutMs);
@@ -60,6 +62,16 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     const { startComposeRuntime } = await import('./compose-runtime.ts');
     return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env });
   }
+}
+
+/** The definition with candidate images in place (`--image SERVICE=IMAGE`); an unknown service is a config error. */
+export function withImages(definition: ComposeDefinition, images: Record<string, string>): ComposeDefinition {
+  for (const service of Object.keys(images)) {
+    if (!definition.services.some((s) => s.name === service)) {
+      throw new ConfigError(`--image ${service}=…: the harness has no service "${service}"; it has ${definition.services.map((s) => s.name).join(', ')}`);
+    }
+  }
+  return { ...definition, services: definition.services.map((s) => (images[s.name] ? { ...s, image: images[s.name] } : s)) };
 }
 
 /** The harness as its compose files declare it: nothing runs, so only the definition's guarantees are evaluated. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/config/errors.ts';
 import { durationMs, interpolate, parseEnvFile, readComposeDefinition, selectServices } from '../../../src/environment/compose/compose-definition.ts';
+import { withImages } from '../../../src/environment/compose/compose-environment.ts';
 import { inventoryFromDefinition } from '../../../src/environment/compose/definition-inventory.ts';
 import { componentKindsWith, findComponentsOfKind } from '../../../src/inventory/component-kinds.ts';
 import { InventoryProbe } from '../../../src/probes/inventory-probe.ts';
@@ -95,6 +96,14 @@ describe('the Core Test Harness compose definition (real upstream files)', async
       ['service ml-api-adapter', 'deployed by the selected profiles (health not observed)', true],
       ['service quoting-service', 'not deployed', false],
     ]);
+  });
+
+  it('puts candidate images in place of the harness\'s (--image)', () => {
+    const candidate = withImages(definition, { 'central-ledger': 'mojaloop/central-ledger:v19.5.0-rc1' });
+    const inventory = inventoryFromDefinition(candidate, DEFAULT_PROFILES);
+    assert.deepEqual(inventory.components.find((c) => c.name === 'central-ledger')!.images, ['mojaloop/central-ledger:v19.5.0-rc1']);
+    assert.notEqual(inventory.components.find((c) => c.name === 'central-handler-position-batch')!.images[0], 'mojaloop/central-ledger:v19.5.0-rc1');
+    assert.throws(() => withImages(definition, { nope: 'x:y' }), /the harness has no service "nope"/);
   });
 
   it('recognises components by patterns a config can replace', () => {
