@@ -132,9 +132,9 @@ export class ConformanceRun {
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
       const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
-      // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
-      preloadFspiopSpecification();
       starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line) })).start();
+      // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
+      preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);
       const listen = environment.callbackListen;
       callbacks = new CallbackServer({

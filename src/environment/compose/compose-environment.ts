@@ -46,17 +46,22 @@ export class ComposeEnvironment implements ConformanceEnvironment {
   async start(): Promise<StartedEnvironment> {
     const { compose } = this.#config;
     const progress = this.#options.progress ?? (() => undefined);
+    const endpoint = dockerEndpoint(this.#options.env);
+    // Asked first: whether an engine answers is the first thing a user without one must hear.
+    const asking = compose.definitionOnly ? undefined : pingEngine(endpoint, compose.engineTimeoutMs).then((status) => {
+      // Said at once, before the files are read: with a harness the run goes on with its definition.
+      if (!status.ok && compose.harness) progress(`  ${noEngineLine(endpoint, status.reason)}`);
+      return status;
+    });
     const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
     // The candidate images are part of what is certified, read or run.
     const definition = read && withImages(read, compose.images);
-    if (compose.definitionOnly) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
-    const endpoint = dockerEndpoint(this.#options.env);
-    const engine = await pingEngine(endpoint, compose.engineTimeoutMs);
+    if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
+    const engine = await asking;
     if (!engine.ok) {
       const line = noEngineLine(endpoint, engine.reason);
       // A running project is what attaching reads: without an engine there is nothing to attach to.
       if (!definition) throw new EnvironmentUnavailableError(line);
-      progress(`  ${line}`);
       return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
