@@ -73,6 +73,8 @@ export class ConformanceRun {
   #interruptedAt: ScenarioOutcome[] | undefined;
   /** Aborted when the run ends, however it ends: a load still running stops starting iterations. */
   readonly #stopLoad = new AbortController();
+  /** Aborted on interrupt: an environment still starting gives up and tears down. */
+  readonly #stopStart = new AbortController();
   #wasInterrupted = false;
 
   constructor(config: ConformanceConfig, options: RunOptions) {
@@ -93,6 +95,8 @@ export class ConformanceRun {
     // Freeze outcomes now: steps failing because we tear down under them are not the hub's fault.
     this.#interruptedAt = this.#collector.outcomes();
     this.#reporter.notice(`\n${signal} received — stopping, tearing down and writing what was measured so far…`);
+    // An environment still coming up (a compose harness: minutes) stops coming up and tears down what it started.
+    this.#stopStart.abort();
     this.#interrupt(new InterruptedError(signal));
   }
 
@@ -132,7 +136,7 @@ export class ConformanceRun {
       for (const line of attestations.ignored) this.#reporter.notice(`  note: ${line}`);
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here.
       const plan = this.#options.loadRunner ? undefined : await planLoadRunner(config.load.runner);
-      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line) })).start();
+      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal })).start();
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);

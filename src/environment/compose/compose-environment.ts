@@ -15,6 +15,8 @@ export interface ComposeEnvironmentOptions {
   cwd?: string;
   /** The engine's environment (DOCKER_HOST…); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Aborted when the run is interrupted: a harness still coming up stops and is torn down. */
+  signal?: AbortSignal;
 }
 
 /** The harness's compose files, read as the run configures them (folder, files, env file). */
@@ -65,7 +67,7 @@ export class ComposeEnvironment implements ConformanceEnvironment {
       return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
-    return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env });
+    return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env, ...(this.#options.signal ? { signal: this.#options.signal } : {}) });
   }
 }
 

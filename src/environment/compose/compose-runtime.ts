@@ -21,6 +21,7 @@ export interface RuntimeDeps {
   engineVersion: string;
   progress: (line: string) => void;
   env: Record<string, string | undefined>;
+  signal?: AbortSignal;
 }
 
 /** A free TCP port on an address (bound, read, released). */
@@ -32,6 +33,16 @@ function freePort(host: string): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolvePort(port));
     });
+  });
+}
+
+/** Rejects when the signal is aborted (never, without one). */
+function aborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    const stop = () => reject(new EnvironmentUnavailableError('interrupted while the harness was coming up'));
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
   });
 }
 
@@ -193,9 +204,12 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
     await removeProject(docker, project);
   };
   let started: StartedDockerComposeEnvironment;
+  const upping = environment.up();
   try {
-    started = await within(environment.up(), compose.startupMs + 30_000, () => `the harness did not come up within ${compose.startupMs + 30_000} ms`);
+    started = await within(Promise.race([upping, aborted(deps.signal)]), compose.startupMs + 30_000, () => `the harness did not come up within ${compose.startupMs + 30_000} ms`);
   } catch (error) {
+    // compose up may still be starting containers: let it finish (bounded) before the teardown, or it recreates what was removed.
+    if (deps.signal?.aborted) await within(upping.catch(() => undefined), 30_000, () => 'up still running').catch(() => undefined);
     await watch.poll().catch(() => undefined);
     await watch.stop();
     const notReady = watch.notReady();
