@@ -89,9 +89,16 @@ export class InventoryProbe {
       if (!component) return this.#m(`service ${name}`, optional ? 'not deployed (optional)' : 'not deployed', optional ? 'healthy if deployed' : 'deployed and healthy', optional);
       // Only what a definition shows is measured: the service is there; its absent siblings fail the guarantee.
       if (this.#fromDefinition) return this.#m(`service ${name}`, 'deployed by the selected profiles (health not observed)', 'deployed', true);
+      // Running with no health check declared: its health cannot be read, so it neither passes nor fails here.
+      if (component.health === 'unknown') return this.#m(`service ${name}`, 'running, no health check declared (health not observed)', optional ? 'healthy if deployed' : 'deployed and healthy', true);
       const ready = component.replicas ? ` (${component.replicas.ready}/${component.replicas.desired} ready)` : '';
       return this.#m(`service ${name}`, `${component.health}${ready}`, optional ? 'healthy if deployed' : 'deployed and healthy', component.health === 'healthy');
     });
+    const unobserved = deployed.filter((c) => c.health === 'unknown');
+    // Nothing failed, but a pass would include services whose health nobody saw.
+    if (unobserved.length > 0 && measured.every((m) => m.ok)) {
+      return { notEvaluated: `${list(unobserved.map((c) => c.name))} ${unobserved.length > 1 ? 'run' : 'runs'} with no health check declared, so ${unobserved.length > 1 ? 'their' : 'its'} health is not observable (${this.#inventory.source}); the others are healthy` };
+    }
     // "Not deployed, which is fine" is an absence too.
     return optional ? this.#unlessEmpty(measured) : measured;
   }

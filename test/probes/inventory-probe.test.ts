@@ -47,6 +47,15 @@ describe('InventoryProbe on a Core Test Harness compose inventory', async () => 
     assert.match(kafka!.source, /docker compose project ml-core-test-harness/);
   });
 
+  it('neither passes nor fails a running service whose health nobody can see (no health check), unless another fails', () => {
+    const blind: DeploymentInventory = { ...inventory, components: inventory.components.map((c) => (c.name === 'redis' ? { ...c, health: 'unknown' } : c)) };
+    const finding = new InventoryProbe(blind).servicesHealthy(['mysql', 'redis']);
+    assert.ok(!Array.isArray(finding) && 'notEvaluated' in finding);
+    assert.match(finding.notEvaluated, /^redis runs with no health check declared, so its health is not observable/);
+    const sick: DeploymentInventory = { ...blind, components: blind.components.map((c) => (c.name === 'mysql' ? { ...c, health: 'unhealthy' } : c)) };
+    assert.deepEqual(measured(new InventoryProbe(sick).servicesHealthy(['mysql', 'redis'])).map((m) => m.ok), [false, true]);
+  });
+
   it('lists the published ports, but does not call them reachable when nobody tried them', () => {
     const finding = probe.publishedPortsDocumentedAndReachable();
     assert.ok(!Array.isArray(finding) && 'notEvaluated' in finding);
