@@ -11,7 +11,7 @@ import { freePort } from '../helpers/servers.ts';
 const skip = await dockerOrSkip();
 const readResult = async (reportsDir: string) => JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as ResultDocument;
 
-/** A config that brings compose-mini up with the reference hub in it (service central-ledger), and the env its compose file reads. */
+/** A config that brings compose-mini up with the reference hub in it (service central-ledger, alias ml-api-adapter), and the env its compose file reads. */
 async function harness(profiles: string[]) {
   const project = `ctest-${randomBytes(3).toString('hex')}`;
   const dir = await tempDir('compose-cli');
@@ -22,9 +22,7 @@ async function harness(profiles: string[]) {
     `  harness: ${MINI_HARNESS}`,
     `  projectName: ${project}`,
     `  profiles: [${profiles.join(', ')}]`,
-    '  endpoints:',
-    '    fspiop: { service: central-ledger, port: 3000 }',
-    '    admin: { service: central-ledger, port: 3001 }',
+    // No endpoints: the defaults (ml-api-adapter:3000, central-ledger:3001) find the hub by its network alias.
   ].join('\n'));
   const env = {
     CONFORMANCE_ROOT: ROOT, CONFORMANCE_MODULES: await realpath(join(ROOT, 'node_modules')),

@@ -354,7 +354,7 @@ export class StartedComposeEnvironment implements StartedEnvironment {
 
   /** The gateway of the first network a service's container is on: the host, as containers see it. */
   async #gatewayOf(service: string): Promise<string> {
-    const container = (await projectContainers(this.#docker, this.#project)).find((c) => c.info.Labels[SERVICE_LABEL] === service);
+    const container = await this.#serving(service);
     for (const name of Object.keys(container?.inspect.NetworkSettings.Networks ?? {})) {
       const network = await this.#docker.getNetwork(name).inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
       const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
@@ -429,9 +429,19 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     return copied;
   }
 
+  /**
+   * The container that answers to a name inside the harness: the service of that name, else the one
+   * with it as a network alias (the reference harness serves ml-api-adapter's API from central-ledger).
+   */
+  async #serving(name: string) {
+    const containers = await projectContainers(this.#docker, this.#project);
+    return containers.find((c) => c.info.Labels[SERVICE_LABEL] === name)
+      ?? containers.find((c) => Object.values(c.inspect.NetworkSettings.Networks ?? {}).some((n) => (n.Aliases ?? []).includes(name)));
+  }
+
   /** Published host port of a service's container port, if any. */
   async publishedPort(service: string, containerPort: number): Promise<number | undefined> {
-    const container = (await projectContainers(this.#docker, this.#project)).find((c) => c.info.Labels[SERVICE_LABEL] === service);
+    const container = await this.#serving(service);
     return container && publishedPortsOf(container.inspect).find((p) => p.container === containerPort)?.host;
   }
 

@@ -40,20 +40,20 @@ describe('the compose target on a real Docker engine (fixtures/compose-mini)', {
   it('brings the harness up with a candidate image, inventories it from the engine, faults its containers and leaves nothing behind', async () => {
     const name = project();
     const lines: string[] = [];
-    const { environment: env } = await environment({ projectName: name, profiles: ['all-services'], images: { 'ml-api-adapter': 'conformance-test/mini:candidate' } }, lines);
+    const { environment: env } = await environment({ projectName: name, profiles: ['all-services'], images: { 'quoting-service': 'conformance-test/mini:candidate' } }, lines);
     const started = await env.start() as StartedComposeEnvironment;
     try {
-      assert.ok(lines.some((l) => l.includes(`compose ${name}: ml-api-adapter healthy`)), lines.join('\n'));
+      assert.ok(lines.some((l) => l.includes(`compose ${name}: quoting-service healthy`)), lines.join('\n'));
       const inventory = await started.inventory();
       assert.equal(inventory.observedFrom, 'runtime');
       assert.match(inventory.source, new RegExp(`docker compose project ${name} via Docker engine`));
       const byName = new Map(inventory.components.map((c) => [c.name, c]));
-      assert.deepEqual([...byName.keys()].sort(), ['ml-api-adapter', 'mysql', 'sidecar']);
-      assert.deepEqual(byName.get('ml-api-adapter')!.images, ['conformance-test/mini:candidate']);
+      assert.deepEqual([...byName.keys()].sort(), ['mysql', 'quoting-service', 'sidecar']);
+      assert.deepEqual(byName.get('quoting-service')!.images, ['conformance-test/mini:candidate']);
       assert.deepEqual(byName.get('mysql')!.images, [MINI_IMAGE]);
-      assert.equal(byName.get('ml-api-adapter')!.health, 'healthy');
-      const [port] = byName.get('ml-api-adapter')!.ports!;
-      assert.deepEqual({ container: port!.container, declared: port!.declared, reachable: port!.reachable, hostIp: port!.hostIp }, { container: 3000, declared: true, reachable: true, hostIp: '127.0.0.1' });
+      assert.equal(byName.get('quoting-service')!.health, 'healthy');
+      const [port] = byName.get('quoting-service')!.ports!;
+      assert.deepEqual({ container: port!.container, declared: port!.declared, reachable: port!.reachable, hostIp: port!.hostIp }, { container: 3002, declared: true, reachable: true, hostIp: '127.0.0.1' });
       assert.equal(byName.get('mysql')!.restartPolicy, 'unless-stopped');
       assert.ok(byName.get('mysql')!.mounts!.some((m) => m.type === 'volume' && m.source === `${name}_mini-data` && m.target === '/data'));
       assert.ok(inventory.networks!.includes(`${name}_mini-net`));
@@ -62,14 +62,14 @@ describe('the compose target on a real Docker engine (fixtures/compose-mini)', {
       assert.equal(await started.faults.killOne('no-such-service'), undefined);
       assert.match((await started.faults.killOne('mysql'))!, new RegExp(`^container ${name}-mysql-1 \\(service mysql, id [0-9a-f]{12}\\) killed with SIGKILL and started again by the run \\(restart policy unless-stopped\\)`));
       assert.equal((await run('docker', ['inspect', '-f', '{{.State.Running}}', `${name}-mysql-1`])).stdout.trim(), 'true');
-      // "mlapiadapter", as a feature names a component, finds the service "ml-api-adapter".
-      assert.match((await started.faults.pauseOne('mlapiadapter'))!, new RegExp(`^container ${name}-ml-api-adapter-1 .* paused`));
-      assert.equal((await run('docker', ['inspect', '-f', '{{.State.Paused}}', `${name}-ml-api-adapter-1`])).stdout.trim(), 'true');
-      await started.faults.unpauseOne('ml-api-adapter');
-      assert.match((await started.faults.isolateOne('ml-api-adapter'))!, new RegExp(`cut off ${name}_mini-net`));
-      assert.equal((await run('docker', ['inspect', '-f', '{{len .NetworkSettings.Networks}}', `${name}-ml-api-adapter-1`])).stdout.trim(), '0');
+      // "quotingservice", as a feature names a component, finds the service "quoting-service".
+      assert.match((await started.faults.pauseOne('quotingservice'))!, new RegExp(`^container ${name}-quoting-service-1 .* paused`));
+      assert.equal((await run('docker', ['inspect', '-f', '{{.State.Paused}}', `${name}-quoting-service-1`])).stdout.trim(), 'true');
+      await started.faults.unpauseOne('quoting-service');
+      assert.match((await started.faults.isolateOne('quoting-service'))!, new RegExp(`cut off ${name}_mini-net`));
+      assert.equal((await run('docker', ['inspect', '-f', '{{len .NetworkSettings.Networks}}', `${name}-quoting-service-1`])).stdout.trim(), '0');
       await started.faults.reconnectAll();
-      assert.equal((await run('docker', ['inspect', '-f', '{{len .NetworkSettings.Networks}}', `${name}-ml-api-adapter-1`])).stdout.trim(), '1');
+      assert.equal((await run('docker', ['inspect', '-f', '{{len .NetworkSettings.Networks}}', `${name}-quoting-service-1`])).stdout.trim(), '1');
       assert.match((await started.faults.stopOne('sidecar'))!, /stopped$/);
     } finally {
       await started.stop();
