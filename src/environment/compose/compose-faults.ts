@@ -40,7 +40,7 @@ export class ComposeFaults implements FaultInjector {
     await container.start();
     const after = publishedPortsOf(await container.inspect()).map((p) => p.host);
     // An ephemeral host port is allocated anew at each start: whoever used the old one lost the service for good.
-    const moved = before.join(',') !== after.join(',') ? `; its published ports moved from ${before.join(', ')} to ${after.join(', ')} (publish fixed host ports for fault scenarios)` : '';
+    const moved = before.join(',') !== after.join(',') ? `; its published ports moved from ${before.join(', ')} to ${after.join(', ')} (a harness --attach'ed to should publish fixed host ports for fault scenarios)` : '';
     return `container ${target.name} (service ${target.service}, id ${target.id.slice(0, 12)}) killed with SIGKILL and started again by the run (restart policy ${target.restartPolicy})${moved}`;
   }
 

@@ -10,7 +10,7 @@ import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
-import { readComposeDefinition, selectServices, type ComposeDefinition } from './compose-definition.ts';
+import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
@@ -144,9 +144,32 @@ async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise
   }));
 }
 
-/** The override compose file that puts candidate images in place: `services: { svc: { image } }`. */
-export function imageOverride(images: Record<string, string>): string {
-  return `# written by mojaloop-conformance (--image): candidate images certified inside the harness\nservices:\n${Object.entries(images).map(([service, image]) => `  ${JSON.stringify(service)}:\n    image: ${JSON.stringify(image)}\n`).join('')}`;
+/**
+ * The override compose file of a run: candidate images in place (`--image`), and every port the
+ * harness publishes on an ephemeral host port pinned to one the run chose — Docker allocates an
+ * ephemeral port anew each time a container starts, so a container killed and started again
+ * (a fault) would otherwise move out from under the run. `!override` replaces the service's list.
+ */
+export function runOverride(images: Record<string, string>, pinned: Record<string, string[]>): string {
+  const services = [...new Set([...Object.keys(images), ...Object.keys(pinned)])];
+  return '# written by mojaloop-conformance: candidate images (--image) and the host ports this run pinned\nservices:\n'
+    + services.map((service) => `  ${JSON.stringify(service)}:\n`
+      + (images[service] ? `    image: ${JSON.stringify(images[service])}\n` : '')
+      + (pinned[service] ? `    ports: !override\n${pinned[service]!.map((p) => `      - ${JSON.stringify(p)}\n`).join('')}` : '')).join('');
+}
+
+/** Each selected service's ports, with an ephemeral host port replaced by a free one (only services that have one). */
+async function pinPorts(services: readonly ComposeService[]): Promise<Record<string, string[]>> {
+  const pinned: Record<string, string[]> = {};
+  for (const service of services) {
+    if (!service.ports.some((p) => p.published === undefined)) continue;
+    pinned[service.name] = await Promise.all(service.ports.map(async (p) => {
+      const hostIp = p.hostIp ?? '127.0.0.1';
+      const host = p.published ?? await freePort(hostIp === '0.0.0.0' ? '127.0.0.1' : hostIp);
+      return `${hostIp.includes(':') ? `[${hostIp}]` : hostIp}:${host}:${p.target}/${p.protocol}`;
+    }));
+  }
+  return pinned;
 }
 
 export async function startComposeRuntime(config: ConformanceConfig, deps: RuntimeDeps): Promise<StartedEnvironment> {
@@ -176,9 +199,10 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   const project = compose.projectName ?? `conformance-${randomBytes(3).toString('hex')}`;
   const scratch = await mkdtemp(join(tmpdir(), 'conformance-compose-'));
   const files = [...definition.files];
-  if (Object.keys(compose.images).length > 0) {
-    const override = join(scratch, 'images.override.yml');
-    await writeFile(override, imageOverride(compose.images));
+  const pinned = await pinPorts(selected);
+  if (Object.keys(compose.images).length > 0 || Object.keys(pinned).length > 0) {
+    const override = join(scratch, 'conformance.override.yml');
+    await writeFile(override, runOverride(compose.images, pinned));
     files.push(override);
   }
   const { DockerComposeEnvironment, Wait } = await import('testcontainers');
