@@ -307,8 +307,8 @@ const ComposeSchema = z.strictObject({
   definitionOnly: z.boolean().default(false),
   /** How long bringing the harness up may take, health checks included. */
   startupMs: Timeout.default(600_000),
-  /** How long the Docker engine may take to answer its first request before it counts as absent. */
-  engineTimeoutMs: Timeout.default(2_000),
+  /** How long the Docker engine may take to answer its first request; one that accepts the connection and does not answer in time stops the run (exit 4). */
+  engineTimeoutMs: Timeout.default(10_000),
   /** Candidate images of services, certified inside the harness: service → image (--image SERVICE=REPO:TAG). */
   images: z.record(ServiceName, ImageRef).default({}),
   /** The services that serve the FSPIOP API and central-ledger's admin API, reached through the ports they publish. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -78,19 +78,21 @@ describe('npm run conformance --target compose with no Docker engine', () => {
     assertDefinitionVerdicts(await readResult(reports));
   });
 
-  it('does not hang on an engine that accepts connections and never answers', async () => {
+  it('stops, on one line, at an engine that accepts connections and never answers — bounded, and never certifying less than asked', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => { sockets.push(socket); });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
       const reports = await tempDir('reports');
+      const config = join(reports, 'conformance.yaml');
+      await writeFile(config, 'compose:\n  engineTimeoutMs: 1500\n');
       // The engine's silence is bounded by compose.engineTimeoutMs; the run itself by runCli's timeout.
-      const { code, stdout, stderr } = await runCli('conformance', ['--harness', UPSTREAM, '--reports-dir', reports], { DOCKER_HOST: `tcp://127.0.0.1:${port}` });
-      assert.equal(code, 0, stderr + stdout);
+      const { code, stdout, stderr } = await runCli('conformance', ['-c', config, '--harness', UPSTREAM, '--reports-dir', reports], { DOCKER_HOST: `tcp://127.0.0.1:${port}` });
+      assert.equal(code, 4, stderr + stdout);
       assert.ok(sockets.length >= 1, 'the engine was asked');
-      assert.match(stdout, new RegExp(`no Docker engine at tcp://127\\.0\\.0\\.1:${port} \\(it did not answer within 2000 ms\\)`));
-      assertDefinitionVerdicts(await readResult(reports));
+      assert.match(stdout, new RegExp(`error: the Docker engine at tcp://127\\.0\\.0\\.1:${port} does not work \\(it accepted the connection but did not answer within 1500 ms\\): check it with \`docker info\`, or evaluate the compose files alone with --definition-only`));
+      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();

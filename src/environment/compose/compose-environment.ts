@@ -6,7 +6,7 @@ import type { DeploymentInventory } from '../../inventory/deployment-inventory.t
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
 import { inventoryFromDefinition } from './definition-inventory.ts';
-import { dockerEndpoint, noEngineLine, pingEngine } from './docker-engine.ts';
+import { brokenEngineLine, dockerEndpoint, noEngineLine, pingEngine } from './docker-engine.ts';
 
 export interface ComposeEnvironmentOptions {
   /** Where progress lines go (the run's terminal): engine missing, each service's start, teardown. */
@@ -52,7 +52,7 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     // Asked first: whether an engine answers is the first thing a user without one must hear.
     const asking = compose.definitionOnly ? undefined : pingEngine(endpoint, compose.engineTimeoutMs).then((status) => {
       // Said at once, before the files are read: with a harness the run goes on with its definition.
-      if (!status.ok && compose.harness) progress(`  ${noEngineLine(endpoint, status.reason)}`);
+      if (!status.ok && status.absent && compose.harness) progress(`  ${noEngineLine(endpoint, status.reason)}`);
       return status;
     });
     const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
@@ -60,6 +60,7 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     const definition = read && withImages(read, compose.images);
     if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
     const engine = await asking;
+    if (!engine.ok && !engine.absent) throw new EnvironmentUnavailableError(brokenEngineLine(endpoint, engine.reason));
     if (!engine.ok) {
       const line = noEngineLine(endpoint, engine.reason);
       // A running project is what attaching reads: without an engine there is nothing to attach to.

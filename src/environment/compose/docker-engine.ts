@@ -25,7 +25,11 @@ export function dockerEndpoint(env: Record<string, string | undefined> = process
   return { url: host, request, tls };
 }
 
-export type EngineStatus = { ok: true; version: string; apiVersion: string } | { ok: false; reason: string };
+/**
+ * `absent`: nothing listens there (no socket, connection refused, no permission) — a machine without
+ * Docker. `unresponsive`: something accepted the connection and did not answer as an engine in time.
+ */
+export type EngineStatus = { ok: true; version: string; apiVersion: string } | { ok: false; reason: string; absent: boolean };
 
 /**
  * Asks the engine for its version, within `timeoutMs` for the whole exchange — an engine that
@@ -46,18 +50,18 @@ export function pingEngine(endpoint: EngineEndpoint, timeoutMs: number): Promise
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { body += chunk; });
       res.on('end', () => {
-        if (res.statusCode !== 200) return done({ ok: false, reason: `it answered /version with HTTP ${res.statusCode}` });
+        if (res.statusCode !== 200) return done({ ok: false, reason: `it answered /version with HTTP ${res.statusCode}`, absent: false });
         try {
           const version = JSON.parse(body) as { Version?: string; ApiVersion?: string };
           done({ ok: true, version: version.Version ?? 'unknown', apiVersion: version.ApiVersion ?? 'unknown' });
         } catch {
-          done({ ok: false, reason: 'what answered there is not a Docker engine (no JSON version)' });
+          done({ ok: false, reason: 'what answered there is not a Docker engine (no JSON version)', absent: false });
         }
       });
-      res.on('error', (error) => done({ ok: false, reason: describeError(error) }));
+      res.on('error', (error) => done({ ok: false, reason: describeError(error), absent: false }));
     });
-    req.on('error', (error) => done({ ok: false, reason: describeError(error) }));
-    const timer = setTimeout(() => done({ ok: false, reason: `it did not answer within ${timeoutMs} ms` }), timeoutMs);
+    req.on('error', (error: NodeJS.ErrnoException) => done({ ok: false, reason: describeError(error), absent: ['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTFOUND', 'EHOSTUNREACH'].includes(error.code ?? '') }));
+    const timer = setTimeout(() => done({ ok: false, reason: `it accepted the connection but did not answer within ${timeoutMs} ms`, absent: false }), timeoutMs);
     req.end();
   });
 }
@@ -69,6 +73,11 @@ function describeError(error: NodeJS.ErrnoException): string {
     case 'EACCES': return 'permission denied (is this user in the docker group?)';
     default: return error.code ?? error.message;
   }
+}
+
+/** The one line for an engine that is there but does not work: the run stops (exit 4) rather than certify less than asked. */
+export function brokenEngineLine(endpoint: EngineEndpoint, reason: string): string {
+  return `the Docker engine at ${endpoint.url} does not work (${reason}): check it with \`docker info\`, or evaluate the compose files alone with --definition-only`;
 }
 
 /** The one line a run without an engine prints: what is missing, how to get it, what still works. */

@@ -15,7 +15,7 @@ describe('finding the Docker engine, within a bound', () => {
 
   it('says an absent socket is absent', async () => {
     const endpoint = dockerEndpoint({ DOCKER_HOST: `unix://${join(await tempDir('engine'), 'docker.sock')}` });
-    assert.deepEqual(await pingEngine(endpoint, 5000), { ok: false, reason: 'no such socket' });
+    assert.deepEqual(await pingEngine(endpoint, 5000), { ok: false, reason: 'no such socket', absent: true });
     assert.match(noEngineLine(endpoint, 'no such socket'), /^no Docker engine at unix:\/\/.*docker\.sock \(no such socket\): .*install and start Docker.*--target embedded or --target url need no Docker$/);
   });
 
@@ -25,7 +25,7 @@ describe('finding the Docker engine, within a bound', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const status = await pingEngine(dockerEndpoint({ DOCKER_HOST: `tcp://127.0.0.1:${(silent.address() as { port: number }).port}` }), 300);
-      assert.deepEqual(status, { ok: false, reason: 'it did not answer within 300 ms' });
+      assert.deepEqual(status, { ok: false, reason: 'it accepted the connection but did not answer within 300 ms', absent: false });
       assert.equal(sockets.length, 1);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -41,7 +41,7 @@ describe('finding the Docker engine, within a bound', () => {
     try {
       assert.deepEqual(await pingEngine(endpoint, 5000), { ok: true, version: '20.10.24', apiVersion: '1.41' });
       body = '<html>a web server</html>';
-      assert.deepEqual(await pingEngine(endpoint, 5000), { ok: false, reason: 'what answered there is not a Docker engine (no JSON version)' });
+      assert.deepEqual(await pingEngine(endpoint, 5000), { ok: false, reason: 'what answered there is not a Docker engine (no JSON version)', absent: false });
     } finally {
       engine.close();
     }
