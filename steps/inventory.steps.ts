@@ -21,8 +21,8 @@ Then('every component is orchestrated by docker compose', async function (this: 
   await this.record((await this.session.inventory()).orchestratedByCompose());
 });
 
-Then('the deployment was started with named compose profiles', async function (this: ConformanceWorld) {
-  await this.record((await this.session.inventory()).composeProfiles());
+Then('the compose definition offers named profiles to choose from', async function (this: ConformanceWorld) {
+  await this.record((await this.session.inventory()).configurableProfiles());
 });
 
 Then('no component is managed by Helm', async function (this: ConformanceWorld) {
@@ -109,8 +109,8 @@ Then('every namespace running Mojaloop has a network policy', async function (th
   await this.record((await this.session.inventory()).networkPoliciesCover());
 });
 
-Then('the ports the deployment publishes to the host are listed as reachable without credentials', async function (this: ConformanceWorld) {
-  await this.record((await this.session.inventory()).publishedPorts());
+Then('every port the deployment publishes to the host is declared in its definition and reachable without credentials', async function (this: ConformanceWorld) {
+  await this.record((await this.session.inventory()).publishedPortsDocumentedAndReachable());
 });
 
 Then('the deployment uses at most {memory} of memory and {int} CPU cores at rest', async function (this: ConformanceWorld, memoryGiB: number, cores: number) {

@@ -34,6 +34,14 @@ const OPTIONS = {
   'require-evaluated': { type: 'string' },
   runner: { type: 'string' },
   fault: { type: 'string', multiple: true },
+  harness: { type: 'string' },
+  'compose-profile': { type: 'string', multiple: true },
+  'compose-file': { type: 'string', multiple: true },
+  'compose-env-file': { type: 'string' },
+  attach: { type: 'string' },
+  keep: { type: 'boolean' },
+  'definition-only': { type: 'boolean' },
+  image: { type: 'string', multiple: true },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
@@ -68,6 +76,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (faults) overrides.embedded = { faults: parseFaultOptions(faults) };
   if (str('hub-url') || str('hub-admin-url')) overrides.hub = { ...(str('hub-url') ? { url: str('hub-url') } : {}), ...(str('hub-admin-url') ? { adminUrl: str('hub-admin-url') } : {}) };
   if (values['provision-dry-run'] === true) overrides.provision = { dryRun: true };
+  const compose = composeOverrides(values);
+  if (compose) overrides.compose = compose;
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {
       host: str('callback-host'),
@@ -86,6 +96,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   // `--hub-url` alone means the url target; saying so again is not required.
   if (overrides.hub?.url && overrides.target === undefined) overrides.target = 'url';
+  // So does a harness (or a project to attach to) mean the compose target.
+  if ((overrides.compose?.harness || overrides.compose?.attach) && overrides.target === undefined) overrides.target = 'compose';
   return {
     help: values.help === true,
     list: values.list === true,
@@ -95,6 +107,26 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(str('tags') ? { tags: str('tags') } : {}),
     ...(str('require-evaluated') ? { requireEvaluated: str('require-evaluated') } : {}),
   };
+}
+
+/** The compose target's flags; `--image SERVICE=REPO:TAG` is checked here so the error names the flag. */
+function composeOverrides(values: Record<string, string | boolean | string[] | undefined>): ConfigInput['compose'] | undefined {
+  const compose: NonNullable<ConfigInput['compose']> = {};
+  if (typeof values.harness === 'string') compose.harness = values.harness;
+  if (Array.isArray(values['compose-profile'])) compose.profiles = values['compose-profile'].flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  if (Array.isArray(values['compose-file'])) compose.extraFiles = values['compose-file'];
+  if (typeof values['compose-env-file'] === 'string') compose.envFile = values['compose-env-file'];
+  if (typeof values.attach === 'string') compose.attach = values.attach;
+  if (values.keep === true) compose.keep = true;
+  if (values['definition-only'] === true) compose.definitionOnly = true;
+  if (Array.isArray(values.image)) {
+    compose.images = Object.fromEntries(values.image.map((text) => {
+      const match = /^([a-zA-Z0-9][a-zA-Z0-9_.-]*)=(\S+)$/.exec(text);
+      if (!match) throw new UsageError(`--image ${shown(text)} is not SERVICE=REPO:TAG; e.g. --image central-ledger=mojaloop/central-ledger:v19.5.0`);
+      return [match[1]!, match[2]!];
+    }));
+  }
+  return Object.keys(compose).length > 0 ? compose : undefined;
 }
 
 /**

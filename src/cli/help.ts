@@ -17,7 +17,9 @@ Targets (--target, default embedded)
               reachable by that hub (--callback-host/--callback-port, default port 4100). With its
               admin API (--hub-admin-url) the run provisions test DFSPs of its own on it (our payee
               listens on the callback port + 1) and evaluates every functional guarantee
-  compose     Core Test Harness via docker compose — not available in this version (exits 2)
+  compose     the Core Test Harness as a docker compose project (--harness DIR, docs/compose.md):
+              brought up with testcontainers, inventoried from the Docker engine and torn down; without
+              an engine (or with --definition-only) its compose files are evaluated on their own
   kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
 
 Profiles (--profile, default smoke)
@@ -47,6 +49,15 @@ Options
                                callbackSource=NAME, staleCallbackDateMs=N, omitCallbackField=NAME,
                                crashAfterTransfers=N, volatileLedger;
                                \`npm run faults\` runs each and tabulates what failed
+      --harness DIR            compose target: the harness's folder (ml-core-test-harness checkout, fixtures/harness)
+      --compose-profile NAME   compose profile to start (repeatable; default all-services, ttk-provisioning)
+      --compose-file FILE      another compose file on top (repeatable), e.g. docker-compose-monitoring.yml
+      --compose-env-file FILE  env file the compose files interpolate (default .env, else dot-env)
+      --image SERVICE=IMAGE    run a candidate image of one service in the harness (repeatable),
+                               e.g. central-ledger=mojaloop/central-ledger:v19.5.0-rc1
+      --attach PROJECT         use a compose project already running; never stopped by the run
+      --keep                   leave the harness running after the run (prints how to take it down)
+      --definition-only        evaluate the compose files only; start nothing, even with Docker
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
       --require-evaluated EXPR exit 3 when a guarantee matching this tag expression is NOT EVALUATED,

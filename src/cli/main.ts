@@ -39,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
       await prepareDataDir(config.embedded.dataDir, 'embedded.dataDir');
     }
+    if (config.compose.harness) config.compose.harness = resolve(cwd, config.compose.harness);
     reportsDir = config.reportsDir;
     // Imported once the command is known to be valid: the run pulls in Cucumber, the FSPIOP SDK and
     // every probe (most of two seconds), which a mistyped option should not wait for.

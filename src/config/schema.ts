@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
+/** Kinds of component an inventory recognises (src/inventory/component-kinds.ts; a test holds the two lists together). */
+export const COMPONENT_KIND_NAMES = ['gateway', 'ingress', 'egress', 'IAM', 'control-centre', 'monitoring', 'portals', 'PM4ML'] as const;
 /** Load profiles: one `scenarios/<name>.yaml` each (a test holds the two lists together). */
 export const PROFILES = ['smoke', 'certify', 'soak'] as const;
 /** Load runners: `auto` takes k6 when it is on PATH, else the builtin one. */
@@ -276,6 +278,72 @@ const ResilienceSchema = z.strictObject({
   }).optional().meta({ description: 'recovery time objective replacing the one the resilience feature text states (and justifies)' }),
 }).prefault({});
 
+const ComposeName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a compose project name: lower-case letters, digits, "_" or "-", starting with a letter or digit');
+const ServiceName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a compose service name');
+/** An image reference without registry credentials: REPO[:TAG][@DIGEST]. */
+const ImageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(?:@sha256:[a-f0-9]{64})?$/, 'an image reference such as "mojaloop/central-ledger:v19.5.0"');
+/** Where a service of the harness serves an API: the service, and its port inside the compose network. */
+const ServiceEndpoint = z.strictObject({ service: ServiceName, port: Port });
+
+/** The Core Test Harness as a docker compose project (target `compose`). */
+const ComposeSchema = z.strictObject({
+  /** Folder of the compose project: a checkout of mojaloop/ml-core-test-harness, or fixtures/harness (--harness). */
+  harness: z.string().min(1).optional(),
+  /** Compose files, relative to the harness; default the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml. */
+  files: z.array(z.string().min(1)).min(1).optional(),
+  /** More compose files on top, e.g. docker-compose-monitoring.yml (--compose-file, repeatable). */
+  extraFiles: z.array(z.string().min(1)).default([]),
+  /** Env file the files interpolate from (image tags), relative to the harness; default .env, else dot-env. */
+  envFile: z.string().min(1).optional(),
+  /** Profiles to start, as the harness's README does (--compose-profile, repeatable). */
+  profiles: z.array(ServiceName).default(['all-services', 'ttk-provisioning']),
+  /** Project name of the deployment the run brings up; default a name of its own per run, so it never touches one you run. */
+  projectName: ComposeName.optional(),
+  /** Attach to this running compose project instead of bringing one up, and leave it running (--attach). */
+  attach: ComposeName.optional(),
+  /** Leave the deployment running after the run (--keep); the run prints how to take it down. */
+  keep: z.boolean().default(false),
+  /** Evaluate the compose definition only, never start a container, even where a Docker engine runs (--definition-only). */
+  definitionOnly: z.boolean().default(false),
+  /** How long bringing the harness up may take, health checks included. */
+  startupMs: Timeout.default(600_000),
+  /** How long the Docker engine may take to answer its first request; one that accepts the connection and does not answer in time stops the run (exit 4). */
+  engineTimeoutMs: Timeout.default(10_000),
+  /** Candidate images of services, certified inside the harness: service → image (--image SERVICE=REPO:TAG). */
+  images: z.record(ServiceName, ImageRef).default({}),
+  /** The services that serve the FSPIOP API and central-ledger's admin API, reached through the ports they publish. */
+  endpoints: z.strictObject({
+    fspiop: ServiceEndpoint.default({ service: 'ml-api-adapter', port: 3000 }),
+    admin: ServiceEndpoint.default({ service: 'central-ledger', port: 3001 }),
+  }).prefault({}),
+  /** The service whose container is killed to fault the data tier (the ledger database). */
+  dataTier: ServiceName.default('mysql'),
+  /** The harness's own Testing Toolkit jobs: their exit codes are read and their reports attached. */
+  jobs: z.array(ServiceName).default(['ttk-provisioning', 'ttk-tests']),
+  /** Folder the jobs write their reports to, relative to the harness. */
+  jobReportsDir: z.string().min(1).default('reports'),
+}).prefault({});
+
+/** Regular expressions (as text) by which components of a kind are recognised, replacing the defaults of that kind. */
+const KindPatternsSchema = z.strictObject({
+  images: z.array(z.string().min(1)).optional(),
+  names: z.array(z.string().min(1)).optional(),
+});
+const ComponentsSchema = z.strictObject(Object.fromEntries(COMPONENT_KIND_NAMES.map((kind) => [kind, KindPatternsSchema.optional()])) as Record<(typeof COMPONENT_KIND_NAMES)[number], z.ZodOptional<typeof KindPatternsSchema>>)
+  .prefault({}).superRefine((components, ctx) => {
+    for (const [kind, patterns] of Object.entries(components)) {
+      for (const field of ['images', 'names'] as const) {
+        (patterns as { images?: string[]; names?: string[] } | undefined)?.[field]?.forEach((pattern, index) => {
+          try {
+            new RegExp(pattern);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', path: [kind, field, index], message: `"${pattern}" is not a regular expression (${(error as Error).message})` });
+          }
+        });
+      }
+    }
+  });
+
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
@@ -301,6 +369,9 @@ export const ConfigSchema = z.strictObject({
   embedded: EmbeddedSchema,
   load: LoadSchema,
   resilience: ResilienceSchema,
+  compose: ComposeSchema,
+  /** How deployed components are recognised as gateway, ingress, IAM, monitoring…: regular expressions on image and name. */
+  components: ComponentsSchema,
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
 }).superRefine((config, ctx) => {
@@ -321,6 +392,15 @@ export const ConfigSchema = z.strictObject({
       message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
     });
   }
+  if (config.target === 'compose' && !config.compose.harness && !config.compose.attach) {
+    ctx.addIssue({
+      code: 'custom', path: ['compose', 'harness'],
+      message: 'required when target is "compose": the folder of the harness\'s compose files (--harness DIR, e.g. a checkout of mojaloop/ml-core-test-harness or fixtures/harness), or --attach PROJECT for one already running',
+    });
+  }
+  if (config.compose.definitionOnly && config.compose.attach) {
+    ctx.addIssue({ code: 'custom', path: ['compose', 'attach'], message: 'attaching reads a running project; --definition-only starts and reads none — choose one' });
+  }
   if (config.target === 'url' && !config.hub.url) {
     ctx.addIssue({
       code: 'custom', path: ['hub', 'url'],
@@ -334,7 +414,7 @@ export const ConfigSchema = z.strictObject({
       message: `faults are injected by the embedded hub; a ${config.target} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)`,
     });
   }
-  if (config.target !== 'url' && config.provision.enabled === true) {
+  if (config.target !== 'url' && config.target !== 'compose' && config.provision.enabled === true) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
       message: `our test DFSPs are provisioned on a hub given by URL; the ${config.target} target ${config.target === 'embedded' ? 'provisions its own hub from embedded.onboarding' : 'does not provision yet'} (use --target url with hub.url and hub.adminUrl)`,
@@ -383,6 +463,8 @@ export function impliedTarget(input: unknown): unknown {
 /** Whether a run provisions its own DFSPs on the hub under test (raw input: before defaults). */
 function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; provision?: { enabled?: unknown } }): boolean {
   const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
+  // A harness brought up by the compose target is provisioned through its admin API when it publishes one; its own simulators may hold the default ids.
+  if (config.target === 'compose') return enabled !== false;
   return config.target === 'url' && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
 }
 

@@ -44,6 +44,11 @@ export interface StartedEnvironment extends CapabilitySource {
    * ports, firewalls, endpoints): the run then proves it with one round trip before any scenario.
    */
   readonly callbackRouteUnproven: boolean;
+  /**
+   * Where the run's callback server must listen, and the URL the hub must call, when the target
+   * decides it (a hub in containers reaches the host through its network's gateway).
+   */
+  readonly callbackListen?: { host: string; port: number; publicUrl: string };
   describe(): EnvironmentDescription;
   /** Tells the hub where the framework's payer DFSP receives its callbacks (provisioning it, where the target allows it). */
   connectPayer(payer: PayerConnection): Promise<void>;

@@ -50,6 +50,25 @@ export const COMPONENT_KINDS = {
 
 export type ComponentKind = keyof typeof COMPONENT_KINDS;
 
+export interface KindPatterns { images: readonly RegExp[]; names: readonly RegExp[]; resourceKinds: readonly string[] }
+export type ComponentKinds = Record<ComponentKind, KindPatterns>;
+/** How a config names a kind's patterns: regular expressions as text (`components.<kind>.images` / `.names`). */
+export type KindPatternOverrides = Partial<Record<ComponentKind, { images?: readonly string[]; names?: readonly string[] }>>;
+
+/** The defaults with a config's patterns in place of a kind's (a list given replaces that list; the rest stay). */
+export function componentKindsWith(overrides: KindPatternOverrides = {}): ComponentKinds {
+  const kinds = { ...COMPONENT_KINDS } as ComponentKinds;
+  for (const [kind, given] of Object.entries(overrides) as Array<[ComponentKind, { images?: readonly string[]; names?: readonly string[] }]>) {
+    if (!given || !isComponentKind(kind)) continue;
+    kinds[kind] = {
+      images: given.images ? given.images.map((p) => new RegExp(p)) : COMPONENT_KINDS[kind].images,
+      names: given.names ? given.names.map((p) => new RegExp(p)) : COMPONENT_KINDS[kind].names,
+      resourceKinds: COMPONENT_KINDS[kind].resourceKinds,
+    };
+  }
+  return kinds;
+}
+
 export function isComponentKind(value: string): value is ComponentKind {
   return Object.hasOwn(COMPONENT_KINDS, value);
 }
@@ -62,8 +81,8 @@ export interface KindMatch {
 }
 
 /** Workloads and resources of one kind, each with the reason it was recognised. */
-export function findComponentsOfKind(inventory: DeploymentInventory, kind: ComponentKind): KindMatch[] {
-  const { images, names, resourceKinds } = COMPONENT_KINDS[kind];
+export function findComponentsOfKind(inventory: DeploymentInventory, kind: ComponentKind, kinds: ComponentKinds = COMPONENT_KINDS): KindMatch[] {
+  const { images, names, resourceKinds } = kinds[kind];
   const found: KindMatch[] = [];
   for (const component of inventory.components) {
     const image = component.images.find((i) => images.some((pattern) => pattern.test(i)));
@@ -79,5 +98,5 @@ export function findComponentsOfKind(inventory: DeploymentInventory, kind: Compo
 }
 
 export function describe(component: DeployedComponent): string {
-  return `${component.kind} ${component.namespace ? `${component.namespace}/` : ''}${component.name}`;
+  return `${component.kind} ${component.namespace ? `${component.namespace}/` : ''}${component.name}${component.definedIn ? ` (${component.definedIn})` : ''}`;
 }

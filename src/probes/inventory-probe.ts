@@ -1,6 +1,7 @@
 import type { Measurement } from '../evidence/evidence.ts';
-import { describe, findComponentsOfKind, type ComponentKind } from '../inventory/component-kinds.ts';
-import type { DeployedComponent, DeploymentInventory } from '../inventory/deployment-inventory.ts';
+import type { Finding } from '../evidence/finding.ts';
+import { COMPONENT_KINDS, describe, findComponentsOfKind, type ComponentKind, type ComponentKinds } from '../inventory/component-kinds.ts';
+import type { DeployedComponent, DeploymentInventory, PublishedPort } from '../inventory/deployment-inventory.ts';
 
 const GiB = 1024 ** 3;
 /** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
@@ -13,9 +14,17 @@ const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMo
  */
 export class InventoryProbe {
   readonly #inventory: DeploymentInventory;
+  readonly #kinds: ComponentKinds;
 
-  constructor(inventory: DeploymentInventory) {
+  /** `kinds`: how components are recognised (the defaults, or the config's `components` patterns). */
+  constructor(inventory: DeploymentInventory, options: { kinds?: ComponentKinds } = {}) {
     this.#inventory = inventory;
+    this.#kinds = options.kinds ?? COMPONENT_KINDS;
+  }
+
+  /** Read from what the deployment declares, nothing observed running. */
+  get #fromDefinition(): boolean {
+    return this.#inventory.observedFrom === 'definition';
   }
 
   nodeCount(bound: { atMost?: number; atLeast?: number }): Measurement[] {
@@ -30,9 +39,17 @@ export class InventoryProbe {
     return this.#unlessEmpty([this.#m('components outside docker compose', list(outside.map(describe)), 'none', this.#inventory.orchestrator === 'docker-compose' && outside.length === 0)]);
   }
 
-  composeProfiles(): Measurement[] {
-    const profiles = this.#inventory.composeProfiles ?? [];
-    return [this.#m('compose profiles in use', list(profiles), 'at least one named profile', profiles.length > 0)];
+  /**
+   * "Configurable profiles" is a feature of the definition: it offers named profiles to choose from
+   * (a harness started with none of them is still configurable). The profiles in use are shown.
+   */
+  configurableProfiles(): Finding {
+    const declared = this.#inventory.declaredProfiles;
+    if (!declared) {
+      return { notEvaluated: 'the profiles a compose project offers are in its compose files, and this inventory was read without them (give the harness folder: --harness DIR)' };
+    }
+    const used = this.#inventory.composeProfiles ?? [];
+    return [this.#m('named profiles the compose definition offers', `${declared.length} (${list(declared)}); in use: ${list(used)}`, 'at least 2 to choose from', declared.length >= 2)];
   }
 
   noHelm(): Measurement[] {
@@ -47,28 +64,41 @@ export class InventoryProbe {
   }
 
   noneOfKind(kind: ComponentKind): Measurement[] {
-    const found = findComponentsOfKind(this.#inventory, kind).map((f) => f.evidence);
+    const found = findComponentsOfKind(this.#inventory, kind, this.#kinds).map((f) => f.evidence);
     return this.#unlessEmpty([this.#m(`${kind} components`, list(found), 'none (the seed says this tier has none)', found.length === 0)]);
   }
 
   /** At least one running workload of the kind, all of them healthy; custom resources alone run nothing. */
-  kindDeployedAndHealthy(kind: ComponentKind): Measurement[] {
-    const found = findComponentsOfKind(this.#inventory, kind);
+  kindDeployedAndHealthy(kind: ComponentKind): Finding {
+    const found = findComponentsOfKind(this.#inventory, kind, this.#kinds);
     const workloads = found.flatMap((f) => (f.component ? [f.component] : []));
     const unhealthy = workloads.filter((c) => c.health !== 'healthy' && c.health !== 'completed');
+    if (this.#fromDefinition && workloads.length > 0) return this.#healthUnobserved(workloads);
     return [
       this.#m(`${kind} workloads`, list(found.map((f) => f.evidence)), 'at least one workload deployed', workloads.length > 0),
       this.#m(`unhealthy ${kind} workloads`, list(unhealthy.map((c) => `${describe(c)} is ${c.health}`)), 'none', unhealthy.length === 0),
     ];
   }
 
-  servicesHealthy(names: readonly string[], optional = false): Measurement[] {
+  servicesHealthy(names: readonly string[], optional = false): Finding {
+    // From a definition, what is deployed is known and a service missing fails; health is not known.
+    const deployed = names.flatMap((name) => this.#find(name) ?? []);
+    if (this.#fromDefinition && deployed.length > 0 && (optional || deployed.length === names.length)) return this.#healthUnobserved(deployed);
     const measured = names.map((name) => {
       const component = this.#find(name);
       if (!component) return this.#m(`service ${name}`, optional ? 'not deployed (optional)' : 'not deployed', optional ? 'healthy if deployed' : 'deployed and healthy', optional);
+      // Only what a definition shows is measured: the service is there; its absent siblings fail the guarantee.
+      if (this.#fromDefinition) return this.#m(`service ${name}`, 'deployed by the selected profiles (health not observed)', 'deployed', true);
+      // Running with no health check declared: its health cannot be read, so it neither passes nor fails here.
+      if (component.health === 'unknown') return this.#m(`service ${name}`, 'running, no health check declared (health not observed)', optional ? 'healthy if deployed' : 'deployed and healthy', true);
       const ready = component.replicas ? ` (${component.replicas.ready}/${component.replicas.desired} ready)` : '';
       return this.#m(`service ${name}`, `${component.health}${ready}`, optional ? 'healthy if deployed' : 'deployed and healthy', component.health === 'healthy');
     });
+    const unobserved = deployed.filter((c) => c.health === 'unknown');
+    // Nothing failed, but a pass would include services whose health nobody saw.
+    if (unobserved.length > 0 && measured.every((m) => m.ok)) {
+      return { notEvaluated: `${list(unobserved.map((c) => c.name))} ${unobserved.length > 1 ? 'run' : 'runs'} with no health check declared, so ${unobserved.length > 1 ? 'their' : 'its'} health is not observable (${this.#inventory.source}); the others are healthy` };
+    }
     // "Not deployed, which is fine" is an absence too.
     return optional ? this.#unlessEmpty(measured) : measured;
   }
@@ -105,9 +135,16 @@ export class InventoryProbe {
     });
   }
 
-  jobSucceeded(name: string): Measurement[] {
+  jobSucceeded(name: string): Finding {
     const job = this.#find(name);
-    const value = !job ? 'not found' : job.exitCode !== undefined ? `exit code ${job.exitCode}` : job.health;
+    if (this.#fromDefinition) {
+      return { notEvaluated: `job ${name} ${job ? `is ${describe(job)}, selected by the profiles` : 'is not selected by the profiles'}; its exit code exists only once the harness has run it (needs a Docker engine: --target compose brings the harness up)` };
+    }
+    if (!job && this.#inventory.orchestrator === 'docker-compose') {
+      return { notEvaluated: `job ${name} did not run in this deployment (${this.#inventory.source}): it is not in the profiles started (${list(this.#inventory.composeProfiles ?? [])}); start its profile too (--compose-profile ${name})` };
+    }
+    const reports = job?.artifacts?.length ? ` (kept: ${job.artifacts.join(', ')})` : '';
+    const value = !job ? 'not found' : `${job.exitCode !== undefined ? `exit code ${job.exitCode}` : job.health}${reports}`;
     return [this.#m(`job ${name}`, value, 'exit code 0', job?.exitCode === 0 || job?.health === 'completed')];
   }
 
@@ -184,18 +221,47 @@ export class InventoryProbe {
     return this.#unlessEmpty([this.#m('Mojaloop namespaces without a network policy', list(bare), 'none', namespaces.size > 0 && bare.length === 0)]);
   }
 
-  publishedPorts(): Measurement[] {
-    const ports = this.#inventory.components.flatMap((c) => (c.publishedPorts ?? []).map((p) => `${p} (${c.name})`));
-    return [this.#m('ports reachable from the host without credentials', list(ports), 'listed (zero security: nothing guards them)', ports.length > 0)];
+  /**
+   * Zero security, shown: every port published to the host is documented (declared in the
+   * deployment's definition, so nobody is surprised by it) and reachable without credentials (a TCP
+   * connection from the host succeeded).
+   */
+  publishedPortsDocumentedAndReachable(): Finding {
+    const ports = this.#inventory.components.flatMap((c) => (c.ports ?? c.publishedPorts?.map((host): PublishedPort => ({ host, container: host })) ?? [])
+      .map((p) => ({ ...p, at: `${p.host ?? 'ephemeral'}→${p.container} (${c.name})` })));
+    if (ports.length === 0) {
+      return this.#unlessEmpty([this.#m('ports published to the host', 'none', 'at least one, documented and reachable (a harness is reached through them)', false)]);
+    }
+    if (this.#fromDefinition) {
+      return { notEvaluated: `the definition declares ${ports.length} published port${ports.length > 1 ? 's' : ''}: ${list(ports.map((p) => p.at))}; whether each is reachable without credentials needs the running deployment (a Docker engine: --target compose brings it up)` };
+    }
+    const undocumented = ports.filter((p) => p.declared === false);
+    const untried = ports.filter((p) => p.reachable === undefined);
+    if (undocumented.length === 0 && untried.length === ports.length) {
+      return { notEvaluated: `published: ${list(ports.map((p) => p.at))}; this inventory does not say whether they were reachable or declared` };
+    }
+    const unreachable = ports.filter((p) => p.reachable === false);
+    return [
+      this.#m('ports reachable from the host without credentials', list(ports.filter((p) => p.reachable).map((p) => p.at)), 'listed (zero security: nothing guards them)', true),
+      this.#m('published ports the definition does not declare', list(undocumented.map((p) => p.at)), 'none (every published port documented)', undocumented.length === 0),
+      this.#m('published ports that refused a connection from the host', list([...unreachable, ...untried].map((p) => `${p.at}${p.reachable === undefined ? ' (not tried)' : ''}`)), 'none', unreachable.length + untried.length === 0),
+    ];
   }
 
-  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] {
+  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Finding {
     const usage = this.#inventory.usage;
-    if (!usage) return [this.#m('resource usage at rest', 'not measured by this environment', 'measured', false)];
+    // An absent figure is not a deployment that is too big.
+    if (!usage) return { notEvaluated: `resource usage at rest is not in this inventory (${this.#inventory.source})` };
     return [
       this.#m('memory used at rest', `${(usage.memoryBytes / GiB).toFixed(2)} GiB`, `≤ ${maxMemoryGiB} GiB`, usage.memoryBytes <= maxMemoryGiB * GiB),
       this.#m('CPU used at rest', `${usage.cpuCores.toFixed(2)} cores`, `≤ ${maxCpuCores} cores`, usage.cpuCores <= maxCpuCores),
     ];
+  }
+
+  /** From a definition: the components are there, whether they are healthy is not known. */
+  #healthUnobserved(components: readonly DeployedComponent[]): Finding {
+    const checks = components.map((c) => `${c.name}${c.healthcheck ? '' : ' (no health check declared)'}`);
+    return { notEvaluated: `deployed by the selected profiles (${this.#inventory.source}): ${list(checks)}; whether they are healthy needs the running containers (a Docker engine: --target compose brings the harness up)` };
   }
 
   /** An absence ("no gateway", "nothing outside compose") proves nothing in an inventory that holds nothing. */

@@ -73,6 +73,8 @@ export class ConformanceRun {
   #interruptedAt: ScenarioOutcome[] | undefined;
   /** Aborted when the run ends, however it ends: a load still running stops starting iterations. */
   readonly #stopLoad = new AbortController();
+  /** Aborted on interrupt: an environment still starting gives up and tears down. */
+  readonly #stopStart = new AbortController();
   #wasInterrupted = false;
 
   constructor(config: ConformanceConfig, options: RunOptions) {
@@ -93,6 +95,8 @@ export class ConformanceRun {
     // Freeze outcomes now: steps failing because we tear down under them are not the hub's fault.
     this.#interruptedAt = this.#collector.outcomes();
     this.#reporter.notice(`\n${signal} received — stopping, tearing down and writing what was measured so far…`);
+    // An environment still coming up (a compose harness: minutes) stops coming up and tears down what it started.
+    this.#stopStart.abort();
     this.#interrupt(new InterruptedError(signal));
   }
 
@@ -133,15 +137,17 @@ export class ConformanceRun {
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here —
       // but only a run that will start a load needs one, so `--runner k6` never refuses a functional run.
       const plan = this.#options.loadRunner || !this.#startsLoad(catalogue) ? undefined : await planLoadRunner(config.load.runner);
-      // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start.
+      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal })).start();
+      // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
-      starting = (this.#options.environment ?? createEnvironment(config)).start();
       environment = await this.#unlessInterrupted(starting);
+      const listen = environment.callbackListen;
       callbacks = new CallbackServer({
-        host: config.callback.host,
-        port: config.callback.port ?? (config.target === 'embedded' ? 0 : DEFAULT_URL_CALLBACK_PORT),
+        host: listen?.host ?? config.callback.host,
+        // A fixed port only where the user must tell the hub where we are; elsewhere any free one.
+        port: listen?.port ?? config.callback.port ?? (config.target === 'url' ? DEFAULT_URL_CALLBACK_PORT : 0),
         maxBodyBytes: config.callback.maxBodyBytes,
-        publicUrl: config.callback.publicUrl,
+        publicUrl: listen?.publicUrl ?? config.callback.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);

@@ -11,6 +11,7 @@ import type { LoadProfile } from '../load/load-profiles.ts';
 import type { LoadOffer, LoadProgress, LoadRunner, LoadSummary } from '../load/load-runner.ts';
 import { LoadSession } from '../load/load-session.ts';
 import { HubLedgerProbe } from '../probes/hub-ledger-probe.ts';
+import { componentKindsWith } from '../inventory/component-kinds.ts';
 import { InventoryProbe } from '../probes/inventory-probe.ts';
 import { MessageConformance } from '../probes/message-conformance.ts';
 import { P2pTransferProbe } from '../probes/p2p-transfer-probe.ts';
@@ -73,7 +74,7 @@ export class RunSession {
     if (!environment.inventory) {
       return Promise.reject(new Error(`target ${environment.kind} declares an inventory capability but reads no inventory`));
     }
-    this.#inventory ??= environment.inventory().then((inventory) => new InventoryProbe(inventory));
+    this.#inventory ??= environment.inventory().then((inventory) => new InventoryProbe(inventory, { kinds: componentKindsWith(this.config.components) }));
     return this.#inventory;
   }
 

@@ -53,7 +53,7 @@ describe('npm run conformance (embedded target)', () => {
 describe('npm run conformance (a target that cannot be used)', () => {
   it('exits 2 for a target this version cannot drive, still writing every guarantee as not evaluated', async () => {
     const reports = await tempDir('reports');
-    for (const target of ['compose', 'kubernetes']) {
+    for (const target of ['kubernetes']) {
       const { code, stdout } = await runCli('conformance', ['--target', target, '--reports-dir', reports]);
       assert.equal(code, 2, stdout);
       assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));

@@ -32,7 +32,7 @@ export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[]
   created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env, NO_COLOR: '1', INIT_CWD: userDir },
+    env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A bound, not a race: a regression that hangs (e.g. Node's recursive mkdir under /proc) fails instead of stalling CI.
     timeout: 120_000,

@@ -3,14 +3,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Measurement } from '../../src/evidence/evidence.ts';
+import type { Finding } from '../../src/evidence/finding.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
 import { InventoryProbe } from '../../src/probes/inventory-probe.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const fixture = async (name: string) =>
   JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
+const measured = (finding: Finding): Measurement[] => {
+  assert.ok(Array.isArray(finding), `expected measurements, got ${JSON.stringify(finding)}`);
+  return finding;
+};
 /** Every measurement passed — and there was one: a probe that measured nothing must not pass this check. */
-const allOk = (measurements: Measurement[]) => measurements.length > 0 && measurements.every((m) => m.ok);
+const allOk = (finding: Finding) => {
+  const measurements = measured(finding);
+  return measurements.length > 0 && measurements.every((m) => m.ok);
+};
 
 describe('InventoryProbe on a Core Test Harness compose inventory', async () => {
   const inventory = await fixture('core-test-harness.compose.json');
@@ -19,7 +27,7 @@ describe('InventoryProbe on a Core Test Harness compose inventory', async () => 
   it('passes the deployment guarantees the harness really meets', () => {
     assert.ok(allOk(probe.nodeCount({ atLeast: 1, atMost: 1 })));
     assert.ok(allOk(probe.orchestratedByCompose()));
-    assert.ok(allOk(probe.composeProfiles()));
+    assert.ok(allOk(probe.configurableProfiles()));
     assert.ok(allOk(probe.noHelm()));
     for (const kind of ['gateway', 'ingress', 'egress', 'IAM'] as const) assert.ok(allOk(probe.noneOfKind(kind)), kind);
     assert.ok(allOk(probe.servicesHealthy(['central-ledger', 'ml-api-adapter', 'mysql', 'kafka'])));
@@ -28,28 +36,47 @@ describe('InventoryProbe on a Core Test Harness compose inventory', async () => 
   });
 
   it('accepts absent optional services but not absent required ones', () => {
-    const [optional] = probe.servicesHealthy(['grafana'], true);
+    const [optional] = measured(probe.servicesHealthy(['grafana'], true));
     assert.equal(optional!.ok, true);
     assert.equal(optional!.value, 'not deployed (optional)');
-    const [required] = probe.servicesHealthy(['grafana']);
+    const [required] = measured(probe.servicesHealthy(['grafana']));
     assert.equal(required!.ok, false);
   });
 
   it('fails an unhealthy service and says its state', () => {
     const sick: DeploymentInventory = { ...inventory, components: inventory.components.map((c) => (c.name === 'kafka' ? { ...c, health: 'unhealthy' } : c)) };
-    const [kafka] = new InventoryProbe(sick).servicesHealthy(['kafka']);
+    const [kafka] = measured(new InventoryProbe(sick).servicesHealthy(['kafka']));
     assert.equal(kafka!.ok, false);
     assert.equal(kafka!.value, 'unhealthy');
     assert.match(kafka!.source, /docker compose project ml-core-test-harness/);
   });
 
-  it('lists the ports reachable without credentials', () => {
-    const [ports] = probe.publishedPorts();
-    assert.equal(ports!.value, '9440 (mojaloop-testing-toolkit), 9550 (mojaloop-testing-toolkit)');
+  it('neither passes nor fails a running service whose health nobody can see (no health check), unless another fails', () => {
+    const blind: DeploymentInventory = { ...inventory, components: inventory.components.map((c) => (c.name === 'redis' ? { ...c, health: 'unknown' } : c)) };
+    const finding = new InventoryProbe(blind).servicesHealthy(['mysql', 'redis']);
+    assert.ok(!Array.isArray(finding) && 'notEvaluated' in finding);
+    assert.match(finding.notEvaluated, /^redis runs with no health check declared, so its health is not observable/);
+    const sick: DeploymentInventory = { ...blind, components: blind.components.map((c) => (c.name === 'mysql' ? { ...c, health: 'unhealthy' } : c)) };
+    assert.deepEqual(measured(new InventoryProbe(sick).servicesHealthy(['mysql', 'redis'])).map((m) => m.ok), [false, true]);
+  });
+
+  it('lists the published ports, but does not call them reachable when nobody tried them', () => {
+    const finding = probe.publishedPortsDocumentedAndReachable();
+    assert.ok(!Array.isArray(finding) && 'notEvaluated' in finding);
+    assert.match(finding.notEvaluated, /9440→9440 \(mojaloop-testing-toolkit\), 9550→9550 \(mojaloop-testing-toolkit\)/);
+  });
+
+  it('passes published ports that are declared and reachable, and fails one the definition does not declare', () => {
+    const withPorts = (declared: boolean): DeploymentInventory => ({ ...inventory, components: inventory.components.map((c) => (c.name === 'mojaloop-testing-toolkit'
+      ? { ...c, ports: [{ host: 9440, container: 4040, declared: true, reachable: true }, { host: 9550, container: 5050, declared, reachable: true }] } : c)) });
+    assert.ok(allOk(new InventoryProbe(withPorts(true)).publishedPortsDocumentedAndReachable()));
+    const [, undocumented] = measured(new InventoryProbe(withPorts(false)).publishedPortsDocumentedAndReachable());
+    assert.equal(undocumented!.ok, false);
+    assert.equal(undocumented!.value, '9550→5050 (mojaloop-testing-toolkit)');
   });
 
   it('fails a memory bound the deployment exceeds', () => {
-    const [memory] = probe.usageAtMost(4, 2);
+    const [memory] = measured(probe.usageAtMost(4, 2));
     assert.equal(memory!.ok, false);
     assert.equal(memory!.value, '6.20 GiB');
   });
@@ -121,7 +148,7 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
 
   it('finds each stack the seed names and fails the one that is unhealthy', () => {
     for (const kind of ['control-centre', 'IAM', 'portals', 'PM4ML'] as const) assert.ok(allOk(probe.kindDeployedAndHealthy(kind)), kind);
-    const [found, unhealthy] = probe.kindDeployedAndHealthy('monitoring');
+    const [found, unhealthy] = measured(probe.kindDeployedAndHealthy('monitoring'));
     assert.equal(found!.ok, true);
     assert.equal(unhealthy!.ok, false);
     assert.match(String(unhealthy!.value), /deployment monitoring\/grafana is unhealthy/);
@@ -168,14 +195,14 @@ describe('InventoryProbe refuses to prove things from too little', () => {
     const probe = new InventoryProbe(empty);
     for (const measurements of [probe.noneOfKind('gateway'), probe.noHelm(), probe.orchestratedByCompose(), probe.networkPoliciesCover(), probe.servicesHealthy(['grafana'], true)]) {
       assert.equal(allOk(measurements), false);
-      assert.equal(measurements[0]!.threshold, 'at least one (an empty inventory proves no absence)');
+      assert.equal(measured(measurements)[0]!.threshold, 'at least one (an empty inventory proves no absence)');
     }
   });
 
   it('does not count a custom resource as a deployed stack', () => {
     const probe = new InventoryProbe({ ...empty, resources: [{ kind: 'Application', name: 'orphan-app', namespace: 'argocd' }, { kind: 'KeycloakRealmImport', name: 'realm' }] });
-    assert.equal(probe.kindDeployedAndHealthy('control-centre')[0]!.ok, false);
-    assert.equal(probe.kindDeployedAndHealthy('IAM')[0]!.ok, false);
+    assert.equal(measured(probe.kindDeployedAndHealthy('control-centre'))[0]!.ok, false);
+    assert.equal(measured(probe.kindDeployedAndHealthy('IAM'))[0]!.ok, false);
   });
 
   it('does not guess a platform it does not recognise', () => {
