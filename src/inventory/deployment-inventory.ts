@@ -23,6 +23,8 @@ export interface DeployedComponent {
   containers?: Array<{ name: string; runAsNonRoot?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean; privileged?: boolean }>;
   /** Persistent volume claims the component mounts, with their phase. */
   volumes?: Array<{ claim: string; phase: 'Bound' | 'Pending' | 'Lost' }>;
+  /** For CronJobs: when it is meant to run, and when it last ran and last succeeded (ISO times). */
+  schedule?: { cron: string; suspended?: boolean; lastScheduleTime?: string; lastSuccessfulTime?: string };
 }
 
 export interface NodeInfo {
@@ -30,6 +32,28 @@ export interface NodeInfo {
   labels: Record<string, string>;
   kubeletVersion?: string;
   providerId?: string;
+  /** What the node offers (Kubernetes node capacity). */
+  capacity?: { cpuCores: number; memoryBytes: number };
+}
+
+/** A resource other than a workload: Ingress, NetworkPolicy, Schedule (velero), Application (argocd), … */
+export interface InventoryResource {
+  kind: string;
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  status?: string;
+  /** The fields a guarantee reads, e.g. an Application's `destination`, a backup Schedule's `ttl`. */
+  details?: Record<string, string>;
+}
+
+export interface ServiceInfo {
+  name: string;
+  namespace?: string;
+  /** ClusterIP, NodePort, LoadBalancer, ExternalName. */
+  type: string;
+  ports: number[];
+  nodePorts: number[];
 }
 
 export interface HelmRelease {
@@ -42,6 +66,8 @@ export interface HelmRelease {
 export interface DeploymentInventory {
   /** Where this was read, e.g. "Kubernetes API https://10.0.0.1:6443 (context prod)". No credentials. */
   source: string;
+  /** When it was read (ISO time): "ran within its schedule" is judged against it. */
+  readAt?: string;
   orchestrator: 'docker-compose' | 'kubernetes';
   nodes: NodeInfo[];
   components: DeployedComponent[];
@@ -49,9 +75,14 @@ export interface DeploymentInventory {
   /** Compose profiles the project was started with. */
   composeProfiles?: string[];
   /** Other resources by kind: Ingress, NetworkPolicy, Schedule (velero), Application (argocd), … */
-  resources: Array<{ kind: string; name: string; namespace?: string; labels?: Record<string, string>; status?: string }>;
+  resources: InventoryResource[];
+  services?: ServiceInfo[];
   /** Settings read from config objects: `kafka.replicationFactor`, `kafka.retentionHours`, … */
   settings: Record<string, number | string>;
+  /** Where each setting was read, e.g. "ConfigMap default/kafka-controller-configuration (server.properties)". */
+  settingSources?: Record<string, string>;
+  /** What the environment could not read (e.g. "nodes": "403 Forbidden …"): checks on it are NOT EVALUATED, never judged on an empty list. */
+  unreadable?: Record<string, string>;
   /** Measured at rest, when the environment can read it. */
   usage?: { memoryBytes: number; cpuCores: number };
 }

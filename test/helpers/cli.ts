@@ -26,12 +26,12 @@ export interface CliResult {
  * The user "typed the command" in a fresh temporary folder (npm's INIT_CWD), so a run without
  * --reports-dir writes there — never into the project's own reports/.
  */
-export function startCli(script: 'conformance' | 'hub', args: string[]): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
+export function startCli(script: 'conformance' | 'hub', args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
   const userDir = mkdtempSync(join(tmpdir(), 'conformance-test-cwd-'));
   created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir },
+    env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A bound, not a race: a regression that hangs (e.g. Node's recursive mkdir under /proc) fails instead of stalling CI.
     timeout: 120_000,
@@ -46,8 +46,8 @@ export function startCli(script: 'conformance' | 'hub', args: string[]): { child
   return { child, done, output: () => stdout };
 }
 
-export function runCli(script: 'conformance' | 'hub', args: string[]): Promise<CliResult> {
-  return startCli(script, args).done;
+export function runCli(script: 'conformance' | 'hub', args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(script, args, env).done;
 }
 
 export async function waitForOutput(output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
