@@ -3,13 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Measurement } from '../../src/evidence/evidence.ts';
+import type { Finding } from '../../src/evidence/finding.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
 import { InventoryProbe } from '../../src/probes/inventory-probe.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const fixture = async (name: string) =>
   JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
-const allOk = (measurements: Measurement[]) => measurements.every((m) => m.ok);
+/** The measurements of a finding that must have measured something. */
+const measured = (finding: Finding): Measurement[] => {
+  assert.ok(Array.isArray(finding), `expected measurements, got ${JSON.stringify(finding)}`);
+  return finding;
+};
+const allOk = (finding: Finding) => measured(finding).every((m) => m.ok);
 
 describe('InventoryProbe on a Core Test Harness compose inventory', async () => {
   const inventory = await fixture('core-test-harness.compose.json');
@@ -48,7 +54,7 @@ describe('InventoryProbe on a Core Test Harness compose inventory', async () => 
   });
 
   it('fails a memory bound the deployment exceeds', () => {
-    const [memory] = probe.usageAtMost(4, 2);
+    const [memory] = measured(probe.usageAtMost(4, 2));
     assert.equal(memory!.ok, false);
     assert.equal(memory!.value, '6.20 GiB');
   });
@@ -64,17 +70,19 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     assert.match(String(ingress!.value), /Ingress default\/ml-api-adapter/);
   });
 
-  it('detects k3s and accepts it where the feature allows it', () => {
-    const [distribution] = probe.distributionIn(['microk8s', 'k3s']);
-    assert.equal(distribution!.value, 'k3s');
+  it('detects k3s, with the kubelet version that shows it, and reports it as a mismatch where the seed says MicroK8s', () => {
+    const [distribution] = measured(probe.distributionIn(['microk8s', 'k3s']));
+    assert.match(String(distribution!.value), /^k3s \(node miniloop: kubelet v1\.27\.16\+k3s1\)$/);
     assert.equal(distribution!.ok, true);
-    assert.equal(probe.distributionIn(['microk8s'])[0]!.ok, false);
+    const [mismatch] = measured(probe.distributionIn(['microk8s']));
+    assert.equal(mismatch!.ok, false);
+    assert.equal(mismatch!.threshold, 'one of microk8s');
   });
 
   it('finds the Helm releases and their passing test job', () => {
     assert.ok(allOk(probe.helmReleasesDeployed(['be', 'ml'])));
     assert.ok(allOk(probe.helmTestJobsSucceeded('ml')));
-    assert.equal(probe.helmReleasesDeployed(['thirdparty'])[0]!.ok, false);
+    assert.equal(measured(probe.helmReleasesDeployed(['thirdparty']))[0]!.ok, false);
   });
 
   it('fails the data guarantees the backend chart defaults cannot meet', () => {
@@ -93,11 +101,17 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     const withBackups: DeploymentInventory = {
       ...base,
       resources: [...base.resources, { kind: 'ConfigMap', name: 'backup-disabled' }, { kind: 'Schedule', name: 'daily-mysql', namespace: 'velero' }],
-      components: [...base.components, { name: 'ledger-archiver', kind: 'cronjob', images: ['mojaloop/archiver'], labels: {}, health: 'healthy' }],
+      components: [...base.components, {
+        name: 'ledger-archiver', kind: 'cronjob', images: ['mojaloop/archiver'], labels: {}, health: 'healthy',
+        schedule: { cron: '0 2 * * *', lastScheduleTime: '2026-12-01T02:00:00.000Z', lastSuccessfulTime: '2026-12-01T02:05:00.000Z' },
+      }],
+      readAt: '2026-12-01T12:00:00.000Z',
     };
     const enriched = new InventoryProbe(withBackups);
     assert.equal(enriched.backupSchedule()[0]!.value, 'Schedule daily-mysql');
-    assert.equal(enriched.archivingJob()[0]!.value, 'cronjob ledger-archiver');
+    const [archiving] = enriched.archivingJob();
+    assert.equal(archiving!.ok, true);
+    assert.match(String(archiving!.value), /^last succeeded 9\.9 h ago/);
     const onlyConfigMap = new InventoryProbe({ ...base, resources: [{ kind: 'ConfigMap', name: 'backup-disabled' }] });
     assert.equal(onlyConfigMap.backupSchedule()[0]!.ok, false);
   });
@@ -112,10 +126,10 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
   const probe = new InventoryProbe(await fixture('iac-eks.json'));
 
   it('recognises the platform, the distribution and the node count', () => {
-    assert.deepEqual(probe.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['aws', true]]);
-    assert.deepEqual(probe.distributionIn(['eks', 'microk8s']).map((m) => [m.value, m.ok]), [['eks', true]]);
+    assert.deepEqual(measured(probe.platformIn(['aws', 'on-premises'])).map((m) => [m.value, m.ok]), [['aws', true]]);
+    assert.deepEqual(measured(probe.distributionIn(['eks', 'microk8s'])).map((m) => [String(m.value).split(' ')[0], m.ok]), [['eks', true]]);
     assert.ok(allOk(probe.nodeCount({ atLeast: 3 })));
-    assert.equal(probe.nodeCount({ atMost: 1 })[0]!.ok, false);
+    assert.equal(measured(probe.nodeCount({ atMost: 1 }))[0]!.ok, false);
   });
 
   it('finds each stack the seed names and fails the one that is unhealthy', () => {
@@ -153,7 +167,7 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
   it('fails "every component managed by Helm" for a component without Helm labels, naming it', async () => {
     assert.ok(allOk(probe.helmManaged()));
     const inventory = await fixture('iac-eks.json');
-    inventory.components.push({ name: 'hand-made', kind: 'deployment', namespace: 'mojaloop', images: ['busybox'], labels: {}, health: 'healthy' });
+    inventory.components.push({ name: 'hand-made', kind: 'deployment', namespace: 'mojaloop', images: ['mojaloop/central-ledger:v19.4.1'], labels: {}, health: 'healthy' });
     const [unmanaged] = new InventoryProbe(inventory).helmManaged();
     assert.equal(unmanaged!.ok, false);
     assert.equal(unmanaged!.value, 'deployment mojaloop/hand-made');
@@ -178,8 +192,8 @@ describe('InventoryProbe refuses to prove things from too little', () => {
   });
 
   it('does not guess a platform it does not recognise', () => {
-    assert.equal(new InventoryProbe(empty).platformIn(['on-premises'])[0]!.value, 'unknown (no nodes)');
+    assert.equal(measured(new InventoryProbe(empty).platformIn(['on-premises']))[0]!.value, 'unknown (no nodes)');
     const digitalOcean = new InventoryProbe({ ...empty, nodes: [{ name: 'n', labels: {}, providerId: 'digitalocean://123' }] });
-    assert.deepEqual(digitalOcean.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
+    assert.deepEqual(measured(digitalOcean.platformIn(['aws', 'on-premises'])).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
   });
 });
