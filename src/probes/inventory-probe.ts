@@ -7,6 +7,7 @@ const GiB = 1024 ** 3;
 /** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
 const MOJALOOP_IMAGE = /(^|\/)mojaloop\//;
 const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMongoDBBackup'];
+const PERCONA_CLUSTERS = ['PerconaXtraDBCluster', 'PerconaServerMongoDB'];
 
 /**
  * Deployment guarantees checked against an inventory: what runs, where, how it is managed,
@@ -236,6 +237,9 @@ export class InventoryProbe {
   backupSchedule(): Measurement[] {
     const found = [
       ...this.#inventory.resources.filter((r) => BACKUP_KINDS.includes(r.kind)).map((r) => `${r.kind} ${r.name}`),
+      // A Percona cluster schedules its own backups (spec.backup.schedule).
+      ...this.#inventory.resources.filter((r) => PERCONA_CLUSTERS.includes(r.kind)).flatMap((r) => Object.entries(r.details ?? {})
+        .filter(([key]) => key.startsWith('backup ')).map(([key, value]) => `${r.kind} ${r.name} ${key} "${value}"`)),
       ...this.#inventory.components.filter((c) => c.kind === 'cronjob' && /backup/i.test(c.name)).map(describe),
     ];
     return [this.#m('backup schedules', list(found), 'at least one', found.length > 0)];
