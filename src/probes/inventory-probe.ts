@@ -1,5 +1,5 @@
 import type { Measurement } from '../evidence/evidence.ts';
-import type { Finding, NotEvaluated } from '../evidence/finding.ts';
+import type { NotEvaluated } from '../evidence/finding.ts';
 import { describe, findComponentsOfKind, type ComponentKind } from '../inventory/component-kinds.ts';
 import type { DeployedComponent, DeploymentInventory } from '../inventory/deployment-inventory.ts';
 
@@ -20,7 +20,7 @@ export class InventoryProbe {
     this.#inventory = inventory;
   }
 
-  nodeCount(bound: { atMost?: number; atLeast?: number }): Finding {
+  nodeCount(bound: { atMost?: number; atLeast?: number }): Measurement[] | NotEvaluated {
     if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const count = this.#inventory.nodes.length;
     const threshold = [bound.atLeast !== undefined ? `≥ ${bound.atLeast}` : '', bound.atMost !== undefined ? `≤ ${bound.atMost}` : ''].filter(Boolean).join(' and ');
@@ -94,7 +94,7 @@ export class InventoryProbe {
   }
 
   /** The distribution with what identified it (kubelet version, node labels), so a mismatch is reported with its evidence. */
-  distributionIn(allowed: readonly string[]): Finding {
+  distributionIn(allowed: readonly string[]): Measurement[] | NotEvaluated {
     if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const detected = detectDistribution(this.#inventory);
     const node = this.#inventory.nodes[0];
@@ -102,13 +102,13 @@ export class InventoryProbe {
     return [this.#m('Kubernetes distribution', `${detected}${evidence}`, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
   }
 
-  platformIn(allowed: readonly string[]): Finding {
+  platformIn(allowed: readonly string[]): Measurement[] | NotEvaluated {
     if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const detected = detectPlatform(this.#inventory);
     return [this.#m('platform', detected, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
   }
 
-  helmReleasesDeployed(names: readonly string[]): Finding {
+  helmReleasesDeployed(names: readonly string[]): Measurement[] | NotEvaluated {
     if (this.#unreadable('secrets')) return this.#unreadable('secrets', 'Helm keeps its releases in Secrets (their labels are read, never their data)')!;
     return names.map((name) => {
       const release = this.#inventory.helmReleases.find((r) => r.name === name);
@@ -162,7 +162,7 @@ export class InventoryProbe {
   }
 
   /** What the cluster's nodes offer together: a resource requirement is a floor the infrastructure must reach, never a ceiling. */
-  capacityAtLeast(memoryGiB: number, cpuCores: number): Finding {
+  capacityAtLeast(memoryGiB: number, cpuCores: number): Measurement[] | NotEvaluated {
     if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const nodes = this.#inventory.nodes;
     const unknown = nodes.filter((n) => !n.capacity).map((n) => n.name);
@@ -198,7 +198,7 @@ export class InventoryProbe {
    * interval). A ledger database on no persistent volume retains nothing beyond its pod; with
    * neither, the inventory shows no retention either way.
    */
-  ledgerRetentionAtLeast(durationMs: number, ledgerDatabase = 'mysqldb'): Finding {
+  ledgerRetentionAtLeast(durationMs: number, ledgerDatabase = 'mysqldb'): Measurement[] | NotEvaluated {
     const hours = durationMs / 3_600_000;
     const database = this.#find(ledgerDatabase);
     const kept = this.#backupRetention(database?.namespace);
@@ -300,7 +300,7 @@ export class InventoryProbe {
     return [this.#m('ports reachable from the host without credentials', list(ports), 'listed (zero security: nothing guards them)', ports.length > 0)];
   }
 
-  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Finding {
+  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] | NotEvaluated {
     const usage = this.#inventory.usage;
     // A figure nobody measured says nothing about the deployment: not a failure, no evidence at all.
     if (!usage) return { notEvaluated: `resource usage at rest is not in the inventory (${this.#inventory.source}): this environment does not measure it` };

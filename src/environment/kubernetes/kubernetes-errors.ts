@@ -10,14 +10,26 @@ export interface ClusterIdentity {
 
 export type FailureKind = 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'tls' | 'answered';
 
+/** A request to the API server that failed, said once: what kind of failure, and the line for the user. */
+export class KubernetesFailure extends EnvironmentUnavailableError {
+  readonly kind: FailureKind;
+  readonly reason: string;
+  constructor(kind: FailureKind, reason: string, line: string, cause: unknown) {
+    super(line, [], { cause });
+    this.kind = kind;
+    this.reason = reason;
+  }
+}
+
 /**
  * A failed request to the API server as one line a person acts on: what was asked, of which
  * cluster, what it answered and what to do. Never the credentials, never a stack (the cause keeps
  * the original error for `--debug`-like inspection by code).
  */
-export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what: string): { kind: FailureKind; reason: string; error: EnvironmentUnavailableError } {
+export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what: string): KubernetesFailure {
+  if (error instanceof KubernetesFailure) return error;
   const at = `the Kubernetes API at ${cluster.server} (context ${cluster.context})`;
-  const make = (kind: FailureKind, reason: string, line: string) => ({ kind, reason, error: new EnvironmentUnavailableError(line, [], { cause: error }) });
+  const make = (kind: FailureKind, reason: string, line: string) => new KubernetesFailure(kind, reason, line, error);
   const code = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
   if (code !== undefined) {
     const message = statusMessage(error);

@@ -100,7 +100,7 @@ export class KubernetesInventory {
       } catch (error) {
         const failure = kubernetesFailure(error, this.#options.cluster, what);
         // Only a refusal is a narrower role; an outage mid-read is an outage.
-        if (failure.kind !== 'forbidden') throw failure.error;
+        if (failure.kind !== 'forbidden') throw failure;
         unreadable[what] = failure.reason;
         return [];
       }
@@ -161,8 +161,7 @@ export class KubernetesInventory {
     try {
       return await request();
     } catch (error) {
-      const failure = kubernetesFailure(error, this.#options.cluster, what);
-      throw failure.kind === 'forbidden' ? Object.assign(failure.error, { forbidden: failure.reason }) : failure.error;
+      throw kubernetesFailure(error, this.#options.cluster, what);
     }
   }
 
