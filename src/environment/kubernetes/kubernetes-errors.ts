@@ -30,7 +30,13 @@ export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what
   if (error instanceof KubernetesFailure) return error;
   const at = `the Kubernetes API at ${cluster.server} (context ${cluster.context})`;
   const make = (kind: FailureKind, reason: string, line: string) => new KubernetesFailure(kind, reason, line, error);
-  const code = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : undefined;
+  const name = (error as Error).name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return make('timeout', `no answer within ${cluster.requestTimeoutMs} ms`,
+      `${at} did not answer within ${cluster.requestTimeoutMs} ms when reading ${what}; check the server address, and any VPN, proxy or firewall between here and the cluster`);
+  }
+  // The client's ApiException: an HTTP status and the server's Status body (a DOMException's numeric code is no HTTP status).
+  const code = typeof (error as { code?: unknown }).code === 'number' && 'body' in (error as object) ? (error as { code: number }).code : undefined;
   if (code !== undefined) {
     const message = statusMessage(error);
     if (code === 401) {
@@ -43,11 +49,6 @@ export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what
         `${at} forbids reading ${what} (${reason}); grant the context's user get and list on it (read-only, see docs/kubernetes.md), or narrow the run with --namespace`);
     }
     return make('answered', `${code}${message ? ` ${message}` : ''}`, `${at} answered ${code} when reading ${what}${message ? ` (${message})` : ''}; is it a Kubernetes API server?`);
-  }
-  const name = (error as Error).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return make('timeout', `no answer within ${cluster.requestTimeoutMs} ms`,
-      `${at} did not answer within ${cluster.requestTimeoutMs} ms when reading ${what}; check the server address, and any VPN, proxy or firewall between here and the cluster`);
   }
   const cause = causeOf(error);
   const why = cause.code === 'ECONNREFUSED' ? 'connection refused'

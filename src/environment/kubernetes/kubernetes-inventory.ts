@@ -64,7 +64,7 @@ export class KubernetesInventory {
 
   /** The API server's version: the cheapest request that proves the server is there. */
   async serverVersion(): Promise<string> {
-    const info = await this.#call('the server version', () => this.#kc.makeApiClient(VersionApi).getCode(this.#callOptions()));
+    const info = await this.#call('the server version', () => this.#kc.makeApiClient(VersionApi).getCode({}, this.#callOptions()));
     return info.gitVersion;
   }
 
