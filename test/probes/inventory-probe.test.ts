@@ -155,6 +155,28 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
     assert.ok(allOk(probe.backupSchedule()));
   });
 
+  it('needs two hub environments under the control centre: one Mojaloop application is one environment, however healthy', () => {
+    const [environments, healthy] = probe.hubEnvironmentsManaged(2);
+    assert.equal(environments!.ok, false);
+    assert.match(String(environments!.value), /^1: Application argocd\/mojaloop → destination unknown \(Synced\/Healthy\)$/);
+    assert.equal(healthy!.ok, false);
+  });
+
+  it('leaves what the inventory holds no figure for NOT EVALUATED, never FAIL: usage at rest, node capacity, retention without evidence', () => {
+    const usage = probe.usageAtMost(8, 2);
+    assert.ok(!Array.isArray(usage) && /resource usage at rest is not in the inventory/.test(usage.notEvaluated));
+    const capacity = probe.capacityAtLeast(32, 8);
+    assert.ok(!Array.isArray(capacity) && /capacity of node\(s\) ip-10-0-1-10/.test(capacity.notEvaluated), JSON.stringify(capacity));
+  });
+
+  it('judges the resource requirement as a minimum: a bigger cluster meets it', async () => {
+    const inventory = await fixture('iac-eks.json');
+    const big = new InventoryProbe({ ...inventory, nodes: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, labels: {}, capacity: { cpuCores: 8, memoryBytes: 32 * 1024 ** 3 } })) });
+    assert.ok(allOk(big.capacityAtLeast(32, 8)));
+    const small = new InventoryProbe({ ...inventory, nodes: [{ name: 'laptop', labels: {}, capacity: { cpuCores: 4, memoryBytes: 16 * 1024 ** 3 } }] });
+    assert.deepEqual(measured(small.capacityAtLeast(32, 8)).map((m) => [m.value, m.ok]), [['16.0 GiB on 1 node(s)', false], ['4 on 1 node(s)', false]]);
+  });
+
   it('lists the Mojaloop namespaces no network policy covers, ignoring platform namespaces', async () => {
     const [bare] = probe.networkPoliciesCover();
     assert.equal(bare!.ok, false);
