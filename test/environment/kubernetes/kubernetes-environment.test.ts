@@ -116,6 +116,15 @@ describe('KubernetesEnvironment attached to a cluster', () => {
   });
 });
 
+describe('kubernetes target with a hub URL and its admin API', () => {
+  it('provisions our test DFSPs under ids of their own, as the url target does (a shared hub may know the defaults)', () => {
+    const withAdmin = validateConfig({ target: 'kubernetes', hub: { url: 'http://ml-api-adapter.local', adminUrl: 'http://central-ledger.local' } });
+    assert.deepEqual([withAdmin.participants.payer.fspId, withAdmin.participants.payee.fspId, withAdmin.participants.bystander.fspId], ['conformancepayer', 'conformancepayee', 'conformanceother']);
+    const inventoryOnly = validateConfig({ target: 'kubernetes' });
+    assert.equal(inventoryOnly.participants.payer.fspId, 'payerfsp');
+  });
+});
+
 describe('KubernetesEnvironment without a cluster', () => {
   it('nothing listening: fails at once, naming the server and how to point the run elsewhere', async () => {
     const server = `https://127.0.0.1:${await freePort()}`;
