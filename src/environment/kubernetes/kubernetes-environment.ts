@@ -152,7 +152,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     const unreadable = Object.entries(this.#inventory.unreadable ?? {}).map(([what, why]) => `could not read ${what} (${why}): the guarantees that need it are NOT EVALUATED`);
     return {
       kind: this.kind,
-      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${this.#inventory.nodes.length} nodes; attached, read-only)`
+      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, read-only)`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
       notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...hub?.notes ?? []],
@@ -167,7 +167,8 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       case 'payee-observation':
       case 'bystander-dfsp':
       case 'hub-ledger':
-        return 'the kubernetes target reads the cluster; give it the hub\'s FSPIOP endpoint too (--hub-url, e.g. the ml-api-adapter ingress host, and --hub-admin-url for central-ledger\'s admin API) and the FSPIOP guarantees run against that hub';
+        return `the kubernetes target reads the cluster; give it the hub's FSPIOP endpoint too (--hub-url ${this.#ingressHost(/ml-api-adapter/) ?? 'URL, e.g. the ml-api-adapter ingress host'}`
+          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}) and the FSPIOP guarantees run against that hub`;
       case 'resource-metrics':
         return 'this version reads no usage figures from the cluster (metrics-server) yet';
       case 'fault-injection':
@@ -180,6 +181,13 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     }
   }
 
+  /** An Ingress host the cluster serves a component on, as a URL to suggest (mini-loop: http://ml-api-adapter.local). */
+  #ingressHost(component: RegExp): string | undefined {
+    const ingress = this.#inventory.resources.find((r) => r.kind === 'Ingress' && component.test(`${r.name} ${r.details?.hosts ?? ''}`) && r.details?.hosts);
+    const host = ingress?.details?.hosts?.split(', ').find((h) => h !== '*');
+    return host ? `http://${host}` : undefined;
+  }
+
   async connectPayer(payer: PayerConnection): Promise<void> {
     await this.#hub?.connectPayer(payer);
   }
@@ -187,4 +195,8 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {
     await this.#hub?.stop();
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -53,11 +53,12 @@ describe('KubernetesEnvironment attached to a cluster', () => {
       const inventory = await started.inventory!();
       assert.equal(inventory.components.length, 14);
       const description = started.describe();
-      assert.match(description.summary, new RegExp(`^Kubernetes cluster at ${fake.url} \\(context fake, v1\\.27\\.16\\+k3s1, 1 nodes; attached, read-only\\); no hub URL`));
+      assert.match(description.summary, new RegExp(`^Kubernetes cluster at ${fake.url} \\(context fake, v1\\.27\\.16\\+k3s1, 1 node; attached, read-only\\); no hub URL`));
       assert.deepEqual(secretsIn(JSON.stringify(description) + JSON.stringify(inventory)), []);
       assert.equal(started.hubUrl, '');
       assert.equal(started.callbackRouteUnproven, false);
-      assert.match(started.whyMissing('fspiop-api'), /--hub-url/);
+      // The cluster's own Ingress hosts are what to give: mini-loop serves the hub on *.local hosts.
+      assert.match(started.whyMissing('fspiop-api'), /--hub-url http:\/\/ml-api-adapter\.local and --hub-admin-url http:\/\/central-ledger\.local\)/);
       assert.match(started.whyMissing('resource-metrics'), /no usage figures/);
     } finally {
       await started.stop();
