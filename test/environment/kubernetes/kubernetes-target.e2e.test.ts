@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ResultDocument } from '../../../src/reports/result-document.ts';
-import { runCli } from '../../helpers/cli.ts';
+import { runCli, startCli, waitForOutput } from '../../helpers/cli.ts';
 import { FakeKubeApi, kubeconfigFor } from '../../helpers/fake-kube-api.ts';
 import { freePort } from '../../helpers/servers.ts';
 
@@ -38,7 +38,7 @@ describe('--target kubernetes end to end against fixture clusters served by a fa
     const dir = await mkdtemp(join(tmpdir(), 'kubernetes-e2e-'));
     const server = `https://127.0.0.1:${await freePort()}`;
     const kubeconfig = join(dir, 'kubeconfig');
-    await import('node:fs/promises').then((fs) => fs.writeFile(kubeconfig, kubeconfigFor(server, { token: TOKEN })));
+    await writeFile(kubeconfig, kubeconfigFor(server, { token: TOKEN }));
     const started = Date.now();
     const run = await runCli('conformance', ['--tier', 'miniloop', '--target', 'kubernetes', '--callback-port', '0', '--reports-dir', join(dir, 'reports')], { KUBECONFIG: kubeconfig });
     const ms = Date.now() - started;
@@ -89,5 +89,30 @@ describe('--target kubernetes end to end against fixture clusters served by a fa
     const dep04 = byId(result)['IAC-DEP-04']!;
     assert.equal(dep04.verdict, 'PASS', dep04.reason ?? '');
     assert.match(JSON.stringify(dep04.evidence), /mojaloop-dev → https:\/\/dev\.k8s\.example mojaloop \(Synced\/Healthy\).*mojaloop-test → https:\/\/test\.k8s\.example mojaloop/);
+  });
+
+  it('with the hub\'s URLs (here `npm run hub` standing in for the cluster\'s hub) the functional guarantees run too, beside the inventory\'s', async () => {
+    const hub = startCli('hub', []);
+    const fake = await (await FakeKubeApi.fromFixture('miniloop-k3s', { token: TOKEN })).start();
+    try {
+      const [printed] = await waitForOutput(hub.output, /^ {2}target: url\n {2}hub:\n(?: {4}.*\n)+ {2}callback:\n {4}port: 4100\n/m, 15_000);
+      const dir = await mkdtemp(join(tmpdir(), 'kubernetes-e2e-'));
+      // Tests run side by side: our DFSPs listen on free ports instead of the printed 4100 and 4101.
+      const config = `${printed!.replace(/^ {2}/gm, '').replace('target: url', 'target: kubernetes').replace('port: 4100', `port: ${await freePort()}`)}provision:\n  payee:\n    port: ${await freePort()}\n`;
+      await writeFile(join(dir, 'cluster.yaml'), config);
+      const kubeconfig = await fake.writeKubeconfig(join(dir, 'kubeconfig'), { token: TOKEN });
+      const run = await runCli('conformance', ['--config', join(dir, 'cluster.yaml'), '--tier', 'miniloop', '--reports-dir', join(dir, 'reports')], { KUBECONFIG: kubeconfig });
+      const result = JSON.parse(await readFile(join(dir, 'reports', 'latest', 'result.json'), 'utf8')) as ResultDocument;
+      const verdicts = result.guarantees.map((g) => [g.id, g.verdict]);
+      assert.equal(result.target, 'kubernetes');
+      assert.deepEqual(verdicts.filter(([id]) => id!.startsWith('ML-FUN-')), Array.from({ length: 19 }, (_, i) => [`ML-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']), run.stdout);
+      assert.deepEqual(verdicts.filter(([id, verdict]) => id!.startsWith('ML-DEP-') && verdict === 'NOT_EVALUATED'), []);
+      assert.match(run.stdout, /Kubernetes cluster at https:\/\/127\.0\.0\.1:\d+ \(context fake, v1\.27\.16\+k3s1, 1 node; attached, read-only\); FSPIOP: hub under test given by URL/);
+      assert.equal(run.code, 1, 'ML-DEP-02 and ML-DEP-05 fail');
+    } finally {
+      await fake.stop();
+      hub.child.kill('SIGINT');
+      await hub.done;
+    }
   });
 });
