@@ -81,6 +81,18 @@ Then('Kafka retains messages for at least {duration}', async function (this: Con
   await this.record((await this.session.inventory()).kafkaRetentionAtLeast(ms));
 });
 
+Then('backups of the ledger are kept for at least {duration}', async function (this: ConformanceWorld, ms: number) {
+  await this.record((await this.session.inventory()).ledgerRetentionAtLeast(ms));
+});
+
+Then('the control centre manages at least {int} hub environments, each synced and healthy', async function (this: ConformanceWorld, minimum: number) {
+  await this.record((await this.session.inventory()).hubEnvironmentsManaged(minimum));
+});
+
+Then('the cluster\'s nodes offer at least {memory} of memory and {int} CPU cores together', async function (this: ConformanceWorld, memoryGiB: number, cores: number) {
+  await this.record((await this.session.inventory()).capacityAtLeast(memoryGiB, cores));
+});
+
 Then('these services run with at least {int} ready replicas:', async function (this: ConformanceWorld, minimum: number, table: DataTable) {
   await this.record((await this.session.inventory()).replicasAtLeast(names(table), minimum));
 });
@@ -93,7 +105,7 @@ Then('a backup schedule is deployed', async function (this: ConformanceWorld) {
   await this.record((await this.session.inventory()).backupSchedule());
 });
 
-Then('an archiving job is deployed', async function (this: ConformanceWorld) {
+Then('an archiving job is deployed and its last run succeeded within its schedule', async function (this: ConformanceWorld) {
   await this.record((await this.session.inventory()).archivingJob());
 });
 

@@ -26,8 +26,10 @@ Feature: Infrastructure as Code — what it deploys
     Then the control-centre stack is deployed and healthy
 
   @guarantee:IAC-DEP-04 @needs:kubernetes-inventory
-  Scenario: GitOps pattern: hub instances and environments are managed as synced applications
-    Then every GitOps application is synced and healthy
+  Scenario: GitOps pattern: multiple hub instances and environments are managed as synced applications
+    # "Managing multiple hub instances" needs more than one: GitOps applications deploying
+    # Mojaloop to at least two destinations (cluster and namespace), each synced and healthy.
+    Then the control centre manages at least 2 hub environments, each synced and healthy
 
   @guarantee:IAC-DEP-05 @needs:kubernetes-inventory
   Scenario: Core services and backing services are deployed and healthy

@@ -9,11 +9,13 @@ Feature: Miniloop — what it deploys
     Then the deployment runs on a single node
 
   @guarantee:ML-DEP-02 @needs:kubernetes-inventory
-  Scenario: Microk8s-based (the installer also offers k3s, its default)
+  Scenario: Microk8s-based
+    # mini-loop v5 installs k3s by default and MicroK8s only when asked: a default install is
+    # reported as a mismatch with the seed, with the kubelet version that shows it (as ML-DEP-05
+    # reports the ingress controller the seed says Miniloop has not).
     Then the Kubernetes distribution is one of:
       | distribution |
       | microk8s     |
-      | k3s          |
 
   @guarantee:ML-DEP-03 @needs:kubernetes-inventory
   Scenario: HELM with string replacements: the releases are deployed from the Mojaloop charts

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from '../config/errors.ts';
 import { parseFaultOptions } from '../config/fault-options.ts';
-import { PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
+import { KUBERNETES_NAME, PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
 
 export interface CliOptions {
   help: boolean;
@@ -42,6 +42,9 @@ const OPTIONS = {
   keep: { type: 'boolean' },
   'definition-only': { type: 'boolean' },
   image: { type: 'string', multiple: true },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', multiple: true },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
@@ -78,6 +81,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (values['provision-dry-run'] === true) overrides.provision = { dryRun: true };
   const compose = composeOverrides(values);
   if (compose) overrides.compose = compose;
+  const namespaces = ((values.namespace as string[] | undefined) ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  for (const name of namespaces) {
+    if (!KUBERNETES_NAME.test(name)) throw new UsageError(`--namespace ${shown(name)} is not a namespace name (lower-case letters, digits and "-", at most 63); e.g. --namespace mojaloop`);
+  }
+  if (str('kubeconfig') || str('context') || namespaces.length > 0) {
+    overrides.kubernetes = { ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig') } : {}), ...(str('context') ? { context: str('context') } : {}), ...(namespaces.length > 0 ? { namespaces } : {}) };
+  }
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {
       host: str('callback-host'),

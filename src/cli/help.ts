@@ -20,7 +20,9 @@ Targets (--target, default embedded)
   compose     the Core Test Harness as a docker compose project (--harness DIR, docs/compose.md):
               brought up with testcontainers, inventoried from the Docker engine and torn down; without
               an engine (or with --definition-only) its compose files are evaluated on their own
-  kubernetes  a cluster via the Kubernetes API — not available in this version (exits 2)
+  kubernetes  a cluster through its API, read-only (kubeconfig as kubectl finds it: KUBECONFIG,
+              ~/.kube/config); its deployment, resource, data and hardening guarantees. With
+              --hub-url the FSPIOP guarantees run against that hub as well (docs/kubernetes.md)
 
 Profiles (--profile, default smoke)
   smoke       60 s at up to 20 transfers/s: proves the path works; an SLA it would pass is NOT
@@ -38,6 +40,9 @@ Options
       --callback-host HOST     address our callback server listens on (default 127.0.0.1)
       --callback-port PORT     its port (embedded: any free port; url: 4100)
       --callback-public-url U  URL the hub must call if not http://HOST:PORT
+      --kubeconfig FILE        kubernetes: the kubeconfig (default KUBECONFIG, else ~/.kube/config)
+      --context NAME           kubernetes: a context of it (default its current context)
+      --namespace NS[,NS]      kubernetes: read only these namespaces (repeatable; default all)
       --reports-dir DIR        where reports go (default reports/)
       --runner auto|builtin|k6 who drives SLA load (default auto: k6 when on PATH, else builtin);
                                k6 asked for and not installed: exit 4

@@ -344,6 +344,19 @@ const ComponentsSchema = z.strictObject(Object.fromEntries(COMPONENT_KIND_NAMES.
     }
   });
 
+/** A Kubernetes name: a DNS label (namespaces). */
+export const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The cluster a `kubernetes` target reads (docs/kubernetes.md). Left out, the kubeconfig is found as kubectl finds it. */
+const KubernetesSchema = z.strictObject({
+  /** Path of the kubeconfig; default KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
+  kubeconfig: z.string().min(1).optional(),
+  /** Context of the kubeconfig to use; default its current context. */
+  context: z.string().min(1).optional(),
+  /** Read only these namespaces (cluster-scoped objects such as nodes are read all the same); empty: all of them. */
+  namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
+}).prefault({});
+
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
@@ -367,6 +380,7 @@ export const ConfigSchema = z.strictObject({
   provision: ProvisionSchema,
   timeouts: TimeoutsSchema,
   embedded: EmbeddedSchema,
+  kubernetes: KubernetesSchema,
   load: LoadSchema,
   resilience: ResilienceSchema,
   compose: ComposeSchema,
@@ -465,7 +479,9 @@ function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; pr
   const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
   // A harness brought up by the compose target is provisioned through its admin API when it publishes one; its own simulators may hold the default ids.
   if (config.target === 'compose') return enabled !== false;
-  return config.target === 'url' && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
+  // A kubernetes target with a hub URL reaches that hub through a url target inside, which provisions the same way.
+  const throughUrl = config.target === 'url' || (config.target === 'kubernetes' && typeof config.hub === 'object' && config.hub !== null && (config.hub as { url?: unknown }).url !== undefined);
+  return throughUrl && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
 }
 
 /** Whether this (validated) config provisions our DFSPs on the hub under test. */

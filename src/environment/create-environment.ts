@@ -1,8 +1,8 @@
-import { UserError } from '../config/errors.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import { ComposeEnvironment, type ComposeEnvironmentOptions } from './compose/compose-environment.ts';
 import { EmbeddedEnvironment } from './embedded/embedded-environment.ts';
 import type { ConformanceEnvironment } from './environment.ts';
+import { KubernetesEnvironment } from './kubernetes/kubernetes-environment.ts';
 import { UrlEnvironment } from './url/url-environment.ts';
 
 /** The one place a target kind becomes an environment. */
@@ -15,7 +15,6 @@ export function createEnvironment(config: ConformanceConfig, options: ComposeEnv
     case 'compose':
       return new ComposeEnvironment(config, options);
     case 'kubernetes':
-      throw new UserError('target "kubernetes" (inventory through the Kubernetes API) is not available in this version; '
-        + 'use --target url --hub-url <FSPIOP endpoint> to run the FSPIOP guarantees against the cluster\'s hub');
+      return new KubernetesEnvironment(config);
   }
 }

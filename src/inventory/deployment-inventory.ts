@@ -40,6 +40,8 @@ export interface DeployedComponent {
   containers?: Array<{ name: string; runAsNonRoot?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean; privileged?: boolean }>;
   /** Persistent volume claims the component mounts, with their phase. */
   volumes?: Array<{ claim: string; phase: 'Bound' | 'Pending' | 'Lost' }>;
+  /** For CronJobs: when it is meant to run, and when it last ran and last succeeded (ISO times). */
+  schedule?: { cron: string; suspended?: boolean; lastScheduleTime?: string; lastSuccessfulTime?: string };
 }
 
 export interface PublishedPort {
@@ -57,6 +59,28 @@ export interface NodeInfo {
   labels: Record<string, string>;
   kubeletVersion?: string;
   providerId?: string;
+  /** What the node offers (Kubernetes node capacity). */
+  capacity?: { cpuCores: number; memoryBytes: number };
+}
+
+/** A resource other than a workload: Ingress, NetworkPolicy, Schedule (velero), Application (argocd), … */
+export interface InventoryResource {
+  kind: string;
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  status?: string;
+  /** The fields a guarantee reads, e.g. an Application's `destination`, a backup Schedule's `ttl`. */
+  details?: Record<string, string>;
+}
+
+export interface ServiceInfo {
+  name: string;
+  namespace?: string;
+  /** ClusterIP, NodePort, LoadBalancer, ExternalName. */
+  type: string;
+  ports: number[];
+  nodePorts: number[];
 }
 
 export interface HelmRelease {
@@ -74,6 +98,8 @@ export interface DeploymentInventory {
    * health, exit codes, reachability and usage are then unknown, never guessed. Default `runtime`.
    */
   observedFrom?: 'definition' | 'runtime';
+  /** When it was read (ISO time): "ran within its schedule" is judged against it. */
+  readAt?: string;
   orchestrator: 'docker-compose' | 'kubernetes';
   nodes: NodeInfo[];
   components: DeployedComponent[];
@@ -86,9 +112,14 @@ export interface DeploymentInventory {
   networks?: string[];
   volumes?: string[];
   /** Other resources by kind: Ingress, NetworkPolicy, Schedule (velero), Application (argocd), … */
-  resources: Array<{ kind: string; name: string; namespace?: string; labels?: Record<string, string>; status?: string }>;
+  resources: InventoryResource[];
+  services?: ServiceInfo[];
   /** Settings read from config objects: `kafka.replicationFactor`, `kafka.retentionHours`, … */
   settings: Record<string, number | string>;
+  /** Where each setting was read, e.g. "ConfigMap default/kafka-controller-configuration (server.properties)". */
+  settingSources?: Record<string, string>;
+  /** What the environment could not read (e.g. "nodes": "403 Forbidden …"): checks on it are NOT EVALUATED, never judged on an empty list. */
+  unreadable?: Record<string, string>;
   /** Measured at rest, when the environment can read it. */
   usage?: { memoryBytes: number; cpuCores: number };
 }

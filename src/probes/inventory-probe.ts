@@ -1,5 +1,5 @@
 import type { Measurement } from '../evidence/evidence.ts';
-import type { Finding } from '../evidence/finding.ts';
+import type { Finding, NotEvaluated } from '../evidence/finding.ts';
 import { COMPONENT_KINDS, describe, findComponentsOfKind, type ComponentKind, type ComponentKinds } from '../inventory/component-kinds.ts';
 import type { DeployedComponent, DeploymentInventory, PublishedPort } from '../inventory/deployment-inventory.ts';
 
@@ -7,6 +7,7 @@ const GiB = 1024 ** 3;
 /** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
 const MOJALOOP_IMAGE = /(^|\/)mojaloop\//;
 const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMongoDBBackup'];
+const PERCONA_CLUSTERS = ['PerconaXtraDBCluster', 'PerconaServerMongoDB'];
 
 /**
  * Deployment guarantees checked against an inventory: what runs, where, how it is managed,
@@ -27,7 +28,8 @@ export class InventoryProbe {
     return this.#inventory.observedFrom === 'definition';
   }
 
-  nodeCount(bound: { atMost?: number; atLeast?: number }): Measurement[] {
+  nodeCount(bound: { atMost?: number; atLeast?: number }): Measurement[] | NotEvaluated {
+    if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const count = this.#inventory.nodes.length;
     const threshold = [bound.atLeast !== undefined ? `≥ ${bound.atLeast}` : '', bound.atMost !== undefined ? `≤ ${bound.atMost}` : ''].filter(Boolean).join(' and ');
     const ok = (bound.atLeast === undefined || count >= bound.atLeast) && (bound.atMost === undefined || count <= bound.atMost);
@@ -58,9 +60,11 @@ export class InventoryProbe {
     return this.#unlessEmpty([this.#m('Helm-managed components and releases', list([...releases, ...managed]), 'none', managed.length + releases.length === 0)]);
   }
 
+  /** The guarantee is about Mojaloop's components: a cluster's own (CoreDNS, a storage provisioner) are not the deployment's to manage. */
   helmManaged(): Measurement[] {
-    const unmanaged = this.#inventory.components.filter((c) => c.kind !== 'pod' && !isHelmManaged(c)).map(describe);
-    return [this.#m('components not managed by Helm', list(unmanaged), 'none', this.#inventory.components.length > 0 && unmanaged.length === 0)];
+    const mojaloop = this.#inventory.components.filter((c) => c.kind !== 'pod' && isMojaloop(c));
+    const unmanaged = mojaloop.filter((c) => !isHelmManaged(c)).map(describe);
+    return [this.#m('Mojaloop components not managed by Helm', mojaloop.length === 0 ? 'no Mojaloop component found' : list(unmanaged), 'none, of at least one', mojaloop.length > 0 && unmanaged.length === 0)];
   }
 
   noneOfKind(kind: ComponentKind): Measurement[] {
@@ -118,17 +122,23 @@ export class InventoryProbe {
     });
   }
 
-  distributionIn(allowed: readonly string[]): Measurement[] {
+  /** The distribution with what identified it (kubelet version, node labels), so a mismatch is reported with its evidence. */
+  distributionIn(allowed: readonly string[]): Measurement[] | NotEvaluated {
+    if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const detected = detectDistribution(this.#inventory);
-    return [this.#m('Kubernetes distribution', detected, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
+    const node = this.#inventory.nodes[0];
+    const evidence = node ? ` (node ${node.name}: kubelet ${node.kubeletVersion ?? 'version unknown'}${distributionLabels(node.labels)})` : '';
+    return [this.#m('Kubernetes distribution', `${detected}${evidence}`, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
   }
 
-  platformIn(allowed: readonly string[]): Measurement[] {
+  platformIn(allowed: readonly string[]): Measurement[] | NotEvaluated {
+    if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
     const detected = detectPlatform(this.#inventory);
     return [this.#m('platform', detected, `one of ${allowed.join(', ')}`, allowed.includes(detected))];
   }
 
-  helmReleasesDeployed(names: readonly string[]): Measurement[] {
+  helmReleasesDeployed(names: readonly string[]): Measurement[] | NotEvaluated {
+    if (this.#unreadable('secrets')) return this.#unreadable('secrets', 'Helm keeps its releases in Secrets (their labels are read, never their data)')!;
     return names.map((name) => {
       const release = this.#inventory.helmReleases.find((r) => r.name === name);
       return this.#m(`Helm release ${name}`, release ? `${release.chart} ${release.status}` : 'absent', 'deployed', release?.status === 'deployed');
@@ -167,6 +177,42 @@ export class InventoryProbe {
     ];
   }
 
+  /**
+   * A control centre managing several hub environments: GitOps applications that deploy Mojaloop
+   * to distinct destinations (cluster and namespace), each synced and healthy. One application is
+   * one environment, however healthy.
+   */
+  hubEnvironmentsManaged(minimum: number): Measurement[] {
+    const hubs = this.#inventory.resources.filter((r) => r.kind === 'Application' && /mojaloop/i.test(`${r.name} ${r.details?.source ?? ''}`));
+    const destinations = new Map<string, typeof hubs>();
+    for (const app of hubs) {
+      const destination = app.details?.destination || `${app.namespace ?? ''}/${app.name}`;
+      destinations.set(destination, [...destinations.get(destination) ?? [], app]);
+    }
+    const healthy = [...destinations].filter(([, apps]) => apps.every((a) => a.status === 'Synced/Healthy'));
+    const described = hubs.map((a) => `Application ${a.namespace ? `${a.namespace}/` : ''}${a.name} → ${a.details?.destination ?? 'destination unknown'} (${a.status ?? 'status unknown'})`);
+    return [
+      this.#m('hub environments under the control centre (Mojaloop applications by destination)', `${destinations.size}: ${list(described)}`, `≥ ${minimum} distinct destinations`, destinations.size >= minimum),
+      this.#m('hub environments synced and healthy', healthy.length, `≥ ${minimum}, every one of them`, healthy.length >= minimum && healthy.length === destinations.size),
+    ];
+  }
+
+  /** What the cluster's nodes offer together: a resource requirement is a floor the infrastructure must reach, never a ceiling. */
+  capacityAtLeast(memoryGiB: number, cpuCores: number): Measurement[] | NotEvaluated {
+    if (this.#unreadable('nodes')) return this.#unreadable('nodes')!;
+    const nodes = this.#inventory.nodes;
+    const unknown = nodes.filter((n) => !n.capacity).map((n) => n.name);
+    if (nodes.length === 0 || unknown.length > 0) {
+      return { notEvaluated: `the capacity of ${nodes.length === 0 ? 'the nodes' : `node(s) ${unknown.join(', ')}`} is not in the inventory (${this.#inventory.source}); a Kubernetes target reads it from each node's status.capacity` };
+    }
+    const memory = nodes.reduce((sum, n) => sum + n.capacity!.memoryBytes, 0);
+    const cores = nodes.reduce((sum, n) => sum + n.capacity!.cpuCores, 0);
+    return [
+      this.#m('memory of the nodes', `${(memory / GiB).toFixed(1)} GiB on ${nodes.length} node(s)`, `≥ ${memoryGiB} GiB`, memory >= memoryGiB * GiB * 0.97),
+      this.#m('CPU cores of the nodes', `${cores} on ${nodes.length} node(s)`, `≥ ${cpuCores}`, cores >= cpuCores),
+    ];
+  }
+
   kafkaReplicationAtLeast(factor: number): Measurement[] {
     return this.#settingAtLeast('kafka.replicationFactor', 'Kafka replication factor', factor);
   }
@@ -178,26 +224,90 @@ export class InventoryProbe {
   #settingAtLeast(setting: string, label: string, minimum: number, unit = ''): Measurement[] {
     const value = this.#inventory.settings[setting];
     const number = typeof value === 'number' ? value : Number(value);
-    return [this.#m(label, value === undefined ? 'not found' : `${value}${unit}`, `≥ ${minimum}${unit}`, value !== undefined && number >= minimum)];
+    const from = this.#inventory.settingSources?.[setting];
+    return [this.#m(label, value === undefined ? 'not found' : `${value}${unit}${from ? ` (${from})` : ''}`, `≥ ${minimum}${unit}`, value !== undefined && number >= minimum)];
+  }
+
+  /**
+   * Retention for audit and compliance: the hub's record is its ledger database, so what is
+   * retained is what its backups keep (Velero Schedule ttl, Percona backup schedules' keep × their
+   * interval). A ledger database on no persistent volume retains nothing beyond its pod; with
+   * neither, the inventory shows no retention either way.
+   */
+  ledgerRetentionAtLeast(durationMs: number, ledgerDatabase = 'mysqldb'): Measurement[] | NotEvaluated {
+    const hours = durationMs / 3_600_000;
+    const database = this.#find(ledgerDatabase);
+    const kept = this.#backupRetention(database?.namespace);
+    if (kept.length > 0) {
+      return kept.map((k) => this.#m(`backups of the ledger kept by ${k.by}`, `${formatHours(k.hours)} (${k.how})`, `≥ ${formatHours(hours)}`, k.hours >= hours));
+    }
+    if (database && (database.volumes ?? []).length === 0) {
+      return [this.#m(`retention of the ledger database ${describe(database)}`, 'none: no backup schedule, and its data lives in the container (no persistent volume), so it goes with the pod', `kept ≥ ${formatHours(hours)}`, false)];
+    }
+    return {
+      notEvaluated: `no evidence of how long the ledger is kept in ${this.#inventory.source}: no backup schedule with a retention (a Velero Schedule with spec.template.ttl covering ${database?.namespace ?? 'the ledger\'s namespace'}, or a Percona backup schedule with keep) ${database ? `and the ledger database ${describe(database)} keeps its data on a persistent volume` : `and no ledger database "${ledgerDatabase}" found`}`,
+    };
+  }
+
+  #backupRetention(namespace: string | undefined): Array<{ by: string; hours: number; how: string }> {
+    const found: Array<{ by: string; hours: number; how: string }> = [];
+    for (const r of this.#inventory.resources) {
+      const at = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+      if (r.kind === 'Schedule' && r.details?.ttl) {
+        const covered = !r.details.namespaces || namespace === undefined || r.details.namespaces.split(', ').some((ns) => ns === namespace || ns === '*');
+        const ttl = parseGoDuration(r.details.ttl);
+        if (covered && ttl !== undefined) found.push({ by: at, hours: ttl, how: `ttl ${r.details.ttl}, schedule "${r.details.schedule ?? '?'}"` });
+      }
+      if (r.kind === 'PerconaXtraDBCluster' || r.kind === 'PerconaServerMongoDB') {
+        for (const [name, value] of Object.entries(r.details ?? {})) {
+          const match = value.match(/^(.*) keep (\d+)$/);
+          const interval = match ? cronIntervalHours(match[1]!) : undefined;
+          if (match && interval !== undefined) found.push({ by: `${at} ${name}`, hours: Number(match[2]) * interval, how: `keeps ${match[2]} backups taken "${match[1]}" (every ${formatHours(interval)})` });
+        }
+      }
+    }
+    return found;
   }
 
   /** Velero schedules, Percona scheduled backups, or a CronJob that backs something up. */
   backupSchedule(): Measurement[] {
     const found = [
       ...this.#inventory.resources.filter((r) => BACKUP_KINDS.includes(r.kind)).map((r) => `${r.kind} ${r.name}`),
+      // A Percona cluster schedules its own backups (spec.backup.schedule).
+      ...this.#inventory.resources.filter((r) => PERCONA_CLUSTERS.includes(r.kind)).flatMap((r) => Object.entries(r.details ?? {})
+        .filter(([key]) => key.startsWith('backup ')).map(([key, value]) => `${r.kind} ${r.name} ${key} "${value}"`)),
       ...this.#inventory.components.filter((c) => c.kind === 'cronjob' && /backup/i.test(c.name)).map(describe),
     ];
     return [this.#m('backup schedules', list(found), 'at least one', found.length > 0)];
   }
 
-  /** A CronJob that archives (moves aged data out of the live stores). */
+  /**
+   * Archiving is a job that exists and does its work: a CronJob whose last successful run is no
+   * older than its schedule's interval (plus an hour for the run itself). A one-off Job proves it
+   * ran once, not that archiving goes on.
+   */
   archivingJob(): Measurement[] {
-    const found = this.#inventory.components.filter((c) => (c.kind === 'cronjob' || c.kind === 'job') && /archiv/i.test(c.name)).map(describe);
-    return [this.#m('archiving jobs', list(found), 'at least one', found.length > 0)];
+    const now = Date.parse(this.#inventory.readAt ?? new Date().toISOString());
+    const candidates = this.#inventory.components.filter((c) => (c.kind === 'cronjob' || c.kind === 'job') && /archiv/i.test(c.name));
+    if (candidates.length === 0) return [this.#m('archiving jobs', 'none', 'a CronJob that archives, its last run successful within its schedule', false)];
+    return candidates.map((c) => {
+      if (c.kind === 'job') return this.#m(`archiving job ${describe(c)}`, `a one-off job (${c.health}), no schedule`, 'a CronJob whose last run succeeded within its schedule', false);
+      if (!c.schedule) return this.#m(`archiving CronJob ${describe(c)}`, 'its schedule and last runs are not in the inventory', 'a CronJob whose last run succeeded within its schedule', false);
+      const interval = cronIntervalHours(c.schedule.cron);
+      const success = c.schedule.lastSuccessfulTime ? Date.parse(c.schedule.lastSuccessfulTime) : undefined;
+      const age = success === undefined ? undefined : (now - success) / 3_600_000;
+      const limit = interval === undefined ? undefined : interval + 1;
+      const value = c.schedule.suspended ? 'suspended'
+        : age === undefined ? `never succeeded${c.schedule.lastScheduleTime ? ` (last scheduled ${c.schedule.lastScheduleTime})` : ''}`
+          : `last succeeded ${formatHours(age)} ago (${c.schedule.lastSuccessfulTime}), schedule "${c.schedule.cron}"`;
+      return this.#m(`archiving CronJob ${describe(c)}`, value, limit === undefined ? `a schedule this tool can read ("${c.schedule.cron}")` : `last success within ${formatHours(limit)} (its interval + 1 h)`,
+        !c.schedule.suspended && age !== undefined && limit !== undefined && age <= limit && c.health !== 'failed');
+    });
   }
 
+  /** "Every Mojaloop container": the cluster's own (its ingress controller, CoreDNS) are not the tier's to harden. */
   containersHardened(): Measurement[] {
-    const containers = this.#containers();
+    const containers = this.#containers().filter(({ component }) => isMojaloop(component));
     const root = containers.filter(({ c }) => !(c.runAsNonRoot || (c.runAsUser ?? 0) > 0)).map(({ at }) => at);
     const writable = containers.filter(({ c }) => !c.readOnlyRootFilesystem).map(({ at }) => at);
     return [
@@ -248,10 +358,10 @@ export class InventoryProbe {
     ];
   }
 
-  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Finding {
+  usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] | NotEvaluated {
     const usage = this.#inventory.usage;
-    // An absent figure is not a deployment that is too big.
-    if (!usage) return { notEvaluated: `resource usage at rest is not in this inventory (${this.#inventory.source})` };
+    // A figure nobody measured says nothing about the deployment: not a failure, no evidence at all.
+    if (!usage) return { notEvaluated: `resource usage at rest is not in the inventory (${this.#inventory.source}): this environment does not measure it` };
     return [
       this.#m('memory used at rest', `${(usage.memoryBytes / GiB).toFixed(2)} GiB`, `≤ ${maxMemoryGiB} GiB`, usage.memoryBytes <= maxMemoryGiB * GiB),
       this.#m('CPU used at rest', `${usage.cpuCores.toFixed(2)} cores`, `≤ ${maxCpuCores} cores`, usage.cpuCores <= maxCpuCores),
@@ -272,7 +382,13 @@ export class InventoryProbe {
 
   #containers() {
     return this.#inventory.components.flatMap((component) =>
-      (component.containers ?? []).map((c) => ({ c, at: `${describe(component)}/${c.name}` })));
+      (component.containers ?? []).map((c) => ({ c, component, at: `${describe(component)}/${c.name}` })));
+  }
+
+  /** NOT EVALUATED when the environment could not read this kind of object (a narrower role): an empty list would prove nothing. */
+  #unreadable(what: string, why?: string): NotEvaluated | undefined {
+    const reason = this.#inventory.unreadable?.[what];
+    return reason ? { notEvaluated: `the ${what} of the cluster could not be read (${reason})${why ? `; ${why}` : ''}: grant the run get and list on them (docs/kubernetes.md)` } : undefined;
   }
 
   #find(name: string): DeployedComponent | undefined {
@@ -284,6 +400,45 @@ export class InventoryProbe {
   #m(name: string, value: string | number, threshold: string, ok: boolean): Measurement {
     return { name, value, threshold, ok, source: this.#inventory.source };
   }
+}
+
+function isMojaloop(component: DeployedComponent): boolean {
+  return component.images.some((image) => MOJALOOP_IMAGE.test(image));
+}
+
+function distributionLabels(labels: Record<string, string>): string {
+  const telling = Object.entries(labels).filter(([k]) => k.startsWith('microk8s.io/') || k.startsWith('k3s.io/') || k === 'node.kubernetes.io/instance-type' || k.startsWith('eks.amazonaws.com/'));
+  return telling.length > 0 ? `; ${telling.map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
+}
+
+function formatHours(hours: number): string {
+  if (hours >= 48 && Number.isInteger(hours / 24)) return `${hours / 24} days`;
+  return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} h`;
+}
+
+/** Go durations as Velero writes them: "720h0m0s", "24h", "90m". */
+function parseGoDuration(text: string): number | undefined {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
+  if (parts.length === 0) return undefined;
+  return parts.reduce((hours, [, n, unit]) => hours + Number(n) / (unit === 'h' ? 1 : unit === 'm' ? 60 : 3600), 0);
+}
+
+/**
+ * How often a cron schedule fires, in hours, roughly: weekly when it names days of the week,
+ * monthly when it names days of the month, else by its hours (and minutes). Undefined when unreadable.
+ */
+export function cronIntervalHours(cron: string): number | undefined {
+  const macros: Record<string, number> = { '@hourly': 1, '@daily': 24, '@midnight': 24, '@weekly': 168, '@monthly': 744, '@yearly': 8784, '@annually': 8784 };
+  if (macros[cron.trim()] !== undefined) return macros[cron.trim()];
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5) return undefined;
+  const [minute, hour, dayOfMonth, , dayOfWeek] = fields as [string, string, string, string, string];
+  const count = (field: string) => field.split(',').length;
+  if (dayOfWeek !== '*') return 168 / count(dayOfWeek);
+  if (dayOfMonth !== '*') return 744 / count(dayOfMonth);
+  if (hour === '*') return minute === '*' ? 1 / 60 : minute.startsWith('*/') ? Number(minute.slice(2)) / 60 : 1 / count(minute);
+  if (hour.startsWith('*/')) return Number(hour.slice(2));
+  return 24 / count(hour);
 }
 
 function isHelmManaged(component: DeployedComponent): boolean {

@@ -18,6 +18,12 @@ describe('parseCliArgs', () => {
     assert.throws(() => parseCliArgs(['--require-evaluated', '@concern:functional and']), /^UsageError: --require-evaluated "@concern:functional and" is not a tag expression/);
   });
 
+  it('takes the kubernetes target\'s kubeconfig, context and namespaces (repeated or comma-separated)', () => {
+    const { overrides } = parseCliArgs(['--target', 'kubernetes', '--kubeconfig', '/k/config', '--context', 'prod', '--namespace', 'mojaloop,ingress-nginx', '--namespace', 'velero']);
+    assert.deepEqual(overrides.kubernetes, { kubeconfig: '/k/config', context: 'prod', namespaces: ['mojaloop', 'ingress-nginx', 'velero'] });
+    assert.throws(() => parseCliArgs(['--namespace', 'Mojaloop_Prod']), /^UsageError: --namespace "Mojaloop_Prod" is not a namespace name \(lower-case letters, digits and "-", at most 63\); e\.g\. --namespace mojaloop$/);
+  });
+
   it('rejects an unknown option with a pointer to --help', () => {
     assert.throws(() => parseCliArgs(['--teir', 'helm']), /Unknown option '--teir'.*see --help/);
   });

@@ -51,19 +51,6 @@ describe('npm run conformance (embedded target)', () => {
 
 // Runs that start (or try to start) a target and stop there: each loads the whole run.
 describe('npm run conformance (a target that cannot be used)', () => {
-  it('exits 2 for a target this version cannot drive, still writing every guarantee as not evaluated', async () => {
-    const reports = await tempDir('reports');
-    for (const target of ['kubernetes']) {
-      const { code, stdout } = await runCli('conformance', ['--target', target, '--reports-dir', reports]);
-      assert.equal(code, 2, stdout);
-      assert.match(stdout, new RegExp(`error: target "${target}" .* is not available in this version; use --target`));
-      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace');
-      const result = await readResult(reports);
-      assert.equal(result.guarantees.length, 38);
-      assert.ok(result.guarantees.every((g) => g.verdict === 'NOT_EVALUATED' && g.reason!.startsWith('the run stopped before any guarantee was evaluated: target')));
-    }
-  });
-
   it('exits 4 naming the port when the callback port is taken', async () => {
     const reports = await tempDir('reports');
     const hub = startCli('hub', []);

@@ -10,6 +10,7 @@ import { ROOT } from '../helpers/cli.ts';
 
 const fixture = async (name: string) =>
   JSON.parse(await readFile(join(ROOT, 'fixtures', 'inventories', name), 'utf8')) as DeploymentInventory;
+/** The measurements of a finding that must have measured something. */
 const measured = (finding: Finding): Measurement[] => {
   assert.ok(Array.isArray(finding), `expected measurements, got ${JSON.stringify(finding)}`);
   return finding;
@@ -92,17 +93,19 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     assert.match(String(ingress!.value), /Ingress default\/ml-api-adapter/);
   });
 
-  it('detects k3s and accepts it where the feature allows it', () => {
-    const [distribution] = probe.distributionIn(['microk8s', 'k3s']);
-    assert.equal(distribution!.value, 'k3s');
+  it('detects k3s, with the kubelet version that shows it, and reports it as a mismatch where the seed says MicroK8s', () => {
+    const [distribution] = measured(probe.distributionIn(['microk8s', 'k3s']));
+    assert.match(String(distribution!.value), /^k3s \(node miniloop: kubelet v1\.27\.16\+k3s1\)$/);
     assert.equal(distribution!.ok, true);
-    assert.equal(probe.distributionIn(['microk8s'])[0]!.ok, false);
+    const [mismatch] = measured(probe.distributionIn(['microk8s']));
+    assert.equal(mismatch!.ok, false);
+    assert.equal(mismatch!.threshold, 'one of microk8s');
   });
 
   it('finds the Helm releases and their passing test job', () => {
     assert.ok(allOk(probe.helmReleasesDeployed(['be', 'ml'])));
     assert.ok(allOk(probe.helmTestJobsSucceeded('ml')));
-    assert.equal(probe.helmReleasesDeployed(['thirdparty'])[0]!.ok, false);
+    assert.equal(measured(probe.helmReleasesDeployed(['thirdparty']))[0]!.ok, false);
   });
 
   it('fails the data guarantees the backend chart defaults cannot meet', () => {
@@ -121,11 +124,17 @@ describe('InventoryProbe on a mini-loop cluster (k3s, as its installer defaults)
     const withBackups: DeploymentInventory = {
       ...base,
       resources: [...base.resources, { kind: 'ConfigMap', name: 'backup-disabled' }, { kind: 'Schedule', name: 'daily-mysql', namespace: 'velero' }],
-      components: [...base.components, { name: 'ledger-archiver', kind: 'cronjob', images: ['mojaloop/archiver'], labels: {}, health: 'healthy' }],
+      components: [...base.components, {
+        name: 'ledger-archiver', kind: 'cronjob', images: ['mojaloop/archiver'], labels: {}, health: 'healthy',
+        schedule: { cron: '0 2 * * *', lastScheduleTime: '2026-12-01T02:00:00.000Z', lastSuccessfulTime: '2026-12-01T02:05:00.000Z' },
+      }],
+      readAt: '2026-12-01T12:00:00.000Z',
     };
     const enriched = new InventoryProbe(withBackups);
     assert.equal(enriched.backupSchedule()[0]!.value, 'Schedule daily-mysql');
-    assert.equal(enriched.archivingJob()[0]!.value, 'cronjob ledger-archiver');
+    const [archiving] = enriched.archivingJob();
+    assert.equal(archiving!.ok, true);
+    assert.match(String(archiving!.value), /^last succeeded 9\.9 h ago/);
     const onlyConfigMap = new InventoryProbe({ ...base, resources: [{ kind: 'ConfigMap', name: 'backup-disabled' }] });
     assert.equal(onlyConfigMap.backupSchedule()[0]!.ok, false);
   });
@@ -140,10 +149,10 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
   const probe = new InventoryProbe(await fixture('iac-eks.json'));
 
   it('recognises the platform, the distribution and the node count', () => {
-    assert.deepEqual(probe.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['aws', true]]);
-    assert.deepEqual(probe.distributionIn(['eks', 'microk8s']).map((m) => [m.value, m.ok]), [['eks', true]]);
+    assert.deepEqual(measured(probe.platformIn(['aws', 'on-premises'])).map((m) => [m.value, m.ok]), [['aws', true]]);
+    assert.deepEqual(measured(probe.distributionIn(['eks', 'microk8s'])).map((m) => [String(m.value).split(' ')[0], m.ok]), [['eks', true]]);
     assert.ok(allOk(probe.nodeCount({ atLeast: 3 })));
-    assert.equal(probe.nodeCount({ atMost: 1 })[0]!.ok, false);
+    assert.equal(measured(probe.nodeCount({ atMost: 1 }))[0]!.ok, false);
   });
 
   it('finds each stack the seed names and fails the one that is unhealthy', () => {
@@ -169,6 +178,28 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
     assert.ok(allOk(probe.backupSchedule()));
   });
 
+  it('needs two hub environments under the control centre: one Mojaloop application is one environment, however healthy', () => {
+    const [environments, healthy] = probe.hubEnvironmentsManaged(2);
+    assert.equal(environments!.ok, false);
+    assert.match(String(environments!.value), /^1: Application argocd\/mojaloop → destination unknown \(Synced\/Healthy\)$/);
+    assert.equal(healthy!.ok, false);
+  });
+
+  it('leaves what the inventory holds no figure for NOT EVALUATED, never FAIL: usage at rest, node capacity, retention without evidence', () => {
+    const usage = probe.usageAtMost(8, 2);
+    assert.ok(!Array.isArray(usage) && /resource usage at rest is not in the inventory/.test(usage.notEvaluated));
+    const capacity = probe.capacityAtLeast(32, 8);
+    assert.ok(!Array.isArray(capacity) && /capacity of node\(s\) ip-10-0-1-10/.test(capacity.notEvaluated), JSON.stringify(capacity));
+  });
+
+  it('judges the resource requirement as a minimum: a bigger cluster meets it', async () => {
+    const inventory = await fixture('iac-eks.json');
+    const big = new InventoryProbe({ ...inventory, nodes: Array.from({ length: 5 }, (_, i) => ({ name: `n${i}`, labels: {}, capacity: { cpuCores: 8, memoryBytes: 32 * 1024 ** 3 } })) });
+    assert.ok(allOk(big.capacityAtLeast(32, 8)));
+    const small = new InventoryProbe({ ...inventory, nodes: [{ name: 'laptop', labels: {}, capacity: { cpuCores: 4, memoryBytes: 16 * 1024 ** 3 } }] });
+    assert.deepEqual(measured(small.capacityAtLeast(32, 8)).map((m) => [m.value, m.ok]), [['16.0 GiB on 1 node(s)', false], ['4 on 1 node(s)', false]]);
+  });
+
   it('lists the Mojaloop namespaces no network policy covers, ignoring platform namespaces', async () => {
     const [bare] = probe.networkPoliciesCover();
     assert.equal(bare!.ok, false);
@@ -181,7 +212,7 @@ describe('InventoryProbe on an iac-modules environment on EKS', async () => {
   it('fails "every component managed by Helm" for a component without Helm labels, naming it', async () => {
     assert.ok(allOk(probe.helmManaged()));
     const inventory = await fixture('iac-eks.json');
-    inventory.components.push({ name: 'hand-made', kind: 'deployment', namespace: 'mojaloop', images: ['busybox'], labels: {}, health: 'healthy' });
+    inventory.components.push({ name: 'hand-made', kind: 'deployment', namespace: 'mojaloop', images: ['mojaloop/central-ledger:v19.4.1'], labels: {}, health: 'healthy' });
     const [unmanaged] = new InventoryProbe(inventory).helmManaged();
     assert.equal(unmanaged!.ok, false);
     assert.equal(unmanaged!.value, 'deployment mojaloop/hand-made');
@@ -206,8 +237,8 @@ describe('InventoryProbe refuses to prove things from too little', () => {
   });
 
   it('does not guess a platform it does not recognise', () => {
-    assert.equal(new InventoryProbe(empty).platformIn(['on-premises'])[0]!.value, 'unknown (no nodes)');
+    assert.equal(measured(new InventoryProbe(empty).platformIn(['on-premises']))[0]!.value, 'unknown (no nodes)');
     const digitalOcean = new InventoryProbe({ ...empty, nodes: [{ name: 'n', labels: {}, providerId: 'digitalocean://123' }] });
-    assert.deepEqual(digitalOcean.platformIn(['aws', 'on-premises']).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
+    assert.deepEqual(measured(digitalOcean.platformIn(['aws', 'on-premises'])).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
   });
 });

@@ -63,7 +63,10 @@ describe('Miniloop deployment guarantees wired end to end on a mini-loop invento
     assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
     assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);
     assert.ok(verdicts['ML-DEP-05']!.evidence.length > 0 && verdicts['ML-DEP-05']!.evidence.every((m) => m.source.includes('mini-loop v5 on k3s')));
-    for (const id of ['ML-DEP-01', 'ML-DEP-02', 'ML-DEP-03', 'ML-DEP-04', 'ML-DEP-06', 'ML-DEP-07', 'ML-DEP-08', 'ML-DEP-09']) {
+    // mini-loop's default distribution is k3s; the seed says MicroK8s: a mismatch, with the kubelet version as evidence.
+    assert.equal(verdicts['ML-DEP-02']!.verdict, 'FAIL');
+    assert.match(verdicts['ML-DEP-02']!.reason!, /Kubernetes distribution was k3s \(node miniloop: kubelet v1\.27\.16\+k3s1\), expected one of microk8s/);
+    for (const id of ['ML-DEP-01', 'ML-DEP-03', 'ML-DEP-04', 'ML-DEP-06', 'ML-DEP-07', 'ML-DEP-08', 'ML-DEP-09']) {
       assert.equal(verdicts[id]!.verdict, 'PASS', `${id}: ${verdicts[id]!.reason}`);
     }
     assert.equal(exitCode, 1);

@@ -1,0 +1,202 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Capability } from '../../catalogue/capabilities.ts';
+import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
+import type { ConformanceConfig } from '../../config/schema.ts';
+import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import { redactUrl } from '../../support/url.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { UrlEnvironment } from '../url/url-environment.ts';
+import type { ClusterIdentity } from './kubernetes-errors.ts';
+import { KubernetesInventory } from './kubernetes-inventory.ts';
+
+/** No request to the API server may take longer than this, whatever `timeouts.requestMs` says: a start must fail in seconds. */
+const MAX_REQUEST_MS = 10_000;
+
+export interface KubernetesEnvironmentOptions {
+  /** Where KUBECONFIG and HOME are read (tests give their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Objects per LIST request (tests make it small to exercise `continue`). */
+  pageSize?: number;
+}
+
+/**
+ * A Kubernetes cluster the run attaches to (it deploys nothing): its inventory through the API,
+ * read once at start with get and list only. With `hub.url` the FSPIOP side is a url target
+ * inside (the hub's ingress host, or a port-forward), so the functional guarantees run too.
+ */
+export class KubernetesEnvironment implements ConformanceEnvironment {
+  readonly kind = 'kubernetes' as const;
+  readonly #config: ConformanceConfig;
+  readonly #options: KubernetesEnvironmentOptions;
+
+  constructor(config: ConformanceConfig, options: KubernetesEnvironmentOptions = {}) {
+    this.#config = config;
+    this.#options = options;
+  }
+
+  async start(): Promise<StartedEnvironment> {
+    const { kc, file } = loadKubeConfig(this.#config.kubernetes, this.#options.env ?? process.env);
+    const requestTimeoutMs = Math.min(this.#config.timeouts.requestMs, MAX_REQUEST_MS);
+    const cluster: ClusterIdentity = { server: redactUrl(kc.getCurrentCluster()!.server), context: kc.getCurrentContext(), requestTimeoutMs };
+    const reader = new KubernetesInventory(kc, {
+      cluster, requestTimeoutMs,
+      ...(this.#config.kubernetes.namespaces.length > 0 ? { namespaces: this.#config.kubernetes.namespaces } : {}),
+      ...(this.#options.pageSize ? { pageSize: this.#options.pageSize } : {}),
+    });
+    // Read at start: an unreachable server, an expired token or a role that may not list workloads stops the run here, in one line.
+    const version = await reader.serverVersion();
+    const inventory = await reader.read();
+    // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
+    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...this.#config, target: 'url' }).start() : undefined;
+    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub });
+  }
+}
+
+/** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
+export function loadKubeConfig(settings: ConformanceConfig['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+  const kc = new KubeConfig();
+  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
+  const files = settings.kubeconfig ? [settings.kubeconfig] : fromEnv.length > 0 ? fromEnv : existsSync(home) ? [home] : [];
+  const inCluster = files.length === 0 && env.KUBERNETES_SERVICE_HOST !== undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+  if (files.length === 0 && !inCluster) {
+    throw new EnvironmentUnavailableError(`no kubeconfig found (KUBECONFIG is unset and ${home} does not exist), so there is no cluster to read; `
+      + 'point KUBECONFIG or --kubeconfig at the cluster\'s kubeconfig (the one kubectl uses)');
+  }
+  const where = inCluster ? 'the in-cluster service account' : files.join(delimiter);
+  for (const [index, file] of files.entries()) {
+    if (!existsSync(file)) throw new ConfigError(`kubeconfig ${file} does not exist${settings.kubeconfig ? ' (--kubeconfig / kubernetes.kubeconfig)' : ' (KUBECONFIG)'}; give the path of the cluster's kubeconfig`);
+    try {
+      const one = new KubeConfig();
+      one.loadFromFile(file);
+      if (index === 0) kc.loadFromFile(file);
+      else kc.mergeConfig(one, true);
+    } catch (error) {
+      // The parser's message may quote the line it stopped at, and that line may hold a token: only its kind is shown.
+      throw new ConfigError(`kubeconfig ${file} cannot be read as a kubeconfig (${(error as Error).name}); check it with \`kubectl --kubeconfig ${file} config view\``, [], { cause: error });
+    }
+  }
+  if (inCluster) kc.loadFromCluster();
+  if (settings.context) {
+    if (!kc.getContextObject(settings.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new ConfigError(`--context "${settings.context}" is not in ${where}; its contexts: ${known.length > 0 ? known.join(', ') : 'none'}`);
+    }
+    kc.setCurrentContext(settings.context);
+  }
+  const context = kc.getCurrentContext();
+  if (!context || !kc.getContextObject(context)) {
+    throw new ConfigError(`${where} names no current context; pass --context (its contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) throw new ConfigError(`context "${context}" of ${where} names no cluster server; fix the kubeconfig (kubectl config view)`);
+  return { kc, file: where };
+}
+
+class StartedKubernetesEnvironment implements StartedEnvironment {
+  readonly kind = 'kubernetes' as const;
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly #cluster: ClusterIdentity;
+  readonly #version: string;
+  readonly #file: string;
+  readonly #inventory: DeploymentInventory;
+  readonly #hub: StartedEnvironment | undefined;
+
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined }) {
+    this.#cluster = parts.cluster;
+    this.#version = parts.version;
+    this.#file = parts.file;
+    this.#inventory = parts.inventory;
+    this.#hub = parts.hub;
+    this.capabilities = new Set<Capability>(['kubernetes-inventory', ...(parts.hub?.capabilities ?? [])]);
+    // The FSPIOP side's members are the inner url target's: present exactly when it has them.
+    const hub = parts.hub;
+    if (hub?.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
+  }
+
+  get hubUrl(): string {
+    return this.#hub?.hubUrl ?? '';
+  }
+
+  get callbackRouteUnproven(): boolean {
+    return this.#hub?.callbackRouteUnproven ?? false;
+  }
+
+  get controlledPayee() {
+    return this.#hub?.controlledPayee;
+  }
+
+  get adminUrl() {
+    return this.#hub?.adminUrl;
+  }
+
+  get hubChanges() {
+    return this.#hub?.hubChanges;
+  }
+
+  get observePayee() {
+    return this.#hub?.observePayee;
+  }
+
+  readonly provisioningPlan?: StartedEnvironment['provisioningPlan'];
+
+  async inventory(): Promise<DeploymentInventory> {
+    return this.#inventory;
+  }
+
+  describe(): EnvironmentDescription {
+    const hub = this.#hub?.describe();
+    const unreadable = Object.entries(this.#inventory.unreadable ?? {}).map(([what, why]) => `could not read ${what} (${why}): the guarantees that need it are NOT EVALUATED`);
+    return {
+      kind: this.kind,
+      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, read-only)`
+        + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
+      endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
+      notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...hub?.notes ?? []],
+    };
+  }
+
+  whyMissing(capability: Capability): string {
+    if (this.#hub && ['fspiop-api', 'controlled-payee', 'payee-observation', 'bystander-dfsp', 'hub-ledger'].includes(capability)) return this.#hub.whyMissing(capability);
+    switch (capability) {
+      case 'fspiop-api':
+      case 'controlled-payee':
+      case 'payee-observation':
+      case 'bystander-dfsp':
+      case 'hub-ledger':
+        return `the kubernetes target reads the cluster; give it the hub's FSPIOP endpoint too (--hub-url ${this.#ingressHost(/ml-api-adapter/) ?? 'URL, e.g. the ml-api-adapter ingress host'}`
+          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}) and the FSPIOP guarantees run against that hub`;
+      case 'resource-metrics':
+        return 'this version reads no usage figures from the cluster (metrics-server) yet';
+      case 'fault-injection':
+      case 'data-tier-fault-injection':
+        return 'deleting pods of the cluster during a run is not implemented yet (issue 16)';
+      case 'compose-inventory':
+        return 'a Kubernetes cluster is no docker compose deployment';
+      default:
+        return `the kubernetes target does not offer ${capability}`;
+    }
+  }
+
+  /** An Ingress host the cluster serves a component on, as a URL to suggest (mini-loop: http://ml-api-adapter.local). */
+  #ingressHost(component: RegExp): string | undefined {
+    const ingress = this.#inventory.resources.find((r) => r.kind === 'Ingress' && component.test(`${r.name} ${r.details?.hosts ?? ''}`) && r.details?.hosts);
+    const host = ingress?.details?.hosts?.split(', ').find((h) => h !== '*');
+    return host ? `http://${host}` : undefined;
+  }
+
+  async connectPayer(payer: PayerConnection): Promise<void> {
+    await this.#hub?.connectPayer(payer);
+  }
+
+  async stop(): Promise<void> {
+    await this.#hub?.stop();
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,360 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import { join } from 'node:path';
+import { ROOT } from './cli.ts';
+import { closeServer, listen } from './servers.ts';
+
+/**
+ * A Kubernetes API server over real HTTPS (the test-only certificate in `fixtures/tls/`, which the
+ * generated kubeconfig names as the cluster's certificate authority, as a real one does), serving a cluster snapshot (`fixtures/clusters/<name>.json`:
+ * raw objects as `kubectl get -o json` shows them, plus the server version). It answers what the real
+ * @kubernetes/client-node and kubectl ask: `/version`, discovery (`/api`, `/apis`, each group
+ * version's resource list with short names, scope and verbs), cluster-wide and namespaced LIST with
+ * `limit` + `continue`, label and field selectors, kubectl's Table and metadata-only views, and GET
+ * of one object. Read-only: nothing in a snapshot changes.
+ *
+ * Honest on purpose: Secrets are served as metadata only (a snapshot's `data` never leaves it), a
+ * wrong bearer token is answered 401 and a forbidden resource 403 with the API server's own wording,
+ * so the messages the tool prints are tested against what a cluster really says.
+ */
+
+export interface ClusterSnapshot {
+  description?: string;
+  /** When the snapshot was taken: its status times are served moved forward to now, so "ran within its schedule" keeps meaning what it meant then. */
+  takenAt?: string;
+  version: { major: string; minor: string; gitVersion: string; platform?: string };
+  objects: KubeObject[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: string[];
+}
+
+/** The built-in resources a 1.27-1.30 API server has, as far as the tool and kubectl ask about them. */
+const BUILTIN: ResourceType[] = [
+  ['', 'v1', 'pods', 'Pod', true, ['po']],
+  ['', 'v1', 'nodes', 'Node', false, ['no']],
+  ['', 'v1', 'namespaces', 'Namespace', false, ['ns']],
+  ['', 'v1', 'services', 'Service', true, ['svc']],
+  ['', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc']],
+  ['', 'v1', 'persistentvolumes', 'PersistentVolume', false, ['pv']],
+  ['', 'v1', 'configmaps', 'ConfigMap', true, ['cm']],
+  ['', 'v1', 'secrets', 'Secret', true, []],
+  ['', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa']],
+  ['apps', 'v1', 'deployments', 'Deployment', true, ['deploy']],
+  ['apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts']],
+  ['apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds']],
+  ['apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs']],
+  ['batch', 'v1', 'jobs', 'Job', true, []],
+  ['batch', 'v1', 'cronjobs', 'CronJob', true, ['cj']],
+  ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing']],
+  ['networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false, []],
+  ['networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']],
+  ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb']],
+  ['autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa']],
+  ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds']],
+].map(([group, version, plural, kind, namespaced, shortNames]) => ({
+  group, version, plural, kind, namespaced, shortNames, singular: (kind as string).toLowerCase(),
+}) as ResourceType);
+
+const VERBS = ['get', 'list', 'watch'];
+
+export interface FakeKubeApiOptions {
+  /** The bearer token the server accepts; any other (or none) is answered 401. Default: no check. */
+  token?: string;
+  /** Resources (plural, e.g. "nodes", or "*") the token may not list or get: answered 403. */
+  forbidden?: string[];
+  /** Pages never larger than this, whatever `limit` asks (a real server may return fewer). */
+  maxPageSize?: number;
+}
+
+export interface RequestSeen {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  accept: string;
+  authorization: string | undefined;
+}
+
+export class FakeKubeApi {
+  readonly snapshot: ClusterSnapshot;
+  readonly requests: RequestSeen[] = [];
+  readonly #types: ResourceType[];
+  readonly #options: FakeKubeApiOptions;
+  #server: Server | undefined;
+  #url: string | undefined;
+
+  constructor(snapshot: ClusterSnapshot, options: FakeKubeApiOptions = {}) {
+    this.snapshot = snapshot.takenAt ? { ...snapshot, objects: shiftTimes(snapshot.objects, Date.now() - Date.parse(snapshot.takenAt)) as KubeObject[] } : snapshot;
+    this.#options = options;
+    this.#types = [...BUILTIN, ...customTypes(snapshot.objects)];
+  }
+
+  static async fromFixture(name: string, options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
+    return new FakeKubeApi(await readClusterFixture(name), options);
+  }
+
+  get url(): string {
+    if (!this.#url) throw new Error('the fake Kubernetes API is not started');
+    return this.#url;
+  }
+
+  /** Changes who may do what while running (a token that expires, a role that is taken away). */
+  set token(token: string | undefined) {
+    this.#options.token = token;
+  }
+
+  set forbidden(resources: string[]) {
+    this.#options.forbidden = resources;
+  }
+
+  async start(): Promise<this> {
+    const [key, cert] = await Promise.all([readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.key')), readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt'))]);
+    this.#server = createServer({ key, cert }, (request, response) => this.#handle(request, response));
+    this.#url = (await listen(this.#server)).replace(/^http:/, 'https:');
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#server) await closeServer(this.#server);
+  }
+
+  /** A kubeconfig for this server, written to `file`, as kubectl and the client read it. */
+  async writeKubeconfig(file: string, options: { token?: string; context?: string; namespace?: string } = {}): Promise<string> {
+    await writeFile(file, kubeconfigFor(this.url, { ...options, certificateAuthority: await testCertificateAuthority() }));
+    return file;
+  }
+
+  #handle(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    const accept = request.headers.accept ?? '';
+    this.requests.push({ method: request.method ?? 'GET', path: url.pathname, query, accept, authorization: request.headers.authorization });
+    const token = this.#options.token;
+    if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
+      return send(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    }
+    if (request.method !== 'GET') return send(response, 405, status(405, 'MethodNotAllowed', `the fake Kubernetes API is read-only (${request.method})`));
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/version') return send(response, 200, this.snapshot.version);
+    if (path === '/api') return send(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: new URL(this.url).host }] });
+    if (path === '/apis') return send(response, 200, this.#groupList());
+    const route = this.#route(path);
+    if (!route) return send(response, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if ('resources' in route) return send(response, 200, route.resources);
+    const { type, namespace, name } = route;
+    const forbidden = this.#options.forbidden ?? [];
+    if (forbidden.includes('*') || forbidden.includes(type.plural)) {
+      const verb = name ? 'get' : 'list';
+      const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+      return send(response, 403, status(403, 'Forbidden',
+        `${type.plural}${type.group ? `.${type.group}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:default:conformance" cannot ${verb} resource "${type.plural}" in API group "${type.group}" ${scope}`,
+        { kind: type.plural, group: type.group }));
+    }
+    const objects = this.snapshot.objects
+      .filter((o) => o.kind === type.kind && groupOf(o.apiVersion) === type.group && (!namespace || o.metadata.namespace === namespace))
+      .map((o) => (type.kind === 'Secret' ? withoutSecretData(o) : o));
+    if (name) {
+      const found = objects.find((o) => o.metadata.name === name);
+      if (!found) return send(response, 404, status(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, kind: type.plural, group: type.group }));
+      return send(response, 200, accept.includes('as=Table') ? table(type, [found], undefined) : found);
+    }
+    const selected = objects.filter((o) => matchesLabels(o, query.labelSelector) && matchesFields(o, query.fieldSelector)).sort(byKey);
+    const offset = query.continue ? decodeContinue(query.continue) : 0;
+    if (offset === undefined) return send(response, 410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'));
+    const asked = query.limit ? Number(query.limit) : Infinity;
+    const size = Math.min(asked > 0 ? asked : Infinity, this.#options.maxPageSize ?? Infinity);
+    const page = selected.slice(offset, offset + size);
+    const next = offset + page.length < selected.length ? encodeContinue(offset + page.length) : undefined;
+    if (accept.includes('as=Table')) return send(response, 200, table(type, page, next));
+    if (accept.includes('as=PartialObjectMetadataList')) {
+      return send(response, 200, {
+        kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) },
+        items: page.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata })),
+      });
+    }
+    return send(response, 200, {
+      kind: `${type.kind}List`, apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
+      metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) },
+      items: page.map((o) => ({ ...o })),
+    });
+  }
+
+  #groupList() {
+    const groups = new Map<string, Set<string>>();
+    for (const type of this.#types) if (type.group) groups.set(type.group, (groups.get(type.group) ?? new Set()).add(type.version));
+    return {
+      kind: 'APIGroupList', apiVersion: 'v1',
+      groups: [...groups].map(([name, versions]) => {
+        const list = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions: list, preferredVersion: list[0] };
+      }),
+    };
+  }
+
+  /** `/api/v1[/namespaces/NS]/PLURAL[/NAME]` and `/apis/GROUP/VERSION[…]`, or a group version's resource list. */
+  #route(path: string): { resources: unknown } | { type: ResourceType; namespace?: string; name?: string } | undefined {
+    const parts = path.split('/').filter(Boolean);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (parts[0] === 'api') [group, version, rest] = ['', parts[1] ?? '', parts.slice(2)];
+    else if (parts[0] === 'apis') [group, version, rest] = [parts[1] ?? '', parts[2] ?? '', parts.slice(3)];
+    else return undefined;
+    const types = this.#types.filter((t) => t.group === group && t.version === version);
+    if (types.length === 0) return undefined;
+    if (rest.length === 0) {
+      return {
+        resources: {
+          kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version,
+          resources: types.map((t) => ({ name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}) })),
+        },
+      };
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const type = types.find((t) => t.plural === rest[0]);
+    if (!type || rest.length > 2 || (namespace && !type.namespaced)) return undefined;
+    return { type, ...(namespace ? { namespace } : {}), ...(rest[1] ? { name: rest[1] } : {}) };
+  }
+}
+
+export async function readClusterFixture(name: string): Promise<ClusterSnapshot> {
+  return JSON.parse(await readFile(join(ROOT, 'fixtures', 'clusters', `${name}.json`), 'utf8')) as ClusterSnapshot;
+}
+
+/** The certificate the fake serves, which is its own authority (PEM). */
+export async function testCertificateAuthority(): Promise<string> {
+  return readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt'), 'utf8');
+}
+
+/** A kubeconfig in kubectl's format: one cluster, one user with a bearer token, one context. */
+export function kubeconfigFor(server: string, options: { token?: string; context?: string; namespace?: string; clientKeyData?: string; certificateAuthority?: string } = {}): string {
+  const context = options.context ?? 'fake';
+  const user: Record<string, string> = {};
+  if (options.token) user.token = options.token;
+  if (options.clientKeyData) user['client-key-data'] = options.clientKeyData;
+  return JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', 'current-context': context, preferences: {},
+    clusters: [{ name: `${context}-cluster`, cluster: { server, ...(options.certificateAuthority ? { 'certificate-authority-data': Buffer.from(options.certificateAuthority).toString('base64') } : {}) } }],
+    users: [{ name: `${context}-user`, user }],
+    contexts: [{ name: context, context: { cluster: `${context}-cluster`, user: `${context}-user`, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
+  }, null, 2);
+}
+
+/** Resource types the snapshot's CustomResourceDefinitions declare (served versions). */
+function customTypes(objects: readonly KubeObject[]): ResourceType[] {
+  return objects.filter((o) => o.kind === 'CustomResourceDefinition').flatMap((crd) => {
+    const spec = crd.spec as { group: string; scope: string; names: { plural: string; singular?: string; kind: string; shortNames?: string[] }; versions: Array<{ name: string; served: boolean }> };
+    return spec.versions.filter((v) => v.served).map((v) => ({
+      group: spec.group, version: v.name, plural: spec.names.plural, singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+      kind: spec.names.kind, namespaced: spec.scope === 'Namespaced', shortNames: spec.names.shortNames ?? [],
+    }));
+  });
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Every timestamp of the snapshot moved by `deltaMs` (status times, creation times). */
+function shiftTimes(value: unknown, deltaMs: number): unknown {
+  if (typeof value === 'string' && ISO_TIME.test(value)) return new Date(Date.parse(value) + deltaMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (Array.isArray(value)) return value.map((v) => shiftTimes(v, deltaMs));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftTimes(v, deltaMs)]));
+  return value;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+}
+
+function withoutSecretData(secret: KubeObject): KubeObject {
+  const { data: _data, stringData: _stringData, ...rest } = secret;
+  return rest as KubeObject;
+}
+
+function byKey(a: KubeObject, b: KubeObject): number {
+  return `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`);
+}
+
+/** Equality selectors only (`a=b,c!=d`, `a==b`), which is what the tool and these tests use. */
+function matchesLabels(object: KubeObject, selector: string | undefined): boolean {
+  return matchesSelector(selector, (key) => object.metadata.labels?.[key]);
+}
+
+function matchesFields(object: KubeObject, selector: string | undefined): boolean {
+  return matchesSelector(selector, (key) => {
+    const value = key.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], object);
+    return value === undefined ? undefined : String(value);
+  });
+}
+
+function matchesSelector(selector: string | undefined, read: (key: string) => string | undefined): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const negated = term.match(/^([^!=]+)!=(.*)$/);
+    if (negated) return read(negated[1]!.trim()) !== negated[2]!.trim();
+    const equal = term.match(/^([^=]+)==?(.*)$/);
+    if (equal) return read(equal[1]!.trim()) === equal[2]!.trim();
+    return read(term.trim()) !== undefined;
+  });
+}
+
+function encodeContinue(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function decodeContinue(token: string): number | undefined {
+  try {
+    const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset: unknown };
+    return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** kubectl's server-side printing (`Accept: …;as=Table;…`): name and age columns, each row carrying its metadata. */
+function table(_type: ResourceType, objects: readonly KubeObject[], next: string | undefined) {
+  return {
+    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '1', ...(next ? { continue: next } : {}) },
+    columnDefinitions: [
+      { name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0 },
+      { name: 'Age', type: 'string', format: '', description: 'CreationTimestamp', priority: 0 },
+    ],
+    rows: objects.map((o) => ({
+      cells: [o.metadata.name, age(o.metadata.creationTimestamp)],
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}
+
+function age(created: string | undefined): string {
+  if (!created) return '<unknown>';
+  const days = Math.floor((Date.now() - Date.parse(created)) / 86_400_000);
+  return `${Math.max(days, 0)}d`;
+}
+
+function status(code: number, reason: string, message: string, details?: Record<string, string>) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+function send(response: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
