@@ -65,8 +65,12 @@ if (!engine && process.env.CI) {
       const compose = (args: string[], timeoutMs?: number) => sh('docker', ['compose', '-p', project, '-f', 'docker-compose.yml', ...PROFILES, ...args], timeoutMs);
       const callbacks = new CallbackServer({ host: '0.0.0.0', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: ['payerfsp'], senders: ['Hub', 'switch', 'payeefsp'] } });
       try {
-        const up = compose(['up', '-d', '--wait', '--wait-timeout', '180'], 240_000);
+        // The long-running services first: compose 2.26's `up --wait` fails when any container of the
+        // project exits, a one-shot job's exit 0 included, which would make this test race the job.
+        const up = compose(['up', '-d', '--wait', '--wait-timeout', '180', 'mysql', 'central-ledger', 'simulator'], 240_000);
         assert.equal(up.status, 0, `docker compose up: ${up.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+        const job = compose(['up', '-d', 'ttk-provisioning'], 120_000);
+        assert.equal(job.status, 0, `docker compose up ttk-provisioning: ${job.stderr.trim().split('\n').slice(-5).join(' | ')}`);
         // Its provisioning job's exit code is a result of its own (the real harness's wait script ignores it).
         // `up --wait` waits for the services, not for the one-shot job: wait for it to end (bounded).
         let jobs = '';
