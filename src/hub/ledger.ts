@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Money, TransfersPost } from '../fspiop/payloads.ts';
 import { sqlite } from '../support/sqlite.ts';
 import { fromUnits, MAX_LEDGER_UNITS, toUnits } from './ledger-amount.ts';
+import { ParticipantDirectory } from './participant-directory.ts';
 
 export type LedgerTransferState = 'RESERVED' | 'COMMITTED' | 'ABORTED';
 
@@ -128,7 +129,7 @@ export class HubLedger {
    * Participants, their currencies and endpoints, read on every request and callback: kept in
    * memory too (this ledger is their only writer), so the hot path asks SQLite only about money.
    */
-  readonly #directory = new Map<string, { currencies: Set<string>; endpoints: Map<string, string> }>();
+  readonly #directory = new ParticipantDirectory();
 
   /** `file` undefined keeps the books in memory (gone with the process). */
   constructor(file?: string) {
@@ -137,9 +138,9 @@ export class HubLedger {
     // NORMAL in WAL mode: a transaction survives the process being killed (not a power cut) without an fsync each.
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
     this.#db.exec(SCHEMA);
-    for (const { name } of this.#all('SELECT name FROM participant') as { name: string }[]) this.#directory.set(name, { currencies: new Set(), endpoints: new Map() });
-    for (const row of this.#all('SELECT participant, currency FROM account') as { participant: string; currency: string }[]) this.#directory.get(row.participant)?.currencies.add(row.currency);
-    for (const row of this.#all('SELECT participant, type, value FROM endpoint') as { participant: string; type: string; value: string }[]) this.#directory.get(row.participant)?.endpoints.set(row.type, row.value);
+    this.#directory.load((this.#all('SELECT name FROM participant') as { name: string }[]).map(({ name }) => name),
+      this.#all('SELECT participant, currency FROM account') as { participant: string; currency: string }[],
+      this.#all('SELECT participant, type, value FROM endpoint') as { participant: string; type: string; value: string }[]);
   }
 
   close(): void {
@@ -166,9 +167,7 @@ export class HubLedger {
         return isNew;
       });
     });
-    const entry = this.#directory.get(name) ?? { currencies: new Set<string>(), endpoints: new Map<string, string>() };
-    for (const currency of currencies) entry.currencies.add(currency);
-    this.#directory.set(name, entry);
+    this.#directory.addCurrencies(name, currencies);
     return created;
   }
 
@@ -308,19 +307,19 @@ export class HubLedger {
   }
 
   hasParticipant(name: string | undefined): boolean {
-    return name !== undefined && this.#directory.has(name);
+    return this.#directory.hasParticipant(name);
   }
 
   participantNames(): string[] {
-    return [...this.#directory.keys()].sort();
+    return this.#directory.participantNames();
   }
 
   currenciesOf(name: string): string[] {
-    return [...(this.#directory.get(name)?.currencies ?? [])].sort();
+    return this.#directory.currenciesOf(name);
   }
 
   holdsCurrency(name: string, currency: string): boolean {
-    return this.#directory.get(name)?.currencies.has(currency) === true;
+    return this.#directory.holdsCurrency(name, currency);
   }
 
   accountsOf(name: string): ParticipantAccount[] {
@@ -333,18 +332,17 @@ export class HubLedger {
   }
 
   setEndpoint(name: string, type: string, value: string): void {
-    const entry = this.#directory.get(name);
-    if (!entry) throw new Error(`participant "${name}" does not exist`);
+    this.#directory.requireParticipant(name);
     this.#run('INSERT INTO endpoint (participant, type, value) VALUES (?, ?, ?) ON CONFLICT (participant, type) DO UPDATE SET value = excluded.value', name, type, value);
-    entry.endpoints.set(type, value);
+    this.#directory.setEndpoint(name, type, value);
   }
 
   endpointsOf(name: string): { type: string; value: string }[] {
-    return [...(this.#directory.get(name)?.endpoints ?? [])].sort(([a], [b]) => a.localeCompare(b)).map(([type, value]) => ({ type, value }));
+    return this.#directory.endpointsOf(name);
   }
 
   endpoint(name: string, type: string): string | undefined {
-    return this.#directory.get(name)?.endpoints.get(type);
+    return this.#directory.endpoint(name, type);
   }
 
   // ---- transfers ----

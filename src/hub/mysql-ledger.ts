@@ -3,6 +3,7 @@ import { mysqlLedgerUrlProblem } from '../config/ledger-url.ts';
 import type { Money } from '../fspiop/payloads.ts';
 import { fromUnits, toUnits } from './ledger-amount.ts';
 import { LedgerUnavailableError, type LedgerStore } from './ledger-store.ts';
+import { ParticipantDirectory } from './participant-directory.ts';
 import {
   IN_FLIGHT_ACCOUNT, SETTLEMENT_ACCOUNT, type DfspAccounts, type DfspAccountType, type FundsOutcome, type HubAccountType, type LedgerTransfer,
   type LedgerTransferState, type ParticipantAccount, type PrepareOutcome, type SettlementModel, type TransferTerms,
@@ -73,7 +74,7 @@ export class MySqlLedgerStore implements LedgerStore {
   readonly description: string;
   readonly #pool: Pool;
   readonly #options: Required<MySqlLedgerOptions>;
-  readonly #directory = new Map<string, { currencies: Set<string>; endpoints: Map<string, string> }>();
+  readonly #directory = new ParticipantDirectory();
   #available = true;
   #probe: NodeJS.Timeout | undefined;
   #closed = false;
@@ -101,11 +102,10 @@ export class MySqlLedgerStore implements LedgerStore {
   async open(): Promise<void> {
     await this.#call(async () => {
       for (const statement of SCHEMA) await this.#pool.query(statement);
-      this.#directory.clear();
       const q = this.#q(this.#pool);
-      for (const { name } of await q.all<{ name: string }>('SELECT name FROM refhub_participant')) this.#directory.set(name, { currencies: new Set(), endpoints: new Map() });
-      for (const row of await q.all<{ participant: string; currency: string }>('SELECT participant, currency FROM refhub_account')) this.#directory.get(row.participant)?.currencies.add(row.currency);
-      for (const row of await q.all<{ participant: string; type: string; value: string }>('SELECT participant, type, value FROM refhub_endpoint')) this.#directory.get(row.participant)?.endpoints.set(row.type, row.value);
+      this.#directory.load((await q.all<{ name: string }>('SELECT name FROM refhub_participant')).map(({ name }) => name),
+        await q.all<{ participant: string; currency: string }>('SELECT participant, currency FROM refhub_account'),
+        await q.all<{ participant: string; type: string; value: string }>('SELECT participant, type, value FROM refhub_endpoint'));
     });
   }
 
@@ -124,27 +124,27 @@ export class MySqlLedgerStore implements LedgerStore {
   // ---- the directory, in memory ----
 
   hasParticipant(name: string | undefined): boolean {
-    return name !== undefined && this.#directory.has(name);
+    return this.#directory.hasParticipant(name);
   }
 
   participantNames(): string[] {
-    return [...this.#directory.keys()].sort();
+    return this.#directory.participantNames();
   }
 
   currenciesOf(name: string): string[] {
-    return [...(this.#directory.get(name)?.currencies ?? [])].sort();
+    return this.#directory.currenciesOf(name);
   }
 
   holdsCurrency(name: string, currency: string): boolean {
-    return this.#directory.get(name)?.currencies.has(currency) === true;
+    return this.#directory.holdsCurrency(name, currency);
   }
 
   endpointsOf(name: string): { type: string; value: string }[] {
-    return [...(this.#directory.get(name)?.endpoints ?? [])].sort(([a], [b]) => a.localeCompare(b)).map(([type, value]) => ({ type, value }));
+    return this.#directory.endpointsOf(name);
   }
 
   endpoint(name: string, type: string): string | undefined {
-    return this.#directory.get(name)?.endpoints.get(type);
+    return this.#directory.endpoint(name, type);
   }
 
   // ---- participants and accounts ----
@@ -164,9 +164,7 @@ export class MySqlLedgerStore implements LedgerStore {
       }
       return fresh;
     });
-    const entry = this.#directory.get(name) ?? { currencies: new Set<string>(), endpoints: new Map<string, string>() };
-    for (const currency of currencies) entry.currencies.add(currency);
-    this.#directory.set(name, entry);
+    this.#directory.addCurrencies(name, currencies);
     return created;
   }
 
@@ -281,10 +279,9 @@ export class MySqlLedgerStore implements LedgerStore {
   }
 
   async setEndpoint(name: string, type: string, value: string): Promise<void> {
-    const entry = this.#directory.get(name);
-    if (!entry) throw new Error(`participant "${name}" does not exist`);
+    this.#directory.requireParticipant(name);
     await this.#call(() => this.#q(this.#pool).run('INSERT INTO refhub_endpoint (participant, type, value) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', name, type, value));
-    entry.endpoints.set(type, value);
+    this.#directory.setEndpoint(name, type, value);
   }
 
   // ---- transfers and quotes ----
