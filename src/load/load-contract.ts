@@ -47,7 +47,19 @@ export function failureText(reason: FailureReason, detail = ''): string {
  */
 export const GENERATOR_EXHAUSTION_CODES = ['EMFILE', 'ENFILE', 'ENOBUFS', 'EADDRNOTAVAIL', 'ENOMEM'] as const;
 
-/** The exhaustion code a failure reason names, if any. */
+/** How k6 (Go) words the same errors in a request's `error`: its reports carry the words, not the code. */
+const GO_WORDING: Record<string, (typeof GENERATOR_EXHAUSTION_CODES)[number]> = {
+  'too many open files in system': 'ENFILE',
+  'too many open files': 'EMFILE',
+  'no buffer space available': 'ENOBUFS',
+  'cannot assign requested address': 'EADDRNOTAVAIL',
+  'cannot allocate memory': 'ENOMEM',
+};
+
+/** The exhaustion code a failure reason names, by its code or in k6's words, if any. */
 export function exhaustionCode(reason: string): string | undefined {
-  return GENERATOR_EXHAUSTION_CODES.find((code) => reason.includes(code));
+  const code = GENERATOR_EXHAUSTION_CODES.find((known) => reason.includes(known));
+  if (code) return code;
+  const lower = reason.toLowerCase();
+  return Object.entries(GO_WORDING).find(([words]) => lower.includes(words))?.[1];
 }

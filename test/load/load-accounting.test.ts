@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNotEvaluated } from '../../src/evidence/finding.ts';
 import { LoadAccounting } from '../../src/load/load-accounting.ts';
+import { exhaustionCode } from '../../src/load/load-contract.ts';
 import type { LoadRequest } from '../../src/load/load-runner.ts';
 import { SlaProbe } from '../../src/probes/sla-probe.ts';
 import { diagnoseLoads } from '../../src/reports/diagnosis.ts';
@@ -77,6 +78,14 @@ describe('LoadAccounting', () => {
     assert.ok(isNotEvaluated(finding));
     assert.match(finding.notEvaluated, /^the load generator, not the hub, was the limit: its event loop ran late by 361 ms at p99 \(max 473 ms; more than 200 ms\)/);
     assert.match(diagnoseLoads([summary])[0] ?? '', /^The load generator, not the hub, was the limit in the p2p load at 10\/s \(test runner\): its event loop ran 361 ms late at p99/);
+  });
+
+  it('knows the generator running out by its code or in k6\'s words', () => {
+    assert.equal(exhaustionCode('no HTTP answer (EMFILE)'), 'EMFILE');
+    assert.equal(exhaustionCode('no HTTP answer (dial tcp 127.0.0.1:4000: socket: too many open files)'), 'EMFILE');
+    assert.equal(exhaustionCode('no HTTP answer (open /etc/hosts: too many open files in system)'), 'ENFILE');
+    assert.equal(exhaustionCode('no HTTP answer (dial tcp 10.0.0.1:443: connect: cannot assign requested address)'), 'EADDRNOTAVAIL');
+    assert.equal(exhaustionCode('no HTTP answer (ECONNREFUSED)'), undefined, 'a refused connection is the hub\'s side');
   });
 
   it('reports progress over the last seconds: the rate of whole seconds and the p99 of recent iterations', () => {
