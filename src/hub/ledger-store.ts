@@ -60,6 +60,10 @@ export interface LedgerStore {
   reservedTransfers(): Promise<LedgerTransfer[]>;
   recordQuote(quoteId: string, payer: string, payee: string, requestHash: string): Promise<boolean>;
   quote(quoteId: string): Promise<{ payer: string; payee: string; requestHash: string } | undefined>;
+
+  // ---- the parties DFSPs registered (the oracle's memory across restarts) ----
+  recordParty(key: string, owner: string): Promise<void>;
+  parties(): Promise<Array<{ key: string; owner: string }>>;
 }
 
 /** The database behind a store does not answer: the hub says 2001 and carries on; the store recovers when it is back. */
@@ -117,4 +121,6 @@ export class SqliteLedgerStore implements LedgerStore {
   async reservedTransfers() { return this.ledger.reservedTransfers(); }
   async recordQuote(quoteId: string, payer: string, payee: string, requestHash: string) { return this.ledger.recordQuote(quoteId, payer, payee, requestHash); }
   async quote(quoteId: string) { return this.ledger.quote(quoteId); }
+  async recordParty(key: string, owner: string) { this.ledger.recordParty(key, owner); }
+  async parties() { return this.ledger.parties(); }
 }

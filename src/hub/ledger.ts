@@ -108,6 +108,7 @@ CREATE TABLE IF NOT EXISTS transfer (
   fulfilment TEXT, completed TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS transfer_reserved ON transfer (state) WHERE state = 'RESERVED';
 CREATE TABLE IF NOT EXISTS quote (id TEXT PRIMARY KEY, payer TEXT NOT NULL, payee TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS party (party_key TEXT PRIMARY KEY, owner TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS hub_account (type TEXT NOT NULL, currency TEXT NOT NULL, PRIMARY KEY (type, currency));
 CREATE TABLE IF NOT EXISTS settlement_model (name TEXT PRIMARY KEY, currency TEXT, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS limit_set (participant TEXT NOT NULL, currency TEXT NOT NULL, PRIMARY KEY (participant, currency));
@@ -415,6 +416,15 @@ export class HubLedger {
   /** Records a quote request; false when one with this id exists already (the caller compares hashes). */
   recordQuote(quoteId: string, payer: string, payee: string, requestHash: string): boolean {
     return this.#run('INSERT OR IGNORE INTO quote (id, payer, payee, hash) VALUES (?, ?, ?, ?)', quoteId, payer, payee, requestHash).changes > 0;
+  }
+
+  /** A party a DFSP registered (by `partyKey`), kept across restarts. */
+  recordParty(key: string, owner: string): void {
+    this.#run('INSERT INTO party (party_key, owner) VALUES (?, ?) ON CONFLICT (party_key) DO UPDATE SET owner = excluded.owner', key, owner);
+  }
+
+  parties(): Array<{ key: string; owner: string }> {
+    return (this.#all('SELECT party_key, owner FROM party') as { party_key: string; owner: string }[]).map((row) => ({ key: row.party_key, owner: row.owner }));
   }
 
   quote(quoteId: string): { payer: string; payee: string; requestHash: string } | undefined {

@@ -30,6 +30,7 @@ const SCHEMA = [
     amount BIGINT NOT NULL, \`condition\` VARCHAR(128) NOT NULL, expiration VARCHAR(40) NOT NULL, hash CHAR(64) NOT NULL, state VARCHAR(16) NOT NULL,
     fulfilment VARCHAR(128), completed VARCHAR(40), reason TEXT, KEY transfer_state (state)) ENGINE=InnoDB`,
   'CREATE TABLE IF NOT EXISTS refhub_quote (id VARCHAR(128) PRIMARY KEY, payer VARCHAR(64) NOT NULL, payee VARCHAR(64) NOT NULL, hash CHAR(64) NOT NULL) ENGINE=InnoDB',
+  'CREATE TABLE IF NOT EXISTS refhub_party (party_key VARCHAR(255) PRIMARY KEY, owner VARCHAR(64) NOT NULL) ENGINE=InnoDB',
   'CREATE TABLE IF NOT EXISTS refhub_hub_account (type VARCHAR(40) NOT NULL, currency CHAR(3) NOT NULL, PRIMARY KEY (type, currency)) ENGINE=InnoDB',
   'CREATE TABLE IF NOT EXISTS refhub_settlement_model (name VARCHAR(64) PRIMARY KEY, currency CHAR(3), definition TEXT NOT NULL) ENGINE=InnoDB',
   'CREATE TABLE IF NOT EXISTS refhub_limit_set (participant VARCHAR(64) NOT NULL, currency CHAR(3) NOT NULL, PRIMARY KEY (participant, currency)) ENGINE=InnoDB',
@@ -352,6 +353,14 @@ export class MySqlLedgerStore implements LedgerStore {
 
   async recordQuote(quoteId: string, payer: string, payee: string, requestHash: string): Promise<boolean> {
     return this.#call(async () => (await this.#q(this.#pool).run('INSERT IGNORE INTO refhub_quote (id, payer, payee, hash) VALUES (?, ?, ?, ?)', quoteId, payer, payee, requestHash)).affectedRows > 0);
+  }
+
+  async recordParty(key: string, owner: string): Promise<void> {
+    await this.#call(() => this.#q(this.#pool).run('INSERT INTO refhub_party (party_key, owner) VALUES (?, ?) ON DUPLICATE KEY UPDATE owner = VALUES(owner)', key, owner));
+  }
+
+  async parties(): Promise<Array<{ key: string; owner: string }>> {
+    return this.#call(async () => (await this.#q(this.#pool).all<{ party_key: string; owner: string }>('SELECT party_key, owner FROM refhub_party')).map((row) => ({ key: row.party_key, owner: row.owner })));
   }
 
   async quote(quoteId: string): Promise<{ payer: string; payee: string; requestHash: string } | undefined> {

@@ -6,7 +6,7 @@ import type { HubFaultsConfig } from '../config/schema.ts';
 import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, FSPIOP_VERSION, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from '../fspiop/headers.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
-import { partyPath } from '../fspiop/messages.ts';
+import { partyKey, partyPath } from '../fspiop/messages.ts';
 import { sendFspiop } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
@@ -141,6 +141,11 @@ export class ReferenceHub {
 
   start(): Promise<string> {
     return this.#server.start(this.#options.port, this.#options.host);
+  }
+
+  /** Takes back the parties DFSPs registered with an earlier run of the same ledger. */
+  async restoreParties(): Promise<void> {
+    this.oracle.restore(await this.store.parties());
   }
 
   /**
@@ -335,9 +340,11 @@ export class ReferenceHub {
       if (owner && owner !== source) {
         return this.#sendError(source, path, 'participants', FspiopErrorCode.addPartyInfoError, `the party is held by ${owner}`);
       }
+      // Written down before it is answered: a restarted hub must still know whom the party is with.
+      await this.store.recordParty(partyKey(party), source);
       this.oracle.register(party, source);
       await this.#deliver(source, 'PUT', path, 'participants', this.#ownHeaders(source, 'participants'), { fspId: source });
-    });
+    }, { source, path, resource: 'participants' });
   }
 
   /** PUT callbacks from one DFSP are relayed unchanged to the DFSP named in FSPIOP-Destination. */

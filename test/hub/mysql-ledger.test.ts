@@ -94,6 +94,24 @@ if (missing && process.env.CI) {
       }
     });
 
+    it('keeps the parties DFSPs registered, for a hub restarted on the same database', async () => {
+      const store = new MySqlLedgerStore(db.url);
+      try {
+        await store.open();
+        await store.recordParty('MSISDN/27799900102', 'conformancepayee');
+        await store.recordParty('MSISDN/27799900102', 'otherfsp');
+      } finally {
+        await store.close();
+      }
+      const again = new MySqlLedgerStore(db.url);
+      try {
+        await again.open();
+        assert.deepEqual((await again.parties()).filter((p) => p.key === 'MSISDN/27799900102'), [{ key: 'MSISDN/27799900102', owner: 'otherfsp' }]);
+      } finally {
+        await again.close();
+      }
+    });
+
     it('lets concurrent prepares through only as far as the net debit cap allows', async () => {
       const store = new MySqlLedgerStore(db.url);
       try {

@@ -87,6 +87,7 @@ export class ReferenceDeployment {
     const host = this.#options.host ?? '127.0.0.1';
     try {
       await this.hub.store.open();
+      await this.hub.restoreParties();
       const hubUrl = await this.hub.start();
       const adminUrl = await this.#admin.start(this.#options.adminPort ?? 0, host);
       let payeeUrl: string | undefined;
