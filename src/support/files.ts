@@ -1,5 +1,4 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -7,22 +6,8 @@ import { dirname, resolve } from 'node:path';
  * forever at full CPU); creating each missing level ourselves fails there at once with ENOENT.
  */
 export async function ensureDirectory(path: string): Promise<void> {
-  const missing: string[] = [];
-  for (let current = resolve(path); ; current = dirname(current)) {
-    try {
-      if (!(await stat(current)).isDirectory()) throw Object.assign(new Error(`${current} is not a directory`), { code: 'ENOTDIR' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      missing.unshift(current);
-      if (dirname(current) === current) break;
-    }
-  }
-  for (const directory of missing) {
-    await mkdir(directory).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-  }
+  // A few stat calls: the synchronous walk costs nothing worth a second copy of it.
+  ensureDirectorySync(path);
 }
 
 /** `ensureDirectory` for a caller that must have the folder before it goes on (a database file opened next). */

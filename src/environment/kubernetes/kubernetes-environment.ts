@@ -173,7 +173,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
         return 'this version reads no usage figures from the cluster (metrics-server) yet';
       case 'fault-injection':
       case 'data-tier-fault-injection':
-        return 'deleting pods of the cluster during a run is not implemented yet (issue 16)';
+        return 'the kubernetes target only reads the cluster (get and list): it deletes no pod and no data-tier node, so recovery under a fault is measured on the compose or embedded target';
       case 'compose-inventory':
         return 'a Kubernetes cluster is no docker compose deployment';
       default:
