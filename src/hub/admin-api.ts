@@ -79,7 +79,7 @@ export class HubAdminApi {
       .on('GET', '/health', () => (this.#ledger.available
         ? { status: 200, body: { status: 'OK' } }
         : { status: 503, body: { status: 'DOWN', services: [{ name: 'datastore', status: 'DOWN' }] } }))
-      .on('GET', '/participants', async () => ({ status: 200, body: [await this.#hub(), ...await Promise.all(this.#ledger.participantNames().map((name) => this.#participant(name)))] }))
+      .on('GET', '/participants', async () => ({ status: 200, body: [await this.#hub(), ...await Promise.all(this.#ledger.directory.participantNames().map((name) => this.#participant(name)))] }))
       .on('POST', '/participants', (_, body) => this.#create(parse(CreateParticipant, body)))
       .on('GET', '/participants/{name}', async ({ name }) => ({ status: 200, body: name === HUB_NAME ? await this.#hub() : await this.#participant(this.#known(name!)) }))
       .on('POST', '/participants/{name}/accounts', ({ name }, body) => this.#createHubAccount(name!, parse(CreateHubAccount, body)))
@@ -94,7 +94,7 @@ export class HubAdminApi {
       .on('GET', '/participants/{name}/limits', async ({ name }, _, query) => ({ status: 200, body: (await this.#accounts(this.#known(name!), query)).map(limitOf) }))
       .on('PUT', '/participants/{name}/limits', ({ name }, body) => this.#setLimit(this.#known(name!), parse(SetLimit, body)))
       .on('GET', '/participants/{name}/positions', ({ name }, _, query) => this.#positions(this.#known(name!), query))
-      .on('GET', '/participants/{name}/endpoints', ({ name }) => ({ status: 200, body: this.#ledger.endpointsOf(this.#known(name!)) }))
+      .on('GET', '/participants/{name}/endpoints', ({ name }) => ({ status: 200, body: this.#ledger.directory.endpointsOf(this.#known(name!)) }))
       .on('POST', '/participants/{name}/endpoints', async ({ name }, body) => {
         const endpoint = parse(AddEndpoint, body);
         // central-ledger looks the type up in its endpointType table and fails on one it lacks.
@@ -144,7 +144,7 @@ export class HubAdminApi {
 
   #known(name: string): string {
     // central-ledger answers an unknown participant with 400 and 3200, not 404.
-    if (!this.#ledger.hasParticipant(name)) throw new AdminError(400, FspiopErrorCode.genericIdNotFound, `participant "${name}" does not exist`);
+    if (!this.#ledger.directory.hasParticipant(name)) throw new AdminError(400, FspiopErrorCode.genericIdNotFound, `participant "${name}" does not exist`);
     return name;
   }
 
@@ -174,7 +174,7 @@ export class HubAdminApi {
       }
     }
     if (request.name === HUB_NAME) throw new AdminError(400, FspiopErrorCode.genericClientError, `"${HUB_NAME}" is the hub's own name`);
-    if (this.#ledger.currenciesOf(request.name).includes(request.currency)) {
+    if (this.#ledger.directory.currenciesOf(request.name).includes(request.currency)) {
       throw new AdminError(400, FspiopErrorCode.genericClientError, `Participant currency has already been registered (participant "${request.name}", ${request.currency})`);
     }
     const models = await this.#ledger.settlementModels();
@@ -187,7 +187,7 @@ export class HubAdminApi {
 
   async #createHubAccount(name: string, request: z.infer<typeof CreateHubAccount>) {
     if (name !== HUB_NAME) {
-      throw new AdminError(400, FspiopErrorCode.addPartyInfoError, this.#ledger.hasParticipant(name) ? 'Endpoint is reserved for creation of Hub account types only.' : 'Participant was not found.');
+      throw new AdminError(400, FspiopErrorCode.addPartyInfoError, this.#ledger.directory.hasParticipant(name) ? 'Endpoint is reserved for creation of Hub account types only.' : 'Participant was not found.');
     }
     if (!(HUB_ACCOUNT_TYPES as readonly string[]).includes(request.type)) {
       throw new AdminError(400, FspiopErrorCode.addPartyInfoError, `The requested hub operator account type is not allowed: "${request.type}" (allowed: ${HUB_ACCOUNT_TYPES.join(', ')})`);
@@ -266,7 +266,7 @@ export class HubAdminApi {
   }
 
   #requireAccount(name: string, currency: string): void {
-    if (!this.#ledger.currenciesOf(name).includes(currency)) {
+    if (!this.#ledger.directory.currenciesOf(name).includes(currency)) {
       throw new AdminError(400, FspiopErrorCode.genericValidationError, `participant "${name}" has no ${currency} account`);
     }
   }

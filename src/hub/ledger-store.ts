@@ -1,3 +1,4 @@
+import type { DirectoryView } from './participant-directory.ts';
 import type { DfspAccounts, DfspAccountType, FundsOutcome, HubAccountType, HubLedger, LedgerTransfer, ParticipantAccount, PrepareOutcome, SettlementModel, TransferTerms } from './ledger.ts';
 
 /**
@@ -25,13 +26,8 @@ export interface LedgerStore {
   open(): Promise<void>;
   close(): Promise<void>;
 
-  // ---- the directory, in memory ----
-  hasParticipant(name: string | undefined): boolean;
-  participantNames(): string[];
-  currenciesOf(name: string): string[];
-  holdsCurrency(name: string, currency: string): boolean;
-  endpointsOf(name: string): { type: string; value: string }[];
-  endpoint(name: string, type: string): string | undefined;
+  /** The directory, in memory. */
+  readonly directory: DirectoryView;
 
   // ---- participants and accounts ----
   ensureParticipant(name: string, currencies: readonly string[], netDebitCap?: string, options?: { inactive?: boolean }): Promise<string[]>;
@@ -89,12 +85,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.ledger.close();
   }
 
-  hasParticipant(name: string | undefined): boolean { return this.ledger.hasParticipant(name); }
-  participantNames(): string[] { return this.ledger.participantNames(); }
-  currenciesOf(name: string): string[] { return this.ledger.currenciesOf(name); }
-  holdsCurrency(name: string, currency: string): boolean { return this.ledger.holdsCurrency(name, currency); }
-  endpointsOf(name: string): { type: string; value: string }[] { return this.ledger.endpointsOf(name); }
-  endpoint(name: string, type: string): string | undefined { return this.ledger.endpoint(name, type); }
+  get directory(): DirectoryView { return this.ledger.directory; }
 
   async ensureParticipant(name: string, currencies: readonly string[], netDebitCap?: string, options?: { inactive?: boolean }) { return this.ledger.ensureParticipant(name, currencies, netDebitCap, options); }
   async setInitialPositionAndLimit(name: string, currency: string, netDebitCap: string, initialPosition: string) { this.ledger.setInitialPositionAndLimit(name, currency, netDebitCap, initialPosition); }

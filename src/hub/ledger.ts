@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Money, TransfersPost } from '../fspiop/payloads.ts';
 import { sqlite } from '../support/sqlite.ts';
 import { fromUnits, MAX_LEDGER_UNITS, toUnits } from './ledger-amount.ts';
-import { ParticipantDirectory } from './participant-directory.ts';
+import { ParticipantDirectory, type DirectoryView } from './participant-directory.ts';
 
 export type LedgerTransferState = 'RESERVED' | 'COMMITTED' | 'ABORTED';
 
@@ -131,6 +131,11 @@ export class HubLedger {
    * memory too (this ledger is their only writer), so the hot path asks SQLite only about money.
    */
   readonly #directory = new ParticipantDirectory();
+
+  /** Who is on the hub, read without a query. */
+  get directory(): DirectoryView {
+    return this.#directory;
+  }
 
   /** `file` undefined keeps the books in memory (gone with the process). */
   constructor(file?: string) {

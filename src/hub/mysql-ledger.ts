@@ -3,7 +3,7 @@ import { mysqlLedgerUrlProblem } from '../config/ledger-url.ts';
 import type { Money } from '../fspiop/payloads.ts';
 import { fromUnits, toUnits } from './ledger-amount.ts';
 import { LedgerUnavailableError, type LedgerStore } from './ledger-store.ts';
-import { ParticipantDirectory } from './participant-directory.ts';
+import { ParticipantDirectory, type DirectoryView } from './participant-directory.ts';
 import {
   IN_FLIGHT_ACCOUNT, SETTLEMENT_ACCOUNT, type DfspAccounts, type DfspAccountType, type FundsOutcome, type HubAccountType, type LedgerTransfer,
   type LedgerTransferState, type ParticipantAccount, type PrepareOutcome, type SettlementModel, type TransferTerms,
@@ -124,28 +124,8 @@ export class MySqlLedgerStore implements LedgerStore {
 
   // ---- the directory, in memory ----
 
-  hasParticipant(name: string | undefined): boolean {
-    return this.#directory.hasParticipant(name);
-  }
-
-  participantNames(): string[] {
-    return this.#directory.participantNames();
-  }
-
-  currenciesOf(name: string): string[] {
-    return this.#directory.currenciesOf(name);
-  }
-
-  holdsCurrency(name: string, currency: string): boolean {
-    return this.#directory.holdsCurrency(name, currency);
-  }
-
-  endpointsOf(name: string): { type: string; value: string }[] {
-    return this.#directory.endpointsOf(name);
-  }
-
-  endpoint(name: string, type: string): string | undefined {
-    return this.#directory.endpoint(name, type);
+  get directory(): DirectoryView {
+    return this.#directory;
   }
 
   // ---- participants and accounts ----
@@ -304,7 +284,7 @@ export class MySqlLedgerStore implements LedgerStore {
       const payer = rows.find((row) => row.participant === terms.payerFsp);
       if (!payer) return { kind: 'no-account', participant: terms.payerFsp, currency };
       // The directory mirrors the accounts (ensureParticipant writes both): no query needed for the payee.
-      if (!this.holdsCurrency(terms.payeeFsp, currency)) return { kind: 'no-account', participant: terms.payeeFsp, currency };
+      if (!this.#directory.holdsCurrency(terms.payeeFsp, currency)) return { kind: 'no-account', participant: terms.payeeFsp, currency };
       const amount = toUnits(terms.amount.amount);
       const position = BigInt(payer.position);
       const cap = BigInt(payer.net_debit_cap);
@@ -408,7 +388,7 @@ export class MySqlLedgerStore implements LedgerStore {
 
   async #dfspAccounts(q: Q, name: string): Promise<DfspAccounts[]> {
     const out: DfspAccounts[] = [];
-    for (const currency of this.currenciesOf(name)) {
+    for (const currency of this.#directory.currenciesOf(name)) {
       const position = (await q.get<AccountRow>('SELECT * FROM refhub_account WHERE participant = ? AND currency = ?', name, currency))!;
       let settlement = await q.get<AccountRow>('SELECT * FROM refhub_account WHERE participant = ? AND currency = ?', settlementAccountOf(name), currency);
       if (!settlement) {

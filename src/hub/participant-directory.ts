@@ -54,3 +54,6 @@ export class ParticipantDirectory {
     return this.#entries.get(name)?.endpoints.get(type);
   }
 }
+
+/** What the hub and the admin API read of the directory (a store alone changes it). */
+export type DirectoryView = Pick<ParticipantDirectory, 'hasParticipant' | 'participantNames' | 'currenciesOf' | 'holdsCurrency' | 'endpointsOf' | 'endpoint'>;

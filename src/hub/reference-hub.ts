@@ -184,7 +184,7 @@ export class ReferenceHub {
   }
 
   async connect(fspId: string, endpoint: string): Promise<void> {
-    if (!this.store.hasParticipant(fspId)) throw new Error(`participant "${fspId}" is not registered`);
+    if (!this.store.directory.hasParticipant(fspId)) throw new Error(`participant "${fspId}" is not registered`);
     await this.store.setEndpoint(fspId, CALLBACK_BASE_URL, endpoint);
   }
 
@@ -193,7 +193,7 @@ export class ReferenceHub {
     if (request.method === 'GET' && path === '/health') {
       // Down while its books are unreachable, as central-ledger's /health reports its database.
       const ledger = this.store.available ? 'OK' : 'DOWN';
-      sendJson(response, ledger === 'OK' ? 200 : 503, { status: ledger, ledger: { store: this.store.description, status: ledger }, participants: this.store.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
+      sendJson(response, ledger === 'OK' ? 200 : 503, { status: ledger, ledger: { store: this.store.description, status: ledger }, participants: this.store.directory.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
       return;
     }
     if (!this.store.available) {
@@ -214,7 +214,7 @@ export class ReferenceHub {
     const problem = checkHeaders(headers, match.handler.resource, request.method ?? 'GET');
     if (problem) return this.#reject(response, 400, problem.error, problem.detail);
     const source = headers['fspiop-source']!;
-    if (!this.store.hasParticipant(source)) return this.#reject(response, 400, FspiopErrorCode.payerFspIdNotFound, `FSPIOP-Source "${source}" is not a participant of this hub`);
+    if (!this.store.directory.hasParticipant(source)) return this.#reject(response, 400, FspiopErrorCode.payerFspIdNotFound, `FSPIOP-Source "${source}" is not a participant of this hub`);
 
     let body: unknown;
     if (request.method !== 'GET') {
@@ -259,7 +259,7 @@ export class ReferenceHub {
   async #deliver(to: string, method: 'GET' | 'POST' | 'PUT', path: string, resource: FspiopResource,
     headers: Record<string, string>, body?: unknown): Promise<void> {
     if (this.#server.signal.aborted) return;
-    const url = callbackUrl((type) => this.store.endpoint(to, type), method, path);
+    const url = callbackUrl((type) => this.store.directory.endpoint(to, type), method, path);
     if (!url) throw Object.assign(new Error(`participant ${to} has no callback endpoint for ${method} ${path}`), { participant: to });
     if (method === 'PUT') {
       const delay = this.#options.callbackDelayMs + this.faults.callbackDelayMs();
@@ -304,7 +304,7 @@ export class ReferenceHub {
     const path = partyPath({ type: params.type!, id: params.id!, subId: params.subId });
     this.#later(async () => {
       const owner = this.oracle.ownerOf({ type: params.type!, id: params.id!, subId: params.subId });
-      if (!owner || !this.store.hasParticipant(owner)) return this.#sendError(source, path, 'parties', FspiopErrorCode.partyNotFound);
+      if (!owner || !this.store.directory.hasParticipant(owner)) return this.#sendError(source, path, 'parties', FspiopErrorCode.partyNotFound);
       await this.#deliver(owner, 'GET', path, 'parties', { ...headers, 'fspiop-destination': owner });
     });
   }
@@ -350,7 +350,7 @@ export class ReferenceHub {
   /** PUT callbacks from one DFSP are relayed unchanged to the DFSP named in FSPIOP-Destination. */
   #relayCallback({ request, response, headers, body }: Exchange, resource: FspiopResource): void {
     const destination = headers['fspiop-destination'];
-    if (!this.store.hasParticipant(destination)) {
+    if (!this.store.directory.hasParticipant(destination)) {
       return this.#reject(response, 400, FspiopErrorCode.destinationFspError, `FSPIOP-Destination "${destination ?? ''}" is not a participant of this hub`);
     }
     sendJson(response, 200);
@@ -371,10 +371,10 @@ export class ReferenceHub {
     const path = `/quotes/${quote.quoteId}`;
     this.#later(async () => {
       const payee = headers['fspiop-destination'] ?? quote.payee.partyIdInfo.fspId;
-      if (!payee || !this.store.hasParticipant(payee)) {
+      if (!payee || !this.store.directory.hasParticipant(payee)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.destinationFspError, `payee FSP "${payee ?? ''}" is not a participant of this hub`);
       }
-      if (!this.store.holdsCurrency(payee, quote.amount.currency)) {
+      if (!this.store.directory.holdsCurrency(payee, quote.amount.currency)) {
         return this.#sendError(source, path, 'quotes', FspiopErrorCode.genericValidationError, `currency ${quote.amount.currency} is not enabled for ${payee}`);
       }
       const hash = requestHash(quote);
@@ -391,7 +391,7 @@ export class ReferenceHub {
     sendJson(response, 202);
     const payee = headers['fspiop-destination'];
     this.#later(async () => {
-      if (payee && this.store.hasParticipant(payee)) await this.#deliver(payee, 'POST', '/quotes', 'quotes', headers, body);
+      if (payee && this.store.directory.hasParticipant(payee)) await this.#deliver(payee, 'POST', '/quotes', 'quotes', headers, body);
     });
   }
 
@@ -431,12 +431,12 @@ export class ReferenceHub {
       if (transfer.payerFsp !== source) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `payerFsp "${transfer.payerFsp}" does not match FSPIOP-Source "${source}"`);
       }
-      if (!this.store.hasParticipant(transfer.payeeFsp)) {
+      if (!this.store.directory.hasParticipant(transfer.payeeFsp)) {
         // central-ledger's prepare validation: 3100 "Participant … not found", by error callback.
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `payee FSP "${transfer.payeeFsp}" is not a participant of this hub`);
       }
       const currency = transfer.amount.currency;
-      if (!this.store.holdsCurrency(source, currency) || !this.store.holdsCurrency(transfer.payeeFsp, currency)) {
+      if (!this.store.directory.holdsCurrency(source, currency) || !this.store.directory.holdsCurrency(transfer.payeeFsp, currency)) {
         return this.#sendError(source, path, 'transfers', FspiopErrorCode.genericValidationError, `currency ${currency} is not enabled for both participants`);
       }
       if (Date.parse(transfer.expiration) <= this.#clock.now()) {

@@ -24,12 +24,12 @@ describe('the reference harness\'s ttk-provisioning job', () => {
     try {
       const { adminUrl, payeeUrl } = await deployment.start();
       assert.equal(payeeUrl, undefined, 'no payee of its own');
-      assert.deepEqual(deployment.hub.store.endpointsOf('payeefsp'), [], 'the payee is onboarded without endpoints: provisioning registers them');
+      assert.deepEqual(deployment.hub.store.directory.endpointsOf('payeefsp'), [], 'the payee is onboarded without endpoints: provisioning registers them');
 
       const done = await provision(adminUrl, 'payeefsp', 'http://simulator:8444');
       assert.equal(done.code, 0, done.stderr);
       assert.equal(done.stdout, 'ttk-provisioning: payeefsp\'s 27 callback endpoints point at http://simulator:8444\n');
-      assert.equal(deployment.hub.store.endpoint('payeefsp', 'FSPIOP_CALLBACK_URL_TRANSFER_POST'), 'http://simulator:8444/transfers');
+      assert.equal(deployment.hub.store.directory.endpoint('payeefsp', 'FSPIOP_CALLBACK_URL_TRANSFER_POST'), 'http://simulator:8444/transfers');
 
       const unknown = await provision(adminUrl, 'nosuchfsp', 'http://simulator:8444');
       assert.equal(unknown.code, 1);

@@ -83,7 +83,7 @@ if (missing && process.env.CI) {
       const store = new MySqlLedgerStore(db.url);
       try {
         await store.open();
-        assert.ok(store.hasParticipant('payerfsp') && store.hasParticipant('payeefsp'), 'participants kept');
+        assert.ok(store.directory.hasParticipant('payerfsp') && store.directory.hasParticipant('payeefsp'), 'participants kept');
         const accounts = await store.allAccounts();
         assert.equal(accounts.reduce((sum, account) => sum + toUnits(account.position), 0n), 0n, 'every account together sums to zero');
         const payerPosition = toUnits(accounts.find((account) => account.participant === 'payerfsp')!.position);
