@@ -6,7 +6,9 @@
 // BENCH_SECONDS: the clearing run at 1000/s, the longest step, whose RSS is shown at its start and
 //   end (default 600 s = 10 minutes);
 // BENCH_P2P_SECONDS: each step of the P2P searches (default 30 s);
-// BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file).
+// BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file);
+// BENCH_STEPS: which steps to run, comma-separated, of runner, clearing, p2p, overhead (default all;
+//   the loopback capacity is always measured, every rate is quoted beside it).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -27,6 +29,14 @@ const clearingSeconds = Number(process.env.BENCH_SECONDS ?? 600);
 const p2pSeconds = Number(process.env.BENCH_P2P_SECONDS ?? 30);
 /** What the runner alone must add to an iteration at most (its p99 against a hub that answers at once). */
 const RUNNER_P99_OVERHEAD_MS = 5;
+const STEPS = ['runner', 'clearing', 'p2p', 'overhead'] as const;
+const steps = new Set((process.env.BENCH_STEPS ?? STEPS.join(',')).split(',').map((name) => name.trim()).filter(Boolean));
+for (const name of steps) {
+  if (!(STEPS as readonly string[]).includes(name)) {
+    process.stderr.write(`BENCH_STEPS names "${name}", which is no step of the bench; steps: ${STEPS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 
 function line(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -228,57 +238,65 @@ line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit
 figures.capacity = (await step('http capacity', () => httpCapacity(5))) ?? 0;
 line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${figures.capacity.toFixed(0)} requests/s`);
 
-line('runner alone (a stub hub on another thread answers and calls back at once; every check of the runner on):');
-for (const rate of [250, 500, 1000, 1500, 2000, 2500, 3000]) {
-  const alone = await step(`runner alone at ${rate}/s`, () => measure(request('p2p', rate, p2pSeconds), 'stub'));
-  if (!alone) break;
-  const p99 = alone.summary.iterations.percentilesMs['99'];
-  line(`  p2p at ${rate}/s for ${p2pSeconds} s: ${describe(alone, 'iterations')}; p99 overhead ${p99?.toFixed(1) ?? '–'} ms`);
-  figures.runnerMicros = alone.runnerMicrosPerIteration;
-  const short = shortfall(alone.summary, RUNNER_P99_OVERHEAD_MS);
-  if (short) {
-    line(`  the runner alone stops at ${rate}/s: ${short}`);
-    break;
+if (steps.has('runner')) {
+  line('runner alone (a stub hub on another thread answers and calls back at once; every check of the runner on):');
+  for (const rate of [250, 500, 1000, 1500, 2000, 2500, 3000]) {
+    const alone = await step(`runner alone at ${rate}/s`, () => measure(request('p2p', rate, p2pSeconds), 'stub'));
+    if (!alone) break;
+    const p99 = alone.summary.iterations.percentilesMs['99'];
+    line(`  p2p at ${rate}/s for ${p2pSeconds} s: ${describe(alone, 'iterations')}; p99 overhead ${p99?.toFixed(1) ?? '–'} ms`);
+    figures.runnerMicros = alone.runnerMicrosPerIteration;
+    const short = shortfall(alone.summary, RUNNER_P99_OVERHEAD_MS);
+    if (short) {
+      line(`  the runner alone stops at ${rate}/s: ${short}`);
+      break;
+    }
+    figures.runnerRate = rate;
   }
-  figures.runnerRate = rate;
-}
-line(`  the runner alone offers ${figures.runnerRate} P2P transfers/s with 0 dropped and p99 overhead ≤ ${RUNNER_P99_OVERHEAD_MS} ms `
-  + `(${figures.runnerRate * 12} requests/s, ${((figures.runnerRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity of ${Math.round(figures.capacity)} requests/s)`);
-
-const clearing = await step(`clearing at ${CLEARING_TARGET}/s`, () => measure(request('clearing', CLEARING_TARGET, clearingSeconds), 'embedded'));
-if (clearing) {
-  figures.clearing = clearing;
-  const s = clearing.summary;
-  line(`clearing at ${CLEARING_TARGET}/s for ${clearingSeconds} s (embedded hub): ${describe(clearing, 'transfers')}`);
-  line(`  RSS ${clearing.rssAfterWarmupMiB?.toFixed(0) ?? '?'} MiB after the warm-up → ${clearing.rssAtEndMiB?.toFixed(0) ?? '?'} MiB at the end`
-    + (clearing.rssAfterWarmupMiB && clearing.rssAtEndMiB ? ` (${(((clearing.rssAtEndMiB - clearing.rssAfterWarmupMiB) * 100) / clearing.rssAfterWarmupMiB).toFixed(0)} %)` : ''));
-  line(`  a clearing transfer is 4 HTTP requests: ${(achieved(s) * 4).toFixed(0)} requests/s, ${((achieved(s) * 4 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity`);
-  const short = shortfall(s, 1000);
-  if (short) {
-    figures.stoppedShort.push(`clearing: ${short}`);
-    line(`  short of ${CLEARING_TARGET}/s: ${short}`);
-  }
+  line(`  the runner alone offers ${figures.runnerRate} P2P transfers/s with 0 dropped and p99 overhead ≤ ${RUNNER_P99_OVERHEAD_MS} ms `
+    + `(${figures.runnerRate * 12} requests/s, ${((figures.runnerRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity of ${Math.round(figures.capacity)} requests/s)`);
 }
 
-for (const rate of [100, 200, 300, 400, 500, 600, 700, 800, 1000]) {
-  const measured = await step(`p2p at ${rate}/s`, () => measure(request('p2p', rate, p2pSeconds), 'embedded'));
-  if (!measured) break;
-  line(`p2p at ${rate}/s for ${p2pSeconds} s (embedded hub): ${describe(measured, 'iterations')}`);
-  const short = shortfall(measured.summary, 1000);
-  if (short) {
-    line(`  the embedded hub and runner stop at ${rate}/s: ${short}`);
-    break;
+if (steps.has('clearing')) {
+  const clearing = await step(`clearing at ${CLEARING_TARGET}/s`, () => measure(request('clearing', CLEARING_TARGET, clearingSeconds), 'embedded'));
+  if (clearing) {
+    figures.clearing = clearing;
+    const s = clearing.summary;
+    line(`clearing at ${CLEARING_TARGET}/s for ${clearingSeconds} s (embedded hub): ${describe(clearing, 'transfers')}`);
+    line(`  RSS ${clearing.rssAfterWarmupMiB?.toFixed(0) ?? '?'} MiB after the warm-up → ${clearing.rssAtEndMiB?.toFixed(0) ?? '?'} MiB at the end`
+      + (clearing.rssAfterWarmupMiB && clearing.rssAtEndMiB ? ` (${(((clearing.rssAtEndMiB - clearing.rssAfterWarmupMiB) * 100) / clearing.rssAfterWarmupMiB).toFixed(0)} %)` : ''));
+    line(`  a clearing transfer is 4 HTTP requests: ${(achieved(s) * 4).toFixed(0)} requests/s, ${((achieved(s) * 4 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity`);
+    const short = shortfall(s, 1000);
+    if (short) {
+      figures.stoppedShort.push(`clearing: ${short}`);
+      line(`  short of ${CLEARING_TARGET}/s: ${short}`);
+    }
   }
-  figures.p2pRate = rate;
 }
-line(`  a P2P transfer is 12 HTTP requests: ${figures.p2pRate}/s is ${((figures.p2pRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity`);
 
-const overheadSeconds = Math.min(20, clearingSeconds);
-const base = await step('overhead (no delay)', () => measure(request('clearing', 100, overheadSeconds), 'embedded'));
-const delayed = await step('overhead (250 ms delay)', () => measure(request('clearing', 100, overheadSeconds), 'embedded', { callbackDelayMs: 250 }));
-if (base && delayed) {
-  const shift = (delayed.summary.phases.transfers.percentilesMs['50'] ?? 0) - (base.summary.phases.transfers.percentilesMs['50'] ?? 0);
-  line(`runner overhead: a 250 ms callback delay moved the clearing p50 by ${shift.toFixed(1)} ms (${(shift - 250).toFixed(1)} ms off)`);
+if (steps.has('p2p')) {
+  for (const rate of [100, 200, 300, 400, 500, 600, 700, 800, 1000]) {
+    const measured = await step(`p2p at ${rate}/s`, () => measure(request('p2p', rate, p2pSeconds), 'embedded'));
+    if (!measured) break;
+    line(`p2p at ${rate}/s for ${p2pSeconds} s (embedded hub): ${describe(measured, 'iterations')}`);
+    const short = shortfall(measured.summary, 1000);
+    if (short) {
+      line(`  the embedded hub and runner stop at ${rate}/s: ${short}`);
+      break;
+    }
+    figures.p2pRate = rate;
+  }
+  line(`  a P2P transfer is 12 HTTP requests: ${figures.p2pRate}/s is ${((figures.p2pRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity`);
+}
+
+if (steps.has('overhead')) {
+  const overheadSeconds = Math.min(20, clearingSeconds);
+  const base = await step('overhead (no delay)', () => measure(request('clearing', 100, overheadSeconds), 'embedded'));
+  const delayed = await step('overhead (250 ms delay)', () => measure(request('clearing', 100, overheadSeconds), 'embedded', { callbackDelayMs: 250 }));
+  if (base && delayed) {
+    const shift = (delayed.summary.phases.transfers.percentilesMs['50'] ?? 0) - (base.summary.phases.transfers.percentilesMs['50'] ?? 0);
+    line(`runner overhead: a 250 ms callback delay moved the clearing p50 by ${shift.toFixed(1)} ms (${(shift - 250).toFixed(1)} ms off)`);
+  }
 }
 
 line(benchLine());

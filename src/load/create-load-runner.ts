@@ -70,6 +70,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
     driver,
     parties: { payer: participants.payer.party, payee: participants.payee.party, payeeFsp: participants.payee.fspId, amount: { amount: load.amount, currency: participants.payer.currency } },
     ...(load.maxInFlight ? { maxInFlight: load.maxInFlight } : {}),
+    phaseTimeoutMs: timeouts.callbackMs,
     ...(spec ? { check: specificationCheck(spec) } : {}),
   });
 }

@@ -57,10 +57,12 @@ export class LoadAccounting {
   #older = recentHistograms();
   #recentSince = 0;
   #dropped = 0;
+  #droppedInWindow = 0;
   #drops: { firstMs: number; lastMs: number } | undefined;
   #failed = 0;
   #limits: RunnerLimits | undefined;
   #lag: { p99Ms: number; maxMs: number } | undefined;
+  #governed: LoadSummary['governed'];
 
   constructor(request: LoadRequest, options: { sampleSize?: number } = {}) {
     this.#request = request;
@@ -88,6 +90,11 @@ export class LoadAccounting {
     this.#lag = lag;
   }
 
+  /** The runner held the hub to fewer iterations in flight than its cap (its latency was above the target). */
+  governed(record: NonNullable<LoadSummary['governed']>): void {
+    this.#governed = record;
+  }
+
   /** An iteration was started. */
   started(atMs: number): void {
     this.#second(atMs).started += 1;
@@ -96,6 +103,7 @@ export class LoadAccounting {
   /** An arrival due at `atMs` was not started: too many iterations were in flight. */
   dropped(atMs: number): void {
     this.#dropped += 1;
+    if (atMs >= this.#window.startMs && atMs < this.#window.endMs) this.#droppedInWindow += 1;
     this.#second(atMs).dropped = (this.#second(atMs).dropped ?? 0) + 1;
     this.#drops = { firstMs: this.#drops?.firstMs ?? atMs, lastMs: atMs };
   }
@@ -103,6 +111,8 @@ export class LoadAccounting {
   /** The dropped count from a runner that counts drops itself without their times (k6's `dropped_iterations`). */
   droppedInTotal(count: number): void {
     this.#dropped = count;
+    // Without their times, every drop counts against the steady state: a miss is never hidden.
+    this.#droppedInWindow = count;
   }
 
   /** An iteration the runner itself failed to carry out: a defect of the tool, which makes the run prove nothing. */
@@ -187,8 +197,10 @@ export class LoadAccounting {
       window,
       scheduled: context.scheduled,
       dropped: this.#dropped,
+      droppedInWindow: this.#droppedInWindow,
       ...(this.#drops ? { drops: this.#drops } : {}),
       ...(this.#limits ? { limits: this.#limits } : {}),
+      ...(this.#governed ? { governed: this.#governed } : {}),
       achievedRate: windowSeconds > 0 ? this.#succeededBetween(window.startMs, window.endMs) / windowSeconds : 0,
       intervals,
       iterations: this.#iterations.stats(),

@@ -92,8 +92,20 @@ export interface LoadSummary {
   dropped: number;
   /** When arrivals were being dropped (ms from the start of the run), where the runner knows. */
   drops?: { firstMs: number; lastMs: number };
+  /**
+   * Arrivals due in the steady-state window that were dropped: each one an attempt the hub's
+   * backlog kept from being made, a miss in the latency and availability verdicts. A runner that
+   * knows its drops only in total (k6) counts them all here.
+   */
+  droppedInWindow?: number;
   /** What capped the runner: iterations in flight at most, and where that cap came from. */
   limits?: { maxInFlight: number; maxInFlightSource: string };
+  /**
+   * When the builtin runner held the hub to fewer iterations in flight than it started with,
+   * because at the pace the hub completed them more would have waited longer than `targetMs`
+   * (in-flight-governor.ts): first when, the lowest cap, when, and the hub's pace then (per s).
+   */
+  governed?: { firstBelowAtMs: number; lowest: number; lowestAtMs: number; paceAtLowest: number; targetMs: number };
   /**
    * How late the load generator's own event loop ran while it offered the load (builtin runner):
    * every latency it measured includes up to that much of its own delay.

@@ -78,7 +78,10 @@ export function diagnoseLoads(loads: readonly LoadSummary[]): string[] {
     }
     if (load.dropped > 0) {
       const stall = longestStall(load);
-      const cap = load.limits ? ` it already had ${load.limits.maxInFlight} iterations in flight, its cap (${load.limits.maxInFlightSource})` : ' it could not start them';
+      const governed = load.governed;
+      const cap = governed
+        ? ` the hub completed ${Math.round(governed.paceAtLowest)} iterations/s, and at that pace more than ${governed.lowest} in flight would wait longer than ${seconds(governed.targetMs)} (half their timeouts), so from ${at(load, governed.firstBelowAtMs)} the runner let the hub hold fewer (${governed.lowest} at ${at(load, governed.lowestAtMs)}) rather than pile up requests that would time out`
+        : load.limits ? ` it already had ${load.limits.maxInFlight} iterations in flight, its cap (${load.limits.maxInFlightSource})` : ' it could not start them';
       lines.push(`${load.dropped} arrival${plural(load.dropped)} of ${what} ${load.drops ? `were dropped from ${at(load, load.drops.firstMs)} to ${at(load, load.drops.lastMs)}` : 'were dropped'}:${cap}. `
         + (stall ? `No transfer completed from ${at(load, stall.fromMs)} for ${stall.seconds} s: the hub stalled, and the throughput verdicts count what it did not take.` : 'The hub answered more slowly than the offered rate allows with that many in flight; the throughput verdicts count what it did not take.'));
     }
@@ -102,6 +105,10 @@ function longestStall(load: LoadSummary): { fromMs: number; seconds: number } | 
     }
   }
   return best && best.seconds >= 2 ? best : undefined;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** A moment of a load: wall-clock time when the load says when it started, else seconds into it. */

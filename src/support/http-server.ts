@@ -11,23 +11,34 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads a request body, refusing to buffer more than `limitBytes`. */
-export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+export function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
     request.resume();
-    throw new BodyTooLargeError(limitBytes);
+    return Promise.reject(new BodyTooLargeError(limitBytes));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
+  // Events rather than `for await`: an async iterator per request was a measurable share of a load
+  // runner's CPU on its callback server.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
       request.resume();
-      throw new BodyTooLargeError(limitBytes);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+      reject(new BodyTooLargeError(limitBytes));
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+    request.once('close', () => {
+      if (!request.complete) reject(new Error('the request was aborted before its body ended'));
+    });
+  });
 }
 
 export function sendJson(response: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {

@@ -80,6 +80,23 @@ describe('LoadAccounting', () => {
     assert.match(diagnoseLoads([summary])[0] ?? '', /^The load generator, not the hub, was the limit in the p2p load at 10\/s \(test runner\): its event loop ran 361 ms late at p99/);
   });
 
+  it('counts the drops of the steady state apart, and says why a governed runner dropped: the hub\'s pace, the cap it set and when', () => {
+    const books = new LoadAccounting(request);
+    books.dropped(1500); // warm-up
+    books.dropped(2500);
+    books.dropped(7999);
+    books.dropped(8000); // drain
+    books.record(ok(2000, 2200));
+    books.governed({ firstBelowAtMs: 3000, lowest: 15, lowestAtMs: 5000, paceAtLowest: 10.2, targetMs: 15_000 });
+    const summary = summaryOf(books);
+    assert.equal(summary.dropped, 4);
+    assert.equal(summary.droppedInWindow, 2);
+    assert.match(diagnoseLoads([summary])[0] ?? '', /^4 arrivals of the p2p load at 10\/s \(test runner\) were dropped from 1\.5 s into the load to 8\.0 s into the load: the hub completed 10 iterations\/s, and at that pace more than 15 in flight would wait longer than 15\.0 s \(half their timeouts\), so from 3\.0 s into the load the runner let the hub hold fewer \(15 at 5\.0 s into the load\) rather than pile up requests that would time out\./);
+    const k6 = new LoadAccounting(request);
+    k6.droppedInTotal(7);
+    assert.equal(summaryOf(k6).droppedInWindow, 7, 'drops known only in total all count against the steady state');
+  });
+
   it('knows the generator running out by its code or in k6\'s words', () => {
     assert.equal(exhaustionCode('no HTTP answer (EMFILE)'), 'EMFILE');
     assert.equal(exhaustionCode('no HTTP answer (dial tcp 127.0.0.1:4000: socket: too many open files)'), 'EMFILE');

@@ -115,6 +115,27 @@ describe('SlaProbe', () => {
     assert.equal(dropped!.ok, false);
   });
 
+  it('judges the drops of the steady state: arrivals dropped in the warm-up are named beside it, not failed', () => {
+    const [, , dropped] = measurements(new SlaProbe({ ...published, dropped: 120, droppedInWindow: 0 }).throughputAtLeast(600, SECOND));
+    assert.equal(dropped!.ok, true);
+    assert.equal(dropped!.value, 0);
+    assert.match(dropped!.source, /120 more dropped in the warm-up and drain, not judged$/);
+  });
+
+  it('counts every arrival dropped in the steady state as a miss of the latency and availability bounds: holding load back never makes a hub pass', () => {
+    // Every lookup that was attempted was fast; a quarter of the arrivals were never attempted.
+    const fast = scriptedSummary(certify, { lookups: 40, quotes: 40, transfers: 40 });
+    const attempts = fast.phases.lookups.attempts;
+    const held = { ...fast, dropped: attempts / 3, droppedInWindow: attempts / 3 };
+    assert.equal(measurements(new SlaProbe(fast).latencyWithin('lookups', 99, 1000))[0]!.ok, true);
+    const [share] = measurements(new SlaProbe(held).latencyWithin('lookups', 99, 1000));
+    assert.equal(share!.ok, false);
+    assert.match(String(share!.value), new RegExp(`^75\\.000% of ${attempts + attempts / 3} attempts \\(.*; ${attempts / 3} arrivals dropped while the hub held the runner's cap, counted as misses\\)$`));
+    const [availability] = measurements(new SlaProbe(held).successAtLeast('transfers', 99));
+    assert.equal(availability!.ok, false);
+    assert.match(String(availability!.value), /^75\.000% of /);
+  });
+
   it('fails every SLA judged on a load whose committed transfers the hub denies or does not confirm, naming them', () => {
     const denied = new SlaProbe(published, { checked: 100, confirmed: 98, problems: ['transfer t1 is ABORTED at the hub', 'transfer t2 could not be asked back (no callback)'] });
     for (const finding of [denied.throughputAtLeast(600, SECOND), denied.latencyWithin('lookups', 99, 1000), denied.successAtLeast('transfers', 99)]) {

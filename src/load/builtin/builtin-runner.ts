@@ -5,6 +5,7 @@ import { LoadAccounting, type RunnerLimits } from '../load-accounting.ts';
 import type { Phase } from '../load-contract.ts';
 import type { FaultReport, LoadProgress, LoadRequest, LoadRunner, LoadSummary } from '../load-runner.ts';
 import type { QuotesPut } from '../../fspiop/payloads.ts';
+import { InFlightGovernor } from './in-flight-governor.ts';
 import { agreedTerms, checkedClearing, checkedTransfer, type CallbackCheck, type PhaseOutcome, type TransferDriver, type TransferParties } from './checked-transfer.ts';
 
 export interface BuiltinRunnerOptions {
@@ -14,6 +15,8 @@ export interface BuiltinRunnerOptions {
   check?: CallbackCheck;
   /** Iterations in flight at most; an arrival beyond it is dropped and counted. Default: `inFlightCap`. */
   maxInFlight?: number;
+  /** How long one phase may wait for its callback (timeouts.callbackMs): the governor holds iterations to half of it per phase. Default 10 s. */
+  phaseTimeoutMs?: number;
   /** How many COMMITTED transfer ids to keep for the validity gate. */
   sampleSize?: number;
   clock?: Clock;
@@ -24,6 +27,10 @@ const TICK_MS = 5;
 /** The clearing flow asks for fresh terms this often: quotes expire (the simulator's after 60 s). */
 const TERMS_REFRESH_MS = 20_000;
 const PROGRESS_EVERY_MS = 1000;
+/** How often the in-flight cap is fitted to the latency measured. */
+const GOVERN_EVERY_MS = 1000;
+/** The cap never falls below this much of the offered rate's arrivals, so a hub that recovers is seen at once. */
+const GOVERNOR_FLOOR_MS = 100;
 /**
  * Descriptors one iteration in flight may hold at worst: its request and the callback answering
  * it, each a connection with both ends in this process when the hub runs here (embedded).
@@ -74,7 +81,10 @@ class LoadRun {
   readonly #clock: Clock;
   readonly #books: LoadAccounting;
   readonly #limits: RunnerLimits;
-  readonly #inFlight = new Set<Promise<void>>();
+  /** Iterations in flight and their intended starts, oldest first (they start in order). */
+  readonly #inFlight = new Map<Promise<void>, number>();
+  readonly #governor: InFlightGovernor;
+  #governedAt = 0;
   readonly #total: number;
   #started = 0;
   #dropped = 0;
@@ -91,6 +101,13 @@ class LoadRun {
     this.#books = new LoadAccounting(request, options.sampleSize === undefined ? {} : { sampleSize: options.sampleSize });
     this.#limits = inFlightCap(request.ratePerSecond, options.maxInFlight);
     this.#books.limitedBy(this.#limits);
+    const phases = request.flow === 'clearing' ? 1 : 3;
+    this.#governor = new InFlightGovernor({
+      hardCap: this.#limits.maxInFlight,
+      initial: Math.ceil(request.ratePerSecond),
+      targetMs: (phases * (options.phaseTimeoutMs ?? 10_000)) / 2,
+      floor: Math.max(8, Math.ceil((request.ratePerSecond * GOVERNOR_FLOOR_MS) / 1000)),
+    });
   }
 
   async execute(): Promise<LoadSummary> {
@@ -104,12 +121,14 @@ class LoadRun {
     const progress = this.#everySecond();
     await this.#schedule();
     // Every iteration is bounded by the driver's request and callback timeouts.
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.keys()]);
     lag.disable();
     if (lag.count > 0) this.#books.lagged({ p99Ms: lag.percentile(99) / 1e6, maxMs: lag.max / 1e6 });
     progress.stop();
     refresh.stop();
     await faultDone;
+    const governed = this.#governor.record;
+    if (governed) this.#books.governed({ ...governed, targetMs: this.#governor.targetMs });
     const request = this.#request;
     const window = this.#books.window;
     return this.#books.summary({
@@ -124,11 +143,12 @@ class LoadRun {
   /** Starts every iteration when it is due — all that fell due while the loop was busy, too. */
   #schedule(): Promise<void> {
     const spacingMs = 1000 / this.#request.ratePerSecond;
-    const { maxInFlight } = this.#limits;
     return new Promise((resolve) => {
       const tick = () => {
         if (this.#request.signal?.aborted) return resolve();
         const elapsed = this.#clock.now() - this.#start;
+        if (elapsed - this.#governedAt >= GOVERN_EVERY_MS) this.#govern(elapsed);
+        const maxInFlight = this.#governor.cap;
         while (this.#started + this.#dropped < this.#total && (this.#started + this.#dropped) * spacingMs <= elapsed) {
           const intendedMs = (this.#started + this.#dropped) * spacingMs;
           if (this.#inFlight.size >= maxInFlight) {
@@ -139,7 +159,7 @@ class LoadRun {
           this.#started += 1;
           this.#books.started(intendedMs);
           const iteration = this.#iterate(intendedMs);
-          this.#inFlight.add(iteration);
+          this.#inFlight.set(iteration, intendedMs);
           void iteration.finally(() => this.#inFlight.delete(iteration));
         }
         if (this.#started + this.#dropped >= this.#total) return resolve();
@@ -148,6 +168,12 @@ class LoadRun {
       };
       tick();
     });
+  }
+
+  #govern(elapsedMs: number): void {
+    this.#governedAt = elapsedMs;
+    const oldest = this.#inFlight.values().next();
+    this.#governor.adjust(elapsedMs, oldest.done ? undefined : elapsedMs - oldest.value);
   }
 
   async #iterate(intendedMs: number): Promise<void> {
@@ -170,6 +196,7 @@ class LoadRun {
       this.#books.runnerError((error as Error).message);
     }
     const endMs = this.#clock.now() - this.#start;
+    this.#governor.completed();
     const ok = failure === undefined && transferId !== undefined;
     this.#books.record({ startMs: intendedMs, endMs, ok, failure, phasesMs, ...(ok ? { committedTransferId: transferId } : {}) });
   }

@@ -110,6 +110,31 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     assert.equal(summary.iterations.attempts, summary.iterations.successes + summary.phases.lookups.failures['error callback 3204']!);
   });
 
+  it('drives a hub past its capacity at its capacity: the in-flight cap follows the pace it completes, the rest dropped and counted', async () => {
+    const clock = new ManualClock(0);
+    // The hub looks parties up one at a time, 100 ms each: 10/s, where 100/s are offered.
+    let lookupFreeAt = 0;
+    const driver = scriptedDriver(clock, (phase) => {
+      if (phase !== 'lookup') return { ms: 5 };
+      lookupFreeAt = Math.max(lookupFreeAt, clock.now()) + 100;
+      return { ms: lookupFreeAt - clock.now() };
+    });
+    const overload: LoadRequest = { flow: 'p2p', profile: 'test', ratePerSecond: 100, durationMs: 20_000, warmupMs: 5000, drainMs: 1000, intervalMs: 5000 };
+    // Callbacks time out after 1 s a phase: iterations are held to 1.5 s (half of three phases' timeouts).
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, phaseTimeoutMs: 1000 }).run(overload));
+    assert.ok(summary.governed, 'the governor held the hub to fewer iterations in flight');
+    assert.equal(summary.governed.targetMs, 1500);
+    // 10/s × 1.5 s = 15 in flight; the floor is 10 (0.1 s of arrivals).
+    assert.ok(summary.governed.lowest >= 10 && summary.governed.lowest <= 20, `lowest cap ${summary.governed.lowest}`);
+    assert.ok(Math.abs(summary.governed.paceAtLowest - 10) <= 2, `pace ${summary.governed.paceAtLowest}`);
+    // Without the governor 1000 would be in flight after ten seconds, each waiting up to 100 s.
+    const p50 = summary.iterations.percentilesMs['50']!;
+    assert.ok(p50 < 3000, `steady-state p50 ${p50} ms`);
+    assert.ok(Math.abs(summary.achievedRate - 10) <= 1, `achieved ${summary.achievedRate}/s`);
+    assert.ok(summary.droppedInWindow! > 0 && summary.dropped >= summary.droppedInWindow!);
+    assert.equal(driver.started + summary.dropped, 2000);
+  });
+
   it('starts no iteration once the run stops (its signal aborted), and still reports what it measured', async () => {
     const clock = new ManualClock(0);
     const driver = scriptedDriver(clock, () => ({ ms: 20 }));

@@ -51,9 +51,10 @@ describe('the builtin runner against a hub that stops answering for 5 s under 10
     assert.ok(outcome.peakRssMiB < 1024, `peak RSS ${outcome.peakRssMiB} MiB`);
     // A verdict, not a crash: the hub that stalled fails the throughput guarantee, the drops named.
     assert.ok(Array.isArray(outcome.throughput));
-    const dropped = outcome.throughput.find((m) => m.name === 'dropped iterations');
+    const dropped = outcome.throughput.find((m) => m.name === 'dropped iterations (steady state)');
     assert.equal(dropped?.ok, false);
-    assert.equal(dropped?.value, summary.dropped);
+    assert.ok(summary.droppedInWindow !== undefined && summary.droppedInWindow > 0 && summary.droppedInWindow <= summary.dropped);
+    assert.equal(dropped?.value, summary.droppedInWindow);
     const [line] = outcome.diagnosis;
     assert.match(line ?? '', new RegExp(`^${summary.dropped} arrivals of the p2p load at 1000/s \\(builtin runner\\) were dropped from \\d\\d:\\d\\d:\\d\\d`));
     const stall = /No transfer completed from \S+ \((\d+\.\d) s into the load\) for (\d+) s: the hub stalled/.exec(line ?? '');
