@@ -261,7 +261,7 @@ const LoadSchema = z.strictObject({
   runner: z.enum(RUNNERS).default('auto'),
   /** Amount of every P2P transfer under load, in the payer's currency. */
   amount: z.string().regex(/^(?:0|[1-9]\d{0,17})(?:\.\d{0,3}[1-9])?$/, 'an FSPIOP amount is a decimal string such as "100" or "12.5"').default('1'),
-  /** Iterations in flight at most (default: 10 s worth of arrivals, bounded by the open-file limit, `ulimit -n`); an arrival beyond it counts as dropped. Below it, the builtin runner holds a hub past its capacity to what it completes within half the timeouts. */
+  /** Iterations in flight at most (default: 10 s worth of arrivals, bounded by the open-file limit, `ulimit -n`); an arrival beyond it counts as dropped. Below it, the builtin runner holds a hub past its capacity to what it completes within a quarter of the timeouts. */
   maxInFlight: z.number().int().positive().optional(),
 }).prefault({});
 

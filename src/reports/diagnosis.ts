@@ -80,7 +80,7 @@ export function diagnoseLoads(loads: readonly LoadSummary[]): string[] {
       const stall = longestStall(load);
       const governed = load.governed;
       const cap = governed
-        ? ` the hub completed ${Math.round(governed.paceAtLowest)} iterations/s, and at that pace more than ${governed.lowest} in flight would wait longer than ${seconds(governed.targetMs)} (half their timeouts), so from ${at(load, governed.firstBelowAtMs)} the runner let the hub hold fewer (${governed.lowest} at ${at(load, governed.lowestAtMs)}) rather than pile up requests that would time out`
+        ? ` the hub completed ${Math.round(governed.paceAtLowest)} iterations/s, and at that pace more than ${governed.lowest} in flight would wait longer than ${seconds(governed.targetMs)} (a quarter of their timeouts), so from ${at(load, governed.firstBelowAtMs)} the runner let the hub hold fewer (${governed.lowest} at ${at(load, governed.lowestAtMs)}) rather than pile up requests that would time out`
         : load.limits ? ` it already had ${load.limits.maxInFlight} iterations in flight, its cap (${load.limits.maxInFlightSource})` : ' it could not start them';
       lines.push(`${load.dropped} arrival${plural(load.dropped)} of ${what} ${load.drops ? `were dropped from ${at(load, load.drops.firstMs)} to ${at(load, load.drops.lastMs)}` : 'were dropped'}:${cap}. `
         + (stall ? `No transfer completed from ${at(load, stall.fromMs)} for ${stall.seconds} s: the hub stalled, and the throughput verdicts count what it did not take.` : 'The hub answered more slowly than the offered rate allows with that many in flight; the throughput verdicts count what it did not take.'));

@@ -91,7 +91,7 @@ describe('LoadAccounting', () => {
     const summary = summaryOf(books);
     assert.equal(summary.dropped, 4);
     assert.equal(summary.droppedInWindow, 2);
-    assert.match(diagnoseLoads([summary])[0] ?? '', /^4 arrivals of the p2p load at 10\/s \(test runner\) were dropped from 1\.5 s into the load to 8\.0 s into the load: the hub completed 10 iterations\/s, and at that pace more than 15 in flight would wait longer than 15\.0 s \(half their timeouts\), so from 3\.0 s into the load the runner let the hub hold fewer \(15 at 5\.0 s into the load\) rather than pile up requests that would time out\./);
+    assert.match(diagnoseLoads([summary])[0] ?? '', /^4 arrivals of the p2p load at 10\/s \(test runner\) were dropped from 1\.5 s into the load to 8\.0 s into the load: the hub completed 10 iterations\/s, and at that pace more than 15 in flight would wait longer than 15\.0 s \(a quarter of their timeouts\), so from 3\.0 s into the load the runner let the hub hold fewer \(15 at 5\.0 s into the load\) rather than pile up requests that would time out\./);
     const k6 = new LoadAccounting(request);
     k6.droppedInTotal(7);
     assert.equal(summaryOf(k6).droppedInWindow, 7, 'drops known only in total all count against the steady state');

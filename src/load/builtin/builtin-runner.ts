@@ -15,7 +15,7 @@ export interface BuiltinRunnerOptions {
   check?: CallbackCheck;
   /** Iterations in flight at most; an arrival beyond it is dropped and counted. Default: `inFlightCap`. */
   maxInFlight?: number;
-  /** How long one phase may wait for its callback (timeouts.callbackMs): the governor holds iterations to half of it per phase. Default 10 s. */
+  /** How long one phase may wait for its callback (timeouts.callbackMs): the governor holds iterations to a quarter of it per phase. Default 10 s. */
   phaseTimeoutMs?: number;
   /** How many COMMITTED transfer ids to keep for the validity gate. */
   sampleSize?: number;
@@ -105,7 +105,7 @@ class LoadRun {
     this.#governor = new InFlightGovernor({
       hardCap: this.#limits.maxInFlight,
       initial: Math.ceil(request.ratePerSecond),
-      targetMs: (phases * (options.phaseTimeoutMs ?? 10_000)) / 2,
+      targetMs: (phases * (options.phaseTimeoutMs ?? 10_000)) / 4,
       floor: Math.max(8, Math.ceil((request.ratePerSecond * GOVERNOR_FLOOR_MS) / 1000)),
     });
   }

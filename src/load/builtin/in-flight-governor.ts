@@ -7,7 +7,8 @@
  * whole capacity goes into work nobody waits for any more (the bench saw 39 transfers/s achieved
  * of a hub that clears 600/s). By Little's law, what completes within `targetMs` at the pace the
  * hub keeps is pace × target: each second the cap moves towards that (at most halving or
- * doubling), between a floor and the hard cap. The target is half the iterations' timeouts, far
+ * doubling), between a floor and the hard cap. The target is a quarter of the iterations'
+ * timeouts — Little's law holds the mean, and the slowest must still finish within them — far
  * beyond any SLA bound, so a healthy hub never meets the governor: it starts at one second of
  * arrivals and is past what such a hub holds after its first adjustment. Arrivals beyond the cap
  * are dropped and counted, and every dropped arrival of the steady state is a miss in the latency

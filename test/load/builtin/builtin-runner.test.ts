@@ -120,8 +120,8 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
       return { ms: lookupFreeAt - clock.now() };
     });
     const overload: LoadRequest = { flow: 'p2p', profile: 'test', ratePerSecond: 100, durationMs: 20_000, warmupMs: 5000, drainMs: 1000, intervalMs: 5000 };
-    // Callbacks time out after 1 s a phase: iterations are held to 1.5 s (half of three phases' timeouts).
-    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, phaseTimeoutMs: 1000 }).run(overload));
+    // Callbacks time out after 2 s a phase: iterations are held to 1.5 s (a quarter of three phases' timeouts).
+    const summary = await drive(clock, new BuiltinLoadRunner({ driver, parties, clock, phaseTimeoutMs: 2000 }).run(overload));
     assert.ok(summary.governed, 'the governor held the hub to fewer iterations in flight');
     assert.equal(summary.governed.targetMs, 1500);
     // 10/s × 1.5 s = 15 in flight; the floor is 10 (0.1 s of arrivals).
