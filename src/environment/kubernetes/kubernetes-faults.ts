@@ -85,7 +85,7 @@ export class KubernetesFaults implements FaultInjector {
   /** Which pods a fault could hit: one of the hub's (central-ledger or another Mojaloop image), one of its data tier. */
   async survey(): Promise<FaultSurvey> {
     const pods = (await this.#listPods()).filter((p) => p.running && !p.deleting);
-    const hub = pods.find((p) => this.#match(p, 'central-ledger') || p.images.some((i) => MOJALOOP_IMAGE.test(i)));
+    const hub = pods.find((p) => this.#match(p, 'central-ledger')) ?? pods.find((p) => p.images.some((i) => MOJALOOP_IMAGE.test(i)));
     const dataTier = pods.find((p) => DATA_TIER_KINDS.some((kind) => this.#match(p, kind)));
     return { hubPod: hub && `${hub.namespace}/${hub.name}`, dataTierPod: dataTier && `${dataTier.namespace}/${dataTier.name}` };
   }
