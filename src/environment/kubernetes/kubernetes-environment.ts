@@ -223,6 +223,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   }
 
   async stop(): Promise<void> {
+    this.#faults?.injector.stop();
     await this.#hub?.stop();
   }
 }

@@ -75,6 +75,8 @@ export class KubernetesFaults implements FaultInjector {
   readonly #clock: Clock;
   /** The watch of each delete's replacement, by what `killOne` said it broke. */
   readonly #watches = new Map<string, { deleted: FaultTarget; watch: (signal?: AbortSignal) => Promise<Omit<FaultAftermath, 'data'>> }>();
+  /** Ends every watch still polling: a run that stops before asking for the aftermath leaves nothing behind. */
+  readonly #stopped = new AbortController();
 
   constructor(kc: KubeConfig, options: KubernetesFaultsOptions) {
     this.#core = kc.makeApiClient(CoreV1Api);
@@ -138,6 +140,7 @@ export class KubernetesFaults implements FaultInjector {
       + `deleted with gracePeriodSeconds 0 through the Kubernetes API ${this.#options.cluster.server} (context ${this.#options.cluster.context})`;
     // Started now, so its time to ready counts from the delete whatever the load does meanwhile; awaited by `aftermath`.
     const controller = new AbortController();
+    this.#stopped.signal.addEventListener('abort', () => controller.abort(), { once: true });
     const running = this.#watchReplacement(pod, before, deletedAt, controller.signal);
     running.catch(() => undefined);
     this.#watches.set(broke, {
@@ -155,6 +158,11 @@ export class KubernetesFaults implements FaultInjector {
     if (!entry) return { replacementReadyMs: undefined, replacement: 'not watched: this injector deleted no such pod', data: 'not known' };
     const aftermath = await entry.watch(signal);
     return { ...aftermath, data: keptData(entry.deleted) };
+  }
+
+  /** Stops watching replacements (the environment stops): an aftermath asked for later says the run stopped. */
+  stop(): void {
+    this.#stopped.abort();
   }
 
   /** Polls the namespace until a pod of the deleted pod's controller that was not there before is Ready, or the wait is over. */

@@ -132,6 +132,13 @@ describe('KubernetesFaults: one pod of a named component deleted through the API
     await waitFor(() => clock.pendingTimers > 0, { timeoutMs: 5000, what: 'the first poll of the replacement' });
     stop.abort();
     assert.match((await stopped).replacement, /^the run stopped \d+ ms after mojaloop\/mysqldb-0 was deleted, before a replacement from StatefulSet mysqldb was Ready/);
+
+    // The environment stopping ends a watch nobody asked about yet: no poll is left behind.
+    const last = await faults.killOne('kafka');
+    await waitFor(() => clock.pendingTimers > 0, { timeoutMs: 5000, what: 'the first poll of the kafka replacement' });
+    faults.stop();
+    assert.match((await faults.aftermath(last)).replacement, /^the run stopped \d+ ms after mojaloop\/kafka-0 was deleted/);
+    assert.equal(clock.pendingTimers, 0);
   });
 });
 
