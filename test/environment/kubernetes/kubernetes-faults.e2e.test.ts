@@ -7,7 +7,7 @@ import { ReferenceDeployment } from '../../../src/environment/embedded/reference
 import type { LoadProfile } from '../../../src/load/load-profiles.ts';
 import { tempDir } from '../../helpers/cli.ts';
 import { FakeKubeApi, type KubeObject } from '../../helpers/fake-kube-api.ts';
-import { runInProcess } from '../../helpers/run.ts';
+import { QUICK_LOAD, runInProcess } from '../../helpers/run.ts';
 import { freePort } from '../../helpers/servers.ts';
 
 /**
@@ -121,5 +121,60 @@ describe('--target kubernetes: a central-ledger pod deleted under load, end to e
       await fake.stop();
       await ledger.stop();
     }
+  });
+
+  describe('what a run says when the fault cannot be made, and on the data tier (a short load: only the verdicts\' reasons and evidence are asserted)', () => {
+    /** A run of `tags` on helm-default against a reference hub nothing stops. */
+    async function faultRun(tags: string, setup: (fake: FakeKubeApi) => void, extra: Record<string, unknown> = {}) {
+      const dir = await tempDir('kube-faults-e2e');
+      const hub = new ReferenceDeployment(validateConfig({ embedded: { dataDir: join(dir, 'hub') } }));
+      const urls = await hub.start();
+      const fake = await (await FakeKubeApi.fromFixture('helm-default')).start();
+      setup(fake);
+      try {
+        const kubeconfig = await fake.writeKubeconfig(join(dir, 'kubeconfig'));
+        const run = await runInProcess({
+          target: 'kubernetes', tier: 'helm', kubernetes: { kubeconfig }, ...extra,
+          hub: { url: urls.hubUrl, adminUrl: urls.adminUrl }, callback: { port: await freePort() }, provision: { payee: { port: await freePort() } },
+        }, { tags, loadProfile: QUICK_LOAD });
+        return { ...run, fake };
+      } finally {
+        await fake.stop();
+        await hub.stop();
+      }
+    }
+
+    it('nothing matches the component (patterns the config replaced): NOT EVALUATED, saying what was looked for; nothing deleted', async () => {
+      const { byId, fake, output } = await faultRun('@guarantee:HELM-RSL-01 or @guarantee:HELM-RSL-02', () => undefined,
+        { components: { 'central-ledger': { names: ['^ledger-of-another-name$'], images: ['^registry\\.example/ledger:'] } } });
+      for (const id of ['HELM-RSL-01', 'HELM-RSL-02']) {
+        const verdict = byId[id]!;
+        assert.equal(verdict.verdict, 'NOT_EVALUATED', output);
+        assert.match(verdict.reason!, /broke nothing \(no pod of "centralledger" to delete in https:\/\/127\.0\.0\.1:\d+ \(context fake\): looked for running pods of central-ledger in every namespace: workload names matching \/\^ledger-of-another-name\$\/ or images matching \/\^registry\\\.example\\\/ledger:\/ \(config components\.central-ledger\)\)/);
+      }
+      assert.deepEqual(fake.deletedPods, []);
+    });
+
+    it('RBAC forbids deleting pods: NOT EVALUATED with the one line that says what to grant, no stack trace', async () => {
+      const { byId, fake, output } = await faultRun('@guarantee:HELM-RSL-01', (api) => { api.podDeletesAllowed = false; });
+      const rto = byId['HELM-RSL-01']!;
+      assert.equal(rto.verdict, 'NOT_EVALUATED', output);
+      assert.match(rto.reason!, /\(the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(context fake\) forbids deleting pod mojaloop\/centralledger-7d9f8b6c4-ax0q \(403 Forbidden: pods "centralledger-7d9f8b6c4-ax0q" is forbidden: User "system:serviceaccount:default:conformance" cannot delete resource "pods" in API group "" in the namespace "mojaloop"\); the resilience scenarios need delete on pods there \(docs\/kubernetes\.md, "Faults"\): grant it, or leave them out with --tags 'not @concern:resilience'\)/);
+      assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(fake.deletedPods, []);
+    });
+
+    it('the data tier: the MySQL StatefulSet\'s pod is deleted and the RPO evidence says its data lived in the pod (persistence off)', async () => {
+      const { byId, fake, output } = await faultRun('@guarantee:HELM-RSL-03', (api) => {
+        api.onPodReplaced = (replacement) => api.markPodReady(replacement.metadata.namespace!, replacement.metadata.name);
+      });
+      assert.deepEqual(fake.deletedPods.map((p) => p.metadata.name), ['mysqldb-0']);
+      const rpo = byId['HELM-RSL-03']!;
+      assert.notEqual(rpo.verdict, 'FAIL', `${rpo.reason}\n${output}`);
+      const lost = rpo.evidence.find((m) => m.name === 'committed transfers lost')!;
+      assert.match(lost.source, /fault: pod mojaloop\/mysqldb-0 \(owner StatefulSet mysqldb; mysql mysqldb, matched by image docker\.io\/bitnami\/mysql:8\.0\.35-debian-11-r0 and workload name mysqldb\) deleted/);
+      const kept = rpo.evidence.find((m) => m.name === 'data the faulted part kept')!;
+      assert.match(String(kept.value), /^data tier \(mysql\) with no persistent volume claim: its data lived in the pod's own filesystem and went with it/);
+    });
   });
 });
