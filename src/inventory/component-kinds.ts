@@ -55,13 +55,13 @@ export const COMPONENT_KINDS = {
   /** The ledger database: MySQL (mojaloop/helm's backend chart), Percona XtraDB (iac-modules), MariaDB. */
   mysql: {
     images: [/(^|\/)(mysql|mysql-server|mariadb|percona-xtradb-cluster|percona-server)(:|@|$)/],
-    names: [/^(?!.*(exporter|operator|backup)).*(mysql|mariadb|pxc)/],
+    names: [/^(?!.*(^|-)(exporter|operator|backup|haproxy|proxysql)(-|$)).*(mysql|mariadb|pxc)/],
     resourceKinds: [],
   },
   /** The message broker's brokers: Bitnami's chart (mojaloop/helm) and Strimzi (iac-modules). */
   kafka: {
     images: [/(^|\/)(kafka|cp-kafka)(:|@|$)/],
-    names: [/^(?!.*(exporter|operator|ui|zookeeper|connect)).*kafka/],
+    names: [/^(?!.*(^|-)(exporter|operator|ui|zookeeper|connect)(-|$)).*kafka/],
     resourceKinds: [],
   },
 } as const satisfies Record<string, { images: readonly RegExp[]; names: readonly RegExp[]; resourceKinds: readonly string[] }>;
