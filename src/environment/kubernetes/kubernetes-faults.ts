@@ -101,8 +101,8 @@ export class KubernetesFaults implements FaultInjector {
         + `"${component}" is no component kind (${Object.keys(this.#options.kinds).join(', ')})`;
     }
     const patterns = this.#options.kinds[kind];
-    return `running pods of ${kind} ${where}: workload names matching ${patterns.names.map(String).join(', ') || 'none'} or images matching ${patterns.images.map(String).join(', ') || 'none'}`
-      + ' (config components.' + kind + ')';
+    return `running pods of ${kind} ${where}: workload names matching ${patterns.names.map(String).join(', ') || 'none'} `
+      + `or images matching ${patterns.images.map(String).join(', ') || 'none'} (config components.${kind})`;
   }
 
   /** The pod a fault on `component` hits: both image and workload name matching first, then the name, then the image; the shortest workload name, a ready pod. */
