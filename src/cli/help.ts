@@ -22,7 +22,8 @@ Targets (--target, default embedded)
               an engine (or with --definition-only) its compose files are evaluated on their own
   kubernetes  a cluster through its API, read-only (kubeconfig as kubectl finds it: KUBECONFIG,
               ~/.kube/config); its deployment, resource, data and hardening guarantees. With
-              --hub-url the FSPIOP guarantees run against that hub as well (docs/kubernetes.md)
+              --hub-url the FSPIOP guarantees run against that hub as well, and the resilience
+              scenarios delete one pod each under load (docs/kubernetes.md, "Faults")
 
 Profiles (--profile, default smoke)
   smoke       60 s at up to 20 transfers/s: proves the path works; an SLA it would pass is NOT

@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const TIERS = ['core-test-harness', 'miniloop', 'helm', 'iac'] as const;
 export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
 /** Kinds of component an inventory recognises (src/inventory/component-kinds.ts; a test holds the two lists together). */
-export const COMPONENT_KIND_NAMES = ['gateway', 'ingress', 'egress', 'IAM', 'control-centre', 'monitoring', 'portals', 'PM4ML'] as const;
+export const COMPONENT_KIND_NAMES = ['gateway', 'ingress', 'egress', 'IAM', 'control-centre', 'monitoring', 'portals', 'PM4ML', 'central-ledger', 'mysql', 'kafka'] as const;
 /** Load profiles: one `scenarios/<name>.yaml` each (a test holds the two lists together). */
 export const PROFILES = ['smoke', 'certify', 'soak'] as const;
 /** Load runners: `auto` takes k6 when it is on PATH, else the builtin one. */

@@ -46,7 +46,28 @@ export const COMPONENT_KINDS = {
     names: [/pm4ml/, /payment-manager/],
     resourceKinds: [],
   },
+  // The components resilience scenarios kill by name ("one pod of \"centralledger\"", "…of \"mysql\""): the hub's ledger service and its data tier.
+  'central-ledger': {
+    images: [/(^|\/)mojaloop\/central-ledger(:|@|$)/],
+    names: [/central-?ledger/],
+    resourceKinds: [],
+  },
+  /** The ledger database: MySQL (mojaloop/helm's backend chart), Percona XtraDB (iac-modules), MariaDB. */
+  mysql: {
+    images: [/(^|\/)(mysql|mysql-server|mariadb|percona-xtradb-cluster|percona-server)(:|@|$)/],
+    names: [/^(?!.*(^|-)(exporter|operator|backup|haproxy|proxysql)(-|$)).*(mysql|mariadb|pxc)/],
+    resourceKinds: [],
+  },
+  /** The message broker's brokers: Bitnami's chart (mojaloop/helm) and Strimzi (iac-modules). */
+  kafka: {
+    images: [/(^|\/)(kafka|cp-kafka)(:|@|$)/],
+    names: [/^(?!.*(^|-)(exporter|operator|ui|zookeeper|connect)(-|$)).*kafka/],
+    resourceKinds: [],
+  },
 } as const satisfies Record<string, { images: readonly RegExp[]; names: readonly RegExp[]; resourceKinds: readonly string[] }>;
+
+/** The kinds whose loss can lose data: the data tier a data-tier fault kills a node of. */
+export const DATA_TIER_KINDS: readonly ComponentKind[] = ['mysql', 'kafka'];
 
 export type ComponentKind = keyof typeof COMPONENT_KINDS;
 

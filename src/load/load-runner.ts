@@ -34,6 +34,22 @@ export interface FaultReport {
   atMs: number;
   /** Why the injection failed, when it did. */
   problem?: string;
+  /** What the target saw of the fault once the load was over, where its injector watches (`FaultInjector.aftermath`). */
+  aftermath?: FaultAftermath;
+}
+
+/**
+ * What an injector that watches the target heal saw after the fault: when the orchestrator had
+ * replaced what was broken (a replacement pod Ready), and what the broken part kept — a stateless
+ * pod keeps no data, so losing it cannot lose any.
+ */
+export interface FaultAftermath {
+  /** From the kill until the replacement was ready, as the orchestrator reported it; undefined when it was not within the wait. */
+  replacementReadyMs: number | undefined;
+  /** The replacement and where its readiness was read, or why there is none. */
+  replacement: string;
+  /** What the broken part kept, and so what its loss could lose. */
+  data: string;
 }
 
 /** One phase over the steady-state window: successes timed, failures counted by reason. */
@@ -156,7 +172,15 @@ export interface LoadRunner {
   run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary>;
 }
 
-/** Kills one pod or container of a component during a load and says what it broke. */
+/**
+ * Kills one pod or container of a component during a load and says what it broke. An injector that
+ * cannot (nothing matches, the target refuses) may throw: the message is the reason no recovery is judged.
+ */
 export interface FaultInjector {
   killOne(component: string): Promise<string | undefined>;
+  /**
+   * Where the target reports its own recovery (Kubernetes: the replacement pod's readiness): what it
+   * saw after the kill `broke` names, once it saw it or its own bounded wait ended. Called after the load.
+   */
+  aftermath?(broke: string, signal?: AbortSignal): Promise<FaultAftermath>;
 }

@@ -79,6 +79,12 @@ export class LoadSession {
       fault: fault && { atMs: Math.round((windowStart + windowEnd) / 2), inject: async () => ({ broke: await fault.faults.killOne(fault.component), atMs: Math.round((windowStart + windowEnd) / 2) }) },
     };
     const summary = await runner.run(request, this.#options.onProgress);
+    if (fault?.faults.aftermath && summary.fault?.broke) {
+      const broke = summary.fault.broke;
+      summary.fault.aftermath = await fault.faults.aftermath(broke, this.#options.signal).catch((error: unknown) => ({
+        replacementReadyMs: undefined, replacement: `not observed: ${(error as Error).message}`, data: 'not known',
+      }));
+    }
     this.#measured.push(summary);
     return { kind: 'measured', summary, asked, offered, validity: await this.#validate(summary.committedSample) };
   }

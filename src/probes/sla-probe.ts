@@ -123,22 +123,41 @@ export class SlaProbe {
     const index = series.findIndex((_, i) => healthy(i));
     const source = `${this.#summary.source}; fault: ${fault.broke}`;
     const threshold = `< ${objective.maxMs} ms (${objective.source})`;
-    if (index < 0) return [{ name: 'time until transfers succeed again', value: 'never within the run', threshold, ok: false, source }];
+    const replaced = this.#replacement();
+    if (index < 0) return [{ name: 'time until transfers succeed again', value: 'never within the run', threshold, ok: false, source }, ...replaced];
     const outageMs = Math.max(0, series[index]!.second * 1000 - fault.atMs);
-    return [{ name: 'time until transfers succeed again', value: outageMs, unit: 'ms', threshold, ok: outageMs < objective.maxMs, source }];
+    return [{ name: 'time until transfers succeed again', value: outageMs, unit: 'ms', threshold, ok: outageMs < objective.maxMs, source }, ...replaced];
+  }
+
+  /**
+   * The orchestrator's own account of the recovery, where the target reads it (Kubernetes: the
+   * replacement pod Ready): recorded beside the RTO, not judged — the RTO is when the service answers
+   * again, which a deployment with other replicas does before its replacement is ready.
+   */
+  #replacement(): Measurement[] {
+    const aftermath = this.#summary.fault?.aftermath;
+    if (!aftermath) return [];
+    return [{
+      name: 'time until the replacement was ready', value: aftermath.replacementReadyMs ?? 'not ready within the wait', ...(aftermath.replacementReadyMs === undefined ? {} : { unit: 'ms' }),
+      threshold: 'recorded, not judged (the RTO is the time until transfers succeed again)', ok: true, informational: true, source: aftermath.replacement,
+    }];
   }
 
   /** RPO: every transfer of the committed sample is still COMMITTED at the hub after the fault. */
   noCommittedTransferLost(): Finding {
     const fault = this.#summary.fault;
-    if (!fault?.broke) return { notEvaluated: 'the fault injector reports it broke nothing, so no loss can be judged' };
+    if (!fault?.broke) return { notEvaluated: `the fault injector reports it broke nothing${fault?.problem ? ` (${fault.problem})` : ''}, so no loss can be judged` };
     const validity = this.#validity;
     if (!validity || validity.checked === 0) return { notEvaluated: 'no transfer the payer saw COMMITTED could be asked back at the hub' };
     const lost = validity.checked - validity.confirmed;
     return [{
       name: 'committed transfers lost', value: `${lost} of ${validity.checked}${lost > 0 ? ` (${namedProblems(validity)})` : ''}`,
       threshold: '0 (RPO zero)', ok: lost === 0, source: `${this.#summary.source}; fault: ${fault.broke}; GET /transfers/{id} after the run`,
-    }];
+    },
+    // What the broken part kept decides what this proves: a stateless pod holds no data to lose.
+    ...(fault.aftermath ? [{
+      name: 'data the faulted part kept', value: fault.aftermath.data, threshold: 'recorded, not judged', ok: true, informational: true as const, source: fault.broke,
+    }] : [])];
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
@@ -12,7 +13,8 @@ import { closeServer, listen } from './servers.ts';
  * @kubernetes/client-node and kubectl ask: `/version`, discovery (`/api`, `/apis`, each group
  * version's resource list with short names, scope and verbs), cluster-wide and namespaced LIST with
  * `limit` + `continue`, label and field selectors, kubectl's Table and metadata-only views, and GET
- * of one object. Read-only: nothing in a snapshot changes.
+ * of one object. Read-only but for pods: a DELETE of one replaces it as its controller would (the block
+ * "Pods deleted and replaced").
  *
  * Honest on purpose: Secrets are served as metadata only (a snapshot's `data` never leaves it), a
  * wrong bearer token is answered 401 and a forbidden resource 403 with the API server's own wording,
@@ -148,6 +150,7 @@ export class FakeKubeApi {
     if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
       return send(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
+    if (request.method === 'DELETE') return void this.#deletePod(url.pathname.replace(/\/+$/, ''), response);
     if (request.method !== 'GET') return send(response, 405, status(405, 'MethodNotAllowed', `the fake Kubernetes API is read-only (${request.method})`));
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path === '/version') return send(response, 200, this.snapshot.version);
@@ -194,6 +197,65 @@ export class FakeKubeApi {
     });
   }
 
+  // ── Pods deleted and replaced (fault injection) ─────────────────────────────────────────────
+  // A DELETE of a pod removes it at once (as gracePeriodSeconds 0 does) and, where a controller owns
+  // it, puts its replacement in its place, not Ready: the test says when it is (`markPodReady`),
+  // typically once whatever the pod stands for has been started again. No timer decides anything.
+
+  /** false: the role may not delete pods, answered 403 with the API server's wording. */
+  podDeletesAllowed = true;
+  /** What the pod hooks threw. */
+  readonly hookErrors: unknown[] = [];
+  /** Pods deleted so far, as they were. */
+  readonly deletedPods: KubeObject[] = [];
+  /** Awaited before the delete is answered: the pod is gone when the API says so (a test stops what the pod stood for here). */
+  onPodDeleted: ((pod: KubeObject) => void | Promise<void>) | undefined;
+  /** Called once the delete is answered, with the controller's replacement (a test starts what it stands for, then `markPodReady`). */
+  onPodReplaced: ((replacement: KubeObject, deleted: KubeObject) => void) | undefined;
+
+  /** The replacement (or any pod) becomes Running and Ready now, as its readiness probe passing would make it. */
+  markPodReady(namespace: string, name: string): void {
+    const pod = this.snapshot.objects.find((o) => o.kind === 'Pod' && o.metadata.namespace === namespace && o.metadata.name === name);
+    if (!pod) throw new Error(`no pod ${namespace}/${name} to mark Ready`);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const containers = ((pod.spec as { containers?: Array<{ name: string; image: string }> }).containers ?? []);
+    pod.status = {
+      phase: 'Running', startTime: now,
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+      containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })),
+    };
+  }
+
+  async #deletePod(path: string, response: ServerResponse): Promise<void> {
+    const route = this.#route(path);
+    if (!route || 'resources' in route || route.type.plural !== 'pods' || !route.namespace || !route.name) {
+      return send(response, 405, status(405, 'MethodNotAllowed', 'the fake Kubernetes API deletes pods only'));
+    }
+    const { namespace, name } = route;
+    if (!this.podDeletesAllowed) {
+      return send(response, 403, status(403, 'Forbidden',
+        `pods "${name}" is forbidden: User "system:serviceaccount:default:conformance" cannot delete resource "pods" in API group "" in the namespace "${namespace}"`,
+        { name, kind: 'pods' }));
+    }
+    const objects = this.snapshot.objects;
+    const index = objects.findIndex((o) => o.kind === 'Pod' && o.metadata.namespace === namespace && o.metadata.name === name);
+    if (index < 0) return send(response, 404, status(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' }));
+    const [pod] = objects.splice(index, 1) as [KubeObject];
+    this.deletedPods.push(pod);
+    const replacement = replacementOf(pod);
+    // A hook that fails is the test's problem, kept for it to assert on; the API answers all the same.
+    await Promise.resolve(this.onPodDeleted?.(pod)).catch((error: unknown) => { this.hookErrors.push(error); });
+    if (replacement) objects.push(replacement);
+    send(response, 200, pod);
+    if (replacement) {
+      try {
+        this.onPodReplaced?.(replacement, pod);
+      } catch (error) {
+        this.hookErrors.push(error);
+      }
+    }
+  }
+
   #groupList() {
     const groups = new Map<string, Set<string>>();
     for (const type of this.#types) if (type.group) groups.set(type.group, (groups.get(type.group) ?? new Set()).add(type.version));
@@ -234,6 +296,24 @@ export class FakeKubeApi {
     if (!type || rest.length > 2 || (namespace && !type.namespaced)) return undefined;
     return { type, ...(namespace ? { namespace } : {}), ...(rest[1] ? { name: rest[1] } : {}) };
   }
+}
+
+/**
+ * What a pod's controller creates when it is deleted: a StatefulSet the same name, a ReplicaSet or
+ * DaemonSet a new one; a new uid, Pending and not Ready. A pod nothing owns is not replaced.
+ */
+function replacementOf(pod: KubeObject): KubeObject | undefined {
+  const owner = (pod.metadata.ownerReferences as Array<{ kind: string; name: string; controller?: boolean }> | undefined)?.find((o) => o.controller);
+  if (!owner) return undefined;
+  const suffix = Array.from(randomBytes(5), (byte) => 'bcdfghjklmnpqrstvwxz2456789'[byte % 27]).join('');
+  const name = owner.kind === 'StatefulSet' ? pod.metadata.name : `${owner.name}-${suffix}`;
+  const copy = structuredClone(pod);
+  const { deletionTimestamp: _deleting, ...metadata } = copy.metadata;
+  return {
+    ...copy,
+    metadata: { ...metadata, name, uid: randomUUID(), resourceVersion: String(Date.now()), creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] },
+  };
 }
 
 export async function readClusterFixture(name: string): Promise<ClusterSnapshot> {

@@ -31,6 +31,34 @@ describe('LoadSession', () => {
     assert.deepEqual(await requests[1]!.fault!.inject(), { broke: 'killed centralledger', atMs: 600_000 });
   });
 
+  it('after a load with a fault, asks the injector what it saw of the recovery and keeps it with the fault; a failing account is said, not thrown', async () => {
+    const faulting = (inner: ReturnType<typeof scriptedRunner>['runner']) => ({
+      ...inner,
+      run: async (request: Parameters<typeof inner.run>[0]) => ({ ...(await inner.run(request)), fault: await request.fault!.inject() }),
+    });
+    const asked: string[] = [];
+    const faults = {
+      killOne: async (component: string) => `pod of ${component}`,
+      aftermath: async (broke: string) => {
+        asked.push(broke);
+        return { replacementReadyMs: 4200, replacement: 'pod p2 seen Ready', data: 'stateless' };
+      },
+    };
+    const session = new LoadSession({ targetKind: 'kubernetes', profile: loadProfile('smoke'), runner: faulting(scriptedRunner({ lookups: 1, quotes: 1, transfers: 1 }).runner), faults, confirmCommitted: async () => true });
+    const outcome = await session.run({ ratePerSecond: 20, durationMs: 60_000 }, 'centralledger');
+    assert.ok(outcome.kind === 'measured');
+    assert.deepEqual(asked, ['pod of centralledger']);
+    assert.deepEqual(outcome.summary.fault, { broke: 'pod of centralledger', atMs: 40_000, aftermath: { replacementReadyMs: 4200, replacement: 'pod p2 seen Ready', data: 'stateless' } });
+
+    const failing = new LoadSession({
+      targetKind: 'kubernetes', profile: loadProfile('smoke'), runner: faulting(scriptedRunner({ lookups: 1, quotes: 1, transfers: 1 }).runner), confirmCommitted: async () => true,
+      faults: { ...faults, aftermath: async () => { throw new Error('connection refused'); } },
+    });
+    const failed = await failing.run({ ratePerSecond: 20, durationMs: 60_000 }, 'centralledger');
+    assert.ok(failed.kind === 'measured');
+    assert.deepEqual(failed.summary.fault!.aftermath, { replacementReadyMs: undefined, replacement: 'not observed: connection refused', data: 'not known' });
+  });
+
   it('asks the hub back for the committed sample and reports what it did not confirm', async () => {
     const { runner } = scriptedRunner({ lookups: 10, quotes: 10, transfers: 10 });
     const sampling = { ...runner, run: async (...args: Parameters<typeof runner.run>) => ({ ...(await runner.run(...args)), committedSample: ['t1', 't2', 't3'] }) };

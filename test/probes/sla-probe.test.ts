@@ -178,4 +178,25 @@ describe('SlaProbe', () => {
     assert.equal(measurements(faulted.recoveredWithin({ maxMs: 10_000, source: 'config resilience.rto: ops SLO' }))[0]!.ok, false);
     assert.equal(measurements(faulted.noCommittedTransferLost())[0]!.ok, true);
   });
+
+  it('a fault that could not be injected says why in both verdicts; an orchestrator\'s own account of the recovery is recorded beside them, not judged', () => {
+    const objective = { maxMs: 30_000, source: 'the feature text' };
+    const refused = new SlaProbe({ ...published, fault: { broke: undefined, atMs: 100_000, problem: 'the Kubernetes API forbids deleting pod mojaloop/centralledger-0' } }, { checked: 10, confirmed: 10, problems: [] });
+    assert.match(notEvaluated(refused.recoveredWithin(objective)), /broke nothing \(the Kubernetes API forbids deleting pod mojaloop\/centralledger-0\)/);
+    assert.match(notEvaluated(refused.noCommittedTransferLost()), /broke nothing \(the Kubernetes API forbids deleting pod mojaloop\/centralledger-0\)/);
+    const series = Array.from({ length: 120 }, (_, s) => ({ second: s, started: 10, succeeded: 10, failed: 0 }));
+    const aftermath = { replacementReadyMs: 64_000, replacement: 'pod mojaloop/centralledger-1, seen Ready 64000 ms after the delete', data: 'stateless: cannot lose stored data' };
+    const watched = new SlaProbe({ ...published, series, fault: { broke: 'pod mojaloop/centralledger-0', atMs: 100_000, aftermath } }, { checked: 10, confirmed: 10, problems: [] });
+    const [rto, ready] = measurements(watched.recoveredWithin(objective));
+    assert.equal(rto!.value, 0);
+    assert.deepEqual(ready, {
+      name: 'time until the replacement was ready', value: 64_000, unit: 'ms', threshold: 'recorded, not judged (the RTO is the time until transfers succeed again)',
+      ok: true, informational: true, source: 'pod mojaloop/centralledger-1, seen Ready 64000 ms after the delete',
+    });
+    const [lost, kept] = measurements(watched.noCommittedTransferLost());
+    assert.equal(lost!.value, '0 of 10');
+    assert.deepEqual(kept, { name: 'data the faulted part kept', value: 'stateless: cannot lose stored data', threshold: 'recorded, not judged', ok: true, informational: true, source: 'pod mojaloop/centralledger-0' });
+    const never = new SlaProbe({ ...published, series, fault: { broke: 'pod x', atMs: 100_000, aftermath: { ...aftermath, replacementReadyMs: undefined } } });
+    assert.equal(measurements(never.recoveredWithin(objective))[1]!.value, 'not ready within the wait');
+  });
 });

@@ -5,11 +5,13 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
+import { componentKindsWith } from '../../inventory/component-kinds.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { redactUrl } from '../../support/url.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
+import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
 
 /** No request to the API server may take longer than this, whatever `timeouts.requestMs` says: a start must fail in seconds. */
@@ -20,6 +22,8 @@ export interface KubernetesEnvironmentOptions {
   env?: NodeJS.ProcessEnv;
   /** Objects per LIST request (tests make it small to exercise `continue`). */
   pageSize?: number;
+  /** How the replacement of a deleted pod is awaited (tests poll often). */
+  faults?: Pick<KubernetesFaultsOptions, 'pollMs' | 'replacementTimeoutMs' | 'clock'>;
 }
 
 /**
@@ -51,7 +55,14 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     const inventory = await reader.read();
     // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
     const hub = this.#config.hub.url ? await new UrlEnvironment({ ...this.#config, target: 'url' }).start() : undefined;
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub });
+    // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
+    let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
+    if (hub) {
+      const namespaces = this.#config.kubernetes.namespaces;
+      const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
+      faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
+    }
+    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults });
   }
 }
 
@@ -104,14 +115,20 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   readonly #file: string;
   readonly #inventory: DeploymentInventory;
   readonly #hub: StartedEnvironment | undefined;
+  readonly #faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
+  /** Present with `fault-injection` or `data-tier-fault-injection`: pods deleted through the API. */
+  readonly faults?: KubernetesFaults;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined }) {
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined }) {
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
     this.#inventory = parts.inventory;
     this.#hub = parts.hub;
-    this.capabilities = new Set<Capability>(['kubernetes-inventory', ...(parts.hub?.capabilities ?? [])]);
+    this.#faults = parts.faults;
+    const faults: Capability[] = [...(parts.faults?.survey.hubPod ? ['fault-injection' as const] : []), ...(parts.faults?.survey.dataTierPod ? ['data-tier-fault-injection' as const] : [])];
+    if (faults.length > 0) this.faults = parts.faults!.injector;
+    this.capabilities = new Set<Capability>(['kubernetes-inventory', ...(parts.hub?.capabilities ?? []), ...faults]);
     // The FSPIOP side's members are the inner url target's: present exactly when it has them.
     const hub = parts.hub;
     if (hub?.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
@@ -152,10 +169,10 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     const unreadable = Object.entries(this.#inventory.unreadable ?? {}).map(([what, why]) => `could not read ${what} (${why}): the guarantees that need it are NOT EVALUATED`);
     return {
       kind: this.kind,
-      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, read-only)`
+      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
-      notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...hub?.notes ?? []],
+      notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
     };
   }
 
@@ -172,13 +189,26 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       case 'resource-metrics':
         return 'this version reads no usage figures from the cluster (metrics-server) yet';
       case 'fault-injection':
+        return this.#faults
+          ? `no pod of the hub to delete: looked for ${this.#faults.injector.describeSearch('central-ledger')}, or any running pod of a mojaloop/ image`
+          : 'pods are deleted under load, and load needs the hub: give the kubernetes target the hub\'s FSPIOP endpoint (--hub-url) and the resilience scenarios delete pods of the cluster';
       case 'data-tier-fault-injection':
-        return 'the kubernetes target only reads the cluster (get and list): it deletes no pod and no data-tier node, so recovery under a fault is measured on the compose or embedded target';
+        return this.#faults
+          ? `no pod of the data tier to delete: looked for ${this.#faults.injector.describeSearch('mysql')}; and for ${this.#faults.injector.describeSearch('kafka')}`
+          : 'data-tier pods are deleted under load, and load needs the hub: give the kubernetes target the hub\'s FSPIOP endpoint (--hub-url) and the data-tier scenario deletes a database or broker pod';
       case 'compose-inventory':
         return 'a Kubernetes cluster is no docker compose deployment';
       default:
         return `the kubernetes target does not offer ${capability}`;
     }
+  }
+
+  /** What a person should know before resilience scenarios run: they delete pods of this cluster. */
+  #faultNotes(): string[] {
+    const survey = this.#faults?.survey;
+    if (!this.faults || !survey) return [];
+    const examples = [survey.hubPod && `e.g. ${survey.hubPod}`, survey.dataTierPod && `data tier e.g. ${survey.dataTierPod}`].filter(Boolean).join('; ');
+    return [`resilience scenarios delete one pod of the component they name (gracePeriodSeconds 0; ${examples}) and read back when its replacement is Ready: the context's user needs delete on pods for them`];
   }
 
   /** An Ingress host the cluster serves a component on, as a URL to suggest (mini-loop: http://ml-api-adapter.local). */
@@ -193,6 +223,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   }
 
   async stop(): Promise<void> {
+    this.#faults?.injector.stop();
     await this.#hub?.stop();
   }
 }

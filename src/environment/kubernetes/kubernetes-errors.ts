@@ -26,14 +26,14 @@ export class KubernetesFailure extends EnvironmentUnavailableError {
  * cluster, what it answered and what to do. Never the credentials, never a stack (the cause keeps
  * the original error for `--debug`-like inspection by code).
  */
-export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what: string): KubernetesFailure {
+export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what: string, action: 'reading' | 'deleting' = 'reading'): KubernetesFailure {
   if (error instanceof KubernetesFailure) return error;
   const at = `the Kubernetes API at ${cluster.server} (context ${cluster.context})`;
   const make = (kind: FailureKind, reason: string, line: string) => new KubernetesFailure(kind, reason, line, error);
   const name = (error as Error).name;
   if (name === 'TimeoutError' || name === 'AbortError') {
     return make('timeout', `no answer within ${cluster.requestTimeoutMs} ms`,
-      `${at} did not answer within ${cluster.requestTimeoutMs} ms when reading ${what}; check the server address, and any VPN, proxy or firewall between here and the cluster`);
+      `${at} did not answer within ${cluster.requestTimeoutMs} ms when ${action} ${what}; check the server address, and any VPN, proxy or firewall between here and the cluster`);
   }
   // The client's ApiException: an HTTP status and the server's Status body (a DOMException's numeric code is no HTTP status).
   const code = typeof (error as { code?: unknown }).code === 'number' && 'body' in (error as object) ? (error as { code: number }).code : undefined;
@@ -41,14 +41,15 @@ export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what
     const message = statusMessage(error);
     if (code === 401) {
       return make('unauthorized', '401 Unauthorized',
-        `${at} refused our credentials (401 Unauthorized) when reading ${what}: the token or client certificate of that context has expired or is wrong; log in again (e.g. refresh the cloud provider's credentials, or run \`kubectl get nodes\` to check) and rerun`);
+        `${at} refused our credentials (401 Unauthorized) when ${action} ${what}: the token or client certificate of that context has expired or is wrong; log in again (e.g. refresh the cloud provider's credentials, or run \`kubectl get nodes\` to check) and rerun`);
     }
     if (code === 403) {
       const reason = `403 Forbidden${message ? `: ${message}` : ''}`;
-      return make('forbidden', reason,
-        `${at} forbids reading ${what} (${reason}); grant the context's user get and list on it (read-only, see docs/kubernetes.md), or narrow the run with --namespace`);
+      return make('forbidden', reason, action === 'deleting'
+        ? `${at} forbids deleting ${what} (${reason}); the resilience scenarios need delete on pods there (docs/kubernetes.md, "Faults"): grant it, or leave them out with --tags 'not @concern:resilience'`
+        : `${at} forbids reading ${what} (${reason}); grant the context's user get and list on it (read-only, see docs/kubernetes.md), or narrow the run with --namespace`);
     }
-    return make('answered', `${code}${message ? ` ${message}` : ''}`, `${at} answered ${code} when reading ${what}${message ? ` (${message})` : ''}; is it a Kubernetes API server?`);
+    return make('answered', `${code}${message ? ` ${message}` : ''}`, `${at} answered ${code} when ${action} ${what}${message ? ` (${message})` : ''}; is it a Kubernetes API server?`);
   }
   const cause = causeOf(error);
   const why = cause.code === 'ECONNREFUSED' ? 'connection refused'
@@ -63,7 +64,7 @@ export function kubernetesFailure(error: unknown, cluster: ClusterIdentity, what
     return make('tls', 'TLS handshake failed', `${at}: TLS handshake failed (${firstLine(cause.message ?? cause.code ?? 'unknown')}); check the cluster's certificate-authority in the kubeconfig`);
   }
   return make('unreachable', firstLine(cause.message ?? (error as Error).message ?? String(error)),
-    `${at} could not be read (${what}: ${firstLine(cause.message ?? (error as Error).message ?? String(error))}); check that the cluster runs and the kubeconfig points at it`);
+    `${at} could not be ${action === 'deleting' ? 'asked to delete' : 'read'} (${what}: ${firstLine(cause.message ?? (error as Error).message ?? String(error))}); check that the cluster runs and the kubeconfig points at it`);
 }
 
 /** The API server's own words, from the Status object it answered with. */

@@ -62,4 +62,23 @@ describe('kubectl lists the fixture clusters through the fake Kubernetes API', {
       await fake.stop();
     }
   });
+
+  it('kubectl delete pod: the pod is replaced by its controller as listed next; a role without delete is told 403 in the API server\'s words', async () => {
+    const fake = await (await FakeKubeApi.fromFixture('helm-default', { token: 'kubectl-test-token' })).start();
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'kubectl-fake-'));
+      const kubeconfig = await fake.writeKubeconfig(join(dir, 'kubeconfig'), { token: 'kubectl-test-token' });
+      const kubectlRun = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000, env: { ...process.env, HOME: dir } });
+      const { stdout } = await kubectlRun('delete', 'pod', '-n', 'mojaloop', 'centralledger-7d9f8b6c4-ax0q', '--grace-period=0', '--force');
+      assert.match(stdout, /pod "centralledger-7d9f8b6c4-ax0q" force deleted/);
+      const listed = (await kubectlRun('get', 'pods', '-n', 'mojaloop')).stdout;
+      assert.doesNotMatch(listed, /centralledger-7d9f8b6c4-ax0q/);
+      assert.match(listed, /\ncentralledger-7d9f8b6c4-[a-z0-9]{5} /);
+      fake.podDeletesAllowed = false;
+      const failure = await kubectlRun('delete', 'pod', '-n', 'mojaloop', 'mysqldb-0').then(() => undefined, (error: { stderr: string }) => error);
+      assert.match(failure!.stderr, /Error from server \(Forbidden\): pods "mysqldb-0" is forbidden: User "system:serviceaccount:default:conformance" cannot delete resource "pods" in API group "" in the namespace "mojaloop"/);
+    } finally {
+      await fake.stop();
+    }
+  });
 });

@@ -107,7 +107,7 @@ describe('--target kubernetes end to end against fixture clusters served by a fa
       assert.equal(result.target, 'kubernetes');
       assert.deepEqual(verdicts.filter(([id]) => id!.startsWith('ML-FUN-')), Array.from({ length: 19 }, (_, i) => [`ML-FUN-${String(i + 1).padStart(2, '0')}`, 'PASS']), run.stdout);
       assert.deepEqual(verdicts.filter(([id, verdict]) => id!.startsWith('ML-DEP-') && verdict === 'NOT_EVALUATED'), []);
-      assert.match(run.stdout, /Kubernetes cluster at https:\/\/127\.0\.0\.1:\d+ \(context fake, v1\.27\.16\+k3s1, 1 node; attached, read-only\); FSPIOP: hub under test given by URL/);
+      assert.match(run.stdout, /Kubernetes cluster at https:\/\/127\.0\.0\.1:\d+ \(context fake, v1\.27\.16\+k3s1, 1 node; attached, read-only but for the pods resilience scenarios delete\); FSPIOP: hub under test given by URL/);
       assert.equal(run.code, 1, 'ML-DEP-02 and ML-DEP-05 fail');
     } finally {
       await fake.stop();
