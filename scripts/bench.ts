@@ -3,8 +3,9 @@
 // the machine cannot hold is reported with what was offered and achieved, and the last line,
 // `bench: …`, is always printed.
 //
-// BENCH_SECONDS: the clearing run at 1000/s, the longest step, whose RSS is shown at its start and
-//   end (default 600 s = 10 minutes);
+// BENCH_SECONDS: the clearing run at 1000/s, the longest step, whose RSS and live heaps (each
+//   thread's, after a full collection: npm run bench runs node --expose-gc) are shown after its
+//   warm-up and at its end (default 600 s = 10 minutes);
 // BENCH_P2P_SECONDS: each step of the P2P searches (default 30 s);
 // BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file);
 // BENCH_STEPS: which steps to run, comma-separated, of runner, clearing, p2p, overhead (default all;
@@ -84,12 +85,33 @@ interface Measured {
   rssAtEndMiB: number | undefined;
   /** The runner thread's own V8 heap at its peak (a hub thread has a heap of its own). */
   peakRunnerHeapMiB: number;
+  /** Live heaps after the warm-up and as the drain begins (the load still running). */
+  liveHeapAfterWarmup: LiveHeap | undefined;
+  liveHeapAtEnd: LiveHeap | undefined;
 }
 
 /** Something that answers FSPIOP on a thread of its own: the embedded deployment, or the stub hub. */
 interface HubOnThread {
   hubUrl: string;
+  /** The hub thread's live heap (embedded deployment only). */
+  heapBytes?(): Promise<number>;
   stop(): Promise<void>;
+}
+
+/** Live heap in MiB, this thread's and the hub thread's, each after a full collection (npm run bench runs node --expose-gc). */
+interface LiveHeap {
+  runnerMiB: number;
+  hubMiB: number | undefined;
+}
+
+const collect = (globalThis as { gc?: () => void }).gc;
+
+/** Garbage the collector has not reached yet is not memory held: the bench collects before it reads. */
+async function liveHeap(hub: HubOnThread): Promise<LiveHeap> {
+  collect?.();
+  const runnerMiB = getHeapStatistics().used_heap_size / 2 ** 20;
+  const hubBytes = await hub.heapBytes?.().catch(() => undefined);
+  return { runnerMiB, hubMiB: hubBytes === undefined ? undefined : hubBytes / 2 ** 20 };
 }
 
 const config = validateConfig({ timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
@@ -101,7 +123,11 @@ async function embeddedHub(callbacks: CallbackServer, embedded: { callbackDelayM
   const hubConfig = validateConfig({ embedded: { ...embedded, ...(process.env.BENCH_LEDGER === 'memory' ? {} : { dataDir }) }, timeouts: config.timeouts });
   const { thread, urls } = await DeploymentThread.start(hubConfig);
   await thread.connectPayer(payer.fspId, callbacks.url);
-  return { hubUrl: urls.hubUrl, stop: async () => { await thread.stop(); await rm(dataDir, { recursive: true, force: true }); } };
+  return {
+    hubUrl: urls.hubUrl,
+    heapBytes: async () => (await thread.heap()).usedBytes,
+    stop: async () => { await thread.stop(); await rm(dataDir, { recursive: true, force: true }); },
+  };
 }
 
 /** The stub hub (answers and calls back at once; no ledger, no validation) on its own thread: what is left is the runner. */
@@ -139,6 +165,8 @@ async function measure(request: LoadRequest, hub: 'embedded' | 'stub', embedded:
     let peakRss = rssMiB() ?? 0;
     let peakHeap = getHeapStatistics().used_heap_size;
     let rssAfterWarmupMiB: number | undefined;
+    let heapAfterWarmup: Promise<LiveHeap> | undefined;
+    let heapAtEnd: Promise<LiveHeap> | undefined;
     rss = setInterval(() => {
       peakRss = Math.max(peakRss, rssMiB() ?? 0);
       peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
@@ -146,7 +174,11 @@ async function measure(request: LoadRequest, hub: 'embedded' | 'stub', embedded:
     const cpuBefore = process.cpuUsage();
     const threadBefore = process.threadCpuUsage();
     const summary = await runner.run(request, (p) => {
-      if (rssAfterWarmupMiB === undefined && p.elapsedMs >= request.warmupMs) rssAfterWarmupMiB = rssMiB();
+      if (rssAfterWarmupMiB === undefined && p.elapsedMs >= request.warmupMs) {
+        rssAfterWarmupMiB = rssMiB();
+        heapAfterWarmup = liveHeap(target!);
+      }
+      if (heapAtEnd === undefined && p.elapsedMs >= request.durationMs - request.drainMs) heapAtEnd = liveHeap(target!);
       if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K  ${Math.round(p.elapsedMs / 1000)}/${Math.round(p.durationMs / 1000)} s  ${p.achievedRate.toFixed(0)}/s  failed ${p.failed}  dropped ${p.dropped}`);
     });
     const rssAtEndMiB = rssMiB();
@@ -157,6 +189,7 @@ async function measure(request: LoadRequest, hub: 'embedded' | 'stub', embedded:
     return {
       summary, runnerMicrosPerIteration: (thread.user + thread.system) / completed, processMicrosPerIteration: (cpu.user + cpu.system) / completed,
       peakRssMiB: peakRss, rssAfterWarmupMiB, rssAtEndMiB, peakRunnerHeapMiB: peakHeap / 2 ** 20,
+      liveHeapAfterWarmup: await heapAfterWarmup, liveHeapAtEnd: await heapAtEnd,
     };
   } finally {
     clearInterval(rss);
@@ -172,7 +205,9 @@ const failed = (s: LoadSummary) => s.iterations.attempts - s.iterations.successe
 function shortfall(s: LoadSummary, p99BoundMs: number): string | undefined {
   const p99 = s.iterations.percentilesMs['99'] ?? Infinity;
   const why = [
-    s.dropped > 0 ? `${s.dropped} arrivals dropped (in-flight cap ${s.limits?.maxInFlight ?? '?'}: ${s.limits?.maxInFlightSource ?? ''})` : '',
+    s.dropped > 0 ? `${s.dropped} arrivals dropped (${s.governed
+      ? `the hub completed ${Math.round(s.governed.paceAtLowest)}/s: held to as few as ${s.governed.lowest} in flight, what completes within ${Math.round(s.governed.targetMs / 1000)} s at that pace`
+      : `in-flight cap ${s.limits?.maxInFlight ?? '?'}: ${s.limits?.maxInFlightSource ?? ''}`})` : '',
     failed(s) > 0 ? `${failed(s)} iterations failed (${Object.entries(s.iterations.failures).slice(0, 3).map(([reason, n]) => `${reason} ×${n}`).join(', ')})` : '',
     s.generatorExhaustion ? `the load generator ran out (${s.generatorExhaustion.map((e) => `${e.code} ×${e.count}`).join(', ')})` : '',
     p99 > p99BoundMs ? `p99 ${p99 === Infinity ? 'unmeasured' : `${p99.toFixed(1)} ms`} above ${p99BoundMs} ms` : '',
@@ -204,11 +239,16 @@ const figures = {
   stoppedShort: [] as string[],
 };
 
+function heapTotal(heap: LiveHeap | undefined): number | undefined {
+  return heap && heap.runnerMiB + (heap.hubMiB ?? 0);
+}
+
 function benchLine(): string {
   const c = figures.clearing?.summary;
   const mib = (v: number | undefined) => (v === undefined ? 'unknown' : String(Math.round(v)));
   return `bench: transfers_per_s=${c ? achieved(c).toFixed(1) : 0} target_per_s=${CLEARING_TARGET} dropped=${c?.dropped ?? 0} failed=${c ? failed(c) : 0} `
     + `p99_ms=${Math.round(c?.phases.transfers.percentilesMs['99'] ?? -1)} rss_start_mib=${mib(figures.clearing?.rssAfterWarmupMiB)} rss_end_mib=${mib(figures.clearing?.rssAtEndMiB)} `
+    + `live_heap_start_mib=${mib(heapTotal(figures.clearing?.liveHeapAfterWarmup))} live_heap_end_mib=${mib(heapTotal(figures.clearing?.liveHeapAtEnd))} `
     + `p2p_per_s=${figures.p2pRate} runner_p2p_per_s=${figures.runnerRate} runner_us_per_iteration=${figures.runnerMicros === undefined ? 'unknown' : Math.round(figures.runnerMicros)} `
     + `http_capacity_per_s=${Math.round(figures.capacity)}${figures.stoppedShort.length > 0 ? ` stopped_short="${figures.stoppedShort.join('; ').replaceAll('"', "'")}"` : ''}`;
 }
@@ -265,6 +305,11 @@ if (steps.has('clearing')) {
     line(`clearing at ${CLEARING_TARGET}/s for ${clearingSeconds} s (embedded hub): ${describe(clearing, 'transfers')}`);
     line(`  RSS ${clearing.rssAfterWarmupMiB?.toFixed(0) ?? '?'} MiB after the warm-up → ${clearing.rssAtEndMiB?.toFixed(0) ?? '?'} MiB at the end`
       + (clearing.rssAfterWarmupMiB && clearing.rssAtEndMiB ? ` (${(((clearing.rssAtEndMiB - clearing.rssAfterWarmupMiB) * 100) / clearing.rssAfterWarmupMiB).toFixed(0)} %)` : ''));
+    const [early, late] = [clearing.liveHeapAfterWarmup, clearing.liveHeapAtEnd];
+    if (early && late) {
+      line(`  live heap${collect ? ' after a full collection' : ' (not collected first: run with node --expose-gc)'}: runner thread ${early.runnerMiB.toFixed(0)} → ${late.runnerMiB.toFixed(0)} MiB, `
+        + `hub thread ${early.hubMiB?.toFixed(0) ?? '?'} → ${late.hubMiB?.toFixed(0) ?? '?'} MiB (after the warm-up → as the drain begins; RSS also keeps what the collector freed but the allocator has not returned)`);
+    }
     line(`  a clearing transfer is 4 HTTP requests: ${(achieved(s) * 4).toFixed(0)} requests/s, ${((achieved(s) * 4 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity`);
     const short = shortfall(s, 1000);
     if (short) {

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentUrls, ReferenceDeploymentOptions } from './reference-deployment.ts';
 
-type Reply = { type: 'started'; urls: DeploymentUrls } | { type: 'failed'; message: string } | { type: 'payer-connected' } | { type: 'stopped' };
+type Reply = { type: 'started'; urls: DeploymentUrls } | { type: 'failed'; message: string } | { type: 'payer-connected' } | { type: 'stopped' }
+  | { type: 'heap'; usedBytes: number; collected: boolean };
 
 /**
  * The reference deployment (hub and simulated payee) on a worker thread, so that a load's two
@@ -43,6 +44,13 @@ export class DeploymentThread {
   async connectPayer(fspId: string, url: string): Promise<void> {
     this.#worker.postMessage({ type: 'connect-payer', fspId, url });
     await this.#next(['payer-connected']);
+  }
+
+  /** The deployment thread's V8 heap in use — after a full collection when the process runs with --expose-gc (`collected`). */
+  async heap(): Promise<{ usedBytes: number; collected: boolean }> {
+    this.#worker.postMessage({ type: 'heap' });
+    const reply = await this.#next(['heap']);
+    return reply as Extract<Reply, { type: 'heap' }>;
   }
 
   /** Ends the thread at once, as kill -9 ends a process: nothing is closed or finished. */

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import { ReferenceDeployment, type ReferenceDeploymentOptions } from './reference-deployment.ts';
@@ -8,8 +9,13 @@ const { config, options } = workerData as { config: ConformanceConfig; options: 
 const deployment = new ReferenceDeployment(config, { ...options, crash: () => process.exit(137) });
 const port = parentPort!;
 
-port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string } | { type: 'stop' }) => {
-  if (message.type === 'connect-payer') {
+port.on('message', (message: { type: 'connect-payer'; fspId: string; url: string } | { type: 'heap' } | { type: 'stop' }) => {
+  if (message.type === 'heap') {
+    // Collected first when the process allows it (node --expose-gc): what the hub holds, not what it has yet to free.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    port.postMessage({ type: 'heap', usedBytes: getHeapStatistics().used_heap_size, collected: gc !== undefined });
+  } else if (message.type === 'connect-payer') {
     void deployment.connectPayer(message.fspId, message.url).then(() => port.postMessage({ type: 'payer-connected' }));
   } else {
     void deployment.stop().finally(() => {
