@@ -53,7 +53,7 @@ function rssMiB(): number | undefined {
 }
 
 /** Loopback HTTP capacity: a trivial JSON server and the client every sender here uses (sendFspiop), 64 requests in flight. */
-async function httpCapacity(seconds: number): Promise<number> {
+async function httpCapacity(seconds: number): Promise<{ perSecond: number; cpuMicrosPerExchange: number }> {
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => response.writeHead(202, { 'content-type': 'application/json', 'content-length': 2 }).end('{}'));
@@ -61,6 +61,7 @@ async function httpCapacity(seconds: number): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/transfers`;
   let completed = 0;
+  const cpuBefore = process.threadCpuUsage();
   const until = performance.now() + seconds * 1000;
   const worker = async () => {
     while (performance.now() < until) {
@@ -69,9 +70,10 @@ async function httpCapacity(seconds: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: 64 }, worker));
+  const cpu = process.threadCpuUsage(cpuBefore);
   server.closeAllConnections();
   server.close();
-  return completed / seconds;
+  return { perSecond: completed / seconds, cpuMicrosPerExchange: (cpu.user + cpu.system) / Math.max(1, completed) };
 }
 
 interface Measured {
@@ -275,8 +277,11 @@ process.on('uncaughtException', (error) => {
 
 const limit = descriptorLimit();
 line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit.source}; clearing ${clearingSeconds} s, P2P steps ${p2pSeconds} s`);
-figures.capacity = (await step('http capacity', () => httpCapacity(5))) ?? 0;
-line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${figures.capacity.toFixed(0)} requests/s`);
+const capacity = await step('http capacity', () => httpCapacity(5));
+figures.capacity = capacity?.perSecond ?? 0;
+line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${figures.capacity.toFixed(0)} requests/s, `
+  + `${capacity ? Math.round(capacity.cpuMicrosPerExchange) : '?'} µs CPU per exchange, both ends — a P2P iteration sends 3 requests and serves their 3 callbacks: `
+  + `at least ${capacity ? Math.round(3 * capacity.cpuMicrosPerExchange) : '?'} µs of the runner's CPU before any of its own work`);
 
 if (steps.has('runner')) {
   line('runner alone (a stub hub on another thread answers and calls back at once; every check of the runner on):');
