@@ -269,6 +269,12 @@ export class K6OperatorRunner implements LoadRunner {
         callback();
       },
     });
+    // The client pipes the response into the sink: a connection that breaks (or our abort at cleanup) is an error of that source, caught here, not a crash.
+    sink.on('pipe', (source: NodeJS.ReadableStream) => source.on('error', (error: Error) => {
+      if (error.name !== 'AbortError') runner.failedToStream ??= `the log stream broke (${error.message})`;
+      splitter.end();
+      done();
+    }));
     const o = this.#options;
     new Log(o.kubeConfig).log(o.namespace, name, K6_CONTAINER, sink, { follow: true }).then(
       (controller) => { runner.abort = controller; },
