@@ -80,7 +80,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
       parallelism: operator.parallelism, image: operator.runnerImage, separate: operator.separate,
       route: callbackRoute(operator.callbacks, callbacks.url),
       startTimeoutMs: operator.startTimeoutMs, finishGraceMs: operator.finishGraceMs, pollMs: operator.pollMs,
-      requestTimeoutMs: Math.min(timeouts.requestMs, 10_000), notice: deps.notice,
+      apiTimeoutMs: Math.min(timeouts.requestMs, 10_000), notice: deps.notice,
     });
   }
   if (plan.kind === 'k6') {

@@ -35,8 +35,8 @@ export interface K6OperatorRunnerOptions extends ScriptSettings {
   startTimeoutMs: number;
   finishGraceMs: number;
   pollMs: number;
-  /** Budget of each API request. */
-  requestTimeoutMs: number;
+  /** Budget of each request to the Kubernetes API (not k6's FSPIOP requests: `requestTimeoutMs`). */
+  apiTimeoutMs: number;
   /** One line per stage, the runner pods, the cleanup. */
   notice?: ((line: string) => void) | undefined;
   /** Progress ticks, polls, deadlines and the fault's moment; default the monotonic clock. */
@@ -279,7 +279,7 @@ export class K6OperatorRunner implements LoadRunner {
     new Log(o.kubeConfig).log(o.namespace, name, K6_CONTAINER, sink, { follow: true }).then(
       (controller) => { runner.abort = controller; },
       (error: unknown) => {
-        runner.failedToStream = operatorFailure(error, this.#cluster, { verb: 'read the log of', resource: 'pods', namespace: o.namespace, name }, o.requestTimeoutMs).message;
+        runner.failedToStream = operatorFailure(error, this.#cluster, { verb: 'read the log of', resource: 'pods', namespace: o.namespace, name }, o.apiTimeoutMs).message;
         done();
       },
     );
@@ -316,7 +316,7 @@ export class K6OperatorRunner implements LoadRunner {
     try {
       resources = (await custom.getAPIResources({ group: K6_GROUP, version: K6_VERSION }, this.#callOptions())).resources;
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 404) throw operatorFailure(error, this.#cluster, { verb: 'get', resource: `the API group ${K6_GROUP}/${K6_VERSION}`, namespace: o.namespace }, o.requestTimeoutMs);
+      if ((error as { code?: unknown }).code !== 404) throw operatorFailure(error, this.#cluster, { verb: 'get', resource: `the API group ${K6_GROUP}/${K6_VERSION}`, namespace: o.namespace }, o.apiTimeoutMs);
     }
     if (!resources.some((r) => r.name === TEST_RUNS)) {
       throw new K6OperatorError(`the cluster at ${this.#cluster.server} (context ${this.#cluster.context}) has no k6-operator: the TestRun CRD (${TEST_RUNS}.${K6_GROUP}/${K6_VERSION}) is not installed; install grafana/k6-operator (https://grafana.com/docs/k6/latest/set-up/set-up-distributed-k6/install-k6-operator/) or run with --runner builtin or k6`);
@@ -358,7 +358,7 @@ export class K6OperatorRunner implements LoadRunner {
         await remove();
       } catch (error) {
         if ((error as { code?: unknown }).code === 404) continue;
-        left.push(operatorFailure(error, this.#cluster, attempt, this.#options.requestTimeoutMs).message);
+        left.push(operatorFailure(error, this.#cluster, attempt, this.#options.apiTimeoutMs).message);
       }
     }
     const o = this.#options;
@@ -378,13 +378,13 @@ export class K6OperatorRunner implements LoadRunner {
     try {
       return await request();
     } catch (error) {
-      throw operatorFailure(error, this.#cluster, attempt, this.#options.requestTimeoutMs);
+      throw operatorFailure(error, this.#cluster, attempt, this.#options.apiTimeoutMs);
     }
   }
 
   /** A deadline on every request: the client sets none, and a silent server would hang the load. */
   #callOptions(): ConfigurationOptions {
-    const timeoutMs = this.#options.requestTimeoutMs;
+    const timeoutMs = this.#options.apiTimeoutMs;
     const middleware: ObservableMiddleware = {
       pre: (context) => {
         context.setSignal(AbortSignal.timeout(timeoutMs));

@@ -29,7 +29,7 @@ async function runnerFor(fake: FakeKubeApi, notices: string[], overrides: Partia
     payerFsp: 'payerfsp', payeeFsp: 'payeefsp', payer: { type: 'MSISDN', id: '27710101999' }, payee: { type: 'MSISDN', id: '27713803912' },
     currency: 'USD', amount: '1', callbackTimeoutMs: 1000, requestTimeoutMs: 1000, maxVUs: 100,
     // Polls are tens of ms here so the test moves on quickly; no assertion depends on when one fires.
-    startTimeoutMs: 20_000, finishGraceMs: 10_000, pollMs: 10, requestTimeoutMs: 2000,
+    startTimeoutMs: 20_000, finishGraceMs: 10_000, pollMs: 10, apiTimeoutMs: 2000,
     notice: (line) => notices.push(line),
     ...overrides,
   });
