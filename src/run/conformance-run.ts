@@ -177,6 +177,8 @@ export class ConformanceRun {
         config, hubUrl: environment.hubUrl, callbacks, channel, spec,
         kubeConfig: () => loadKubeConfig(config.kubernetes, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
       }));
+      // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
+      if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
       session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));

@@ -15,7 +15,7 @@ import { closeServer, listen } from './servers.ts';
  * `limit` + `continue`, label and field selectors, kubectl's Table and metadata-only views, and GET
  * of one object. It also takes what the k6-operator runner makes — POST creates a namespaced
  * object (409 when it exists, 404 for a kind the cluster does not serve, such as a TestRun without
- * its CRD), DELETE removes one (a TestRun takes its runner pods with it, as owner references do) —
+ * its CRD; with `dryRun=All` nothing is stored), DELETE removes one (a TestRun takes its runner pods with it, as owner references do) —
  * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log). A
  * test moves objects on (`setStatus`, `addObject`, `appendLog`, `endLog`); nothing moves by itself.
  *
@@ -184,7 +184,7 @@ export class FakeKubeApi {
     }
     if (method === 'POST') {
       if (!namespace || name) return send(response, 405, status(405, 'MethodNotAllowed', 'create a namespaced object on its collection'));
-      return void readBody(request).then((body) => this.#create(type, namespace, body, response));
+      return void readBody(request).then((body) => this.#create(type, namespace, body, response, query.dryRun === 'All'));
     }
     if (method === 'DELETE') {
       if (!name) return send(response, 405, status(405, 'MethodNotAllowed', 'delete one object by name'));
@@ -272,7 +272,7 @@ export class FakeKubeApi {
     response.on('close', () => log.followers.delete(response));
   }
 
-  #create(type: ResourceType, namespace: string, body: unknown, response: ServerResponse): void {
+  #create(type: ResourceType, namespace: string, body: unknown, response: ServerResponse, dryRun = false): void {
     const object = body as KubeObject | undefined;
     if (!object?.metadata?.name) return send(response, 422, status(422, 'Invalid', `${type.kind} is invalid: metadata.name: Required value`));
     if (this.objectsOf(type.kind, namespace).some((o) => o.metadata.name === object.metadata.name && groupOf(o.apiVersion) === type.group)) {
@@ -287,7 +287,8 @@ export class FakeKubeApi {
       stored.data = Object.fromEntries(Object.entries(stored.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
       delete stored.stringData;
     }
-    this.snapshot.objects.push(stored);
+    // dryRun=All: checked (RBAC above, names here), answered as created, never stored.
+    if (!dryRun) this.snapshot.objects.push(stored);
     send(response, 201, type.kind === 'Secret' ? withoutSecretData(stored) : stored);
   }
 

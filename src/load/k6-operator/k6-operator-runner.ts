@@ -89,6 +89,20 @@ export class K6OperatorRunner implements LoadRunner {
     this.#cluster = { server: cluster ? redactUrl(cluster.server) : '(no cluster)', context: options.kubeConfig.getCurrentContext() };
   }
 
+  /**
+   * Before any scenario: the TestRun CRD is served, and the API server accepts every object a load
+   * makes — created with `dryRun=All`, so it checks RBAC and admission and stores nothing.
+   */
+  async prepare(): Promise<void> {
+    const api = this.#api();
+    await this.#requireCrd(api.custom);
+    const objects = loadObjects({
+      id: 'preflight', namespace: this.#options.namespace, scriptFile: 'p2p.js', script: '', parallelism: this.#options.parallelism,
+      image: this.#options.image, separate: this.#options.separate, route: this.#options.route, variables: {},
+    });
+    await this.#create(api, objects, [], 'All');
+  }
+
   async run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary> {
     const o = this.#options;
     const api = this.#api();
@@ -323,28 +337,35 @@ export class K6OperatorRunner implements LoadRunner {
     }
   }
 
-  async #create(api: Apis, objects: LoadObjects, created: Array<{ attempt: Attempt; remove: () => Promise<unknown> }>): Promise<void> {
+  /** Creates the load's objects in order, noting each for the cleanup; with `dryRun` the server only checks it may (a leftover of the same name, 409, proves that too). */
+  async #create(api: Apis, objects: LoadObjects, created: Array<{ attempt: Attempt; remove: () => Promise<unknown> }>, dryRun?: 'All'): Promise<void> {
     const o = this.#options;
     const namespace = o.namespace;
     const step = async (resource: string, manifest: KubeManifest, create: () => Promise<unknown>, remove: () => Promise<unknown>) => {
       const attempt: Attempt = { verb: 'create', resource, namespace, name: manifest.metadata.name };
-      await this.#call(create, attempt);
-      created.push({ attempt: { ...attempt, verb: 'delete' }, remove });
+      try {
+        await this.#call(create, attempt);
+      } catch (error) {
+        if (dryRun && ((error as Error).cause as { code?: unknown } | undefined)?.code === 409) return;
+        throw error;
+      }
+      if (!dryRun) created.push({ attempt: { ...attempt, verb: 'delete' }, remove });
     };
+    const dry = dryRun ? { dryRun } : {};
     const name = (m: KubeManifest) => ({ namespace, name: m.metadata.name });
-    await step('configmaps', objects.configMap, () => api.core.createNamespacedConfigMap({ namespace, body: objects.configMap as never }, this.#callOptions()),
+    await step('configmaps', objects.configMap, () => api.core.createNamespacedConfigMap({ namespace, body: objects.configMap as never, ...dry }, this.#callOptions()),
       () => api.core.deleteNamespacedConfigMap(name(objects.configMap), this.#callOptions()));
-    await step('secrets', objects.secret, () => api.core.createNamespacedSecret({ namespace, body: objects.secret as never }, this.#callOptions()),
+    await step('secrets', objects.secret, () => api.core.createNamespacedSecret({ namespace, body: objects.secret as never, ...dry }, this.#callOptions()),
       () => api.core.deleteNamespacedSecret(name(objects.secret), this.#callOptions()));
-    await step('services', objects.service, () => api.core.createNamespacedService({ namespace, body: objects.service as never }, this.#callOptions()),
+    await step('services', objects.service, () => api.core.createNamespacedService({ namespace, body: objects.service as never, ...dry }, this.#callOptions()),
       () => api.core.deleteNamespacedService(name(objects.service), this.#callOptions()));
     const slice = objects.endpointSlice;
     if (slice) {
-      await step('endpointslices.discovery.k8s.io', slice, () => api.discovery.createNamespacedEndpointSlice({ namespace, body: slice as never }, this.#callOptions()),
+      await step('endpointslices.discovery.k8s.io', slice, () => api.discovery.createNamespacedEndpointSlice({ namespace, body: slice as never, ...dry }, this.#callOptions()),
         () => api.discovery.deleteNamespacedEndpointSlice(name(slice), this.#callOptions()));
     }
     await step('testruns.k6.io', objects.testRun,
-      () => api.custom.createNamespacedCustomObject({ group: K6_GROUP, version: K6_VERSION, namespace, plural: TEST_RUNS, body: objects.testRun }, this.#callOptions()),
+      () => api.custom.createNamespacedCustomObject({ group: K6_GROUP, version: K6_VERSION, namespace, plural: TEST_RUNS, body: objects.testRun, ...dry }, this.#callOptions()),
       // Background propagation: its Jobs and their pods go with it.
       () => api.custom.deleteNamespacedCustomObject({ group: K6_GROUP, version: K6_VERSION, namespace, plural: TEST_RUNS, name: objects.name, propagationPolicy: 'Background' }, this.#callOptions()));
   }

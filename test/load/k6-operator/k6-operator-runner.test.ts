@@ -120,7 +120,15 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     assert.ok(!notices.join('\n').includes(API_KEY) && !notices.join('\n').includes(TOKEN), 'no credential printed');
   });
 
-  it('stage error: one line naming the TestRun and what k6-operator could not do, exit-4 kind, and nothing left behind', async () => {
+  it('prepare (before any scenario): the CRD is served and every object a load makes is accepted on a dry run; nothing is stored', async () => {
+    const before = fake.requests.length;
+    await (await runnerFor(fake, [])).prepare();
+    const posts = fake.requests.slice(before).filter((r) => r.method === 'POST');
+    assert.deepEqual(posts.map((r) => [r.path.split('/').at(-1), r.query.dryRun]), [['configmaps', 'All'], ['secrets', 'All'], ['services', 'All'], ['endpointslices', 'All'], ['testruns', 'All']]);
+    assert.deepEqual(leftIn(fake), []);
+  });
+
+  it('stage error: one line naming the TestRun and what k6-operator could not do, and nothing left behind', async () => {
     const play = new OperatorPlay(fake, NAMESPACE);
     const running = (await runnerFor(fake, [])).run(REQUEST);
     const name = (await play.testRun()).metadata.name;
@@ -185,7 +193,10 @@ describe('K6OperatorRunner where it cannot run', () => {
   it('no k6-operator in the cluster (no TestRun CRD): one line saying so and what to do; nothing created', async () => {
     const fake = await clusterWithOperator({ crd: false });
     try {
-      const failure = await (await runnerFor(fake, [])).run(REQUEST).then(() => undefined, (error: Error) => error);
+      const runner = await runnerFor(fake, []);
+      const refused = await runner.prepare().then(() => undefined, (error: Error) => error);
+      const failure = await runner.run(REQUEST).then(() => undefined, (error: Error) => error);
+      assert.equal(refused?.message, failure?.message, 'prepare says it before any scenario, as run would');
       assert.ok(failure instanceof EnvironmentUnavailableError, String(failure));
       assert.match(failure.message, /^the cluster at https:\/\/127\.0\.0\.1:\d+ \(context fake\) has no k6-operator: the TestRun CRD \(testruns\.k6\.io\/v1alpha1\) is not installed; install grafana\/k6-operator \(https:\/\/grafana\.com\/docs\/k6\/latest\/set-up\/set-up-distributed-k6\/install-k6-operator\/\) or run with --runner builtin or k6$/);
       assert.deepEqual(fake.requests.filter((r) => r.method !== 'GET'), [], 'nothing created');
@@ -194,10 +205,14 @@ describe('K6OperatorRunner where it cannot run', () => {
     }
   });
 
-  it('RBAC forbids creating ConfigMaps: one line with the API server\'s words and the grant to ask for; nothing left', async () => {
+  it('RBAC forbids creating ConfigMaps: prepare and run say so in one line with the API server\'s words and the grant to ask for; nothing left', async () => {
     const fake = await clusterWithOperator({ forbidden: ['configmaps'] });
     try {
-      const failure = await (await runnerFor(fake, [])).run(REQUEST).then(() => undefined, (error: Error) => error);
+      const runner = await runnerFor(fake, []);
+      const refused = await runner.prepare().then(() => undefined, (error: Error) => error);
+      assert.ok(refused instanceof EnvironmentUnavailableError, String(refused));
+      assert.match(refused.message, /forbids us to create configmaps "conformance-k6-preflight" in namespace "k6-load" \(403 Forbidden: /);
+      const failure = await runner.run(REQUEST).then(() => undefined, (error: Error) => error);
       assert.ok(failure instanceof EnvironmentUnavailableError, String(failure));
       assert.match(failure.message, /^the Kubernetes API at https:\/\/127\.0\.0\.1:\d+ \(context fake\) forbids us to create configmaps "conformance-k6-[0-9a-f]{8}" in namespace "k6-load" \(403 Forbidden: configmaps is forbidden: User "system:serviceaccount:default:conformance" cannot create resource "configmaps" in API group "" in the namespace "k6-load"\); the k6-operator runner needs create, get, list and delete on testruns\.k6\.io, configmaps, secrets, services and endpointslices, and get and list on pods and pods\/log in that namespace \(docs\/kubernetes\.md\), or run with --runner builtin or k6$/);
       assert.deepEqual(leftIn(fake), []);
