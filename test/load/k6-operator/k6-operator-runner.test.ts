@@ -128,6 +128,27 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     assert.deepEqual(leftIn(fake), []);
   });
 
+  it('injects a resilience scenario\'s fault from the moment the runners started, and the summary says what it broke', async () => {
+    const notices: string[] = [];
+    const play = new OperatorPlay(fake, NAMESPACE);
+    let injected = 0;
+    const fault = { atMs: 0, inject: async () => { injected += 1; return { broke: 'pod mojaloop/central-ledger-0', atMs: 0 }; } };
+    const running = (await runnerFor(fake, notices)).run({ ...REQUEST, fault });
+    const name = (await play.testRun()).metadata.name;
+    play.stage(name, 'created');
+    const [pod] = play.runners(name, 1) as [string];
+    assert.equal(injected, 0, 'nothing injected before the runners start');
+    play.stage(name, 'started');
+    await waitFor(() => injected === 1, { timeoutMs: 5000, what: 'the fault to be injected once the runners started' });
+    play.log(pod, runnerLog([report(idOf(name), 0, 50)], 0));
+    play.finish(pod);
+    play.stage(name, 'finished');
+    const summary = await running;
+    assert.deepEqual(summary.fault, { broke: 'pod mojaloop/central-ledger-0', atMs: 0 });
+    assert.equal(injected, 1);
+    assert.deepEqual(leftIn(fake), []);
+  });
+
   it('stage error: one line naming the TestRun and what k6-operator could not do, and nothing left behind', async () => {
     const play = new OperatorPlay(fake, NAMESPACE);
     const running = (await runnerFor(fake, [])).run(REQUEST);
