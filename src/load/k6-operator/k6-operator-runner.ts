@@ -374,9 +374,11 @@ export class K6OperatorRunner implements LoadRunner {
   async #cleanUp(created: Array<{ attempt: Attempt; remove: () => Promise<unknown> }>, id: string): Promise<void> {
     if (created.length === 0) return;
     const left: string[] = [];
+    const deleted: string[] = [];
     for (const { attempt, remove } of [...created].reverse()) {
       try {
         await remove();
+        deleted.push(attempt.resource);
       } catch (error) {
         if ((error as { code?: unknown }).code === 404) continue;
         left.push(operatorFailure(error, this.#cluster, attempt, this.#options.apiTimeoutMs).message);
@@ -384,7 +386,7 @@ export class K6OperatorRunner implements LoadRunner {
     }
     const o = this.#options;
     if (left.length === 0) {
-      this.#notice(`k6-operator: deleted the TestRun, ConfigMap, Secret and callback Service of load ${id} in ${o.namespace}`);
+      this.#notice(`k6-operator: deleted what load ${id} made in ${o.namespace} (${deleted.join(', ')})`);
       return;
     }
     this.#notice(`k6-operator: left in the cluster: ${left.join('; ')}; remove with \`kubectl -n ${o.namespace} delete testruns.k6.io,configmaps,secrets,services,endpointslices -l mojaloop-conformance/load=${id}\``);

@@ -116,7 +116,7 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     assert.deepEqual(leftIn(fake), [], 'TestRun, ConfigMap, Secret, Service and EndpointSlice deleted');
     assert.equal(fake.objectsOf('Pod', NAMESPACE).length, 0, 'the runner pods went with the TestRun');
     assert.ok(notices.some((l) => l === `k6-operator: runner pods ${a}, ${b}`), notices.join('\n'));
-    assert.ok(notices.some((l) => l.startsWith('k6-operator: deleted the TestRun')), notices.join('\n'));
+    assert.ok(notices.includes(`k6-operator: deleted what load ${id} made in ${NAMESPACE} (testruns.k6.io, endpointslices.discovery.k8s.io, services, secrets, configmaps)`), notices.join('\n'));
     assert.ok(!notices.join('\n').includes(API_KEY) && !notices.join('\n').includes(TOKEN), 'no credential printed');
   });
 
@@ -160,6 +160,27 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     assert.match(failure.message, new RegExp(`^the TestRun ${NAMESPACE}/${name} went to stage error: k6-operator could not run it \\(an invalid script or arguments, parallelism 2 above the script's VUs, or a failed initializer\\)`));
     assert.ok(!failure.message.includes('\n'), 'one line');
     assert.deepEqual(leftIn(fake), []);
+  });
+
+  it('what cannot be deleted (a role that lost delete on Services mid-run) is named, with the command that removes it', async () => {
+    const notices: string[] = [];
+    const play = new OperatorPlay(fake, NAMESPACE);
+    const running = (await runnerFor(fake, notices)).run(REQUEST);
+    const name = (await play.testRun()).metadata.name;
+    fake.forbidden = ['services'];
+    try {
+      play.stage(name, 'error');
+      await running.then(() => assert.fail('the load cannot succeed in stage error'), () => undefined);
+    } finally {
+      fake.forbidden = [];
+    }
+    const left = leftIn(fake);
+    // What the test made the runner leave, removed before anything is asserted (the next test starts clean).
+    fake.objectsOf('Service', NAMESPACE).forEach((o) => fake.snapshot.objects.splice(fake.snapshot.objects.indexOf(o), 1));
+    assert.deepEqual(left, [`Service/${name}-callbacks`], 'everything else deleted');
+    const line = notices.find((l) => l.startsWith('k6-operator: left in the cluster: '));
+    assert.ok(line, notices.join('\n'));
+    assert.match(line, new RegExp(`forbids us to delete services "${name}-callbacks" in namespace "${NAMESPACE}" \\(403 Forbidden: .*; remove with \`kubectl -n ${NAMESPACE} delete testruns\\.k6\\.io,configmaps,secrets,services,endpointslices -l mojaloop-conformance/load=${idOf(name)}\`$`));
   });
 
   it('interrupted (the run\'s abort signal, Ctrl-C) while the runners run: stops, deletes the TestRun with its pods and the rest', async () => {
