@@ -17,7 +17,7 @@ import type { FaultReport, LoadProgress, LoadRequest, LoadRunner, LoadSummary } 
 import { K6OperatorError, operatorFailure, type Attempt, type ClusterName } from './k6-operator-errors.ts';
 import { LineSplitter, parseRunnerLogLine } from './runner-log.ts';
 import {
-  inClusterChannelUrl, K6_GROUP, K6_VERSION, loadObjects, runnerPodSelector, TEST_RUNS,
+  inClusterChannelUrl, K6_GROUP, K6_VERSION, loadObjects, managedBySelector, runnerPodSelector, TEST_RUNS,
   type CallbackRoute, type KubeManifest, type LoadObjects, type Stage,
 } from './test-run-manifests.ts';
 
@@ -101,6 +101,17 @@ export class K6OperatorRunner implements LoadRunner {
       image: this.#options.image, separate: this.#options.separate, route: this.#options.route, variables: {},
     });
     await this.#create(api, objects, [], 'All');
+    await this.#noteLeftovers(api.custom);
+  }
+
+  /** TestRuns of ours already in the namespace: a killed run's, or another run's going on now — named, never deleted. */
+  async #noteLeftovers(custom: CustomObjectsApi): Promise<void> {
+    const o = this.#options;
+    const list = await this.#call(() => custom.listNamespacedCustomObject({ group: K6_GROUP, version: K6_VERSION, namespace: o.namespace, plural: TEST_RUNS, labelSelector: managedBySelector() }, this.#callOptions()),
+      { verb: 'list', resource: 'testruns.k6.io', namespace: o.namespace }) as { items?: Array<{ metadata?: { name?: string } }> };
+    const names = (list.items ?? []).map((item) => item.metadata?.name ?? '?');
+    if (names.length === 0) return;
+    this.#notice(`k6-operator: ${names.length} TestRun${names.length > 1 ? 's' : ''} of an earlier or concurrent load already in ${o.namespace} (${names.join(', ')}); if no run uses ${names.length > 1 ? 'them' : 'it'}, remove with \`kubectl -n ${o.namespace} delete testruns.k6.io,configmaps,secrets,services,endpointslices -l ${managedBySelector()}\``);
   }
 
   async run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary> {

@@ -15,6 +15,11 @@ export const TEST_RUNS = 'testruns';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'mojaloop-conformance' } as const;
 export const RUN_LABEL = 'mojaloop-conformance/load';
 
+/** The label selector of everything any load of this tool made. */
+export function managedBySelector(): string {
+  return Object.entries(MANAGED_BY).map(([key, value]) => `${key}=${value}`).join(',');
+}
+
 /** The labels k6-operator puts on the runner pods of a TestRun (pkg/resources/jobs: app=k6, k6_cr=<name>, runner=true). */
 export function runnerPodSelector(testRun: string): string {
   return `app=k6,k6_cr=${testRun},runner=true`;

@@ -128,6 +128,18 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     assert.deepEqual(leftIn(fake), []);
   });
 
+  it('prepare names the TestRuns a killed run left (ours by their label) and deletes none of them', async () => {
+    const leftover = fake.addObject({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'conformance-k6-deadbeef', namespace: NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'mojaloop-conformance' } } });
+    const notices: string[] = [];
+    try {
+      await (await runnerFor(fake, notices)).prepare();
+      assert.deepEqual(notices, [`k6-operator: 1 TestRun of an earlier or concurrent load already in ${NAMESPACE} (conformance-k6-deadbeef); if no run uses it, remove with \`kubectl -n ${NAMESPACE} delete testruns.k6.io,configmaps,secrets,services,endpointslices -l app.kubernetes.io/managed-by=mojaloop-conformance\``]);
+      assert.deepEqual(leftIn(fake), ['TestRun/conformance-k6-deadbeef']);
+    } finally {
+      fake.snapshot.objects.splice(fake.snapshot.objects.indexOf(leftover), 1);
+    }
+  });
+
   it('injects a resilience scenario\'s fault from the moment the runners started, and the summary says what it broke', async () => {
     const notices: string[] = [];
     const play = new OperatorPlay(fake, NAMESPACE);
