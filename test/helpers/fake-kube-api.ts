@@ -98,15 +98,19 @@ export interface RequestSeen {
 
 /** One pod's log: its lines so far, whether the container is done writing, and the `follow` readers waiting for more. */
 interface PodLog {
-  lines: string[];
+  /** Each line with the time the kubelet would stamp it (RFC 3339, nanoseconds, trailing zeros dropped). */
+  lines: Array<{ at: string; text: string }>;
   ended: boolean;
-  followers: Set<ServerResponse>;
+  /** Follow readers, each with whether it asked for timestamps. */
+  followers: Map<ServerResponse, boolean>;
 }
 
 export class FakeKubeApi {
   readonly snapshot: ClusterSnapshot;
   readonly requests: RequestSeen[] = [];
   readonly #logs = new Map<string, PodLog>();
+  #lastStampMs = 0;
+  #stampSeq = 0;
   readonly #types: ResourceType[];
   readonly #options: FakeKubeApiOptions;
   #server: Server | undefined;
@@ -240,22 +244,39 @@ export class FakeKubeApi {
   /** Lines the pod's container writes: served to every reader, followers at once. */
   appendLog(namespace: string, pod: string, lines: readonly string[]): void {
     const log = this.#log(namespace, pod);
-    log.lines.push(...lines);
-    for (const follower of log.followers) follower.write(lines.map((l) => `${l}\n`).join(''));
+    const stamped = lines.map((text) => ({ at: this.#stamp(), text }));
+    log.lines.push(...stamped);
+    for (const [follower, timestamps] of log.followers) follower.write(stamped.map((l) => logLine(l, timestamps)).join(''));
+  }
+
+  /** Ends every follow stream of the pod's log while its container still runs, as an API server or a proxy closing a long connection does. */
+  cutLog(namespace: string, pod: string): void {
+    const log = this.#log(namespace, pod);
+    for (const [follower] of log.followers) follower.end();
+    log.followers.clear();
+  }
+
+  /** Strictly increasing stamps within and across milliseconds, in the kubelet's RFC3339Nano form. */
+  #stamp(): string {
+    const ms = Math.max(Date.now(), this.#lastStampMs);
+    this.#stampSeq = ms === this.#lastStampMs ? this.#stampSeq + 1 : 0;
+    this.#lastStampMs = ms;
+    const nanos = String(this.#stampSeq * 1000).padStart(6, '0');
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, milli: string) => `.${`${milli}${nanos}`.replace(/0+$/, '')}Z`).replace('.Z', 'Z');
   }
 
   /** The container stopped: followers' streams end. */
   endLog(namespace: string, pod: string): void {
     const log = this.#log(namespace, pod);
     log.ended = true;
-    for (const follower of log.followers) follower.end();
+    for (const [follower] of log.followers) follower.end();
     log.followers.clear();
   }
 
   #log(namespace: string, pod: string): PodLog {
     const key = `${namespace}/${pod}`;
     let log = this.#logs.get(key);
-    if (!log) this.#logs.set(key, log = { lines: [], ended: false, followers: new Set() });
+    if (!log) this.#logs.set(key, log = { lines: [], ended: false, followers: new Map() });
     return log;
   }
 
@@ -264,11 +285,15 @@ export class FakeKubeApi {
       return send(response, 404, status(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' }));
     }
     const log = this.#log(namespace, pod);
-    const tail = query.tailLines ? log.lines.slice(-Number(query.tailLines)) : log.lines;
+    const timestamps = query.timestamps === 'true';
+    // sinceTime is whole seconds (metav1.Time): every line of that second and after.
+    const since = query.sinceTime ? query.sinceTime.replace(/Z$/, '') : undefined;
+    const from = since ? log.lines.filter((l) => l.at.slice(0, 19) >= since) : log.lines;
+    const tail = query.tailLines ? from.slice(-Number(query.tailLines)) : from;
     response.writeHead(200, { 'content-type': 'text/plain' });
-    response.write(tail.map((l) => `${l}\n`).join(''));
+    response.write(tail.map((l) => logLine(l, timestamps)).join(''));
     if (query.follow !== 'true' || log.ended) return void response.end();
-    log.followers.add(response);
+    log.followers.set(response, timestamps);
     response.on('close', () => log.followers.delete(response));
   }
 
@@ -467,6 +492,10 @@ function age(created: string | undefined): string {
 
 function status(code: number, reason: string, message: string, details?: Record<string, string>) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+function logLine(line: { at: string; text: string }, timestamps: boolean): string {
+  return `${timestamps ? `${line.at} ` : ''}${line.text}\n`;
 }
 
 function readBody(request: IncomingMessage): Promise<unknown> {

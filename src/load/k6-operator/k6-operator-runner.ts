@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
-  CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, Log, Observable,
+  CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, Observable,
   type ConfigurationOptions, type ObservableMiddleware, type V1Pod,
 } from '@kubernetes/client-node';
 import { monotonicClock, type Clock, type ClockTimer } from '../../support/clock.ts';
@@ -15,7 +14,8 @@ import { gracefulStopMs, k6ExitMeaning, K6RunError, scriptVariables, type Script
 import { LoadAccounting } from '../load-accounting.ts';
 import type { FaultReport, LoadProgress, LoadRequest, LoadRunner, LoadSummary } from '../load-runner.ts';
 import { K6OperatorError, operatorFailure, type Attempt, type ClusterName } from './k6-operator-errors.ts';
-import { LineSplitter, parseRunnerLogLine } from './runner-log.ts';
+import { PodLogFollower } from './pod-log-follower.ts';
+import { parseRunnerLogLine } from './runner-log.ts';
 import {
   inClusterChannelUrl, K6_GROUP, K6_VERSION, loadObjects, managedBySelector, runnerPodSelector, TEST_RUNS,
   type CallbackRoute, type KubeManifest, type LoadObjects, type Stage,
@@ -59,9 +59,8 @@ interface RunnerPod {
   summary: ReturnType<typeof k6Counts> | undefined;
   /** k6's own words (not our reports), the last few, for an error message. */
   tail: string[];
-  ended: Promise<void>;
-  abort?: AbortController;
-  failedToStream?: string;
+  /** Set as soon as the pod is seen running; its log read to the end (or given up on). */
+  follower?: PodLogFollower;
 }
 
 /**
@@ -140,7 +139,7 @@ export class K6OperatorRunner implements LoadRunner {
       return await this.#follow(api, objects.name, id, request, pods, timers, onProgress);
     } finally {
       for (const timer of timers) this.#clock.clearTimeout(timer);
-      for (const pod of pods.values()) pod.abort?.abort();
+      for (const pod of pods.values()) pod.follower?.stop();
       await this.#cleanUp(created, id);
       await rm(workDir, { recursive: true, force: true });
     }
@@ -230,7 +229,7 @@ export class K6OperatorRunner implements LoadRunner {
     const finalPods = await this.#runnerPods(api, name);
     for (const pod of finalPods) this.#stream(pod, pods, onReport);
     const remaining = Math.max(0, finishBy() - this.#clock.now());
-    const allEnded = Promise.all([...pods.values()].map((p) => p.ended)).then(() => true);
+    const allEnded = Promise.all([...pods.values()].map((p) => p.follower?.ended)).then(() => true);
     const ended = await Promise.race([allEnded, new Promise<false>((resolve) => later(() => resolve(false), Math.max(remaining, o.pollMs)))]);
     await faultRun;
 
@@ -247,7 +246,7 @@ export class K6OperatorRunner implements LoadRunner {
     let dropped = 0;
     let steadyIterations = 0;
     for (const pod of pods.values()) {
-      if (pod.failedToStream) books.runnerError(`the log of runner pod ${pod.name} could not be read: ${pod.failedToStream}`);
+      if (pod.follower?.failure) books.runnerError(`the log of runner pod ${pod.name} could not be read to its end: ${pod.follower?.failure}`);
       if (!pod.summary) {
         books.runnerError(`runner pod ${pod.name} wrote no end-of-test summary to its log${ended ? '' : ' (its log was still being read when the time was up)'}`);
         continue;
@@ -279,35 +278,26 @@ export class K6OperatorRunner implements LoadRunner {
     const name = pod.metadata?.name;
     const phase = pod.status?.phase;
     if (!name || pods.has(name) || (phase !== 'Running' && phase !== 'Succeeded' && phase !== 'Failed')) return;
-    let done!: () => void;
-    const runner: RunnerPod = { name, reports: 0, summary: undefined, tail: [], ended: new Promise<void>((resolve) => { done = resolve; }) };
-    pods.set(name, runner);
-    const splitter = new LineSplitter((line) => onLine(runner, line));
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        splitter.push(chunk.toString('utf8'));
-        callback();
-      },
-      final(callback) {
-        splitter.end();
-        done();
-        callback();
-      },
-    });
-    // The client pipes the response into the sink: a connection that breaks (or our abort at cleanup) is an error of that source, caught here, not a crash.
-    sink.on('pipe', (source: NodeJS.ReadableStream) => source.on('error', (error: Error) => {
-      if (error.name !== 'AbortError') runner.failedToStream ??= `the log stream broke (${error.message})`;
-      splitter.end();
-      done();
-    }));
     const o = this.#options;
-    new Log(o.kubeConfig).log(o.namespace, name, K6_CONTAINER, sink, { follow: true }).then(
-      (controller) => { runner.abort = controller; },
-      (error: unknown) => {
-        runner.failedToStream = operatorFailure(error, this.#cluster, { verb: 'read the log of', resource: 'pods', namespace: o.namespace, name }, o.apiTimeoutMs).message;
-        done();
+    const runner: RunnerPod = { name, reports: 0, summary: undefined, tail: [] };
+    pods.set(name, runner);
+    const core = o.kubeConfig.makeApiClient(CoreV1Api);
+    runner.follower = new PodLogFollower({
+      kubeConfig: o.kubeConfig, namespace: o.namespace, pod: name, container: K6_CONTAINER, clock: this.#clock,
+      onLine: (line) => onLine(runner, line),
+      containerDone: async () => {
+        try {
+          const now = await core.readNamespacedPod({ namespace: o.namespace, name }, this.#callOptions());
+          return now.status?.phase === 'Succeeded' || now.status?.phase === 'Failed'
+            || now.status?.containerStatuses?.find((c) => c.name === K6_CONTAINER)?.state?.terminated !== undefined;
+        } catch (error) {
+          // A pod that is gone writes nothing more; any other failure: try the log again.
+          return (error as { code?: unknown }).code === 404;
+        }
       },
-    );
+      maxReopens: 10, reopenAfterMs: o.pollMs,
+      describe: (error) => operatorFailure(error, this.#cluster, { verb: 'read the log of', resource: 'pods', namespace: o.namespace, name }, o.apiTimeoutMs).message,
+    });
   }
 
   async #runnerPods(api: Apis, name: string): Promise<V1Pod[]> {

@@ -7,6 +7,7 @@ import { validateConfig } from '../../../src/config/load-config.ts';
 import { CallbackServer } from '../../../src/fspiop/callback-server.ts';
 import { callbackRoute, createLoadRunner, planLoadRunner, prepareCallbacksFor } from '../../../src/load/create-load-runner.ts';
 import { K6OperatorRunner } from '../../../src/load/k6-operator/k6-operator-runner.ts';
+import { sortableStamp } from '../../../src/load/k6-operator/pod-log-follower.ts';
 import { LineSplitter, parseRunnerLogLine } from '../../../src/load/k6-operator/runner-log.ts';
 import { inClusterChannelUrl, loadObjects } from '../../../src/load/k6-operator/test-run-manifests.ts';
 import { kubeconfigFor } from '../../helpers/fake-kube-api.ts';
@@ -42,6 +43,15 @@ describe('a runner pod\'s log line', () => {
     splitter.push('6789\nlast');
     splitter.end();
     assert.deepEqual(lines, ['abc', 'def', '0123456789', 'last']);
+  });
+});
+
+describe('a kubelet log timestamp', () => {
+  it('compares as text once its fraction is padded (RFC3339Nano drops trailing zeros), and is undefined for anything else', () => {
+    assert.equal(sortableStamp('2026-12-05T09:00:00.5Z'), '2026-12-05T09:00:00.500000000');
+    assert.ok(sortableStamp('2026-12-05T09:00:00.5Z')! > sortableStamp('2026-12-05T09:00:00.4999Z')!);
+    assert.ok(sortableStamp('2026-12-05T09:00:01Z')! > sortableStamp('2026-12-05T09:00:00.999999999Z')!);
+    assert.equal(sortableStamp('{"report":1}'), undefined);
   });
 });
 

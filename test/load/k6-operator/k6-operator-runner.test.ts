@@ -140,6 +140,35 @@ describe('K6OperatorRunner against a fake cluster with k6-operator\'s CRD (real 
     }
   });
 
+  it('a log stream the server ends while k6 runs is opened again from where it was: no report lost, none counted twice', async () => {
+    const play = new OperatorPlay(fake, NAMESPACE);
+    const running = (await runnerFor(fake, [])).run(REQUEST);
+    const name = (await play.testRun()).metadata.name;
+    const id = idOf(name);
+    play.stage(name, 'created');
+    const [pod] = play.runners(name, 1) as [string];
+    play.stage(name, 'started');
+    const reads = () => fake.requests.filter((r) => r.path.endsWith(`/pods/${pod}/log`));
+    await waitFor(() => reads().length === 1, { timeoutMs: 5000, what: 'the runner to follow the pod\'s log' });
+    const reports = Array.from({ length: 30 }, (_, i) => report(id, i * 100, 20 + i));
+    const lines = runnerLog(reports, 2);
+    play.log(pod, lines.slice(0, 16));
+    fake.cutLog(NAMESPACE, pod);
+    play.log(pod, lines.slice(16, 24));
+    await waitFor(() => reads().length === 2, { timeoutMs: 5000, what: 'the runner to open the log again' });
+    assert.match(reads()[1]!.query.sinceTime ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'from the second of the last line read');
+    assert.equal(reads()[1]!.query.timestamps, 'true');
+    play.log(pod, lines.slice(24));
+    play.finish(pod);
+    play.stage(name, 'finished');
+    const summary = await running;
+    assert.equal(summary.iterations.successes, 30);
+    assert.equal(summary.iterations.attempts, 30);
+    assert.equal(summary.dropped, 2);
+    assert.equal(summary.runnerErrors, undefined);
+    assert.deepEqual(leftIn(fake), []);
+  });
+
   it('injects a resilience scenario\'s fault from the moment the runners started, and the summary says what it broke', async () => {
     const notices: string[] = [];
     const play = new OperatorPlay(fake, NAMESPACE);
