@@ -368,6 +368,8 @@ const HostOrAddress = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9]([-a
 const K6OperatorSchema = z.strictObject({
   /** Namespace the TestRun, its ConfigMap, Secret and callback Service are made in; default the context's namespace, else "default". */
   namespace: z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63').optional(),
+  /** The hub's FSPIOP endpoint as the runner pods reach it (e.g. its in-cluster Service); default the run's hub URL. */
+  hubUrl: HttpUrl.optional(),
   /** Runner pods; k6 splits the arrival rate and the VUs between them (execution segments). */
   parallelism: z.number().int().min(1).max(100).default(2),
   /** The k6 image of the runner pods: k6 1.6 or newer (the scripts use the stable k6/websockets). */

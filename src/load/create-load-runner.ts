@@ -75,7 +75,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
     const { kc } = deps.kubeConfig();
     const operator = config.k6Operator;
     return new K6OperatorRunner({
-      ...script, callbackWsUrl: channel.urlFor(callbacks.url),
+      ...script, hubUrl: podHubUrl(operator.hubUrl ?? hubUrl), callbackWsUrl: channel.urlFor(callbacks.url),
       kubeConfig: kc, namespace: operator.namespace ?? contextNamespace(kc) ?? 'default',
       parallelism: operator.parallelism, image: operator.runnerImage, separate: operator.separate,
       route: callbackRoute(operator.callbacks, callbacks.url),
@@ -102,6 +102,15 @@ function contextNamespace(kc: KubeConfig): string | undefined {
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\]|0\.0\.0\.0)$/;
+
+/** The hub as the runner pods call it: a loopback address (an embedded hub, a port-forward) is this machine's, not theirs. */
+function podHubUrl(url: string): string {
+  const host = new URL(url).hostname;
+  if (LOOPBACK.test(host)) {
+    throw new ConfigError(`k6Operator.hubUrl: the k6-operator runner pods cannot reach the hub at ${host} (a loopback address of this machine); set k6Operator.hubUrl to the hub's FSPIOP URL as the cluster's pods reach it, e.g. http://ml-api-adapter.mojaloop.svc:3000`);
+  }
+  return url;
+}
 
 /**
  * How the runner pods reach our callback server: the Service selects this tool's pod, or routes

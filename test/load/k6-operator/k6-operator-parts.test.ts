@@ -122,6 +122,9 @@ describe('choosing the k6-operator runner', () => {
     const kc = new KubeConfig();
     kc.loadFromString(kubeconfigFor('https://127.0.0.1:6443', { namespace: 'perf' }));
     const runner = createLoadRunner(plan, { config, hubUrl: 'http://hub:3000', callbacks, channel, kubeConfig: () => ({ kc }) });
+    assert.throws(() => createLoadRunner(plan, { config, hubUrl: 'http://127.0.0.1:4000', callbacks, channel, kubeConfig: () => ({ kc }) }), /^ConfigError: k6Operator\.hubUrl: the k6-operator runner pods cannot reach the hub at 127\.0\.0\.1/);
+    const inCluster = validateConfig({ load: { runner: 'k6-operator' }, k6Operator: { hubUrl: 'http://ml-api-adapter.mojaloop.svc:3000', callbacks: { address: '10.0.0.5' } } });
+    assert.ok(createLoadRunner(plan, { config: inCluster, hubUrl: 'http://127.0.0.1:4000', callbacks, channel, kubeConfig: () => ({ kc }) }) instanceof K6OperatorRunner, 'the pods\' own hub URL given');
     assert.ok(runner instanceof K6OperatorRunner);
     assert.equal(runner.name, 'k6-operator');
     assert.throws(() => createLoadRunner(plan, { config, hubUrl: 'http://hub:3000', callbacks, channel }), /needs the run's kubeconfig/);
