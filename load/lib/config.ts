@@ -31,6 +31,12 @@ export interface LoadConfig {
   quoteRefreshMs: number;
   /** Names this run in its iteration reports, so a runner sharing the channel reads only its own. */
   runId: string;
+  /**
+   * Where each iteration's report goes: `channel` (over the notification channel, to the runner
+   * that started k6) or `log` (one JSON line on k6's console, and the end-of-test summary on
+   * stdout: k6 runs in pods whose logs the k6-operator runner reads).
+   */
+  reportTo: 'channel' | 'log';
 }
 
 export { FAILURE_REASONS, PHASE_TRENDS, SCENARIOS, type FailureReason, type Phase as PhaseName, type ScenarioName } from '../../src/load/load-contract.ts';
@@ -68,6 +74,7 @@ export function readConfig(env: Record<string, string | undefined>): LoadConfig 
     summaryFile: text(env, 'SUMMARY_FILE', 'k6-summary.json'),
     quoteRefreshMs: duration(env, 'QUOTE_REFRESH', '30s'),
     runId: env.RUN_ID?.trim() ?? '',
+    reportTo: oneOf(env, 'REPORT_TO', ['channel', 'log'] as const, 'channel'),
   };
 }
 
@@ -119,6 +126,13 @@ function url(env: Record<string, string | undefined>, name: string, protocols: s
   const scheme = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(value)?.[1]?.toLowerCase();
   if (!scheme || !protocols.includes(scheme)) throw new Error(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got "${value}"`);
   return value;
+}
+
+function oneOf<T extends string>(env: Record<string, string | undefined>, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {

@@ -18,6 +18,9 @@ import { firstFailed, lookupChecks, quoteChecks, transferChecks, type PhaseCheck
 import { scenarioOffsets, type LoadConfig } from './config.ts';
 import { NotificationClient, type CallbackNotification } from './notifications.ts';
 
+/** k6's console (its logger: a line of the pod's log); @types/k6 does not declare it. */
+declare const console: { log(...values: unknown[]): void };
+
 export const trends = {
   lookups: new Trend(PHASE_TRENDS.lookups, true),
   quotes: new Trend(PHASE_TRENDS.quotes, true),
@@ -184,21 +187,22 @@ export async function iterate(config: LoadConfig, firstPhase: PhaseName, body: (
     const { phase, reason, detail } = outcome.failure;
     failures.add(1, reason === 'http' || reason === 'error_callback' ? { phase, reason, detail: detail.slice(0, 40) } : { phase, reason });
   }
-  if (client) {
-    const testStart = exec.scenario.startTime - (scenarioOffsets(config)[exec.scenario.name as keyof ReturnType<typeof scenarioOffsets>] ?? 0);
-    client.report({
-      ...(config.runId ? { run: config.runId } : {}),
-      scenario: exec.scenario.name,
-      startMs: startedAt - testStart,
-      endMs: Date.now() - testStart,
-      ok: outcome.ok,
-      ...(outcome.failure ? { phase: outcome.failure.phase, reason: reasonText(outcome.failure) } : {}),
-      phasesMs: outcome.phasesMs,
-      ...(outcome.ok && outcome.firstSentAt !== undefined && outcome.lastArrivedAt !== undefined ? { iterationMs: outcome.lastArrivedAt - outcome.firstSentAt } : {}),
-      ...(outcome.committedTransferId ? { committedTransferId: outcome.committedTransferId } : {}),
-    });
-    client.close();
-  }
+  const testStart = exec.scenario.startTime - (scenarioOffsets(config)[exec.scenario.name as keyof ReturnType<typeof scenarioOffsets>] ?? 0);
+  const report = {
+    ...(config.runId ? { run: config.runId } : {}),
+    scenario: exec.scenario.name,
+    startMs: startedAt - testStart,
+    endMs: Date.now() - testStart,
+    ok: outcome.ok,
+    ...(outcome.failure ? { phase: outcome.failure.phase, reason: reasonText(outcome.failure) } : {}),
+    phasesMs: outcome.phasesMs,
+    ...(outcome.ok && outcome.firstSentAt !== undefined && outcome.lastArrivedAt !== undefined ? { iterationMs: outcome.lastArrivedAt - outcome.firstSentAt } : {}),
+    ...(outcome.committedTransferId ? { committedTransferId: outcome.committedTransferId } : {}),
+  };
+  // In a pod the log is the way out (every iteration, a channel that failed to open included); here, the channel.
+  if (config.reportTo === 'log') console.log(JSON.stringify({ report }));
+  else client?.report(report);
+  client?.close();
   return outcome;
 }
 
@@ -223,6 +227,11 @@ export function summaryFiles(config: LoadConfig, script: string, data: unknown):
     load: { rate: config.rate, durationMs: config.durationMs, warmupMs: config.warmupMs, drainMs: config.drainMs },
     data,
   };
+  // In a pod there is no file the runner can read: the counts it needs go to stdout, on one line of their own.
+  if (config.reportTo === 'log') {
+    const { metrics, state } = (data ?? {}) as { metrics?: unknown; state?: unknown };
+    return { stdout: `${JSON.stringify({ summary: { ...document, data: { metrics, state } } })}\n` };
+  }
   return {
     [config.summaryFile]: JSON.stringify(document),
     stdout: `k6 summary written to ${config.summaryFile}\n`,

@@ -45,8 +45,10 @@ Options
       --context NAME           kubernetes: a context of it (default its current context)
       --namespace NS[,NS]      kubernetes: read only these namespaces (repeatable; default all)
       --reports-dir DIR        where reports go (default reports/)
-      --runner auto|builtin|k6 who drives SLA load (default auto: k6 when on PATH, else builtin);
-                               k6 asked for and not installed: exit 4
+      --runner auto|builtin|k6|k6-operator
+                               who drives SLA load (default auto: k6 when on PATH, else builtin);
+                               k6 asked for and not installed: exit 4; k6-operator: k6 in runner
+                               pods of a TestRun in the cluster (k6Operator, docs/kubernetes.md)
       --fault NAME[=VALUE]     embedded hub misbehaves on purpose (repeatable), to prove a guarantee
                                fails when it should: dropCallbacks=0.2, serverErrors=0.1,
                                callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,

@@ -6,8 +6,8 @@ export const TARGETS = ['embedded', 'url', 'compose', 'kubernetes'] as const;
 export const COMPONENT_KIND_NAMES = ['gateway', 'ingress', 'egress', 'IAM', 'control-centre', 'monitoring', 'portals', 'PM4ML', 'central-ledger', 'mysql', 'kafka'] as const;
 /** Load profiles: one `scenarios/<name>.yaml` each (a test holds the two lists together). */
 export const PROFILES = ['smoke', 'certify', 'soak'] as const;
-/** Load runners: `auto` takes k6 when it is on PATH, else the builtin one. */
-export const RUNNERS = ['auto', 'builtin', 'k6'] as const;
+/** Load runners: `auto` takes k6 when it is on PATH, else the builtin one; `k6-operator` runs k6 in a cluster (k6Operator). */
+export const RUNNERS = ['auto', 'builtin', 'k6', 'k6-operator'] as const;
 /** FSPIOP v1.1 PartyIdType values. */
 export const PARTY_ID_TYPES = [
   'MSISDN', 'EMAIL', 'PERSONAL_ID', 'BUSINESS', 'DEVICE', 'ACCOUNT_ID', 'IBAN', 'ALIAS',
@@ -357,6 +357,42 @@ const KubernetesSchema = z.strictObject({
   namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
 }).prefault({});
 
+/** An IPv4 address or a DNS name: where pods in a cluster reach this machine. */
+const HostOrAddress = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*)$/, 'an IPv4 address or a DNS name such as "10.0.0.5" or "loadgen.example.org"');
+
+/**
+ * The k6-operator runner (`load.runner: k6-operator`, docs/kubernetes.md): the k6 scripts run as a
+ * `TestRun` (k6.io/v1alpha1) of `parallelism` runner pods in a cluster (the kubeconfig and context
+ * of `kubernetes`), their callbacks relayed by our callback server through a Service made per run.
+ */
+const K6OperatorSchema = z.strictObject({
+  /** Namespace the TestRun, its ConfigMap, Secret and callback Service are made in; default the context's namespace, else "default". */
+  namespace: z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63').optional(),
+  /** The hub's FSPIOP endpoint as the runner pods reach it (e.g. its in-cluster Service); default the run's hub URL. */
+  hubUrl: HttpUrl.optional(),
+  /** Runner pods; k6 splits the arrival rate and the VUs between them (execution segments). */
+  parallelism: z.number().int().min(1).max(100).default(2),
+  /** The k6 image of the runner pods: k6 1.6 or newer (the scripts use the stable k6/websockets). */
+  runnerImage: ImageRef.default('grafana/k6:latest'),
+  /** One runner pod per node (the TestRun's `separate`: pod anti-affinity). */
+  separate: z.boolean().default(false),
+  /** How the runner pods reach our callback server: a Service made per run that routes to it. */
+  callbacks: z.strictObject({
+    /** Where pods reach this machine: an IPv4 address (an EndpointSlice behind the Service) or a DNS name (an ExternalName Service). Default: the host of the callback server's public URL. */
+    address: HostOrAddress.optional(),
+    /** The port there; default the port of the callback server's public URL. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** When this tool runs as a pod in the cluster: the labels of that pod, which the Service selects instead of an address. */
+    selector: z.record(z.string().min(1), z.string()).optional(),
+  }).prefault({}),
+  /** From the TestRun's creation until its runners start (image pulls, the initializer included). */
+  startTimeoutMs: Timeout.default(300_000),
+  /** After the load's own end (its duration and k6's graceful stop), how long the runners may take to finish and their logs to be read. */
+  finishGraceMs: Timeout.default(120_000),
+  /** How often the TestRun's stage and its runner pods are read. */
+  pollMs: z.number().int().min(10).max(60_000).default(2_000),
+}).prefault({});
+
 /** A person's signed-off review of something no probe can measure (documentation). */
 const AttestationSchema = z.strictObject({
   guarantee: z.string().regex(/^[A-Z]+-[A-Z]+-\d{2}$/, 'a guarantee id such as "CTH-DOC-01"'),
@@ -382,6 +418,7 @@ export const ConfigSchema = z.strictObject({
   embedded: EmbeddedSchema,
   kubernetes: KubernetesSchema,
   load: LoadSchema,
+  k6Operator: K6OperatorSchema,
   resilience: ResilienceSchema,
   compose: ComposeSchema,
   /** How deployed components are recognised as gateway, ingress, IAM, monitoring…: regular expressions on image and name. */

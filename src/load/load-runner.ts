@@ -169,6 +169,11 @@ export interface LoadProgress {
 /** Drives iterations open-model at the requested rate (builtin, k6, k6-operator). */
 export interface LoadRunner {
   readonly name: string;
+  /**
+   * Checks, before any scenario, that the runner can run at all (the k6-operator runner: its CRD is
+   * served, and the run may create what a load needs); throws the one line that says why not.
+   */
+  prepare?(): Promise<void>;
   run(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadSummary>;
 }
 

@@ -8,6 +8,7 @@ import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig } from '../config/schema.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
+import { loadKubeConfig } from '../environment/kubernetes/kubernetes-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
 import type { NotificationChannel } from '../fspiop/notification-channel.ts';
@@ -172,7 +173,12 @@ export class ConformanceRun {
       }
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
-      const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, { config, hubUrl: environment.hubUrl, callbacks, channel, spec }));
+      const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, {
+        config, hubUrl: environment.hubUrl, callbacks, channel, spec,
+        kubeConfig: () => loadKubeConfig(config.kubernetes, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
+      }));
+      // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
+      if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
       session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));

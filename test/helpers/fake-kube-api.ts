@@ -13,8 +13,12 @@ import { closeServer, listen } from './servers.ts';
  * @kubernetes/client-node and kubectl ask: `/version`, discovery (`/api`, `/apis`, each group
  * version's resource list with short names, scope and verbs), cluster-wide and namespaced LIST with
  * `limit` + `continue`, label and field selectors, kubectl's Table and metadata-only views, and GET
- * of one object. Read-only but for pods: a DELETE of one replaces it as its controller would (the block
- * "Pods deleted and replaced").
+ * of one object. A DELETE of a pod replaces it as its controller would (the block "Pods deleted and
+ * replaced"). It also takes what the k6-operator runner makes — POST creates a namespaced
+ * object (409 when it exists, 404 for a kind the cluster does not serve, such as a TestRun without
+ * its CRD; with `dryRun=All` nothing is stored), DELETE removes one (a TestRun takes its runner pods with it, as owner references do) —
+ * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log). A
+ * test moves objects on (`setStatus`, `addObject`, `appendLog`, `endLog`); nothing moves by itself.
  *
  * Honest on purpose: Secrets are served as metadata only (a snapshot's `data` never leaves it), a
  * wrong bearer token is answered 401 and a forbidden resource 403 with the API server's own wording,
@@ -69,11 +73,12 @@ const BUILTIN: ResourceType[] = [
   ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb']],
   ['autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa']],
   ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds']],
+  ['discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true, []],
 ].map(([group, version, plural, kind, namespaced, shortNames]) => ({
   group, version, plural, kind, namespaced, shortNames, singular: (kind as string).toLowerCase(),
 }) as ResourceType);
 
-const VERBS = ['get', 'list', 'watch'];
+const VERBS = ['create', 'delete', 'get', 'list', 'watch'];
 
 export interface FakeKubeApiOptions {
   /** The bearer token the server accepts; any other (or none) is answered 401. Default: no check. */
@@ -92,9 +97,21 @@ export interface RequestSeen {
   authorization: string | undefined;
 }
 
+/** One pod's log: its lines so far, whether the container is done writing, and the `follow` readers waiting for more. */
+interface PodLog {
+  /** Each line with the time the kubelet would stamp it (RFC 3339, nanoseconds, trailing zeros dropped). */
+  lines: Array<{ at: string; text: string }>;
+  ended: boolean;
+  /** Follow readers, each with whether it asked for timestamps. */
+  followers: Map<ServerResponse, boolean>;
+}
+
 export class FakeKubeApi {
   readonly snapshot: ClusterSnapshot;
   readonly requests: RequestSeen[] = [];
+  readonly #logs = new Map<string, PodLog>();
+  #lastStampMs = 0;
+  #stampSeq = 0;
   readonly #types: ResourceType[];
   readonly #options: FakeKubeApiOptions;
   #server: Server | undefined;
@@ -150,9 +167,11 @@ export class FakeKubeApi {
     if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
       return send(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
-    if (request.method === 'DELETE') return void this.#deletePod(url.pathname.replace(/\/+$/, ''), response);
-    if (request.method !== 'GET') return send(response, 405, status(405, 'MethodNotAllowed', `the fake Kubernetes API is read-only (${request.method})`));
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') return send(response, 405, status(405, 'MethodNotAllowed', `the fake Kubernetes API takes GET, POST and DELETE (${method})`));
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(path);
+    if (log && method === 'GET') return this.#serveLog(log[1]!, log[2]!, query, response);
     if (path === '/version') return send(response, 200, this.snapshot.version);
     if (path === '/api') return send(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: new URL(this.url).host }] });
     if (path === '/apis') return send(response, 200, this.#groupList());
@@ -162,11 +181,21 @@ export class FakeKubeApi {
     const { type, namespace, name } = route;
     const forbidden = this.#options.forbidden ?? [];
     if (forbidden.includes('*') || forbidden.includes(type.plural)) {
-      const verb = name ? 'get' : 'list';
+      const verb = method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : name ? 'get' : 'list';
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return send(response, 403, status(403, 'Forbidden',
         `${type.plural}${type.group ? `.${type.group}` : ''}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:default:conformance" cannot ${verb} resource "${type.plural}" in API group "${type.group}" ${scope}`,
         { kind: type.plural, group: type.group }));
+    }
+    if (method === 'POST') {
+      if (!namespace || name) return send(response, 405, status(405, 'MethodNotAllowed', 'create a namespaced object on its collection'));
+      return void readBody(request).then((body) => this.#create(type, namespace, body, response, query.dryRun === 'All'));
+    }
+    if (method === 'DELETE') {
+      if (!name) return send(response, 405, status(405, 'MethodNotAllowed', 'delete one object by name'));
+      // A pod is replaced by its controller (fault injection); other objects are simply gone.
+      if (type.plural === 'pods') return void this.#deletePod(path, response);
+      return this.#delete(type, namespace, name, response);
     }
     const objects = this.snapshot.objects
       .filter((o) => o.kind === type.kind && groupOf(o.apiVersion) === type.group && (!namespace || o.metadata.namespace === namespace))
@@ -254,6 +283,119 @@ export class FakeKubeApi {
         this.hookErrors.push(error);
       }
     }
+  }
+
+  // ── What the k6-operator runner makes: creates, deletes, pod logs ───────────────────────────
+
+  /** Objects of a kind (and namespace) as they are now. */
+  objectsOf(kind: string, namespace?: string): KubeObject[] {
+    return this.snapshot.objects.filter((o) => o.kind === kind && (!namespace || o.metadata.namespace === namespace));
+  }
+
+  /** Adds an object as a controller would (a runner pod of a TestRun). */
+  addObject(object: KubeObject): KubeObject {
+    this.snapshot.objects.push(object);
+    return object;
+  }
+
+  /** Replaces an object's status (a TestRun's stage, a pod's phase), as its controller or the kubelet would. */
+  setStatus(kind: string, namespace: string, name: string, status: Record<string, unknown>): void {
+    const object = this.objectsOf(kind, namespace).find((o) => o.metadata.name === name);
+    if (!object) throw new Error(`the fake has no ${kind} ${namespace}/${name}`);
+    object.status = { ...(object.status as Record<string, unknown> | undefined), ...status };
+  }
+
+  /** Lines the pod's container writes: served to every reader, followers at once. */
+  appendLog(namespace: string, pod: string, lines: readonly string[]): void {
+    const log = this.#log(namespace, pod);
+    const stamped = lines.map((text) => ({ at: this.#stamp(), text }));
+    log.lines.push(...stamped);
+    for (const [follower, timestamps] of log.followers) follower.write(stamped.map((l) => logLine(l, timestamps)).join(''));
+  }
+
+  /** Ends every follow stream of the pod's log while its container still runs, as an API server or a proxy closing a long connection does. */
+  cutLog(namespace: string, pod: string): void {
+    const log = this.#log(namespace, pod);
+    for (const [follower] of log.followers) follower.end();
+    log.followers.clear();
+  }
+
+  /** Strictly increasing stamps within and across milliseconds, in the kubelet's RFC3339Nano form. */
+  #stamp(): string {
+    const ms = Math.max(Date.now(), this.#lastStampMs);
+    this.#stampSeq = ms === this.#lastStampMs ? this.#stampSeq + 1 : 0;
+    this.#lastStampMs = ms;
+    const nanos = String(this.#stampSeq * 1000).padStart(6, '0');
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, milli: string) => `.${`${milli}${nanos}`.replace(/0+$/, '')}Z`).replace('.Z', 'Z');
+  }
+
+  /** The container stopped: followers' streams end. */
+  endLog(namespace: string, pod: string): void {
+    const log = this.#log(namespace, pod);
+    log.ended = true;
+    for (const [follower] of log.followers) follower.end();
+    log.followers.clear();
+  }
+
+  #log(namespace: string, pod: string): PodLog {
+    const key = `${namespace}/${pod}`;
+    let log = this.#logs.get(key);
+    if (!log) this.#logs.set(key, log = { lines: [], ended: false, followers: new Map() });
+    return log;
+  }
+
+  #serveLog(namespace: string, pod: string, query: Record<string, string>, response: ServerResponse): void {
+    if (!this.objectsOf('Pod', namespace).some((p) => p.metadata.name === pod)) {
+      return send(response, 404, status(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' }));
+    }
+    const log = this.#log(namespace, pod);
+    const timestamps = query.timestamps === 'true';
+    // sinceTime is whole seconds (metav1.Time): every line of that second and after.
+    const since = query.sinceTime ? query.sinceTime.replace(/Z$/, '') : undefined;
+    const from = since ? log.lines.filter((l) => l.at.slice(0, 19) >= since) : log.lines;
+    const tail = query.tailLines ? from.slice(-Number(query.tailLines)) : from;
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.write(tail.map((l) => logLine(l, timestamps)).join(''));
+    if (query.follow !== 'true' || log.ended) return void response.end();
+    log.followers.set(response, timestamps);
+    response.on('close', () => log.followers.delete(response));
+  }
+
+  #create(type: ResourceType, namespace: string, body: unknown, response: ServerResponse, dryRun = false): void {
+    const object = body as KubeObject | undefined;
+    if (!object?.metadata?.name) return send(response, 422, status(422, 'Invalid', `${type.kind} is invalid: metadata.name: Required value`));
+    if (this.objectsOf(type.kind, namespace).some((o) => o.metadata.name === object.metadata.name && groupOf(o.apiVersion) === type.group)) {
+      return send(response, 409, status(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${object.metadata.name}" already exists`, { name: object.metadata.name, kind: type.plural }));
+    }
+    const stored: KubeObject = {
+      ...object,
+      metadata: { ...object.metadata, namespace, uid: randomUUID(), resourceVersion: '1', creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    };
+    // As the API server does: stringData is written into data (and data is never served back here).
+    if (type.kind === 'Secret' && stored.stringData) {
+      stored.data = Object.fromEntries(Object.entries(stored.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+      delete stored.stringData;
+    }
+    // dryRun=All: checked (RBAC above, names here), answered as created, never stored.
+    if (!dryRun) this.snapshot.objects.push(stored);
+    send(response, 201, type.kind === 'Secret' ? withoutSecretData(stored) : stored);
+  }
+
+  #delete(type: ResourceType, namespace: string | undefined, name: string, response: ServerResponse): void {
+    const index = this.snapshot.objects.findIndex((o) => o.kind === type.kind && groupOf(o.apiVersion) === type.group && o.metadata.name === name && (!namespace || o.metadata.namespace === namespace));
+    if (index < 0) return send(response, 404, status(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, kind: type.plural, group: type.group }));
+    this.snapshot.objects.splice(index, 1);
+    // Owner references, as the garbage collector follows them: a TestRun's pods (through its Jobs) go with it.
+    if (type.kind === 'TestRun') {
+      for (let i = this.snapshot.objects.length - 1; i >= 0; i -= 1) {
+        const o = this.snapshot.objects[i]!;
+        if (o.kind === 'Pod' && o.metadata.namespace === namespace && o.metadata.labels?.k6_cr === name) {
+          this.snapshot.objects.splice(i, 1);
+          if (namespace) this.endLog(namespace, o.metadata.name);
+        }
+      }
+    }
+    send(response, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: type.plural, group: type.group } });
   }
 
   #groupList() {
@@ -432,6 +574,24 @@ function age(created: string | undefined): string {
 
 function status(code: number, reason: string, message: string, details?: Record<string, string>) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+function logLine(line: { at: string; text: string }, timestamps: boolean): string {
+  return `${timestamps ? `${line.at} ` : ''}${line.text}\n`;
+}
+
+function readBody(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
 }
 
 function send(response: ServerResponse, code: number, body: unknown): void {

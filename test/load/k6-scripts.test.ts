@@ -16,6 +16,7 @@ import { ReferenceDeployment } from '../../src/environment/embedded/reference-de
 import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import { attachNotificationChannel, type IterationReport } from '../../src/fspiop/notification-channel.ts';
 import { steadySubmetrics } from '../../src/load/k6/k6-summary.ts';
+import { parseRunnerLogLine } from '../../src/load/k6-operator/runner-log.ts';
 import { after } from 'node:test';
 
 interface LoadScript {
@@ -249,6 +250,31 @@ describe('k6 scripts (load/*.ts)', () => {
     assert.equal(document.script, 'p2p');
     assert.deepEqual(document.load, { rate: 20, durationMs: 120_000, warmupMs: 30_000, drainMs: 10_000 });
     assert.deepEqual(document.data, { metrics: { iteration_ms: { type: 'trend', values: { 'p(99)': 12 } } } });
+  });
+
+  it('REPORT_TO=log (k6 in a runner pod): each iteration is one console line, the summary one stdout line, both as the k6-operator runner reads them', async () => {
+    const inPod = await importK6Script<LoadScript>(join(dir, 'p2p.js'), { ...ENV, REPORT_TO: 'log' });
+    const printed: unknown[][] = [];
+    const log = console.log;
+    console.log = (...values: unknown[]) => { printed.push(values); };
+    let hub: ScriptedHub;
+    try {
+      hub = await runOnce(inPod);
+      await runOnce(inPod, (call) => (call.url.includes('/quotes') ? { status: 500 } : undefined));
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(hub.reports, [], 'nothing reported over the channel');
+    assert.equal(printed.length, 2);
+    // k6 with --log-format=raw prints a console line as it is: the runner's parser takes it.
+    const lines = printed.map((values) => parseRunnerLogLine(values.map(String).join(' ')));
+    assert.deepEqual(lines.map((l) => (l.kind === 'report' ? [l.report.run, l.report.scenario, l.report.ok, l.report.reason] : l.kind)), [['run-1', 'steady', true, undefined], ['run-1', 'steady', false, 'HTTP 500']]);
+    const out = inPod.handleSummary({ metrics: { 'iteration_ms{scenario:steady}': { type: 'trend', values: { count: 7 } } }, state: { testRunDurationMs: 1 }, root_group: { checks: [] } });
+    assert.deepEqual(Object.keys(out), ['stdout'], 'no file in a pod');
+    const summary = parseRunnerLogLine(out.stdout!.trimEnd());
+    assert.equal(summary.kind, 'summary');
+    assert.deepEqual(summary.kind === 'summary' && summary.document.data, { metrics: { 'iteration_ms{scenario:steady}': { type: 'trend', values: { count: 7 } } }, state: { testRunDurationMs: 1 } });
+    await assert.rejects(importK6Script(join(dir, 'p2p.js'), { ...ENV, REPORT_TO: 'file' }), /REPORT_TO must be one of channel, log, got "file"/);
   });
 
   it('refuse a configuration without a hub or a channel URL before any load (k6 init context)', async () => {

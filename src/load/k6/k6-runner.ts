@@ -169,7 +169,7 @@ export class K6Runner implements LoadRunner {
       const exit = await this.#spawn(script.bundle, this.#environment(request, summaryFile, runId), request.signal);
       exit.stderrTail = this.#redact(exit.stderrTail);
       if (exit.code !== 0 && exit.code !== 99) {
-        const meaning = exit.code === null ? `killed by ${exit.signal}` : `exit code ${exit.code}${EXIT_CODES[exit.code] ? ` (${EXIT_CODES[exit.code]})` : ''}`;
+        const meaning = exit.code === null ? `killed by ${exit.signal}` : k6ExitMeaning(exit.code);
         throw new K6RunError(`k6 run ${script.source} failed: ${meaning}${exit.stderrTail ? `; last output:\n${exit.stderrTail}` : ''}`, exit.code);
       }
       let text: string;
@@ -218,31 +218,8 @@ export class K6Runner implements LoadRunner {
 
   /** The script's variables (load/README.md) in k6's environment — not on its command line, where an API key would show. */
   #environment(request: LoadRequest, summaryFile: string, runId: string): NodeJS.ProcessEnv {
-    const o = this.#options;
-    const load: Record<string, string | undefined> = {
-      HUB_URL: o.hubUrl,
-      CALLBACK_WS_URL: o.callbackWsUrl,
-      PAYER_FSP: o.payerFsp,
-      PAYEE_FSP: o.payeeFsp,
-      PAYER_PARTY: `${o.payer.type}/${o.payer.id}`,
-      PAYEE_PARTY: `${o.payee.type}/${o.payee.id}`,
-      CURRENCY: o.currency,
-      AMOUNT: o.amount ?? '10',
-      RATE: String(request.ratePerSecond),
-      DURATION: `${Math.round(request.durationMs)}ms`,
-      WARMUP: `${Math.round(request.warmupMs)}ms`,
-      DRAIN: `${Math.round(request.drainMs)}ms`,
-      CALLBACK_TIMEOUT_MS: String(o.callbackTimeoutMs),
-      REQUEST_TIMEOUT_MS: String(o.requestTimeoutMs),
-      PRE_ALLOCATED_VUS: o.preAllocatedVUs === undefined ? undefined : String(o.preAllocatedVUs),
-      MAX_VUS: o.maxVUs === undefined ? undefined : String(o.maxVUs),
-      SUMMARY_FILE: summaryFile,
-      RUN_ID: runId,
-      // handleSummary must get the classic summary data (percentiles, sub-metrics), not the machine-readable one.
-      K6_NEW_MACHINE_READABLE_SUMMARY: 'false',
-      K6_NO_USAGE_REPORT: 'true',
-    };
-    const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env) };
+    const load = { ...scriptVariables(this.#options, request, runId), SUMMARY_FILE: summaryFile };
+    const env: NodeJS.ProcessEnv = { ...(this.#options.env ?? process.env) };
     for (const [name, value] of Object.entries(load)) {
       if (value === undefined) delete env[name];
       else env[name] = value;
@@ -264,6 +241,45 @@ export class K6Runner implements LoadRunner {
       child.once('close', (code, signal) => resolve({ code, signal, stderrTail: tail.text() }));
     });
   }
+}
+
+/** What the scripts need to know of a load, whoever runs k6. */
+export type ScriptSettings = Pick<K6RunnerOptions, 'hubUrl' | 'callbackWsUrl' | 'payerFsp' | 'payeeFsp' | 'payer' | 'payee' | 'currency' | 'amount' | 'callbackTimeoutMs' | 'requestTimeoutMs' | 'preAllocatedVUs' | 'maxVUs'>;
+
+/** The scripts' variables (load/README.md) for one load; undefined: the script's default. */
+export function scriptVariables(o: ScriptSettings, request: LoadRequest, runId: string): Record<string, string | undefined> {
+  return {
+    HUB_URL: o.hubUrl,
+    CALLBACK_WS_URL: o.callbackWsUrl,
+    PAYER_FSP: o.payerFsp,
+    PAYEE_FSP: o.payeeFsp,
+    PAYER_PARTY: `${o.payer.type}/${o.payer.id}`,
+    PAYEE_PARTY: `${o.payee.type}/${o.payee.id}`,
+    CURRENCY: o.currency,
+    AMOUNT: o.amount ?? '10',
+    RATE: String(request.ratePerSecond),
+    DURATION: `${Math.round(request.durationMs)}ms`,
+    WARMUP: `${Math.round(request.warmupMs)}ms`,
+    DRAIN: `${Math.round(request.drainMs)}ms`,
+    CALLBACK_TIMEOUT_MS: String(o.callbackTimeoutMs),
+    REQUEST_TIMEOUT_MS: String(o.requestTimeoutMs),
+    PRE_ALLOCATED_VUS: o.preAllocatedVUs === undefined ? undefined : String(o.preAllocatedVUs),
+    MAX_VUS: o.maxVUs === undefined ? undefined : String(o.maxVUs),
+    RUN_ID: runId,
+    // handleSummary must get the classic summary data (percentiles, sub-metrics), not the machine-readable one.
+    K6_NEW_MACHINE_READABLE_SUMMARY: 'false',
+    K6_NO_USAGE_REPORT: 'true',
+  };
+}
+
+/** How long k6 may go on after a scenario's end (the scripts' gracefulStop): an iteration started just before may wait for three callbacks. */
+export function gracefulStopMs(o: Pick<ScriptSettings, 'callbackTimeoutMs' | 'requestTimeoutMs'>): number {
+  return (Math.ceil((3 * (o.callbackTimeoutMs + o.requestTimeoutMs)) / 1000) + 5) * 1000;
+}
+
+/** k6's exit code in words. */
+export function k6ExitMeaning(code: number): string {
+  return `exit code ${code}${EXIT_CODES[code] ? ` (${EXIT_CODES[code]})` : ''}`;
 }
 
 /** The last lines of k6's output, for an error message. */

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { FakeKubeApi } from '../../helpers/fake-kube-api.ts';
+import { clusterWithOperator } from '../../helpers/k6-operator.ts';
 
 /**
  * Keeps the fake Kubernetes API honest: kubectl — a client the tool does not control — must list
@@ -48,6 +49,30 @@ describe('kubectl lists the fixture clusters through the fake Kubernetes API', {
       }
     });
   }
+
+  it('kubectl creates, lists and deletes what the k6-operator runner makes (a ConfigMap, a TestRun of the CRD) through the fake', async () => {
+    const fake = await clusterWithOperator();
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'kubectl-fake-'));
+      // A token: a user without credentials makes kubectl ask for a password.
+      const kubeconfig = await fake.writeKubeconfig(join(dir, 'kubeconfig'), { token: 'kubectl-test-token' });
+      const kubectl = (...args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), '-n', 'k6-load', ...args], { timeout: 30_000, env: { ...process.env, HOME: dir } });
+      const manifest = join(dir, 'objects.json');
+      await writeFile(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conformance-k6-0a1b2c3d' }, data: { 'p2p.js': '// bundle' } },
+        { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'conformance-k6-0a1b2c3d' }, spec: { parallelism: 2, script: { configMap: { name: 'conformance-k6-0a1b2c3d', file: 'p2p.js' } } } },
+      ] }));
+      await kubectl('create', '--validate=false', '-f', manifest);
+      const { stdout } = await kubectl('get', 'testruns,configmaps');
+      assert.match(stdout, /testrun\.k6\.io\/conformance-k6-0a1b2c3d/);
+      assert.match(stdout, /configmap\/conformance-k6-0a1b2c3d/);
+      await kubectl('delete', 'testrun', 'conformance-k6-0a1b2c3d');
+      assert.deepEqual(fake.objectsOf('TestRun', 'k6-load'), []);
+      assert.equal(fake.objectsOf('ConfigMap', 'k6-load').length, 1);
+    } finally {
+      await fake.stop();
+    }
+  });
 
   it('kubectl is told 401 with a wrong token, as by a real API server', async () => {
     const fake = await (await FakeKubeApi.fromFixture('miniloop-k3s', { token: 'right' })).start();
