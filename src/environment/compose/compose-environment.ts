@@ -3,6 +3,7 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
 import { inventoryFromDefinition } from './definition-inventory.ts';
@@ -17,6 +18,8 @@ export interface ComposeEnvironmentOptions {
   env?: Record<string, string | undefined>;
   /** Aborted when the run is interrupted: a harness still coming up stops and is torn down. */
   signal?: AbortSignal;
+  /** Where the containers the run brings up are held until torn down (what a second Ctrl-C would leave running). */
+  held?: HeldResources;
 }
 
 /** The harness's compose files, read as the run configures them (folder, files, env file). */
@@ -68,7 +71,10 @@ export class ComposeEnvironment implements ConformanceEnvironment {
       return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
-    return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env, ...(this.#options.signal ? { signal: this.#options.signal } : {}) });
+    return startComposeRuntime(this.#config, {
+      definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env,
+      ...(this.#options.signal ? { signal: this.#options.signal } : {}), ...(this.#options.held ? { held: this.#options.held } : {}),
+    });
   }
 }
 

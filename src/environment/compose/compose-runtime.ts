@@ -9,6 +9,7 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
@@ -22,6 +23,7 @@ export interface RuntimeDeps {
   progress: (line: string) => void;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
+  held?: HeldResources;
 }
 
 /** A free TCP port on an address (bound, read, released). */
@@ -127,6 +129,11 @@ class StartupWatch {
     await this.#polling;
   }
 
+  /** Containers of the project the last poll saw. */
+  get containers(): number {
+    return this.#states.size;
+  }
+
   /** Services not (yet) well, with their states. */
   notReady(): string[] {
     return [...this.#states].filter(([, state]) => !['healthy', 'running', 'exited 0'].includes(state)).map(([service, state]) => `${service} ${state}`);
@@ -220,6 +227,8 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   }
   deps.progress(`  compose ${project}: bringing up ${selected.length} services of ${definition.dir} (profiles ${profiles.join(', ')}${Object.keys(compose.images).length ? `; images ${Object.entries(compose.images).map(([s, i]) => `${s}=${i}`).join(', ')}` : ''}), budget ${Math.round(compose.startupMs / 1000)} s`);
   const watch = new StartupWatch(docker, project, deps.progress);
+  // Held from before `up`: a second Ctrl-C at any point after this must say what it leaves running.
+  const release = deps.held?.hold({ name: `compose project ${project}`, containers: () => watch.containers, removeWith: `docker compose -p ${project} down -v` }) ?? (() => undefined);
   watch.start();
   const composeOptions = [...(definition.envFile ? ['--env-file', resolve(definition.dir, definition.envFile)] : []), ...profiles.flatMap((p) => ['--profile', p])];
   // `compose down` sees only the services of the profiles it is given; the sweep by label catches anything else of the project.
@@ -239,6 +248,7 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
     const notReady = watch.notReady();
     const files = await saveLogs(logsDir, watch.troubled);
     await down().catch(() => undefined);
+    release();
     await rm(scratch, { recursive: true, force: true });
     const cause = firstUsefulLine(error);
     throw new EnvironmentUnavailableError(`the harness ${definition.dir} did not come up (project ${project}): ${cause}`
@@ -250,7 +260,7 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   deps.progress(`  compose ${project}: up`);
   const running = new StartedComposeEnvironment(config, {
     docker, project, definition, engine, logsDir,
-    owned: { started, scratch, down, files },
+    owned: { started, scratch, down, files, release },
     notes: [],
   });
   try {
@@ -293,6 +303,8 @@ interface Owned {
   scratch: string;
   files: string[];
   down: () => Promise<void>;
+  /** Ends the hold on the project (torn down, or left running on purpose). */
+  release: () => void;
 }
 
 /** A running harness: inventory from the engine, faults on its containers, its jobs' exit codes and reports. */
@@ -477,10 +489,12 @@ export class StartedComposeEnvironment implements StartedEnvironment {
       if (this.#config.compose.keep) {
         this.#notes.push(`left running (--keep): take it down with \`docker compose -p ${this.#project} down -v\``);
         process.stderr.write(`compose project ${this.#project} left running (--keep); take it down with: docker compose -p ${this.#project} down -v\n`);
+        this.#owned.release();
         return;
       }
       try {
         await within(this.#owned.down(), 120_000, () => `compose project ${this.#project} not torn down within 120 s; remove it with \`docker compose -p ${this.#project} down -v\``);
+        this.#owned.release();
       } finally {
         await rm(this.#owned.scratch, { recursive: true, force: true });
       }
