@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -14,6 +13,7 @@ import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from
 import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
+import { freePort, gatewayOf, HUB_MEMBERS, noGateway, reachHubInside } from './hub-inside.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
@@ -24,18 +24,6 @@ export interface RuntimeDeps {
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
   held?: HeldResources;
-}
-
-/** A free TCP port on an address (bound, read, released). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** Rejects when the signal is aborted (never, without one). */
@@ -141,7 +129,7 @@ class StartupWatch {
 }
 
 /** Writes each service's captured logs to DIR/<service>.log; returns the files. */
-async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise<string[]> {
+export async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise<string[]> {
   if (logs.size === 0) return [];
   await mkdir(dir, { recursive: true });
   return Promise.all([...logs].map(async ([service, text]) => {
@@ -359,44 +347,31 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     const fspiopPort = await this.publishedPort(fspiop.service, fspiop.port);
     if (fspiopPort === undefined) return;
     const adminPort = await this.publishedPort(admin.service, admin.port);
-    const gateway = await this.#gatewayOf(fspiop.service);
-    const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
-    const userCallback = this.#config.callback.publicUrl;
-    if (!userCallback) this.callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
-    const { UrlEnvironment } = await import('../url/url-environment.ts');
-    const hubConfig: ConformanceConfig = {
-      ...this.#config,
-      target: 'url',
-      hub: { ...this.#config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
-      callback: this.callbackListen ? { ...this.#config.callback, ...this.callbackListen } : this.#config.callback,
-      provision: {
-        ...this.#config.provision,
-        ...(adminPort === undefined ? { enabled: false } : {}),
-        payee: this.#config.provision.payee.publicUrl ? this.#config.provision.payee : { host: gateway, port: payeePort, publicUrl: `http://${gateway}:${payeePort}` },
-      },
-    };
-    const hub = await new UrlEnvironment(hubConfig).start();
+    const inside = await reachHubInside(this.#config, {
+      fspiopPort, adminPort, gateway: await this.#gatewayOf(fspiop.service),
+      fspiopFrom: `service ${fspiop.service} port ${fspiop.port}`, adminFrom: `service ${admin.service}`, network: "the harness's network",
+    });
+    const hub = inside.hub;
     this.#hub = hub;
+    if (inside.callbackListen) this.callbackListen = inside.callbackListen;
     this.hubUrl = hub.hubUrl;
     this.callbackRouteUnproven = hub.callbackRouteUnproven;
     this.capabilities = new Set<Capability>([...this.capabilities, ...hub.capabilities, 'fault-injection',
       ...(await this.faults.find(this.#config.compose.dataTier) ? ['data-tier-fault-injection' as const] : [])]);
-    for (const key of ['adminUrl', 'hubChanges', 'controlledPayee', 'observePayee', 'provisioningPlan'] as const) {
+    for (const key of HUB_MEMBERS) {
       if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
     }
-    this.#notes.push(`FSPIOP API: ${this.hubUrl} (service ${fspiop.service} port ${fspiop.port})${adminPort !== undefined ? `; admin API: http://127.0.0.1:${adminPort} (service ${admin.service})` : ''}; `
-      + `callbacks reach us at ${this.callbackListen?.publicUrl ?? userCallback} (the gateway of the harness's network)`);
+    this.#notes.push(inside.note);
   }
 
   /** The gateway of the first network a service's container is on: the host, as containers see it. */
   async #gatewayOf(service: string): Promise<string> {
     const container = await this.#serving(service);
     for (const name of Object.keys(container?.inspect.NetworkSettings.Networks ?? {})) {
-      const network = await this.#docker.getNetwork(name).inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-      const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+      const gateway = await gatewayOf(this.#docker, name);
       if (gateway) return gateway;
     }
-    throw new EnvironmentUnavailableError(`service ${service} is on no network with a gateway: the hub in it cannot reach our callback server`);
+    throw noGateway(`service ${service}`);
   }
 
   whyMissing(capability: Capability): string {
