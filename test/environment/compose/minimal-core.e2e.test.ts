@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import type { ResultDocument } from '../../../src/reports/result-document.ts';
 import { buildHarnessImages } from '../../../scripts/build-harness-images.ts';
-import { runCli, tempDir } from '../../helpers/cli.ts';
-import { dockerOrSkip, leftovers } from '../../helpers/compose-mini.ts';
+import { runCli, startCli, tempDir, waitForOutput } from '../../helpers/cli.ts';
+import { buildMiniImage, dockerOrSkip, leftovers, MINI_IMAGE } from '../../helpers/compose-mini.ts';
 
 // The minimal core for real: the reference images built locally (no registry), the database through
 // @testcontainers/mysql, the hub and the simulator as generic containers on one network, the
@@ -13,6 +16,7 @@ import { dockerOrSkip, leftovers } from '../../helpers/compose-mini.ts';
 // service that never becomes ready (its logs kept) and on a missing image.
 
 const skip = await dockerOrSkip();
+const execFileAsync = promisify(execFile);
 const readResult = async (reportsDir: string) => JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as ResultDocument;
 const FUN = Array.from({ length: 19 }, (_, i) => `CTH-FUN-${String(i + 1).padStart(2, '0')}`);
 
@@ -95,5 +99,46 @@ describe('--minimal-core on a real Docker engine', { skip: skip ?? false }, () =
     assert.equal(code, 4, stderr + stdout);
     assert.match(stdout, /\nerror: the minimal core's images are not on the Docker engine .*: conformance-test\/absent:nope \(central-ledger\); the run pulls nothing — build them \(npm run harness:images builds the reference ones\) or docker pull them first\n/);
     assert.deepEqual(await leftovers('conformance-core-'), before);
+  });
+
+  it('Ctrl-C tears down saying what a second would leave; a second exits 130 at once with the command that removes what is left', { timeout: 5 * 60_000 }, async () => {
+    await buildMiniImage();
+    const dir = await tempDir('minimal-core-interrupt');
+    const config = join(dir, 'conformance.yaml');
+    // A service of the compose tests' image: Node as PID 1 without a SIGTERM handler ignores SIGTERM,
+    // so stopping it takes the full 10 s stop timeout — a teardown long enough to interrupt.
+    await writeFile(config, [
+      'target: compose',
+      'compose:',
+      `  images: { mysql: "${images.mariadb}" }`,
+      '  minimalCore:',
+      '    enabled: true',
+      '    services:',
+      '      stubborn:',
+      `        image: "${MINI_IMAGE}"`,
+      '        command: [/node, /server.mjs]',
+      '        environment: { SERVICE: stubborn, PORT: "8080" }',
+      '        ports: [8080]',
+      '        health: { port: 8080, path: /health }',
+    ].join('\n'));
+    const cli = startCli('conformance', ['-c', config, '--reports-dir', join(dir, 'reports')]);
+    const up = await waitForOutput(cli.output, /minimal core (conformance-core-[0-9a-f]{6}): stubborn ready/, 120_000);
+    const project = up[1]!;
+    cli.child.kill('SIGINT');
+    const hint = await waitForOutput(cli.output, /SIGINT received — stopping, tearing down .*\(press Ctrl-C again to leave (\d+) containers running: minimal core (\S+)\)/, 10_000);
+    assert.equal(hint[1], '2');
+    assert.equal(hint[2], project);
+    // Past the window in which a repeat is npm's echo of the same Ctrl-C (1 s); stopping stubborn takes 10 s.
+    await sleep(1500);
+    const sent = Date.now();
+    cli.child.kill('SIGINT');
+    const { code, stderr } = await cli.done;
+    assert.equal(code, 130, stderr);
+    assert.ok(Date.now() - sent < 5000, 'the second Ctrl-C must not wait for the teardown');
+    const line = new RegExp(`^  minimal core ${project} \\(2 containers\\): remove it with \`(.+)\`$`, 'm').exec(stderr);
+    assert.ok(line, stderr);
+    assert.notDeepEqual(await leftovers(project), []);
+    await execFileAsync('sh', ['-c', line[1]!], { timeout: 120_000 });
+    assert.deepEqual(await leftovers(project), []);
   });
 });
