@@ -36,7 +36,10 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 /** What the first Ctrl-C adds to "stopping, tearing down…": what a second one would leave behind. */
 export function secondInterruptHint(held: HeldResources): string {
   if (held.list().length === 0) return '';
-  return ` (press Ctrl-C again to leave ${plural(held.containers(), 'container')} running: ${held.list().map((r) => r.name).join(', ')})`;
+  const names = held.list().map((r) => r.name).join(', ');
+  // Before the first container is seen (a project just created) there is no count to give, only the name.
+  const count = held.containers();
+  return count === 0 ? ` (press Ctrl-C again to leave what has started running: ${names})` : ` (press Ctrl-C again to leave ${plural(count, 'container')} running: ${names})`;
 }
 
 /** The lines a second Ctrl-C prints before the process exits: what is left running and the command to remove each. */

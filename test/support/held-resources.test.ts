@@ -17,6 +17,9 @@ describe('HeldResources: what a second Ctrl-C would leave running', () => {
     ]);
     release();
     assert.deepEqual(held.list().map((r) => r.name), ['minimal core c1']);
+    const empty = new HeldResources();
+    empty.hold({ name: 'compose project p2', containers: () => 0, removeWith: 'x' });
+    assert.equal(secondInterruptHint(empty), ' (press Ctrl-C again to leave what has started running: compose project p2)');
   });
 
   it('says nothing of a second Ctrl-C while nothing is held, and that nothing was left when it comes', () => {
