@@ -106,6 +106,7 @@ export async function startMinimalCore(config: ConformanceConfig, deps: MinimalC
   for (const [name, service] of Object.entries(core.services)) {
     hostPorts.set(name, new Map(await Promise.all(service.ports.map(async (p) => [p, await freePort('127.0.0.1')] as [number, number]))));
   }
+  const databasePort = await freePort('127.0.0.1');
 
   const planned: Planned[] = [
     {
@@ -118,6 +119,8 @@ export async function startMinimalCore(config: ConformanceConfig, deps: MinimalC
         .withDatabase('central_ledger').withUsername('central_ledger').withUserPassword('password')
         .withName(`${project}-${DATABASE_SERVICE}`).withLabels(labels(DATABASE_SERVICE))
         .withNetworkMode(project).withNetworkAliases(DATABASE_SERVICE)
+        // Its port pinned too (MySqlContainer publishes 3306 on an ephemeral one): the data-tier fault restarts it.
+        .withExposedPorts({ container: 3306, host: databasePort })
         .withHealthCheck({ test: ['CMD', ...core.database.healthcheck], interval: 2000, timeout: 5000, retries: 30, startPeriod: 5000 })
         .withWaitStrategy(Wait.forHealthCheck()).withStartupTimeout(compose.startupMs)
         .withPullPolicy(PullPolicy.neverPull()).withAutoCleanup(false).withLogConsumer(tail(DATABASE_SERVICE))

@@ -63,6 +63,21 @@ describe('--minimal-core on a real Docker engine', { skip: skip ?? false }, () =
     assert.deepEqual(await leftovers(project), []);
   });
 
+  it('kills its database under load (the helm tier\'s RSL-03): the evidence names the container hit, its port kept, and nothing is left', { timeout: 8 * 60_000 }, async () => {
+    const reports = join(await tempDir('minimal-core-rsl'), 'reports');
+    const { stdout, stderr } = await runCli('conformance', ['--minimal-core', '--tier', 'helm', '--runner', 'builtin', '--tags', '@guarantee:HELM-RSL-03', '--reports-dir', reports,
+      '--image', `central-ledger=${images['reference-hub']}`, '--image', `simulator=${images['reference-hub']}`, '--image', `mysql=${images.mariadb}`], { timeoutMs: 7 * 60_000 });
+    const project = projectOf(stdout);
+    const rsl = (await readResult(reports)).guarantees.find((g) => g.id === 'HELM-RSL-03')!;
+    // Under the smoke profile a pass is NOT EVALUATED with what was measured; a failure would be FAIL. Either way, measured.
+    assert.notEqual(rsl.verdict, 'PASS');
+    const text = JSON.stringify(rsl);
+    assert.match(text, new RegExp(`container ${project}-mysql \\(service mysql, id [0-9a-f]{12}\\) killed with SIGKILL and started again by the run`), `${text}\n${stdout}${stderr}`);
+    assert.doesNotMatch(text, /ports moved/);
+    assert.match(text, /committed transfers lost: \d+ of \d+/);
+    assert.deepEqual(await leftovers(project), []);
+  });
+
   it('a service that never becomes ready: exit 4, one line naming it, its logs kept, everything torn down', { timeout: 5 * 60_000 }, async () => {
     const dir = await tempDir('minimal-core-sick');
     const config = join(dir, 'conformance.yaml');
