@@ -145,7 +145,10 @@ export async function startMinimalCore(config: ConformanceConfig, deps: MinimalC
   ];
 
   // A network of its own, labelled like the containers: two runs side by side never meet, and a sweep by label finds all.
-  await docker.createNetwork({ Name: project, CheckDuplicate: true, Driver: 'bridge', Labels: { [MINIMAL_CORE_LABELS.project]: project } });
+  await docker.createNetwork({ Name: project, CheckDuplicate: true, Driver: 'bridge', Labels: { [MINIMAL_CORE_LABELS.project]: project } }).catch((error: unknown) => {
+    // e.g. the engine's address pools exhausted by networks other runs left: said on one line, not as a defect.
+    throw new EnvironmentUnavailableError(`the minimal core's network ${project} could not be created on the ${engine}: ${firstLine(error)}`);
+  });
   let created = 0;
   const release = deps.held?.hold({ name: `minimal core ${project}`, containers: () => created, removeWith: removeCommand(project) }) ?? (() => undefined);
   const started: Array<{ service: string; container: StartedTestContainer }> = [];
@@ -285,14 +288,10 @@ export class StartedMinimalCore implements StartedEnvironment {
     const images = [...this.#parts.images].map(([service, image]) => `${service} ${image}`).join(', ');
     return {
       kind: 'compose',
-      summary: `minimal core ${this.#parts.project} on the ${this.#engine()}: ${images}, one network — no harness, no message broker`,
+      summary: `minimal core ${this.#parts.project} on the ${this.#parts.engine}: ${images}, one network — no harness, no message broker`,
       endpoints: this.#hub?.describe().endpoints ?? {},
       notes: [...this.#notes, NO_BROKER],
     };
-  }
-
-  #engine(): string {
-    return this.#parts.engine;
   }
 
   async connectPayer(payer: PayerConnection): Promise<void> {
