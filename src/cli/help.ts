@@ -77,7 +77,8 @@ Exit codes
   0 every evaluated guarantee passed (at least one)    1 a guarantee failed    2 bad command line or config
   3 nothing evaluated, not certified with --require-certificate, or a guarantee --require-evaluated
     names not evaluated    4 target unavailable, or no callback of the hub reaches this run
-  70 internal error    130 interrupted
+  70 internal error    130 interrupted (Ctrl-C tears down; a second Ctrl-C exits at once, naming what
+    it leaves running and the command that removes it)
 
 Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).
 `;
