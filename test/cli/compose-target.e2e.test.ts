@@ -13,6 +13,8 @@ import { freePort } from '../helpers/servers.ts';
 
 const skip = await dockerOrSkip();
 const execFileAsync = promisify(execFile);
+/** A whole run through the harness: bring-up alone took 47 s on a machine at load 14 (2 cores); runCli's default 120 s is too tight for it. */
+const RUN_BOUND_MS = 5 * 60_000;
 const readResult = async (reportsDir: string) => JSON.parse(await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8')) as ResultDocument;
 
 /** A config that brings compose-mini up with the reference hub in it (service central-ledger, alias ml-api-adapter), and the env its compose file reads. */
@@ -43,7 +45,7 @@ describe('npm run conformance --target compose on a real Docker engine', { skip:
   it('brings the harness up, evaluates deployment, functional and CI guarantees through it, and leaves nothing behind', async () => {
     const h = await harness(['all-services', 'hub', 'ttk-provisioning', 'ttk-tests']);
     projects.push(h.project);
-    const { code, stdout, stderr } = await runCli('conformance', ['-c', h.config, '--reports-dir', h.reports], { env: { ...h.env, TTK_TESTS_EXIT: '3' } });
+    const { code, stdout, stderr } = await runCli('conformance', ['-c', h.config, '--reports-dir', h.reports], { env: { ...h.env, TTK_TESTS_EXIT: '3' }, timeoutMs: RUN_BOUND_MS });
     assert.equal(code, 1, stderr + stdout);
     assert.match(stdout, new RegExp(`compose ${h.project}: central-ledger healthy`));
     assert.match(stdout, /callbacks reach us at http:\/\/[\d.]+:\d+ \(the gateway of the harness's network\)/);
@@ -67,7 +69,7 @@ describe('npm run conformance --target compose on a real Docker engine', { skip:
     const h = await harness(['all-services', 'hub']);
     projects.push(h.project);
     const { stdout, stderr } = await runCli('conformance', ['-c', h.config, '--reports-dir', h.reports, '--tier', 'helm', '--runner', 'builtin',
-      '--tags', '@guarantee:HELM-RSL-01 or @guarantee:HELM-RSL-02'], { env: h.env });
+      '--tags', '@guarantee:HELM-RSL-01 or @guarantee:HELM-RSL-02'], { env: h.env, timeoutMs: RUN_BOUND_MS });
     const result = await readResult(h.reports);
     for (const id of ['HELM-RSL-01', 'HELM-RSL-02']) {
       const g = result.guarantees.find((v) => v.id === id)!;
