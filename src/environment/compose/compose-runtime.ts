@@ -106,7 +106,8 @@ class StartupWatch {
         this.#states.set(service, state);
         this.progress(`  compose ${this.project}: ${service} ${state} (${((Date.now() - this.#started) / 1000).toFixed(1)} s)`);
       }
-      if (bad || state === 'starting') this.troubled.set(service, await containerLogs(this.docker, id).catch((e) => `(logs not read: ${(e as Error).message})`));
+      // Logs read earlier are kept when a later read fails: a container being removed (a failed start torn down) has none to give.
+      if (bad || state === 'starting') this.troubled.set(service, await containerLogs(this.docker, id).catch((e) => this.troubled.get(service) ?? `(logs not read: ${(e as Error).message})`));
       else this.troubled.delete(service);
     }
   }
