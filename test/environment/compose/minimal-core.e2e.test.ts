@@ -116,6 +116,19 @@ describe('--minimal-core on a real Docker engine', { skip: skip ?? false }, () =
     assert.deepEqual(await leftovers('conformance-core-'), before);
   });
 
+  it('Ctrl-C during bring-up lets the start under way settle, then tears everything down (exit 130)', { timeout: 5 * 60_000 }, async () => {
+    const reports = join(await tempDir('minimal-core-ctrl-c'), 'reports');
+    const cli = startCli('conformance', ['--minimal-core', '--reports-dir', reports,
+      '--image', `central-ledger=${images['reference-hub']}`, '--image', `simulator=${images['reference-hub']}`, '--image', `mysql=${images.mariadb}`], { timeoutMs: 4 * 60_000 });
+    // mysql is ready and central-ledger's start is under way: its container is created after the interrupt unless the run waits for it.
+    const up = await waitForOutput(cli.output, /minimal core (conformance-core-[0-9a-f]{6}): mysql ready/, 120_000);
+    cli.child.kill('SIGINT');
+    const { code, stdout, stderr } = await cli.done;
+    assert.equal(code, 130, stderr + stdout);
+    assert.match(stdout, /SIGINT received — stopping, tearing down .*\(press Ctrl-C again to leave \d+ containers? running: minimal core /);
+    assert.deepEqual(await leftovers(up[1]!), []);
+  });
+
   it('Ctrl-C tears down saying what a second would leave; a second exits 130 at once with the command that removes what is left', { timeout: 5 * 60_000 }, async () => {
     await buildMiniImage();
     const dir = await tempDir('minimal-core-interrupt');
