@@ -41,6 +41,7 @@ const OPTIONS = {
   attach: { type: 'string' },
   keep: { type: 'boolean' },
   'definition-only': { type: 'boolean' },
+  'minimal-core': { type: 'boolean' },
   image: { type: 'string', multiple: true },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
@@ -107,7 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   // `--hub-url` alone means the url target; saying so again is not required.
   if (overrides.hub?.url && overrides.target === undefined) overrides.target = 'url';
   // So does a harness (or a project to attach to) mean the compose target.
-  if ((overrides.compose?.harness || overrides.compose?.attach) && overrides.target === undefined) overrides.target = 'compose';
+  if ((overrides.compose?.harness || overrides.compose?.attach || overrides.compose?.minimalCore?.enabled) && overrides.target === undefined) overrides.target = 'compose';
   return {
     help: values.help === true,
     list: values.list === true,
@@ -129,6 +130,7 @@ function composeOverrides(values: Record<string, string | boolean | string[] | u
   if (typeof values.attach === 'string') compose.attach = values.attach;
   if (values.keep === true) compose.keep = true;
   if (values['definition-only'] === true) compose.definitionOnly = true;
+  if (values['minimal-core'] === true) compose.minimalCore = { enabled: true };
   if (Array.isArray(values.image)) {
     compose.images = Object.fromEntries(values.image.map((text) => {
       const match = /^([a-zA-Z0-9][a-zA-Z0-9_.-]*)=(\S+)$/.exec(text);

@@ -19,7 +19,8 @@ Targets (--target, default embedded)
               listens on the callback port + 1) and evaluates every functional guarantee
   compose     the Core Test Harness as a docker compose project (--harness DIR, docs/compose.md):
               brought up with testcontainers, inventoried from the Docker engine and torn down; without
-              an engine (or with --definition-only) its compose files are evaluated on their own
+              an engine (or with --definition-only) its compose files are evaluated on their own;
+              --minimal-core brings up the hub's services and its database alone, without a harness
   kubernetes  a cluster through its API, read-only (kubeconfig as kubectl finds it: KUBECONFIG,
               ~/.kube/config); its deployment, resource, data and hardening guarantees. With
               --hub-url the FSPIOP guarantees run against that hub as well, and the resilience
@@ -66,6 +67,8 @@ Options
       --attach PROJECT         use a compose project already running; never stopped by the run
       --keep                   leave the harness running after the run (prints how to take it down)
       --definition-only        evaluate the compose files only; start nothing, even with Docker
+      --minimal-core           compose target without a harness: the database (@testcontainers/mysql) and the
+                               services under test as containers on one network; no message broker
       --tags EXPR              Cucumber tag expression to run a subset, e.g. "@guarantee:CTH-FUN-01"
       --require-certificate    exit 3 unless the tier is CERTIFIED (release gating)
       --require-evaluated EXPR exit 3 when a guarantee matching this tag expression is NOT EVALUATED,
@@ -77,7 +80,8 @@ Exit codes
   0 every evaluated guarantee passed (at least one)    1 a guarantee failed    2 bad command line or config
   3 nothing evaluated, not certified with --require-certificate, or a guarantee --require-evaluated
     names not evaluated    4 target unavailable, or no callback of the hub reaches this run
-  70 internal error    130 interrupted
+  70 internal error    130 interrupted (Ctrl-C tears down; a second Ctrl-C exits at once, naming what
+    it leaves running and the command that removes it)
 
 Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).
 `;

@@ -10,6 +10,7 @@ import type { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
 import { HELP } from './help.ts';
+import { abandonedLines } from '../support/held-resources.ts';
 import { onInterrupt } from './signals.ts';
 
 /** `npm run conformance`. Returns the exit code; user mistakes print one line, never a stack. */
@@ -66,8 +67,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // Left registered until the process exits: the echo of a Ctrl-C can arrive after the run has
   // already finished, and without a handler it would kill the process before it sets its exit code.
+  // A second Ctrl-C during the teardown exits at once (a teardown can hang on an engine), naming what it leaves running.
   onInterrupt((signal) => run.interrupt(signal), (signal) => {
-    process.stderr.write(`${signal} again: exiting without finishing the teardown\n`);
+    process.stderr.write(abandonedLines(signal, run.held).map((line) => `${line}\n`).join(''));
     process.exit(ExitCode.interrupted);
   });
   try {

@@ -285,6 +285,64 @@ const ImageRef = z.string().regex(/^[a-z0-9][a-z0-9._\/:-]*(?:@sha256:[a-f0-9]{6
 /** Where a service of the harness serves an API: the service, and its port inside the compose network. */
 const ServiceEndpoint = z.strictObject({ service: ServiceName, port: Port });
 
+/** An HTTP health check a service answers from the host: its container port and path (200 = ready). */
+const HttpHealth = z.strictObject({ port: Port, path: z.string().startsWith('/', 'a path such as "/health"') });
+
+/** A service under test in the minimal core: one generic container on the core's network. */
+const MinimalCoreServiceSchema = z.strictObject({
+  /** Its image; `--image SERVICE=REPO:TAG` (compose.images) replaces it. */
+  image: ImageRef,
+  /** The command, as the image's entrypoint takes it; default the image's own. No secrets: it is part of the run's description. */
+  command: z.array(z.string()).optional(),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string()).default({}),
+  /** Container ports published on the host (a host port the run chooses, kept across a restart). */
+  ports: z.array(Port).default([]),
+  /** More names the service answers to inside the network (e.g. ml-api-adapter). */
+  aliases: z.array(ServiceName).default([]),
+  /** Ready when this answers 200 (asked from the host through the published port, so it needs no shell in the image). */
+  health: HttpHealth,
+});
+
+/**
+ * The services of the minimal core by default: the reference hub as central-ledger (FSPIOP API on 3000 under the
+ * names ml-api-adapter, quoting-service and account-lookup-service as in fixtures/harness; admin API on 3001; its
+ * ledger in the mysql service) and our simulated payee as simulator — the images `npm run harness:images` builds.
+ */
+const MINIMAL_CORE_SERVICES = {
+  'central-ledger': {
+    image: 'conformance-harness/reference-hub:local',
+    command: ['bin/hub.mjs', '--host=0.0.0.0', '--port=3000', '--admin-port=3001', '--external-payee', '--ledger=mysql://central_ledger:password@mysql:3306/central_ledger'],
+    environment: {}, ports: [3000, 3001], aliases: ['ml-api-adapter', 'quoting-service', 'account-lookup-service'],
+    health: { port: 3001, path: '/health' },
+  },
+  simulator: {
+    image: 'conformance-harness/reference-hub:local',
+    command: ['bin/payee.mjs', '--hub-url=http://ml-api-adapter:3000', '--host=0.0.0.0', '--port=8444'],
+    environment: {}, ports: [8444], aliases: [],
+    health: { port: 8444, path: '/health' },
+  },
+};
+
+/**
+ * The minimal core (docs/compose.md): the backing database through @testcontainers/mysql and the services under
+ * test as generic containers on one network — no compose file, no harness, no message broker.
+ */
+const MinimalCoreSchema = z.strictObject({
+  /** Bring the minimal core up instead of a harness (--minimal-core). */
+  enabled: z.boolean().default(false),
+  /**
+   * The backing database, service `mysql` on the core's network, with central-ledger's default database and user
+   * (central_ledger / password). `--image mysql=REPO:TAG` replaces the image.
+   */
+  database: z.strictObject({
+    image: ImageRef.default('conformance-harness/mariadb:local'),
+    /** Run inside the container as its health check (exit 0 = ready); the image needs no shell for it. */
+    healthcheck: z.array(z.string().min(1)).min(1).default(['/usr/bin/mariadb-admin', 'ping', '-h', '127.0.0.1', '--silent']),
+  }).prefault({}),
+  /** The services under test, by name; given, it replaces the default set (central-ledger and simulator) whole. */
+  services: z.record(ServiceName, MinimalCoreServiceSchema).default(MINIMAL_CORE_SERVICES),
+}).prefault({});
+
 /** The Core Test Harness as a docker compose project (target `compose`). */
 const ComposeSchema = z.strictObject({
   /** Folder of the compose project: a checkout of mojaloop/ml-core-test-harness, or fixtures/harness (--harness). */
@@ -322,6 +380,8 @@ const ComposeSchema = z.strictObject({
   jobs: z.array(ServiceName).default(['ttk-provisioning', 'ttk-tests']),
   /** Folder the jobs write their reports to, relative to the harness. */
   jobReportsDir: z.string().min(1).default('reports'),
+  /** The minimal core instead of a harness: a database and the services under test, no compose file (--minimal-core). */
+  minimalCore: MinimalCoreSchema,
 }).prefault({});
 
 /** Regular expressions (as text) by which components of a kind are recognised, replacing the defaults of that kind. */
@@ -443,7 +503,7 @@ export const ConfigSchema = z.strictObject({
       message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
     });
   }
-  if (config.target === 'compose' && !config.compose.harness && !config.compose.attach) {
+  if (config.target === 'compose' && !config.compose.harness && !config.compose.attach && !config.compose.minimalCore.enabled) {
     ctx.addIssue({
       code: 'custom', path: ['compose', 'harness'],
       message: 'required when target is "compose": the folder of the harness\'s compose files (--harness DIR, e.g. a checkout of mojaloop/ml-core-test-harness or fixtures/harness), or --attach PROJECT for one already running',
@@ -451,6 +511,20 @@ export const ConfigSchema = z.strictObject({
   }
   if (config.compose.definitionOnly && config.compose.attach) {
     ctx.addIssue({ code: 'custom', path: ['compose', 'attach'], message: 'attaching reads a running project; --definition-only starts and reads none — choose one' });
+  }
+  if (config.compose.minimalCore.enabled) {
+    const core = config.compose.minimalCore;
+    for (const [flag, given] of [['--harness', config.compose.harness], ['--attach', config.compose.attach], ['--definition-only', config.compose.definitionOnly || undefined]] as const) {
+      if (given !== undefined) ctx.addIssue({ code: 'custom', path: ['compose', 'minimalCore', 'enabled'], message: `the minimal core is brought up from its own definition, not a harness: ${flag} does not go with --minimal-core — choose one` });
+    }
+    if (core.services.mysql) ctx.addIssue({ code: 'custom', path: ['compose', 'minimalCore', 'services', 'mysql'], message: 'mysql is the minimal core\'s database (compose.minimalCore.database); name the service under test otherwise' });
+    const known = ['mysql', ...Object.keys(core.services)];
+    for (const service of Object.keys(config.compose.images)) {
+      if (!known.includes(service)) ctx.addIssue({ code: 'custom', path: ['compose', 'images', service], message: `--image ${service}=…: the minimal core has no service "${service}"; it has ${known.join(', ')}` });
+    }
+    for (const [name, service] of Object.entries(core.services)) {
+      if (!service.ports.includes(service.health.port)) ctx.addIssue({ code: 'custom', path: ['compose', 'minimalCore', 'services', name, 'health', 'port'], message: `port ${service.health.port} is not among the ports ${name} publishes (${service.ports.join(', ') || 'none'}): its health is asked from the host` });
+    }
   }
   if (config.target === 'url' && !config.hub.url) {
     ctx.addIssue({

@@ -23,6 +23,7 @@ import { diagnose, diagnoseLoads } from '../reports/diagnosis.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
 import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
+import { HeldResources, secondInterruptHint } from '../support/held-resources.ts';
 import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -77,6 +78,8 @@ export class ConformanceRun {
   /** Aborted on interrupt: an environment still starting gives up and tears down. */
   readonly #stopStart = new AbortController();
   #wasInterrupted = false;
+  /** What the environment holds outside this process while it holds it: what a second Ctrl-C would leave running. */
+  readonly held = new HeldResources();
 
   constructor(config: ConformanceConfig, options: RunOptions) {
     this.#config = config;
@@ -95,7 +98,7 @@ export class ConformanceRun {
     this.#wasInterrupted = true;
     // Freeze outcomes now: steps failing because we tear down under them are not the hub's fault.
     this.#interruptedAt = this.#collector.outcomes();
-    this.#reporter.notice(`\n${signal} received — stopping, tearing down and writing what was measured so far…`);
+    this.#reporter.notice(`\n${signal} received — stopping, tearing down and writing what was measured so far…${secondInterruptHint(this.held)}`);
     // An environment still coming up (a compose harness: minutes) stops coming up and tears down what it started.
     this.#stopStart.abort();
     this.#interrupt(new InterruptedError(signal));
@@ -138,7 +141,7 @@ export class ConformanceRun {
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here —
       // but only a run that will start a load needs one, so `--runner k6` never refuses a functional run.
       const plan = this.#options.loadRunner || !this.#startsLoad(catalogue) ? undefined : await planLoadRunner(config.load.runner);
-      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal })).start();
+      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held })).start();
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);

@@ -78,6 +78,15 @@ describe('npm run conformance --target compose with no Docker engine', () => {
     assertDefinitionVerdicts(await readResult(reports));
   });
 
+  it('--minimal-core without an engine: exit 4 and one line (nothing to evaluate without containers)', async () => {
+    const reports = await tempDir('reports');
+    const { code, stdout, stderr } = await runCli('conformance', ['--minimal-core', '--reports-dir', reports], { env: { DOCKER_HOST: `unix://${join(reports, 'no-docker.sock')}` } });
+    assert.equal(code, 4, stderr + stdout);
+    const errors = stdout.split('\n').filter((l) => l.startsWith('error:'));
+    assert.deepEqual(errors, [`error: no Docker engine at unix://${join(reports, 'no-docker.sock')} (no such socket): the minimal core runs in containers — install and start Docker (docs/compose.md) or set DOCKER_HOST; --target embedded or --target url need no Docker`]);
+    assert.doesNotMatch(stdout + stderr, /\n\s+at /, 'no stack trace');
+  });
+
   it('stops, on one line, at an engine that accepts connections and never answers — bounded, and never certifying less than asked', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => { sockets.push(socket); });

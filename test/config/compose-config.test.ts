@@ -32,6 +32,30 @@ describe('the compose section of the config', () => {
     assert.throws(() => validateConfig({ target: 'compose', compose: { harness: 'h', attach: 'p', definitionOnly: true } }), /compose\.attach: .*choose one/);
   });
 
+  it('--minimal-core means the compose target without a harness, with the reference services by default', () => {
+    const { overrides } = parseCliArgs(['--minimal-core', '--image', 'central-ledger=mojaloop/central-ledger:pr-7']);
+    assert.equal(overrides.target, 'compose');
+    const config = validateConfig(overrides);
+    assert.equal(config.compose.minimalCore.enabled, true);
+    assert.deepEqual(Object.keys(config.compose.minimalCore.services), ['central-ledger', 'simulator']);
+    assert.equal(config.compose.minimalCore.database.image, 'conformance-harness/mariadb:local');
+    assert.deepEqual(config.compose.minimalCore.services['central-ledger']!.aliases, ['ml-api-adapter', 'quoting-service', 'account-lookup-service']);
+    assert.equal(validateConfig({ target: 'compose', compose: { harness: 'h' } }).compose.minimalCore.enabled, false);
+  });
+
+  it('refuses a minimal core mixed with a harness, an image for a service it lacks, a health port it does not publish', () => {
+    assert.throws(() => validateConfig({ target: 'compose', compose: { harness: 'h', minimalCore: { enabled: true } } }), /compose\.minimalCore\.enabled: .*--harness does not go with --minimal-core — choose one/);
+    assert.throws(() => validateConfig({ target: 'compose', compose: { attach: 'p', minimalCore: { enabled: true } } }), /--attach does not go with --minimal-core/);
+    assert.throws(() => validateConfig({ target: 'compose', compose: { images: { ledger: 'x/y:1' }, minimalCore: { enabled: true } } }),
+      /compose\.images\.ledger: --image ledger=…: the minimal core has no service "ledger"; it has mysql, central-ledger, simulator/);
+    assert.throws(() => validateConfig({ target: 'compose', compose: { minimalCore: { enabled: true, services: { hub: { image: 'x/hub:1', ports: [3000], health: { port: 3001, path: '/health' } } } } } }),
+      /compose\.minimalCore\.services\.hub\.health\.port: port 3001 is not among the ports hub publishes \(3000\)/);
+    assert.throws(() => validateConfig({ target: 'compose', compose: { minimalCore: { enabled: true, services: { mysql: { image: 'x/db:1', ports: [1], health: { port: 1, path: '/' } } } } } }),
+      /compose\.minimalCore\.services\.mysql: mysql is the minimal core's database/);
+    // Images of its database and of services of its own are accepted.
+    assert.equal(validateConfig({ target: 'compose', compose: { images: { mysql: 'mysql:8.0' }, minimalCore: { enabled: true } } }).compose.images.mysql, 'mysql:8.0');
+  });
+
   it('lists every component kind the inventory recognises', () => {
     assert.deepEqual([...COMPONENT_KIND_NAMES].sort(), Object.keys(COMPONENT_KINDS).sort());
   });

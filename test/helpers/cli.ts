@@ -27,7 +27,7 @@ export interface CliResult {
  * The user "typed the command" in a fresh temporary folder (npm's INIT_CWD), so a run without
  * --reports-dir writes there — never into the project's own reports/.
  */
-export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
+export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult>; output(): string } {
   const userDir = mkdtempSync(join(tmpdir(), 'conformance-test-cwd-'));
   created.push(userDir);
   const child = spawn(process.execPath, [join(ROOT, 'bin', `${script}.mjs`), ...args], {
@@ -35,7 +35,7 @@ export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[]
     env: { ...process.env, NO_COLOR: '1', INIT_CWD: userDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A bound, not a race: a regression that hangs (e.g. Node's recursive mkdir under /proc) fails instead of stalling CI.
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
   });
   let stdout = '';
   let stderr = '';
@@ -47,7 +47,7 @@ export function startCli(script: 'conformance' | 'hub' | 'payee', args: string[]
   return { child, done, output: () => stdout };
 }
 
-export function runCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(script: 'conformance' | 'hub' | 'payee', args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return startCli(script, args, options).done;
 }
 

@@ -3,10 +3,11 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
 import { inventoryFromDefinition } from './definition-inventory.ts';
-import { brokenEngineLine, dockerEndpoint, noEngineLine, pingEngine } from './docker-engine.ts';
+import { brokenEngineLine, dockerEndpoint, noEngineLine, pingEngine, type EngineEndpoint, type EngineStatus } from './docker-engine.ts';
 
 export interface ComposeEnvironmentOptions {
   /** Where progress lines go (the run's terminal): engine missing, each service's start, teardown. */
@@ -17,6 +18,8 @@ export interface ComposeEnvironmentOptions {
   env?: Record<string, string | undefined>;
   /** Aborted when the run is interrupted: a harness still coming up stops and is torn down. */
   signal?: AbortSignal;
+  /** Where the containers the run brings up are held until torn down (what a second Ctrl-C would leave running). */
+  held?: HeldResources;
 }
 
 /** The harness's compose files, read as the run configures them (folder, files, env file). */
@@ -55,6 +58,7 @@ export class ComposeEnvironment implements ConformanceEnvironment {
       if (!status.ok && status.absent && compose.harness) progress(`  ${noEngineLine(endpoint, status.reason)}`);
       return status;
     });
+    if (compose.minimalCore.enabled) return this.#startMinimalCore(endpoint, asking!, progress);
     const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
     // The candidate images are part of what is certified, read or run.
     const definition = read && withImages(read, compose.images);
@@ -68,7 +72,25 @@ export class ComposeEnvironment implements ConformanceEnvironment {
       return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
-    return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env, ...(this.#options.signal ? { signal: this.#options.signal } : {}) });
+    return startComposeRuntime(this.#config, {
+      definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env,
+      ...(this.#options.signal ? { signal: this.#options.signal } : {}), ...(this.#options.held ? { held: this.#options.held } : {}),
+    });
+  }
+
+  /** The minimal core needs a working engine: without one there is nothing to evaluate (exit 4, one line). */
+  async #startMinimalCore(endpoint: EngineEndpoint, asking: Promise<EngineStatus>, progress: (line: string) => void): Promise<StartedEnvironment> {
+    const engine = await asking;
+    if (!engine.ok) {
+      throw new EnvironmentUnavailableError(engine.absent
+        ? `no Docker engine at ${endpoint.url} (${engine.reason}): the minimal core runs in containers — install and start Docker (docs/compose.md) or set DOCKER_HOST; --target embedded or --target url need no Docker`
+        : brokenEngineLine(endpoint, engine.reason));
+    }
+    const { startMinimalCore } = await import('./minimal-core.ts');
+    return startMinimalCore(this.#config, {
+      endpoint, engineVersion: engine.version, progress,
+      ...(this.#options.signal ? { signal: this.#options.signal } : {}), ...(this.#options.held ? { held: this.#options.held } : {}),
+    });
   }
 }
 

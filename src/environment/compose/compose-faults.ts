@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { FaultInjector } from '../../load/load-runner.ts';
-import { projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
+import { COMPOSE_LABELS, projectContainers, publishedPortsOf, type GroupLabels } from './runtime-inventory.ts';
 
 /** Names compared without case or punctuation: "centralledger" (the features' word) finds "central-ledger". */
 const normalised = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -12,20 +12,26 @@ const normalised = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, ''
 export class ComposeFaults implements FaultInjector {
   readonly #docker: Dockerode;
   readonly #project: string;
+  readonly #labels: GroupLabels;
   /** Network connections cut, to be restored: container id → networks. */
   readonly #cut = new Map<string, Array<{ network: string; aliases: string[] }>>();
 
-  constructor(docker: Dockerode, project: string) {
+  constructor(docker: Dockerode, project: string, labels: GroupLabels = COMPOSE_LABELS) {
     this.#docker = docker;
     this.#project = project;
+    this.#labels = labels;
+  }
+
+  #service(labels: Record<string, string>): string | undefined {
+    return labels[this.#labels.service];
   }
 
   /** The running container of a service: exact service name first, then the same name without punctuation. */
   async find(component: string): Promise<{ id: string; name: string; service: string; restartPolicy: string } | undefined> {
-    const running = (await projectContainers(this.#docker, this.#project)).filter((c) => c.inspect.State.Running);
-    const hit = running.find((c) => c.info.Labels[SERVICE_LABEL] === component)
-      ?? running.find((c) => normalised(c.info.Labels[SERVICE_LABEL] ?? '') === normalised(component));
-    return hit && { id: hit.info.Id, name: hit.inspect.Name.replace(/^\//, ''), service: hit.info.Labels[SERVICE_LABEL]!, restartPolicy: hit.inspect.HostConfig.RestartPolicy?.Name || 'no' };
+    const running = (await projectContainers(this.#docker, this.#project, this.#labels)).filter((c) => c.inspect.State.Running);
+    const hit = running.find((c) => this.#service(c.info.Labels) === component)
+      ?? running.find((c) => normalised(this.#service(c.info.Labels) ?? '') === normalised(component));
+    return hit && { id: hit.info.Id, name: hit.inspect.Name.replace(/^\//, ''), service: this.#service(hit.info.Labels)!, restartPolicy: hit.inspect.HostConfig.RestartPolicy?.Name || 'no' };
   }
 
   /** SIGKILL to the service's container, which the run then starts again (a crash and its restart). */
@@ -52,8 +58,8 @@ export class ComposeFaults implements FaultInjector {
   }
 
   async startOne(component: string): Promise<string | undefined> {
-    const all = await projectContainers(this.#docker, this.#project);
-    const hit = all.find((c) => c.info.Labels[SERVICE_LABEL] === component) ?? all.find((c) => normalised(c.info.Labels[SERVICE_LABEL] ?? '') === normalised(component));
+    const all = await projectContainers(this.#docker, this.#project, this.#labels);
+    const hit = all.find((c) => this.#service(c.info.Labels) === component) ?? all.find((c) => normalised(this.#service(c.info.Labels) ?? '') === normalised(component));
     if (!hit) return undefined;
     await this.#docker.getContainer(hit.info.Id).start();
     return `container ${hit.inspect.Name.replace(/^\//, '')} started`;
@@ -67,8 +73,8 @@ export class ComposeFaults implements FaultInjector {
   }
 
   async unpauseOne(component: string): Promise<string | undefined> {
-    const all = await projectContainers(this.#docker, this.#project);
-    const hit = all.find((c) => c.info.Labels[SERVICE_LABEL] === component && c.inspect.State.Paused);
+    const all = await projectContainers(this.#docker, this.#project, this.#labels);
+    const hit = all.find((c) => this.#service(c.info.Labels) === component && c.inspect.State.Paused);
     if (!hit) return undefined;
     await this.#docker.getContainer(hit.info.Id).unpause();
     return `container ${hit.inspect.Name.replace(/^\//, '')} unpaused`;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -9,10 +8,12 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
+import { freePort, gatewayOf, HUB_MEMBERS, noGateway, reachHubInside } from './hub-inside.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
@@ -22,18 +23,7 @@ export interface RuntimeDeps {
   progress: (line: string) => void;
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
-}
-
-/** A free TCP port on an address (bound, read, released). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
+  held?: HeldResources;
 }
 
 /** Rejects when the signal is aborted (never, without one). */
@@ -116,7 +106,8 @@ class StartupWatch {
         this.#states.set(service, state);
         this.progress(`  compose ${this.project}: ${service} ${state} (${((Date.now() - this.#started) / 1000).toFixed(1)} s)`);
       }
-      if (bad || state === 'starting') this.troubled.set(service, await containerLogs(this.docker, id).catch((e) => `(logs not read: ${(e as Error).message})`));
+      // Logs read earlier are kept when a later read fails: a container being removed (a failed start torn down) has none to give.
+      if (bad || state === 'starting') this.troubled.set(service, await containerLogs(this.docker, id).catch((e) => this.troubled.get(service) ?? `(logs not read: ${(e as Error).message})`));
       else this.troubled.delete(service);
     }
   }
@@ -127,6 +118,11 @@ class StartupWatch {
     await this.#polling;
   }
 
+  /** Containers of the project the last poll saw. */
+  get containers(): number {
+    return this.#states.size;
+  }
+
   /** Services not (yet) well, with their states. */
   notReady(): string[] {
     return [...this.#states].filter(([, state]) => !['healthy', 'running', 'exited 0'].includes(state)).map(([service, state]) => `${service} ${state}`);
@@ -134,7 +130,7 @@ class StartupWatch {
 }
 
 /** Writes each service's captured logs to DIR/<service>.log; returns the files. */
-async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise<string[]> {
+export async function saveLogs(dir: string, logs: ReadonlyMap<string, string>): Promise<string[]> {
   if (logs.size === 0) return [];
   await mkdir(dir, { recursive: true });
   return Promise.all([...logs].map(async ([service, text]) => {
@@ -220,6 +216,8 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   }
   deps.progress(`  compose ${project}: bringing up ${selected.length} services of ${definition.dir} (profiles ${profiles.join(', ')}${Object.keys(compose.images).length ? `; images ${Object.entries(compose.images).map(([s, i]) => `${s}=${i}`).join(', ')}` : ''}), budget ${Math.round(compose.startupMs / 1000)} s`);
   const watch = new StartupWatch(docker, project, deps.progress);
+  // Held from before `up`: a second Ctrl-C at any point after this must say what it leaves running.
+  const release = deps.held?.hold({ name: `compose project ${project}`, containers: () => watch.containers, removeWith: `docker compose -p ${project} down -v` }) ?? (() => undefined);
   watch.start();
   const composeOptions = [...(definition.envFile ? ['--env-file', resolve(definition.dir, definition.envFile)] : []), ...profiles.flatMap((p) => ['--profile', p])];
   // `compose down` sees only the services of the profiles it is given; the sweep by label catches anything else of the project.
@@ -239,6 +237,7 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
     const notReady = watch.notReady();
     const files = await saveLogs(logsDir, watch.troubled);
     await down().catch(() => undefined);
+    release();
     await rm(scratch, { recursive: true, force: true });
     const cause = firstUsefulLine(error);
     throw new EnvironmentUnavailableError(`the harness ${definition.dir} did not come up (project ${project}): ${cause}`
@@ -250,7 +249,7 @@ export async function startComposeRuntime(config: ConformanceConfig, deps: Runti
   deps.progress(`  compose ${project}: up`);
   const running = new StartedComposeEnvironment(config, {
     docker, project, definition, engine, logsDir,
-    owned: { started, scratch, down, files },
+    owned: { started, scratch, down, files, release },
     notes: [],
   });
   try {
@@ -293,6 +292,8 @@ interface Owned {
   scratch: string;
   files: string[];
   down: () => Promise<void>;
+  /** Ends the hold on the project (torn down, or left running on purpose). */
+  release: () => void;
 }
 
 /** A running harness: inventory from the engine, faults on its containers, its jobs' exit codes and reports. */
@@ -347,44 +348,31 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     const fspiopPort = await this.publishedPort(fspiop.service, fspiop.port);
     if (fspiopPort === undefined) return;
     const adminPort = await this.publishedPort(admin.service, admin.port);
-    const gateway = await this.#gatewayOf(fspiop.service);
-    const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
-    const userCallback = this.#config.callback.publicUrl;
-    if (!userCallback) this.callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
-    const { UrlEnvironment } = await import('../url/url-environment.ts');
-    const hubConfig: ConformanceConfig = {
-      ...this.#config,
-      target: 'url',
-      hub: { ...this.#config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
-      callback: this.callbackListen ? { ...this.#config.callback, ...this.callbackListen } : this.#config.callback,
-      provision: {
-        ...this.#config.provision,
-        ...(adminPort === undefined ? { enabled: false } : {}),
-        payee: this.#config.provision.payee.publicUrl ? this.#config.provision.payee : { host: gateway, port: payeePort, publicUrl: `http://${gateway}:${payeePort}` },
-      },
-    };
-    const hub = await new UrlEnvironment(hubConfig).start();
+    const inside = await reachHubInside(this.#config, {
+      fspiopPort, adminPort, gateway: await this.#gatewayOf(fspiop.service),
+      fspiopFrom: `service ${fspiop.service} port ${fspiop.port}`, adminFrom: `service ${admin.service}`, network: "the harness's network",
+    });
+    const hub = inside.hub;
     this.#hub = hub;
+    if (inside.callbackListen) this.callbackListen = inside.callbackListen;
     this.hubUrl = hub.hubUrl;
     this.callbackRouteUnproven = hub.callbackRouteUnproven;
     this.capabilities = new Set<Capability>([...this.capabilities, ...hub.capabilities, 'fault-injection',
       ...(await this.faults.find(this.#config.compose.dataTier) ? ['data-tier-fault-injection' as const] : [])]);
-    for (const key of ['adminUrl', 'hubChanges', 'controlledPayee', 'observePayee', 'provisioningPlan'] as const) {
+    for (const key of HUB_MEMBERS) {
       if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
     }
-    this.#notes.push(`FSPIOP API: ${this.hubUrl} (service ${fspiop.service} port ${fspiop.port})${adminPort !== undefined ? `; admin API: http://127.0.0.1:${adminPort} (service ${admin.service})` : ''}; `
-      + `callbacks reach us at ${this.callbackListen?.publicUrl ?? userCallback} (the gateway of the harness's network)`);
+    this.#notes.push(inside.note);
   }
 
   /** The gateway of the first network a service's container is on: the host, as containers see it. */
   async #gatewayOf(service: string): Promise<string> {
     const container = await this.#serving(service);
     for (const name of Object.keys(container?.inspect.NetworkSettings.Networks ?? {})) {
-      const network = await this.#docker.getNetwork(name).inspect() as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-      const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+      const gateway = await gatewayOf(this.#docker, name);
       if (gateway) return gateway;
     }
-    throw new EnvironmentUnavailableError(`service ${service} is on no network with a gateway: the hub in it cannot reach our callback server`);
+    throw noGateway(`service ${service}`);
   }
 
   whyMissing(capability: Capability): string {
@@ -477,10 +465,12 @@ export class StartedComposeEnvironment implements StartedEnvironment {
       if (this.#config.compose.keep) {
         this.#notes.push(`left running (--keep): take it down with \`docker compose -p ${this.#project} down -v\``);
         process.stderr.write(`compose project ${this.#project} left running (--keep); take it down with: docker compose -p ${this.#project} down -v\n`);
+        this.#owned.release();
         return;
       }
       try {
         await within(this.#owned.down(), 120_000, () => `compose project ${this.#project} not torn down within 120 s; remove it with \`docker compose -p ${this.#project} down -v\``);
+        this.#owned.release();
       } finally {
         await rm(this.#owned.scratch, { recursive: true, force: true });
       }

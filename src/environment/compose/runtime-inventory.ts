@@ -8,8 +8,15 @@ export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
 
 /** Every container of a compose project, running or not, with its inspection. */
-export async function projectContainers(docker: Dockerode, project: string): Promise<Array<{ info: ContainerInfo; inspect: ContainerInspectInfo }>> {
-  const infos = await docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+/** The labels that say which project a container belongs to and which service it is: compose's, unless another tool groups them (the minimal core). */
+export interface GroupLabels {
+  project: string;
+  service: string;
+}
+export const COMPOSE_LABELS: GroupLabels = { project: PROJECT_LABEL, service: SERVICE_LABEL };
+
+export async function projectContainers(docker: Dockerode, project: string, labels: GroupLabels = COMPOSE_LABELS): Promise<Array<{ info: ContainerInfo; inspect: ContainerInspectInfo }>> {
+  const infos = await docker.listContainers({ all: true, filters: { label: [`${labels.project}=${project}`] } });
   return Promise.all(infos.map(async (info) => ({ info, inspect: await docker.getContainer(info.Id).inspect() })));
 }
 
