@@ -237,6 +237,8 @@ const figures = {
   p2pRate: 0,
   runnerRate: 0,
   runnerMicros: undefined as number | undefined,
+  runnerP99Ms: undefined as number | undefined,
+  runnerRateWithinAim: 0,
   capacity: 0,
   stoppedShort: [] as string[],
 };
@@ -252,6 +254,7 @@ function benchLine(): string {
     + `p99_ms=${Math.round(c?.phases.transfers.percentilesMs['99'] ?? -1)} rss_start_mib=${mib(figures.clearing?.rssAfterWarmupMiB)} rss_end_mib=${mib(figures.clearing?.rssAtEndMiB)} `
     + `live_heap_start_mib=${mib(heapTotal(figures.clearing?.liveHeapAfterWarmup))} live_heap_end_mib=${mib(heapTotal(figures.clearing?.liveHeapAtEnd))} `
     + `p2p_per_s=${figures.p2pRate} runner_p2p_per_s=${figures.runnerRate} runner_us_per_iteration=${figures.runnerMicros === undefined ? 'unknown' : Math.round(figures.runnerMicros)} `
+    + `runner_p99_ms=${figures.runnerP99Ms === undefined ? 'unknown' : figures.runnerP99Ms.toFixed(1)} runner_p2p_per_s_p99_within_5ms=${figures.runnerRateWithinAim} `
     + `http_capacity_per_s=${Math.round(figures.capacity)}${figures.stoppedShort.length > 0 ? ` stopped_short="${figures.stoppedShort.join('; ').replaceAll('"', "'")}"` : ''}`;
 }
 
@@ -288,18 +291,23 @@ if (steps.has('runner')) {
   for (const rate of [250, 500, 1000, 1500, 2000, 2500, 3000]) {
     const alone = await step(`runner alone at ${rate}/s`, () => measure(request('p2p', rate, p2pSeconds), 'stub'));
     if (!alone) break;
-    const p99 = alone.summary.iterations.percentilesMs['99'];
-    line(`  p2p at ${rate}/s for ${p2pSeconds} s: ${describe(alone, 'iterations')}; p99 overhead ${p99?.toFixed(1) ?? '–'} ms`);
-    figures.runnerMicros = alone.runnerMicrosPerIteration;
-    const short = shortfall(alone.summary, RUNNER_P99_OVERHEAD_MS);
+    const p99 = alone.summary.iterations.percentilesMs['99'] ?? Infinity;
+    line(`  p2p at ${rate}/s for ${p2pSeconds} s: ${describe(alone, 'iterations')}; p99 overhead ${p99.toFixed(1)} ms (aim ≤ ${RUNNER_P99_OVERHEAD_MS} ms)`);
+    // Held: every arrival started and checked, and no queue building up (p99 within the SLA's second).
+    // The search goes on past a p99 above the aim: on a VM a thread woken per message costs more at
+    // low rates than at high ones, so the overhead is not monotonic in the rate.
+    const short = shortfall(alone.summary, 1000);
     if (short) {
       line(`  the runner alone stops at ${rate}/s: ${short}`);
       break;
     }
-    figures.runnerRate = rate;
+    Object.assign(figures, { runnerRate: rate, runnerMicros: alone.runnerMicrosPerIteration, runnerP99Ms: p99 });
+    if (p99 <= RUNNER_P99_OVERHEAD_MS) figures.runnerRateWithinAim = rate;
   }
-  line(`  the runner alone offers ${figures.runnerRate} P2P transfers/s with 0 dropped and p99 overhead ≤ ${RUNNER_P99_OVERHEAD_MS} ms `
-    + `(${figures.runnerRate * 12} requests/s, ${((figures.runnerRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity of ${Math.round(figures.capacity)} requests/s)`);
+  line(`  the runner alone holds ${figures.runnerRate} P2P transfers/s (0 dropped, 0 failed; ${figures.runnerRate * 12} requests/s, `
+    + `${((figures.runnerRate * 12 * 100) / Math.max(1, figures.capacity)).toFixed(0)} % of the loopback capacity of ${Math.round(figures.capacity)} requests/s) `
+    + `at ${figures.runnerMicros === undefined ? '?' : Math.round(figures.runnerMicros)} µs of its thread's CPU per iteration, p99 overhead ${figures.runnerP99Ms?.toFixed(1) ?? '?'} ms; `
+    + `the highest rate with p99 overhead ≤ ${RUNNER_P99_OVERHEAD_MS} ms: ${figures.runnerRateWithinAim}/s`);
 }
 
 if (steps.has('clearing')) {
