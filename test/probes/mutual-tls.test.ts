@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
+import { serves } from '../../src/environment/capability-providers.ts';
 import { createServer as createHttpServer } from 'node:http';
 import { closeServer, listen } from '../helpers/servers.ts';
 import type { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
@@ -42,7 +43,7 @@ describe('SecurityPostureProbe over real TLS', () => {
     const url = await start({ requestCert: true, rejectUnauthorized: true });
     const environment = await new UrlEnvironment(validateConfig({ target: 'url', hub: { url } })).start();
     assert.equal(environment.hubUrl, url);
-    assert.equal(environment.capabilities.has('controlled-payee'), false, 'its payees are not ours');
+    assert.equal(serves(environment, 'controlled-payee'), false, 'its payees are not ours');
     await environment.stop();
   });
 

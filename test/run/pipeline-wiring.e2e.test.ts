@@ -6,8 +6,7 @@ import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConformanceConfig } from '../../src/config/schema.ts';
 import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
-import type { Capability } from '../../src/catalogue/capabilities.ts';
-import type { ConformanceEnvironment, StartedEnvironment } from '../../src/environment/environment.ts';
+import type { ConformanceEnvironment, Providers, StartedEnvironment } from '../../src/environment/environment.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
@@ -17,24 +16,24 @@ import { scriptedRunner } from '../helpers/load.ts';
 class EmbeddedPlus implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
   readonly #config: ConformanceConfig;
-  readonly #extra: Capability;
-  readonly #with: Pick<StartedEnvironment, 'inventory'>;
+  readonly #extra: Providers;
 
-  constructor(config: ConformanceConfig, extra: Capability, extras: Pick<StartedEnvironment, 'inventory'>) {
+  constructor(config: ConformanceConfig, extra: Providers) {
     this.#config = config;
     this.#extra = extra;
-    this.#with = extras;
+  }
+
+  describeTarget(): string {
+    return 'embedded, with an inventory the test supplies';
   }
 
   async start(): Promise<StartedEnvironment> {
     const inner = await new EmbeddedEnvironment(this.#config).start();
     return {
-      kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false,
-      capabilities: new Set<Capability>([...inner.capabilities, this.#extra]),
+      kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false, callbackExposure: inner.callbackExposure,
+      provides: { ...inner.provides, ...this.#extra },
       describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
       connectPayer: (payer) => inner.connectPayer(payer), stop: () => inner.stop(),
-      ...(inner.controlledPayee ? { controlledPayee: inner.controlledPayee } : {}),
-      ...this.#with,
     };
   }
 }
@@ -58,7 +57,7 @@ describe('Miniloop deployment guarantees wired end to end on a mini-loop invento
     const config = validateConfig({ tier: 'miniloop', reportsDir: await tempDir('reports') });
     const out = new PassThrough();
     out.resume();
-    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, 'kubernetes-inventory', { inventory: fixtureInventory('miniloop-k3s.json') }), tags: '@concern:deployment' }).execute();
+    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, { 'kubernetes-inventory': { inventory: fixtureInventory('miniloop-k3s.json') } }), tags: '@concern:deployment' }).execute();
     const verdicts = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
     assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
     assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);

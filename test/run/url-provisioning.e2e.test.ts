@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { missingCapability } from '../../src/catalogue/capabilities.ts';
+import { capabilitySource, serves } from '../../src/environment/capability-providers.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
 import { HubAdminClient } from '../../src/fspiop/hub-admin-client.ts';
@@ -107,8 +108,8 @@ describe('a url run provisions its own test DFSPs on the hub under test', () => 
     await withHub({}, async (urls) => {
       const environment = await new UrlEnvironment(validateConfig({ hub: { url: urls.hubUrl } })).start();
       try {
-        assert.ok(!environment.capabilities.has('bystander-dfsp'));
-        assert.match(missingCapability(['@needs:bystander-dfsp'], environment)!.notEvaluated,
+        assert.ok(!serves(environment, 'bystander-dfsp'));
+        assert.match(missingCapability(['@needs:bystander-dfsp'], capabilitySource(environment))!.notEvaluated,
           /^needs a third DFSP of ours on the hub, .*; the hub knows no third DFSP of ours: set hub\.adminUrl so the run provisions participants\.bystander/);
       } finally {
         await environment.stop();

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
-import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, Providers, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
 import { inventoryFromDefinition } from './definition-inventory.ts';
 import { brokenEngineLine, dockerEndpoint, noEngineLine, pingEngine } from './docker-engine.ts';
@@ -45,6 +45,11 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     this.#options = options;
   }
 
+  describeTarget(): string {
+    const { compose } = this.#config;
+    return compose.attach ? `compose (attached to project ${compose.attach})` : `compose (harness ${compose.harness})`;
+  }
+
   async start(): Promise<StartedEnvironment> {
     const { compose } = this.#config;
     const progress = this.#options.progress ?? (() => undefined);
@@ -58,14 +63,14 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
     // The candidate images are part of what is certified, read or run.
     const definition = read && withImages(read, compose.images);
-    if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
+    if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, configuredCallback(this.#config.callback, 0), 'only the compose definition was asked for (--definition-only)');
     const engine = await asking;
     if (!engine.ok && !engine.absent) throw new EnvironmentUnavailableError(brokenEngineLine(endpoint, engine.reason));
     if (!engine.ok) {
       const line = noEngineLine(endpoint, engine.reason);
       // A running project is what attaching reads: without an engine there is nothing to attach to.
       if (!definition) throw new EnvironmentUnavailableError(line);
-      return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
+      return new DefinitionOnlyEnvironment(definition, compose.profiles, configuredCallback(this.#config.callback, 0), `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
     return startComposeRuntime(this.#config, { definition, endpoint, engineVersion: engine.version, progress, env: this.#options.env ?? process.env, ...(this.#options.signal ? { signal: this.#options.signal } : {}) });
@@ -87,14 +92,16 @@ export class DefinitionOnlyEnvironment implements StartedEnvironment {
   readonly kind = 'compose' as const;
   readonly callbackRouteUnproven = false;
   readonly hubUrl = 'none (compose definition only: no FSPIOP API runs)';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['compose-inventory']);
+  readonly provides: Providers = { 'compose-inventory': { inventory: async () => inventoryFromDefinition(this.#definition, this.#profiles) } };
+  readonly callbackExposure: CallbackExposure;
   readonly #definition: ComposeDefinition;
   readonly #profiles: readonly string[];
   readonly #why: string;
 
-  constructor(definition: ComposeDefinition, profiles: readonly string[], why: string) {
+  constructor(definition: ComposeDefinition, profiles: readonly string[], callbackExposure: CallbackExposure, why: string) {
     this.#definition = definition;
     this.#profiles = profiles;
+    this.callbackExposure = callbackExposure;
     this.#why = why;
   }
 
@@ -117,10 +124,6 @@ export class DefinitionOnlyEnvironment implements StartedEnvironment {
   }
 
   async connectPayer(): Promise<void> {}
-
-  async inventory(): Promise<DeploymentInventory> {
-    return inventoryFromDefinition(this.#definition, this.#profiles);
-  }
 
   async stop(): Promise<void> {}
 }

@@ -9,7 +9,8 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
-import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
@@ -327,14 +328,16 @@ export class StartedComposeEnvironment implements StartedEnvironment {
 
   hubUrl = 'none (the harness publishes no FSPIOP endpoint)';
   callbackRouteUnproven = false;
-  capabilities: ReadonlySet<Capability> = new Set<Capability>(['compose-inventory', 'resource-metrics']);
-  callbackListen?: { host: string; port: number; publicUrl: string };
-  adminUrl?: string;
-  hubChanges?: StartedEnvironment['hubChanges'];
-  controlledPayee?: StartedEnvironment['controlledPayee'];
-  observePayee?: StartedEnvironment['observePayee'];
+  /** The engine's view until the hub inside is reached (`connectHub`); then the hub's capabilities and faults on its containers too. */
+  provides: Providers = { 'compose-inventory': { inventory: () => this.#inventory() }, 'resource-metrics': true };
   provisioningPlan?: StartedEnvironment['provisioningPlan'];
+  #callbackListen: CallbackExposure | undefined;
   #hub: StartedEnvironment | undefined;
+
+  /** On the gateway of the harness's network once the hub inside is reached: the address containers reach the host by. */
+  get callbackExposure(): CallbackExposure {
+    return this.#callbackListen ?? configuredCallback(this.#config.callback, 0);
+  }
 
   /**
    * Reaches the hub inside the harness through the ports it publishes on the host, as the url
@@ -350,13 +353,13 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     const gateway = await this.#gatewayOf(fspiop.service);
     const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
     const userCallback = this.#config.callback.publicUrl;
-    if (!userCallback) this.callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
+    if (!userCallback) this.#callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
     const { UrlEnvironment } = await import('../url/url-environment.ts');
     const hubConfig: ConformanceConfig = {
       ...this.#config,
       target: 'url',
       hub: { ...this.#config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
-      callback: this.callbackListen ? { ...this.#config.callback, ...this.callbackListen } : this.#config.callback,
+      callback: this.#callbackListen ? { ...this.#config.callback, ...this.#callbackListen } : this.#config.callback,
       provision: {
         ...this.#config.provision,
         ...(adminPort === undefined ? { enabled: false } : {}),
@@ -367,13 +370,14 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     this.#hub = hub;
     this.hubUrl = hub.hubUrl;
     this.callbackRouteUnproven = hub.callbackRouteUnproven;
-    this.capabilities = new Set<Capability>([...this.capabilities, ...hub.capabilities, 'fault-injection',
-      ...(await this.faults.find(this.#config.compose.dataTier) ? ['data-tier-fault-injection' as const] : [])]);
-    for (const key of ['adminUrl', 'hubChanges', 'controlledPayee', 'observePayee', 'provisioningPlan'] as const) {
-      if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
-    }
+    const { dataTier } = this.#config.compose;
+    this.provides = {
+      ...this.provides, ...hub.provides, 'fault-injection': this.faults,
+      ...(await this.faults.find(dataTier) ? { 'data-tier-fault-injection': { component: dataTier } } : {}),
+    };
+    if (hub.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
     this.#notes.push(`FSPIOP API: ${this.hubUrl} (service ${fspiop.service} port ${fspiop.port})${adminPort !== undefined ? `; admin API: http://127.0.0.1:${adminPort} (service ${admin.service})` : ''}; `
-      + `callbacks reach us at ${this.callbackListen?.publicUrl ?? userCallback} (the gateway of the harness's network)`);
+      + `callbacks reach us at ${this.#callbackListen?.publicUrl ?? userCallback} (the gateway of the harness's network)`);
   }
 
   /** The gateway of the first network a service's container is on: the host, as containers see it. */
@@ -408,7 +412,7 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     await this.#hub?.connectPayer(payer);
   }
 
-  async inventory(): Promise<DeploymentInventory> {
+  async #inventory(): Promise<DeploymentInventory> {
     await this.#awaitJobs();
     const inventory = await inventoryFromRuntime(this.#docker, {
       project: this.#project, engine: this.#engine,

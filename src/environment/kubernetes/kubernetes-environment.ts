@@ -7,7 +7,8 @@ import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts
 import type { ConformanceConfig } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { redactUrl } from '../../support/url.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
@@ -37,6 +38,11 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     this.#options = options;
   }
 
+  describeTarget(): string {
+    const { context } = this.#config.kubernetes;
+    return `kubernetes${context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
+  }
+
   async start(): Promise<StartedEnvironment> {
     const { kc, file } = loadKubeConfig(this.#config.kubernetes, this.#options.env ?? process.env);
     const requestTimeoutMs = Math.min(this.#config.timeouts.requestMs, MAX_REQUEST_MS);
@@ -51,7 +57,7 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     const inventory = await reader.read();
     // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
     const hub = this.#config.hub.url ? await new UrlEnvironment({ ...this.#config, target: 'url' }).start() : undefined;
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub });
+    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, callback: configuredCallback(this.#config.callback, 0) });
   }
 }
 
@@ -98,21 +104,24 @@ export function loadKubeConfig(settings: ConformanceConfig['kubernetes'], env: N
 
 class StartedKubernetesEnvironment implements StartedEnvironment {
   readonly kind = 'kubernetes' as const;
-  readonly capabilities: ReadonlySet<Capability>;
+  /** The cluster's inventory, plus — with a hub URL — what the url target inside serves. */
+  readonly provides: Providers;
+  readonly callbackExposure: CallbackExposure;
   readonly #cluster: ClusterIdentity;
   readonly #version: string;
   readonly #file: string;
   readonly #inventory: DeploymentInventory;
   readonly #hub: StartedEnvironment | undefined;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined }) {
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; callback: CallbackExposure }) {
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
     this.#inventory = parts.inventory;
     this.#hub = parts.hub;
-    this.capabilities = new Set<Capability>(['kubernetes-inventory', ...(parts.hub?.capabilities ?? [])]);
-    // The FSPIOP side's members are the inner url target's: present exactly when it has them.
+    const inventory = parts.inventory;
+    this.provides = { 'kubernetes-inventory': { inventory: async () => inventory }, ...parts.hub?.provides };
+    this.callbackExposure = parts.callback;
     const hub = parts.hub;
     if (hub?.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
   }
@@ -125,27 +134,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     return this.#hub?.callbackRouteUnproven ?? false;
   }
 
-  get controlledPayee() {
-    return this.#hub?.controlledPayee;
-  }
-
-  get adminUrl() {
-    return this.#hub?.adminUrl;
-  }
-
-  get hubChanges() {
-    return this.#hub?.hubChanges;
-  }
-
-  get observePayee() {
-    return this.#hub?.observePayee;
-  }
-
   readonly provisioningPlan?: StartedEnvironment['provisioningPlan'];
-
-  async inventory(): Promise<DeploymentInventory> {
-    return this.#inventory;
-  }
 
   describe(): EnvironmentDescription {
     const hub = this.#hub?.describe();
@@ -160,8 +149,9 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   }
 
   whyMissing(capability: Capability): string {
-    if (this.#hub && ['fspiop-api', 'controlled-payee', 'payee-observation', 'bystander-dfsp', 'hub-ledger'].includes(capability)) return this.#hub.whyMissing(capability);
+    if (this.#hub && ['fspiop-api', 'controlled-payee', 'payee-observation', 'bystander-dfsp', 'hub-ledger', 'admin-api'].includes(capability)) return this.#hub.whyMissing(capability);
     switch (capability) {
+      case 'admin-api':
       case 'fspiop-api':
       case 'controlled-payee':
       case 'payee-observation':

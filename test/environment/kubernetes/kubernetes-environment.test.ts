@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError, EnvironmentUnavailableError } from '../../../src/config/errors.ts';
 import { validateConfig } from '../../../src/config/load-config.ts';
 import { createEnvironment } from '../../../src/environment/create-environment.ts';
+import { providerOf } from '../../../src/environment/capability-providers.ts';
 import { KubernetesEnvironment } from '../../../src/environment/kubernetes/kubernetes-environment.ts';
 import { FakeKubeApi, kubeconfigFor, testCertificateAuthority } from '../../helpers/fake-kube-api.ts';
 import { ROOT } from '../../helpers/cli.ts';
@@ -49,8 +50,8 @@ describe('KubernetesEnvironment attached to a cluster', () => {
     assert.ok(environment instanceof KubernetesEnvironment);
     const started = await environment.start();
     try {
-      assert.deepEqual([...started.capabilities], ['kubernetes-inventory']);
-      const inventory = await started.inventory!();
+      assert.deepEqual(Object.keys(started.provides), ['kubernetes-inventory']);
+      const inventory = await providerOf(started, 'kubernetes-inventory').inventory();
       assert.equal(inventory.components.length, 14);
       const description = started.describe();
       assert.match(description.summary, new RegExp(`^Kubernetes cluster at ${fake.url} \\(context fake, v1\\.27\\.16\\+k3s1, 1 node; attached, read-only\\); no hub URL`));
@@ -106,7 +107,7 @@ describe('KubernetesEnvironment attached to a cluster', () => {
     const hubUrl = await listen(hub);
     try {
       const started = await new KubernetesEnvironment(config(await kubeconfig(fake.url), { hub: { url: hubUrl } })).start();
-      assert.deepEqual([...started.capabilities].sort(), ['fspiop-api', 'kubernetes-inventory']);
+      assert.deepEqual(Object.keys(started.provides).sort(), ['fspiop-api', 'kubernetes-inventory']);
       assert.equal(started.hubUrl, hubUrl);
       assert.equal(started.callbackRouteUnproven, true);
       assert.equal(started.describe().endpoints.hub, hubUrl);
