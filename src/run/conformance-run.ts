@@ -157,7 +157,7 @@ export class ConformanceRun {
       await this.#unlessInterrupted(callbacks.start());
       callbackUrl = callbacks.url;
       const connection = { fspId: config.participants.payer.fspId, callbackUrl, correlator: callbacks.correlator };
-      if (config.provision.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
+      if (config.provision?.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
       await this.#unlessInterrupted(environment.connectPayer(connection));
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);

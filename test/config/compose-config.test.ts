@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCliArgs } from '../../src/cli/args.ts';
-import { validateConfig } from '../../src/config/load-config.ts';
+import { validateConfig, validateConfigFor } from '../../src/config/load-config.ts';
 import { COMPONENT_KIND_NAMES } from '../../src/config/schema.ts';
 import { COMPONENT_KINDS } from '../../src/inventory/component-kinds.ts';
 
 describe('the compose section of the config', () => {
   it('defaults to the profiles the harness README starts', () => {
-    const config = validateConfig({ target: 'compose', compose: { harness: 'h' } });
+    const config = validateConfigFor('compose', { compose: { harness: 'h' } });
     assert.deepEqual(config.compose.profiles, ['all-services', 'ttk-provisioning']);
     assert.equal(config.compose.keep, false);
     assert.deepEqual(config.compose.endpoints.fspiop, { service: 'ml-api-adapter', port: 3000 });
@@ -16,12 +16,12 @@ describe('the compose section of the config', () => {
   it('takes the compose flags, and a harness alone means the compose target', () => {
     const { overrides } = parseCliArgs(['--harness', 'fixtures/harness', '--compose-profile', 'all-services,ttk-tests', '--compose-file', 'docker-compose-monitoring.yml',
       '--image', 'central-ledger=mojaloop/central-ledger:v19.5.0-rc1', '--keep', '--compose-env-file', 'my.env']);
-    assert.equal(overrides.target, 'compose');
+    assert.equal(validateConfig(overrides).target, 'compose');
     assert.deepEqual(overrides.compose, {
       harness: 'fixtures/harness', profiles: ['all-services', 'ttk-tests'], extraFiles: ['docker-compose-monitoring.yml'], envFile: 'my.env', keep: true,
       images: { 'central-ledger': 'mojaloop/central-ledger:v19.5.0-rc1' },
     });
-    assert.equal(parseCliArgs(['--attach', 'harness-ci']).overrides.target, 'compose');
+    assert.equal(validateConfig(parseCliArgs(['--attach', 'harness-ci']).overrides).target, 'compose');
     // --profile stays the load profile.
     assert.equal(parseCliArgs(['--profile', 'smoke', '--harness', 'h']).overrides.profile, 'smoke');
   });

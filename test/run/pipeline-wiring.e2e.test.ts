@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
-import type { ConformanceConfig } from '../../src/config/schema.ts';
+import { validateConfig, validateConfigFor } from '../../src/config/load-config.ts';
+import type { ConfigFor } from '../../src/config/schema.ts';
 import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
 import type { ConformanceEnvironment, Providers, StartedEnvironment } from '../../src/environment/environment.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
@@ -15,10 +15,10 @@ import { scriptedRunner } from '../helpers/load.ts';
 /** The embedded target plus a capability a later target will bring (an inventory), supplied by the test. */
 class EmbeddedPlus implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'embedded'>;
   readonly #extra: Providers;
 
-  constructor(config: ConformanceConfig, extra: Providers) {
+  constructor(config: ConfigFor<'embedded'>, extra: Providers) {
     this.#config = config;
     this.#extra = extra;
   }
@@ -54,7 +54,7 @@ const fixtureInventory = (name: string) => async () =>
 
 describe('Miniloop deployment guarantees wired end to end on a mini-loop inventory (k3s)', () => {
   it('reports the ingress controller the installer deploys as a failed "no ingress" guarantee, with evidence', async () => {
-    const config = validateConfig({ tier: 'miniloop', reportsDir: await tempDir('reports') });
+    const config = validateConfigFor('embedded', { tier: 'miniloop', reportsDir: await tempDir('reports') });
     const out = new PassThrough();
     out.resume();
     const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, { 'kubernetes-inventory': { inventory: fixtureInventory('miniloop-k3s.json') } }), tags: '@concern:deployment' }).execute();

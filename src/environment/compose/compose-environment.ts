@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, Providers, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
@@ -20,7 +20,7 @@ export interface ComposeEnvironmentOptions {
 }
 
 /** The harness's compose files, read as the run configures them (folder, files, env file). */
-export function readHarnessDefinition(config: ConformanceConfig, cwd = process.cwd()): Promise<ComposeDefinition> {
+export function readHarnessDefinition(config: ConfigFor<'compose'>, cwd = process.cwd()): Promise<ComposeDefinition> {
   const { compose } = config;
   return readComposeDefinition({
     dir: resolve(cwd, compose.harness!),
@@ -37,10 +37,10 @@ export function readHarnessDefinition(config: ConformanceConfig, cwd = process.c
  */
 export class ComposeEnvironment implements ConformanceEnvironment {
   readonly kind = 'compose' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'compose'>;
   readonly #options: ComposeEnvironmentOptions;
 
-  constructor(config: ConformanceConfig, options: ComposeEnvironmentOptions = {}) {
+  constructor(config: ConfigFor<'compose'>, options: ComposeEnvironmentOptions = {}) {
     this.#config = config;
     this.#options = options;
   }

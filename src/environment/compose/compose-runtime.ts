@@ -7,7 +7,7 @@ import type Dockerode from 'dockerode';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
@@ -173,7 +173,7 @@ async function pinPorts(services: readonly ComposeService[]): Promise<Record<str
   return pinned;
 }
 
-export async function startComposeRuntime(config: ConformanceConfig, deps: RuntimeDeps): Promise<StartedEnvironment> {
+export async function startComposeRuntime(config: ConfigFor<'compose'>, deps: RuntimeDeps): Promise<StartedEnvironment> {
   const compose = config.compose;
   const { getContainerRuntimeClient } = await import('testcontainers');
   const client = await within(getContainerRuntimeClient(), compose.engineTimeoutMs + 5000, () => `testcontainers found no working container runtime at ${deps.endpoint.url} within ${compose.engineTimeoutMs + 5000} ms`);
@@ -300,7 +300,7 @@ interface Owned {
 export class StartedComposeEnvironment implements StartedEnvironment {
   readonly kind = 'compose' as const;
   readonly faults: ComposeFaults;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'compose'>;
   readonly #docker: Dockerode;
   readonly #project: string;
   readonly #definition: ComposeDefinition | undefined;
@@ -312,7 +312,7 @@ export class StartedComposeEnvironment implements StartedEnvironment {
   #stopped: Promise<void> | undefined;
   #fspiopMissing: string;
 
-  constructor(config: ConformanceConfig, parts: { docker: Dockerode; project: string; owned: Owned | undefined; definition: ComposeDefinition | undefined; engine: string; notes: string[]; logsDir: string }) {
+  constructor(config: ConfigFor<'compose'>, parts: { docker: Dockerode; project: string; owned: Owned | undefined; definition: ComposeDefinition | undefined; engine: string; notes: string[]; logsDir: string }) {
     this.#config = config;
     this.#docker = parts.docker;
     this.#project = parts.project;
@@ -355,8 +355,9 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     const userCallback = this.#config.callback.publicUrl;
     if (!userCallback) this.#callbackListen = { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
     const { UrlEnvironment } = await import('../url/url-environment.ts');
-    const hubConfig: ConformanceConfig = {
-      ...this.#config,
+    const { compose: _harness, ...shared } = this.#config;
+    const hubConfig: ConfigFor<'url'> = {
+      ...shared,
       target: 'url',
       hub: { ...this.#config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
       callback: this.#callbackListen ? { ...this.#config.callback, ...this.#callbackListen } : this.#config.callback,

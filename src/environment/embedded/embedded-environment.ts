@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
+import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
@@ -24,9 +24,9 @@ const HUB_COMPONENTS = /central-?ledger|ml-?api-?adapter|quoting-?service|accoun
 /** The built-in reference hub and simulated DFSPs on loopback: runs anywhere, needs nothing installed. */
 export class EmbeddedEnvironment implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'embedded'>;
 
-  constructor(config: ConformanceConfig) {
+  constructor(config: ConfigFor<'embedded'>) {
     this.#config = config;
   }
 
@@ -59,14 +59,14 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly provides: Providers;
   readonly hubUrl: string;
   readonly adminUrl: string;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'embedded'>;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
   #payer: { fspId: string; url: string } | undefined;
   #stopped: Promise<void> | undefined;
 
-  constructor(config: ConformanceConfig, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
+  constructor(config: ConfigFor<'embedded'>, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
     urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean) {
     this.#config = config;
     this.#deployment = Promise.resolve(deployment);

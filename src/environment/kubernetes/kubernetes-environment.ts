@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
@@ -30,10 +30,10 @@ export interface KubernetesEnvironmentOptions {
  */
 export class KubernetesEnvironment implements ConformanceEnvironment {
   readonly kind = 'kubernetes' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'kubernetes'>;
   readonly #options: KubernetesEnvironmentOptions;
 
-  constructor(config: ConformanceConfig, options: KubernetesEnvironmentOptions = {}) {
+  constructor(config: ConfigFor<'kubernetes'>, options: KubernetesEnvironmentOptions = {}) {
     this.#config = config;
     this.#options = options;
   }
@@ -56,13 +56,14 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     const version = await reader.serverVersion();
     const inventory = await reader.read();
     // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
-    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...this.#config, target: 'url' }).start() : undefined;
+    const { kubernetes: _cluster, ...shared } = this.#config;
+    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...shared, target: 'url' }).start() : undefined;
     return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, callback: configuredCallback(this.#config.callback, 0) });
   }
 }
 
 /** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(settings: ConformanceConfig['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+export function loadKubeConfig(settings: ConfigFor<'kubernetes'>['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
   const kc = new KubeConfig();
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const home = join(env.HOME ?? homedir(), '.kube', 'config');

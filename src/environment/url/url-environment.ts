@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CONTROLLED_PAYEE_ROLES, DEFAULT_URL_CALLBACK_PORT, provisionsDfsps, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
+import { CONTROLLED_PAYEE_ROLES, DEFAULT_URL_CALLBACK_PORT, provisionsDfsps, type ConfigFor, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
@@ -13,7 +13,7 @@ import type { PlannedCall } from '../../provisioning/hub-provisioner.ts';
 import { TestDfsps } from './test-dfsps.ts';
 
 /** Where a url run journals what it changes on the hub for a while (a lowered cap), so a killed run's change is put back. */
-function hubChangeJournalFile(config: ConformanceConfig): string {
+function hubChangeJournalFile(config: ConfigFor<'url'>): string {
   return join(config.reportsDir, '.hub-changes.json');
 }
 
@@ -25,9 +25,9 @@ function hubChangeJournalFile(config: ConformanceConfig): string {
  */
 export class UrlEnvironment implements ConformanceEnvironment {
   readonly kind = 'url' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'url'>;
 
-  constructor(config: ConformanceConfig) {
+  constructor(config: ConfigFor<'url'>) {
     this.#config = config;
   }
 
@@ -59,7 +59,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly #restored: string[];
   readonly #adminUrl: string | undefined;
 
-  constructor(config: ConformanceConfig, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[], journal: HubChangeRecorder | undefined) {
+  constructor(config: ConfigFor<'url'>, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[], journal: HubChangeRecorder | undefined) {
     this.hubUrl = hubUrl;
     this.#dfsps = dfsps;
     this.#restored = restored;
@@ -126,7 +126,7 @@ async function restoreInterruptedChanges(admin: HubAdminClient, journal: HubChan
 }
 
 /** The parties of a payee DFSP the user runs and names in the config, by role. */
-function namedParties(config: ConformanceConfig): Partial<Record<ControlledPayeeRole, ControlledParty>> {
+function namedParties(config: ConfigFor<'url'>): Partial<Record<ControlledPayeeRole, ControlledParty>> {
   return Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).flatMap((role) => {
     const party = config.parties[role as ControlledPayeeRole];
     return party ? [[role, party]] : [];

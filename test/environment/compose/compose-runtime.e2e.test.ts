@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { EnvironmentUnavailableError } from '../../../src/config/errors.ts';
-import { validateConfig } from '../../../src/config/load-config.ts';
+import { validateConfigFor } from '../../../src/config/load-config.ts';
 import type { ConfigInput } from '../../../src/config/schema.ts';
 import { providerOf } from '../../../src/environment/capability-providers.ts';
 import { ComposeEnvironment } from '../../../src/environment/compose/compose-environment.ts';
@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const skip = await dockerOrSkip();
 
 async function environment(compose: NonNullable<ConfigInput['compose']>, lines: string[] = []) {
-  const config = validateConfig({ target: 'compose', reportsDir: await tempDir('reports'), compose: { harness: MINI_HARNESS, ...compose } });
+  const config = validateConfigFor('compose', { reportsDir: await tempDir('reports'), compose: { harness: MINI_HARNESS, ...compose } });
   return { config, environment: new ComposeEnvironment(config, { progress: (line) => lines.push(line) }) };
 }
 

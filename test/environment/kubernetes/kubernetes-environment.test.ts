@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, EnvironmentUnavailableError } from '../../../src/config/errors.ts';
-import { validateConfig } from '../../../src/config/load-config.ts';
+import { validateConfig, validateConfigFor } from '../../../src/config/load-config.ts';
 import { createEnvironment } from '../../../src/environment/create-environment.ts';
 import { providerOf } from '../../../src/environment/capability-providers.ts';
 import { KubernetesEnvironment } from '../../../src/environment/kubernetes/kubernetes-environment.ts';
@@ -32,7 +32,7 @@ async function kubeconfig(server: string, options: { token?: string; context?: s
   return file;
 }
 
-const config = (file: string, extra: Record<string, unknown> = {}) => validateConfig({ target: 'kubernetes', kubernetes: { kubeconfig: file }, timeouts: { requestMs: 1500 }, ...extra });
+const config = (file: string, extra: Record<string, unknown> = {}) => validateConfigFor('kubernetes', { kubernetes: { kubeconfig: file }, timeouts: { requestMs: 1500 }, ...extra });
 
 async function startFailure(environment: KubernetesEnvironment): Promise<Error> {
   const failure = await environment.start().then(() => undefined, (error: Error) => error);
@@ -97,7 +97,7 @@ describe('KubernetesEnvironment attached to a cluster', () => {
 
   it('KUBECONFIG is where the kubeconfig is found when none is given, as for kubectl', async () => {
     const file = await kubeconfig(fake.url);
-    const started = await new KubernetesEnvironment(validateConfig({ target: 'kubernetes' }), { env: { KUBECONFIG: file, HOME: '/nonexistent' } }).start();
+    const started = await new KubernetesEnvironment(validateConfigFor('kubernetes'), { env: { KUBECONFIG: file, HOME: '/nonexistent' } }).start();
     assert.deepEqual(started.describe().notes?.[0], `kubeconfig: ${file}`);
     await started.stop();
   });
@@ -122,7 +122,7 @@ describe('kubernetes target with a hub URL and its admin API', () => {
   it('provisions our test DFSPs under ids of their own, as the url target does (a shared hub may know the defaults)', () => {
     const withAdmin = validateConfig({ target: 'kubernetes', hub: { url: 'http://ml-api-adapter.local', adminUrl: 'http://central-ledger.local' } });
     assert.deepEqual([withAdmin.participants.payer.fspId, withAdmin.participants.payee.fspId, withAdmin.participants.bystander.fspId], ['conformancepayer', 'conformancepayee', 'conformanceother']);
-    const inventoryOnly = validateConfig({ target: 'kubernetes' });
+    const inventoryOnly = validateConfigFor('kubernetes');
     assert.equal(inventoryOnly.participants.payer.fspId, 'payerfsp');
   });
 });
@@ -154,7 +154,7 @@ describe('KubernetesEnvironment without a cluster', () => {
 
   it('no kubeconfig anywhere: says where it looked', async () => {
     const home = await mkdtemp(join(tmpdir(), 'kube-home-'));
-    const failure = await startFailure(new KubernetesEnvironment(validateConfig({ target: 'kubernetes' }), { env: { HOME: home } }));
+    const failure = await startFailure(new KubernetesEnvironment(validateConfigFor('kubernetes'), { env: { HOME: home } }));
     assert.ok(failure instanceof EnvironmentUnavailableError);
     assert.equal(failure.message, `no kubeconfig found (KUBECONFIG is unset and ${home}/.kube/config does not exist), so there is no cluster to read; point KUBECONFIG or --kubeconfig at the cluster's kubeconfig (the one kubectl uses)`);
   });
