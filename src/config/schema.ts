@@ -354,6 +354,8 @@ const KubernetesSchema = z.strictObject({
   context: z.string().min(1).optional(),
   /** Read only these namespaces (cluster-scoped objects such as nodes are read all the same); empty: all of them. */
   namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
+  /** How long to wait at start for the hub's workloads (its services and data tier) to have their replicas available; 0 = read the cluster as it is. */
+  readinessTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set').default(300_000),
 }).prefault({});
 
 /** A person's signed-off review of something no probe can measure (documentation). */

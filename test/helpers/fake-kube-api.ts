@@ -122,6 +122,16 @@ export class FakeKubeApi {
     this.#options.forbidden = resources;
   }
 
+  /**
+   * Changes an object's status from now on, as its controller would (a Deployment's replicas
+   * becoming available): the test moves the cluster, no timer does.
+   */
+  setStatus(kind: string, namespace: string | undefined, name: string, status: Record<string, unknown>): void {
+    const object = this.snapshot.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+    if (!object) throw new Error(`the snapshot has no ${kind} ${namespace ?? ''}/${name}`);
+    object.status = { ...(object.status as Record<string, unknown> | undefined), ...status };
+  }
+
   async start(): Promise<this> {
     const [key, cert] = await Promise.all([readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.key')), readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt'))]);
     this.#server = createServer({ key, cert }, (request, response) => this.#handle(request, response));

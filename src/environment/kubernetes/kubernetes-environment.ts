@@ -6,12 +6,14 @@ import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConfigFor } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import { systemClock, type Clock } from '../../support/clock.ts';
 import { redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
+import { awaitHubWorkloads } from './workload-readiness.ts';
 
 /** No request to the API server may take longer than this, whatever `timeouts.requestMs` says: a start must fail in seconds. */
 const MAX_REQUEST_MS = 10_000;
@@ -21,6 +23,13 @@ export interface KubernetesEnvironmentOptions {
   env?: NodeJS.ProcessEnv;
   /** Objects per LIST request (tests make it small to exercise `continue`). */
   pageSize?: number;
+  /** Where progress lines go (the run's terminal): the readiness wait says what it waits for. */
+  progress?: (line: string) => void;
+  /** Aborted when the run is interrupted: a readiness wait stops. */
+  signal?: AbortSignal;
+  /** The readiness wait's clock (tests move it by hand) and its pause between reads (default 2 s). */
+  clock?: Clock;
+  readinessIntervalMs?: number;
 }
 
 /**
@@ -54,7 +63,17 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     });
     // Read at start: an unreachable server, an expired token or a role that may not list workloads stops the run here, in one line.
     const version = await reader.serverVersion();
-    const inventory = await reader.read();
+    let inventory = await reader.read();
+    // A hub still rolling out would fail guarantees it will meet in a minute: wait (bounded) for its workloads, and read again what changed.
+    const waited = await awaitHubWorkloads(() => reader.workloadStates(), {
+      timeoutMs: this.#config.kubernetes.readinessTimeoutMs,
+      intervalMs: this.#options.readinessIntervalMs ?? 2000,
+      clock: this.#options.clock ?? systemClock,
+      progress: this.#options.progress ?? (() => undefined),
+      signal: this.#options.signal,
+      cluster: `${cluster.server} (context ${cluster.context})`,
+    });
+    if (waited) inventory = await reader.read();
     // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
     const { kubernetes: _cluster, ...shared } = this.#config;
     const hub = this.#config.hub.url ? await new UrlEnvironment({ ...shared, target: 'url' }).start() : undefined;
