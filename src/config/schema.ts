@@ -420,7 +420,7 @@ function refusedSection(section: Section, chosen: TargetKind) {
   }).transform((): undefined => undefined).optional().meta({ not: {} });
 }
 
-/** The sections of the others targets, each refused under this one. */
+/** The sections of the other targets, each refused under this one. */
 function foreignSections<T extends TargetKind>(chosen: T) {
   const sections = (Object.keys(SECTION_OWNERS) as Section[]).filter((section) => !(SECTION_OWNERS[section] as readonly TargetKind[]).includes(chosen));
   return Object.fromEntries(sections.map((section) => [section, refusedSection(section, chosen)])) as Record<Section, ReturnType<typeof refusedSection>>;

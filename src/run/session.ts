@@ -47,10 +47,9 @@ export class RunSession {
     this.#granted = withGrants(environment, config, load.runner !== undefined);
     this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
-    const ledger = environment.provides['hub-ledger'];
-    this.#admin = ledger ? new HubAdminClient(ledger.adminUrl, config.timeouts.requestMs) : undefined;
+    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs) : undefined;
     this.#load = new LoadSession({
-      targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.provides['fault-injection'],
+      targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: this.has('fault-injection') ? this.provider('fault-injection') : undefined,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
@@ -82,8 +81,7 @@ export class RunSession {
 
   /** A probe of the payer's books at the hub for one scenario; undefined without the `hub-ledger` capability (the gate says why). */
   ledgerProbe(): HubLedgerProbe | undefined {
-    const ledger = this.environment.provides['hub-ledger'];
-    return this.#admin && ledger && new HubLedgerProbe(this.#admin, this.config, ledger.hubChanges);
+    return this.#admin && new HubLedgerProbe(this.#admin, this.config, this.provider('hub-ledger').hubChanges);
   }
 
   /** The deployment's inventory (compose or Kubernetes, whichever the target reads), read once per run. */

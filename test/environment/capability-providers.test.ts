@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { missingCapability } from '../../src/catalogue/capabilities.ts';
-import { capabilitySource, providerOf, serves, type ProvidingSource } from '../../src/environment/capability-providers.ts';
+import { capabilitySource, providerOf, serves, type Providers, type ProvidingSource } from '../../src/environment/capability-providers.ts';
 
 const target: ProvidingSource = {
   provides: {
@@ -23,6 +23,14 @@ describe('capability providers', () => {
   it('hands over the provider of a capability served, typed by the capability', () => {
     assert.equal(providerOf(target, 'hub-ledger').adminUrl, 'http://admin.example');
     assert.equal(providerOf(target, 'fspiop-api'), true);
+  });
+
+  it('makes advertising a capability without its provider a type error (checked by tsc)', () => {
+    // @ts-expect-error: hub-ledger is served by its admin URL and change recorder, not by a flag.
+    const advertisedOnly: Providers = { 'hub-ledger': true };
+    // @ts-expect-error: fault injection needs a FaultInjector.
+    const wrongProvider: Providers = { 'fault-injection': { adminUrl: 'http://admin.example' } };
+    assert.ok(advertisedOnly && wrongProvider);
   });
 
   it('treats reading a capability that is not served as a programming error that says how to gate it', () => {
