@@ -6,23 +6,23 @@ Given('a party no DFSP holds', function (this: ConformanceWorld) {
 });
 
 Given('a payee party whose DFSP answers transfers with a wrong fulfilment', function (this: ConformanceWorld) {
-  return this.record(this.p2p.usePayeeIn('invalidFulfilment', this.session.environment.controlledPayee));
+  return this.record(this.p2p.usePayeeIn('invalidFulfilment', this.session.provider('controlled-payee')));
 });
 
 Given('a payee party whose DFSP rejects every transfer', function (this: ConformanceWorld) {
-  return this.record(this.p2p.usePayeeIn('rejecting', this.session.environment.controlledPayee));
+  return this.record(this.p2p.usePayeeIn('rejecting', this.session.provider('controlled-payee')));
 });
 
 Given('a payee party whose DFSP never answers transfers', function (this: ConformanceWorld) {
-  return this.record(this.p2p.usePayeeIn('silent', this.session.environment.controlledPayee));
+  return this.record(this.p2p.usePayeeIn('silent', this.session.provider('controlled-payee')));
 });
 
 Given('a payee party whose name is written in non-Latin script', function (this: ConformanceWorld) {
-  return this.record(this.p2p.usePayeeIn('nonLatinName', this.session.environment.controlledPayee));
+  return this.record(this.p2p.usePayeeIn('nonLatinName', this.session.provider('controlled-payee')));
 });
 
 Given('a payee party addressed with a sub-id', function (this: ConformanceWorld) {
-  return this.record(this.p2p.usePayeeIn('withSubId', this.session.environment.controlledPayee));
+  return this.record(this.p2p.usePayeeIn('withSubId', this.session.provider('controlled-payee')));
 });
 
 When('the payer DFSP looks up the party', async function (this: ConformanceWorld) {
@@ -91,7 +91,7 @@ Then('the transfer ends with error callback {fspiopErrorCode}', async function (
 
 Then('the payee DFSP is told the transfer ended with error {fspiopErrorCode}', async function (this: ConformanceWorld, code: string) {
   // The @needs:payee-observation gate ran first: the target can tell what its payee was told.
-  const payee = this.session.environment.observePayee!;
+  const payee = this.session.provider('payee-observation');
   await this.record(await this.p2p.payeeTold(code, (transferId) => payee.transferErrors(transferId)));
 });
 

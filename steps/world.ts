@@ -24,7 +24,8 @@ export class ConformanceWorld extends World {
     this.session = sessionFrom(this.parameters);
     this.p2p = this.session.p2pProbe();
     this.#ledger = this.session.ledgerProbe();
-    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, this.session.environment.adminUrl);
+    // The admin API, where the target has one: only its own scenarios (@needs:admin-api) probe it.
+    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, this.session.has('admin-api') ? this.session.provider('admin-api').adminUrl : undefined);
   }
 
   /** The hub's books; the `@needs:hub-ledger` gate has run before any step uses it. */

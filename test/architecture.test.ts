@@ -2,7 +2,24 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
+import { TARGETS } from '../src/config/schema.ts';
 import { ROOT } from './helpers/cli.ts';
+
+/**
+ * Where a file decides by the target's kind: a comparison of `target` or `kind` (or anything with
+ * a target kind's name), or a `case` on one. Those choices belong to the environment.
+ */
+function targetKindSwitches(files: Map<string, string>): string[] {
+  const kinds = TARGETS.join('|');
+  const switches = [
+    new RegExp(`\\b(?:target|kind)\\s*[!=]==?\\s*['"\`](?:${kinds})['"\`]`),
+    new RegExp(`['"\`](?:${kinds})['"\`]\\s*[!=]==?\\s*[\\w.]*\\b(?:target|kind)\\b`),
+    new RegExp(`\\bcase\\s+['"\`](?:${kinds})['"\`]`),
+    /\bswitch\s*\([^)]*\b(?:target|kind)\s*\)/,
+  ];
+  return [...files].flatMap(([file, text]) => text.split('\n').flatMap((line, index) =>
+    switches.some((pattern) => pattern.test(line)) ? [`${file}:${index + 1}: ${line.trim()}`] : []));
+}
 
 /** The folder table of docs/architecture.md: folder → the folders it may import, in row order. */
 function readLayerTable(markdown: string): Map<string, Set<string>> {
@@ -119,6 +136,18 @@ describe('module boundaries (docs/architecture.md)', async () => {
     // The k6-operator runner makes TestRuns in a cluster: it is @kubernetes/client-node's too, and nothing else of load/ is.
     const owns = (file: string, specifier: string) => file.startsWith('src/environment/') || (file.startsWith('src/load/k6-operator/') && specifier.startsWith('@kubernetes/client-node'));
     assert.deepEqual(src.filter((i) => technology.test(i.specifier) && !owns(i.file, i.specifier)), []);
+  });
+
+  it('src/run/ and src/reports/ never decide by the target kind (the environment does: callbackExposure, describeTarget)', () => {
+    const runAndReports = new Map([...srcFiles].filter(([file]) => file.startsWith('src/run/') || file.startsWith('src/reports/')));
+    assert.deepEqual(targetKindSwitches(runAndReports), []);
+  });
+
+  it('finds a planted switch on the target kind, in each of its shapes', () => {
+    for (const line of ["const port = config.target === 'url' ? 4100 : 0;", "if (environment.kind !== 'embedded') return;", "if ('compose' === config.target) {}", "  case 'kubernetes':", 'switch (config.target) {']) {
+      assert.equal(targetKindSwitches(new Map([['src/run/planted.ts', `${line}\n`]])).length, 1, line);
+    }
+    assert.deepEqual(targetKindSwitches(new Map([['src/run/planted.ts', "if (outcome.kind === 'not-evaluated') return;\n"]])), []);
   });
 
   it('steps/ import only src/ and each other', async () => {

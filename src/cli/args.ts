@@ -105,10 +105,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       throw new UsageError(`--${flag} ${shown(expression)} is not a tag expression (${(error as Error).message.split('\n')[0]}); e.g. "@concern:functional and not @needs:load"`);
     }
   }
-  // `--hub-url` alone means the url target; saying so again is not required.
-  if (overrides.hub?.url && overrides.target === undefined) overrides.target = 'url';
-  // So does a harness (or a project to attach to) mean the compose target.
-  if ((overrides.compose?.harness || overrides.compose?.attach || overrides.compose?.minimalCore?.enabled) && overrides.target === undefined) overrides.target = 'compose';
+  // No target is implied here: `--hub-url`, `--harness` or `--minimal-core` alone choose theirs where the
+  // config file and these flags are merged (`impliedTarget`), so a file's target is never overridden by a flag that did not name one.
   return {
     help: values.help === true,
     list: values.list === true,

@@ -83,8 +83,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     // npm runs scripts from the package root; paths the user typed are relative to where they typed them.
     const cwd = process.env.INIT_CWD ?? process.cwd();
-    const config = await loadConfig({ file: values.config && resolve(cwd, values.config), overrides: { embedded } });
-    if (config.embedded.dataDir) {
+    // This command runs the embedded hub, whatever target the config file names for its runs.
+    const config = await loadConfig({ file: values.config && resolve(cwd, values.config), overrides: { target: 'embedded', embedded } });
+    if (config.target === 'embedded' && config.embedded.dataDir) {
       config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
       await prepareDataDir(config.embedded.dataDir, values['data-dir'] ? '--data-dir' : 'embedded.dataDir');
     }

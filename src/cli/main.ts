@@ -36,11 +36,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     // An attestation for no guarantee is a typo in the config: refused with the other config mistakes, before anything runs.
     checkAttestations(config.tier, config.attestations, await readCatalogue(join(PROJECT_ROOT, 'features')));
     config.reportsDir = resolve(cwd, config.reportsDir);
-    if (config.embedded.dataDir) {
+    if (config.target === 'embedded' && config.embedded.dataDir) {
       config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
       await prepareDataDir(config.embedded.dataDir, 'embedded.dataDir');
     }
-    if (config.compose.harness) config.compose.harness = resolve(cwd, config.compose.harness);
+    if (config.target === 'compose' && config.compose.harness) config.compose.harness = resolve(cwd, config.compose.harness);
     reportsDir = config.reportsDir;
     // Imported once the command is known to be valid: the run pulls in Cucumber, the FSPIOP SDK and
     // every probe (most of two seconds), which a mistyped option should not wait for.

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { ConfigSchema, impliedTarget, type ConfigInput, type ConformanceConfig } from './schema.ts';
+import { ConfigSchema, impliedTarget, TARGETS, type ConfigFor, type ConfigInput, type ConformanceConfig, type TargetKind } from './schema.ts';
 
 /** Reads a YAML, JSON or TypeScript (`export default {...}`) config file as raw, unvalidated input. */
 export async function readConfigFile(file: string): Promise<unknown> {
@@ -49,6 +49,11 @@ export function validateConfig(raw: unknown, origin = 'configuration'): Conforma
   throw new ConfigError(`Invalid ${origin}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
 }
 
+/** Validates raw config for one target (library use: an environment built directly), typed as that target's config. */
+export function validateConfigFor<T extends TargetKind>(target: T, raw: Record<string, unknown> = {}, origin = 'configuration'): ConfigFor<T> {
+  return validateConfig({ ...raw, target }, origin) as ConfigFor<T>;
+}
+
 export async function loadConfig(options: { file?: string; overrides?: ConfigInput }): Promise<ConformanceConfig> {
   const fromFile = options.file ? await readConfigFile(options.file) : {};
   // An empty file is a config that did not get written (a failed template step, /dev/null): defaults would test the embedded hub instead.
@@ -65,6 +70,12 @@ export async function loadConfig(options: { file?: string; overrides?: ConfigInp
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   switch (issue.code) {
+    case 'invalid_union':
+      // The config is one shape per target: an unknown target matches none of them.
+      if ('discriminator' in issue && issue.discriminator === 'target') {
+        return `${path}: ${quote((issue.input as Record<string, unknown> | undefined)?.target)} is not allowed; expected one of ${TARGETS.join(', ')}`;
+      }
+      return `${path}: ${issue.message}`;
     case 'invalid_value':
       return `${path}: ${quote(issue.input)} is not allowed; expected one of ${issue.values.map(String).join(', ')}`;
     case 'unrecognized_keys':

@@ -103,17 +103,16 @@ const ScenarioPartiesSchema = z.strictObject({
   ...Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).map((role) => [role, ControlledPartySchema.optional()])) as Record<ControlledPayeeRole, z.ZodOptional<typeof ControlledPartySchema>>,
 }).prefault({});
 
-const HubSchema = z.strictObject({
-  /** FSPIOP endpoint of the hub under test (target `url`). */
-  url: HttpUrl.optional(),
-  /** The hub's administration API (central-ledger admin), probed for unauthenticated access. */
-  adminUrl: HttpUrl.optional(),
-  /**
-   * FSPIOP-Source values the hub sends its own callbacks with (errors, state queries). With the
-   * payee's FSP id, the only senders a callback to our payer may come from; others are forged.
-   */
-  sourceIds: z.array(FspId).min(1).default(['switch', 'Hub']),
-}).prefault({});
+/**
+ * FSPIOP-Source values the hub sends its own callbacks with (errors, state queries). With the
+ * payee's FSP id, the only senders a callback to our payer may come from; others are forged.
+ * Every target has a hub that signs its callbacks, so this is the one part of `hub` every target takes.
+ */
+const SourceIds = z.array(FspId).min(1).default(['switch', 'Hub']);
+/** FSPIOP endpoint of the hub under test. */
+const HubUrl = HttpUrl;
+/** The hub's administration API (central-ledger admin): provisioning, positions, probed for unauthenticated access. */
+const HubAdminUrl = HttpUrl;
 
 const CallbackSchema = z.strictObject({
   /** Address our payer-side callback server listens on. */
@@ -415,6 +414,8 @@ const KubernetesSchema = z.strictObject({
   context: z.string().min(1).optional(),
   /** Read only these namespaces (cluster-scoped objects such as nodes are read all the same); empty: all of them. */
   namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
+  /** How long to wait at start for the hub's workloads (its services and data tier) to have their replicas available; 0 = read the cluster as it is. */
+  readinessTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set').default(300_000),
 }).prefault({});
 
 /** An IPv4 address or a DNS name: where pods in a cluster reach this machine. */
@@ -464,49 +465,121 @@ const AttestationSchema = z.strictObject({
 });
 export type Attestation = z.infer<typeof AttestationSchema>;
 
-export const ConfigSchema = z.strictObject({
+/** The sections every target takes. */
+const Common = z.strictObject({
   tier: z.enum(TIERS).default('core-test-harness'),
-  target: z.enum(TARGETS).default('embedded'),
   profile: z.enum(PROFILES).default('smoke'),
   participants: ParticipantsSchema,
   parties: ScenarioPartiesSchema,
-  hub: HubSchema,
   callback: CallbackSchema,
   fspiop: FspiopSchema,
-  provision: ProvisionSchema,
   timeouts: TimeoutsSchema,
-  embedded: EmbeddedSchema,
-  kubernetes: KubernetesSchema,
   load: LoadSchema,
   k6Operator: K6OperatorSchema,
   resilience: ResilienceSchema,
-  compose: ComposeSchema,
   /** How deployed components are recognised as gateway, ingress, IAM, monitoring…: regular expressions on image and name. */
   components: ComponentsSchema,
   attestations: z.array(AttestationSchema).default([]),
   reportsDir: z.string().min(1).default('reports'),
-}).superRefine((config, ctx) => {
-  // Two reviews of one guarantee: whichever were read first would decide silently.
-  const attested = new Map<string, number>();
-  config.attestations.forEach(({ guarantee }, index) => {
-    const first = attested.get(guarantee);
-    if (first === undefined) attested.set(guarantee, index);
-    else ctx.addIssue({
-      code: 'custom', path: ['attestations', index, 'guarantee'],
-      message: `a second attestation for ${guarantee} (the first is attestations.${first}); keep the one review that vouches for it`,
-    });
+});
+
+/** The sections that belong to some targets only, and which. */
+const SECTION_OWNERS = {
+  embedded: ['embedded'],
+  provision: ['url', 'compose', 'kubernetes'],
+  compose: ['compose'],
+  kubernetes: ['kubernetes'],
+} as const satisfies Record<string, readonly TargetKind[]>;
+type Section = keyof typeof SECTION_OWNERS;
+
+/** What to do about a section given to a target it does not belong to. */
+const SECTION_FIX: Record<Section, (chosen: TargetKind) => string> = {
+  embedded: () => 'remove it, or choose --target embedded',
+  provision: (chosen) => `our test DFSPs are provisioned on a hub we do not own; the ${chosen} target provisions its own hub from embedded.onboarding — remove it, or use --target url with hub.url and hub.adminUrl`,
+  compose: () => 'remove it, or choose --target compose (--harness DIR or --attach PROJECT alone choose it too)',
+  kubernetes: () => 'remove it, or choose --target kubernetes',
+};
+
+/**
+ * A section the chosen target does not take: refused, naming the section, whose it is and the fix.
+ * (In the JSON Schema it is `not: {}`, so an editor flags it too.)
+ */
+function refusedSection(section: Section, chosen: TargetKind) {
+  const owners = SECTION_OWNERS[section];
+  return z.unknown().superRefine((value, ctx) => {
+    if (value === undefined) return;
+    // A fault asked for and silently not injected would make a green run look like proof the suite passes a faulty hub.
+    if (section === 'embedded' && typeof value === 'object' && value !== null && 'faults' in value && Object.keys((value as { faults: object }).faults ?? {}).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['faults'], message: `faults are injected by the embedded hub; a ${chosen} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)` });
+      return;
+    }
+    ctx.addIssue({ code: 'custom', message: `\`${section}\` is for target${owners.length > 1 ? 's' : ''} ${owners.join(', ')}; you chose ${chosen} — ${SECTION_FIX[section](chosen)}` });
+  }).transform((): undefined => undefined).optional().meta({ not: {} });
+}
+
+/** The sections of the other targets, each refused under this one. */
+function foreignSections<T extends TargetKind>(chosen: T) {
+  const sections = (Object.keys(SECTION_OWNERS) as Section[]).filter((section) => !(SECTION_OWNERS[section] as readonly TargetKind[]).includes(chosen));
+  return Object.fromEntries(sections.map((section) => [section, refusedSection(section, chosen)])) as Record<Section, ReturnType<typeof refusedSection>>;
+}
+
+/** A hub URL a target has its own answer for: refused with the reason, never silently ignored (its format is still checked first). */
+function refusedHubUrl(message: string) {
+  return HttpUrl.optional().superRefine((value, ctx) => {
+    if (value !== undefined) ctx.addIssue({ code: 'custom', message });
   });
-  const { payer, payee, bystander } = config.participants;
-  if (bystander.fspId === payer.fspId || bystander.fspId === payee.fspId) {
+}
+
+/** The built-in reference hub on loopback: its own hub, admin API and onboarding. */
+const EmbeddedTarget = Common.extend({
+  ...foreignSections('embedded'),
+  target: z.literal('embedded').default('embedded'),
+  hub: z.strictObject({
+    url: refusedHubUrl('the embedded target starts its own hub and would ignore this URL; to test the hub at this URL use target "url" (--target url), or remove hub.url'),
+    // A green run against our own hub must never pass for a run against the hub the user named.
+    adminUrl: refusedHubUrl('the embedded target has its own admin API and would probe this one instead of the hub under test; use target "url" with hub.url, or remove hub.adminUrl'),
+    sourceIds: SourceIds,
+  }).prefault({}),
+  embedded: EmbeddedSchema,
+});
+
+/** A hub that runs elsewhere, given by URL; with its admin API our test DFSPs are provisioned on it. */
+const UrlTarget = Common.extend({
+  ...foreignSections('url'),
+  target: z.literal('url'),
+  hub: z.strictObject({
+    url: HubUrl.optional(),
+    adminUrl: HubAdminUrl.optional(),
+    sourceIds: SourceIds,
+  }).prefault({}).superRefine((hub, ctx) => {
+    if (!hub.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)' });
+  }),
+  provision: ProvisionSchema,
+}).superRefine((config, ctx) => {
+  if (config.provision.enabled === true && !config.hub.adminUrl) {
     ctx.addIssue({
-      code: 'custom', path: ['participants', 'bystander', 'fspId'],
-      message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
+      code: 'custom', path: ['provision', 'enabled'],
+      message: 'provisioning our test DFSPs needs the hub\'s admin API: set hub.adminUrl (central-ledger, port 3001 in a default deployment)',
     });
   }
-  if (config.target === 'compose' && !config.compose.harness && !config.compose.attach && !config.compose.minimalCore.enabled) {
+});
+
+/** The Core Test Harness as a docker compose project: the hub inside is reached through the ports it publishes (compose.endpoints). */
+const ComposeTarget = Common.extend({
+  ...foreignSections('compose'),
+  target: z.literal('compose'),
+  hub: z.strictObject({
+    url: refusedHubUrl('the compose target reaches the hub inside the harness through the port it publishes (compose.endpoints.fspiop); remove hub.url, or use --target url to test a hub at this URL'),
+    adminUrl: refusedHubUrl('the compose target reaches central-ledger\'s admin API through the port the harness publishes (compose.endpoints.admin); remove hub.adminUrl'),
+    sourceIds: SourceIds,
+  }).prefault({}),
+  provision: ProvisionSchema,
+  compose: ComposeSchema,
+}).superRefine((config, ctx) => {
+  if (!config.compose.harness && !config.compose.attach && !config.compose.minimalCore.enabled) {
     ctx.addIssue({
       code: 'custom', path: ['compose', 'harness'],
-      message: 'required when target is "compose": the folder of the harness\'s compose files (--harness DIR, e.g. a checkout of mojaloop/ml-core-test-harness or fixtures/harness), or --attach PROJECT for one already running',
+      message: 'required when target is "compose": the folder of the harness\'s compose files (--harness DIR, e.g. a checkout of mojaloop/ml-core-test-harness or fixtures/harness), --attach PROJECT for one already running, or --minimal-core',
     });
   }
   if (config.compose.definitionOnly && config.compose.attach) {
@@ -526,56 +599,65 @@ export const ConfigSchema = z.strictObject({
       if (!service.ports.includes(service.health.port)) ctx.addIssue({ code: 'custom', path: ['compose', 'minimalCore', 'services', name, 'health', 'port'], message: `port ${service.health.port} is not among the ports ${name} publishes (${service.ports.join(', ') || 'none'}): its health is asked from the host` });
     }
   }
-  if (config.target === 'url' && !config.hub.url) {
-    ctx.addIssue({
-      code: 'custom', path: ['hub', 'url'],
-      message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)',
-    });
-  }
-  // A fault asked for and silently not injected would make a green run look like proof the suite passes a faulty hub.
-  if (config.target !== 'embedded' && Object.keys(config.embedded.faults).length > 0) {
-    ctx.addIssue({
-      code: 'custom', path: ['embedded', 'faults'],
-      message: `faults are injected by the embedded hub; a ${config.target} target cannot be told to misbehave (use --target embedded, or npm run hub -- --fault … and attach to it)`,
-    });
-  }
-  if (config.target !== 'url' && config.target !== 'compose' && config.provision.enabled === true) {
-    ctx.addIssue({
-      code: 'custom', path: ['provision', 'enabled'],
-      message: `our test DFSPs are provisioned on a hub given by URL; the ${config.target} target ${config.target === 'embedded' ? 'provisions its own hub from embedded.onboarding' : 'does not provision yet'} (use --target url with hub.url and hub.adminUrl)`,
-    });
-  }
-  if (config.target === 'url' && config.provision.enabled === true && !config.hub.adminUrl) {
+});
+
+/** A Kubernetes cluster the run reads; with a hub URL, the FSPIOP guarantees run against that hub (as the url target runs them). */
+const KubernetesTarget = Common.extend({
+  ...foreignSections('kubernetes'),
+  target: z.literal('kubernetes'),
+  hub: z.strictObject({
+    url: HubUrl.optional(),
+    adminUrl: HubAdminUrl.optional(),
+    sourceIds: SourceIds,
+  }).prefault({}),
+  provision: ProvisionSchema,
+  kubernetes: KubernetesSchema,
+}).superRefine((config, ctx) => {
+  if (config.provision.enabled === true && !(config.hub.url && config.hub.adminUrl)) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
-      message: 'provisioning our test DFSPs needs the hub\'s admin API: set hub.adminUrl (central-ledger, port 3001 in a default deployment)',
+      message: 'provisioning our test DFSPs on the cluster\'s hub needs its FSPIOP and admin APIs: set hub.url and hub.adminUrl (e.g. their ingress hosts)',
     });
   }
-  // A green run against our own hub must never pass for a run against the hub the user named.
-  if (config.target === 'embedded' && config.hub.adminUrl) {
-    ctx.addIssue({
-      code: 'custom', path: ['hub', 'adminUrl'],
-      message: 'the embedded target has its own admin API and would probe this one instead of the hub under test; use target "url" with hub.url, or remove hub.adminUrl',
+});
+
+/** The config, one shape per target: a section that belongs to another target is refused by its path. */
+export const ConfigSchema = z.discriminatedUnion('target', [EmbeddedTarget, UrlTarget, ComposeTarget, KubernetesTarget]).superRefine((config, ctx) => {
+  // Two reviews of one guarantee: whichever were read first would decide silently.
+  const attested = new Map<string, number>();
+  config.attestations.forEach(({ guarantee }, index) => {
+    const first = attested.get(guarantee);
+    if (first === undefined) attested.set(guarantee, index);
+    else ctx.addIssue({
+      code: 'custom', path: ['attestations', index, 'guarantee'],
+      message: `a second attestation for ${guarantee} (the first is attestations.${first}); keep the one review that vouches for it`,
     });
-  }
-  if (config.target === 'embedded' && config.hub.url) {
+  });
+  const { payer, payee, bystander } = config.participants;
+  if (bystander.fspId === payer.fspId || bystander.fspId === payee.fspId) {
     ctx.addIssue({
-      code: 'custom', path: ['hub', 'url'],
-      message: 'the embedded target starts its own hub and would ignore this URL; to test the hub at this URL use target "url" (--target url), or remove hub.url',
+      code: 'custom', path: ['participants', 'bystander', 'fspId'],
+      message: `"${bystander.fspId}" is also the ${bystander.fspId === payer.fspId ? 'payer' : 'payee'}'s FSP id: the bystander asks about transfers it is no party to, so it needs an id of its own`,
     });
   }
 });
 
 /**
- * A hub URL without a target means that hub: the target defaults to "url" rather than to the
- * embedded hub, which would test something else than what the user named. A run that provisions
- * its DFSPs on that hub gives them ids of their own unless the config names them: the defaults
- * ("payerfsp", a well-known test MSISDN) may belong to DFSPs already on a shared hub.
+ * The one place a target is implied (config file and command line merged): a hub URL without a
+ * target means that hub — the url target rather than the embedded hub, which would test something
+ * else than what the user named — and a harness, a project to attach to or the minimal core means the compose target.
+ * Nothing else implies one; no target at all is the embedded one (the schema's default).
+ * A run that provisions its DFSPs on a hub gives them ids of their own unless the config names
+ * them: the defaults ("payerfsp", a well-known test MSISDN) may belong to DFSPs already on a shared hub.
  */
 export function impliedTarget(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  let config = input as { target?: unknown; hub?: { url?: unknown; adminUrl?: unknown }; provision?: { enabled?: unknown }; participants?: Record<string, Record<string, unknown> | undefined> };
-  if (config.target === undefined && typeof config.hub === 'object' && config.hub !== null && config.hub.url !== undefined) config = { ...config, target: 'url' };
+  let config = input as { target?: unknown; hub?: { url?: unknown; adminUrl?: unknown }; compose?: { harness?: unknown; attach?: unknown }; provision?: { enabled?: unknown }; participants?: Record<string, Record<string, unknown> | undefined> };
+  if (config.target === undefined) {
+    const section = (value: unknown) => (typeof value === 'object' && value !== null ? value as Record<string, unknown> : {});
+    if (section(config.hub).url !== undefined) config = { ...config, target: 'url' };
+    else if (section(config.compose).harness !== undefined || section(config.compose).attach !== undefined || section(section(config.compose).minimalCore).enabled === true) config = { ...config, target: 'compose' };
+  }
   if (!provisions(config)) return config;
   const participants = { ...config.participants };
   for (const role of ['payer', 'payee', 'bystander'] as const) {
@@ -595,12 +677,33 @@ function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; pr
   return throughUrl && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
 }
 
+/**
+ * The embedded hub's settings, or their defaults where the target runs no embedded hub: our own
+ * simulated payee beside a hub given by URL holds the same onboarding fixture's parties.
+ */
+export function embeddedSettings(config: ConformanceConfig): EmbeddedSettings {
+  return config.target === 'embedded' ? config.embedded : EmbeddedSchema.parse(undefined);
+}
+export type EmbeddedSettings = z.output<typeof EmbeddedSchema>;
+
 /** Whether this (validated) config provisions our DFSPs on the hub under test. */
-export function provisionsDfsps(config: ConformanceConfig): boolean {
-  return config.target === 'url' && (config.provision.enabled ?? config.hub.adminUrl !== undefined);
+export function provisionsDfsps(config: ConfigFor<'url'>): boolean {
+  return config.provision.enabled ?? config.hub.adminUrl !== undefined;
 }
 
-/** What a config file may contain (every field optional). */
-export type ConfigInput = z.input<typeof ConfigSchema>;
-/** A validated config with every default filled in. */
+/**
+ * What a config file and the command line may set, merged before the target is known (every field
+ * optional); the schema then holds each section to the target chosen.
+ */
+export type ConfigInput = z.input<typeof Common> & {
+  target?: TargetKind;
+  hub?: { url?: string; adminUrl?: string; sourceIds?: string[] };
+  embedded?: z.input<typeof EmbeddedSchema>;
+  provision?: z.input<typeof ProvisionSchema>;
+  compose?: z.input<typeof ComposeSchema>;
+  kubernetes?: z.input<typeof KubernetesSchema>;
+};
+/** A validated config with every default filled in: one shape per target (narrow on `target` to read a target's own section). */
 export type ConformanceConfig = z.output<typeof ConfigSchema>;
+/** The validated config of one target. */
+export type ConfigFor<T extends TargetKind> = Extract<ConformanceConfig, { target: T }>;

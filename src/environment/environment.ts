@@ -1,15 +1,9 @@
-import type { CapabilitySource } from '../catalogue/capabilities.ts';
-import type { ControlledParty, ControlledPayeeRole, TargetKind } from '../config/schema.ts';
+import type { TargetKind } from '../config/schema.ts';
 import type { CallbackCorrelator } from '../fspiop/callback-correlator.ts';
-import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
-import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
 import type { PlannedCall } from '../provisioning/hub-provisioner.ts';
-import type { FaultInjector } from '../load/load-runner.ts';
+import type { ProvidingSource } from './capability-providers.ts';
 
-export interface PayeeObservation {
-  /** The error codes the hub sent the payee DFSP about this transfer, and where that was read. */
-  transferErrors(transferId: string): Promise<{ errorCodes: string[]; source: string }>;
-}
+export type { CapabilityProviders, InventoryReader, PayeeObservation, Providers } from './capability-providers.ts';
 
 /** Our payer DFSP as the run started it: who it is, where its callbacks arrive, and what matches them to requests. */
 export interface PayerConnection {
@@ -28,14 +22,29 @@ export interface EnvironmentDescription {
   notes?: string[];
 }
 
+/** Where the run's callback server listens and the URL the hub must call, as the target decides it. */
+export interface CallbackExposure {
+  host: string;
+  /** 0: any free port (a target that registers it with its hub itself). */
+  port: number;
+  /** The URL the hub calls when it cannot reach host:port directly (NAT, ingress, container network). */
+  publicUrl?: string | undefined;
+}
+
 /** A configured environment: nothing runs yet. `start()` brings it up (or attaches to it). */
 export interface ConformanceEnvironment {
   readonly kind: TargetKind;
+  /** What is tested, in a few words, before anything starts (the run's first line), e.g. "url http://hub.example:4000". */
+  describeTarget(): string;
   start(): Promise<StartedEnvironment>;
 }
 
-/** A running environment. Only this state can be stopped — the type carries the lifecycle. */
-export interface StartedEnvironment extends CapabilitySource {
+/**
+ * A running environment. Only this state can be stopped — the type carries the lifecycle. What it
+ * can do for the probes is its `provides` map (capability → provider): a capability it advertises
+ * is one it serves.
+ */
+export interface StartedEnvironment extends ProvidingSource {
   readonly kind: TargetKind;
   /** FSPIOP endpoint of the hub under test. */
   readonly hubUrl: string;
@@ -44,11 +53,8 @@ export interface StartedEnvironment extends CapabilitySource {
    * ports, firewalls, endpoints): the run then proves it with one round trip before any scenario.
    */
   readonly callbackRouteUnproven: boolean;
-  /**
-   * Where the run's callback server must listen, and the URL the hub must call, when the target
-   * decides it (a hub in containers reaches the host through its network's gateway).
-   */
-  readonly callbackListen?: { host: string; port: number; publicUrl: string };
+  /** Where the run's callback server must listen and be called (a hub in containers reaches the host through its network's gateway). */
+  readonly callbackExposure: CallbackExposure;
   describe(): EnvironmentDescription;
   /** Tells the hub where the framework's payer DFSP receives its callbacks (provisioning it, where the target allows it). */
   connectPayer(payer: PayerConnection): Promise<void>;
@@ -56,16 +62,4 @@ export interface StartedEnvironment extends CapabilitySource {
   provisioningPlan?(payer: PayerConnection): Promise<PlannedCall[]>;
   /** Tears down what `start()` brought up. Safe to call twice. */
   stop(): Promise<void>;
-  /** Present with the `compose-inventory` or `kubernetes-inventory` capability. */
-  inventory?(): Promise<DeploymentInventory>;
-  /** Present with the `fault-injection` capability. */
-  faults?: FaultInjector;
-  /** Present with the `controlled-payee` capability: parties of a payee DFSP that misbehaves on purpose, by role (those the target has). */
-  controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
-  /** Present with the `hub-ledger` capability: the hub's admin API (central-ledger's shape). */
-  adminUrl?: string;
-  /** Present with the `hub-ledger` capability: where a change made on the hub for a while is written down before it is made. */
-  hubChanges?: HubChangeRecorder;
-  /** Present with the `payee-observation` capability: what the controlled payee DFSP was told about a transfer. */
-  observePayee?: PayeeObservation;
 }

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/errors.ts';
 import { PROJECT_ROOT } from '../config/project.ts';
-import { CONTROLLED_PAYEE_ROLES, PARTY_ID_TYPES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
+import { CONTROLLED_PAYEE_ROLES, embeddedSettings, PARTY_ID_TYPES, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../config/schema.ts';
 import type { PartyBehaviour, SimulatedParty } from '../dfsp/payee-simulator.ts';
 import { describeZodError, FSPIOP_AMOUNT_PATTERN } from '../fspiop/payloads.ts';
 
@@ -52,7 +52,8 @@ export interface Onboarding {
  * which holds the fixture's).
  */
 export function readOnboarding(config: ConformanceConfig, options: { partyIds?: 'fixture' | 'after-payee-party' } = {}): Onboarding {
-  const file = isAbsolute(config.embedded.onboarding) ? config.embedded.onboarding : join(PROJECT_ROOT, config.embedded.onboarding);
+  const { onboarding } = embeddedSettings(config);
+  const file = isAbsolute(onboarding) ? onboarding : join(PROJECT_ROOT, onboarding);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));

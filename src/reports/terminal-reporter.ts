@@ -35,7 +35,6 @@ export class TerminalReporter {
     this.#status = true;
   }
 
-  /** The first line says what is tested: tier, target and — for a hub given by URL — that URL. */
   /** Load in progress: a live line on a terminal, a line every 5 s in a log (CI). */
   loadProgress(progress: LoadProgress): void {
     const p99 = Object.entries(progress.p99Ms).map(([phase, ms]) => `${phase} ${Math.round(ms!)} ms`).join(', ') || '—';
@@ -53,8 +52,9 @@ export class TerminalReporter {
     }
   }
 
-  header(config: ConformanceConfig): void {
-    this.#line(`Mojaloop conformance — tier ${config.tier} · target ${describeTarget(config)} · profile ${config.profile}`);
+  /** The first line says what is tested: tier, the target as its environment describes it (a hub given by URL: that URL), profile. */
+  header(config: Pick<ConformanceConfig, 'tier' | 'profile'>, target: string): void {
+    this.#line(`Mojaloop conformance — tier ${config.tier} · target ${target} · profile ${config.profile}`);
   }
 
   catalogue(tier: string, entries: readonly CatalogueEntry[]): void {
@@ -119,12 +119,6 @@ export class TerminalReporter {
     }
     this.#out.write(`${text}\n`);
   }
-}
-
-export function describeTarget(config: Pick<ConformanceConfig, 'target' | 'hub'>): string {
-  if (config.target === 'url') return `url ${redactUrl(config.hub.url ?? '')}`;
-  if (config.target === 'embedded') return 'embedded (built-in reference hub on loopback)';
-  return config.target;
 }
 
 function shorten(text: string, max: number): string {

@@ -5,10 +5,11 @@ import type { Writable } from 'node:stream';
 import { checkAttestations, readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
-import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig } from '../config/schema.ts';
+import type { ConformanceConfig } from '../config/schema.ts';
+import { serves } from '../environment/capability-providers.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
 import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
-import { loadKubeConfig } from '../environment/kubernetes/kubernetes-environment.ts';
+import { loadRunKubeConfig } from '../environment/kubernetes/kubernetes-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
 import type { NotificationChannel } from '../fspiop/notification-channel.ts';
@@ -106,17 +107,19 @@ export class ConformanceRun {
 
   async execute(): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const reportsDir = resolve(this.#config.reportsDir);
-    this.#reporter.header(this.#config);
+    // Configured, not started: the environment says what is tested before anything runs.
+    const configured = this.#options.environment ?? createEnvironment(this.#config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held });
+    this.#reporter.header(this.#config, configured.describeTarget());
     // Before anything is written: another run's result and Allure files are not ours to replace.
     const lock = await claim(reportsDir);
     try {
-      return await this.#execute(reportsDir);
+      return await this.#execute(reportsDir, configured);
     } finally {
       await lock.release();
     }
   }
 
-  async #execute(reportsDir: string): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+  async #execute(reportsDir: string, configured: ConformanceEnvironment): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const config = this.#config;
     const startedAt = new Date();
     const allureDir = join(reportsDir, 'allure-results');
@@ -141,24 +144,24 @@ export class ConformanceRun {
       // Before anything starts: a runner that cannot run (k6 asked for, not installed) stops the run here —
       // but only a run that will start a load needs one, so `--runner k6` never refuses a functional run.
       const plan = this.#options.loadRunner || !this.#startsLoad(catalogue) ? undefined : await planLoadRunner(config.load.runner);
-      starting = (this.#options.environment ?? createEnvironment(config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held })).start();
+      starting = configured.start();
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);
-      const listen = environment.callbackListen;
+      // The target decides where the hub can reach us (a fixed port where the user must tell the hub, a container network's gateway…).
+      const listen = environment.callbackExposure;
       callbacks = new CallbackServer({
-        host: listen?.host ?? config.callback.host,
-        // A fixed port only where the user must tell the hub where we are; elsewhere any free one.
-        port: listen?.port ?? config.callback.port ?? (config.target === 'url' ? DEFAULT_URL_CALLBACK_PORT : 0),
+        host: listen.host,
+        port: listen.port,
         maxBodyBytes: config.callback.maxBodyBytes,
-        publicUrl: listen?.publicUrl ?? config.callback.publicUrl,
+        publicUrl: listen.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
       callbackUrl = callbacks.url;
       const connection = { fspId: config.participants.payer.fspId, callbackUrl, correlator: callbacks.correlator };
-      if (config.provision.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
+      if (config.provision?.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
       await this.#unlessInterrupted(environment.connectPayer(connection));
       this.#reporter.environment(environment.describe(), callbackUrl);
       await writeAllureEnvironment(allureDir, config, environment);
@@ -170,7 +173,7 @@ export class ConformanceRun {
         return driver;
       };
       const payer = dfsp(config.participants.payer.fspId, environment.hubUrl, callbacks);
-      const bystander = environment.capabilities.has('bystander-dfsp') ? dfsp(config.participants.bystander.fspId, environment.hubUrl, callbacks) : undefined;
+      const bystander = serves(environment, 'bystander-dfsp') ? dfsp(config.participants.bystander.fspId, environment.hubUrl, callbacks) : undefined;
       if (environment.callbackRouteUnproven) {
         await this.#unlessInterrupted(proveCallbackRoute(payer, config.parties.unknown, callbacks.stats, callbackUrl));
       }
@@ -178,7 +181,7 @@ export class ConformanceRun {
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, {
         config, hubUrl: environment.hubUrl, callbacks, channel, spec,
-        kubeConfig: () => loadKubeConfig(config.kubernetes, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
+        kubeConfig: () => loadRunKubeConfig(config, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
       }));
       // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
       if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
@@ -319,7 +322,7 @@ export class ConformanceRun {
  */
 function ourDfsps(config: ConformanceConfig, environment: StartedEnvironment): string[] {
   const { payer, bystander } = config.participants;
-  return environment.capabilities.has('bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
+  return serves(environment, 'bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
 }
 
 function exitCodeOf(error: unknown): number {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Capability, CapabilitySource } from '../catalogue/capabilities.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
+import { capabilitySource, providerOf, serves, type CapabilityProviders, type Providers, type ProvidingSource } from '../environment/capability-providers.ts';
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
@@ -28,8 +29,9 @@ export class RunSession {
   readonly payer: PayerDfsp;
   /** Our third DFSP, party to none of our transfers, sharing the payer's callback server; only on a target with `bystander-dfsp`. */
   readonly bystander: PayerDfsp | undefined;
-  /** The environment's capabilities plus those the config grants (reviewer attestations, admin URL). */
+  /** The environment's capabilities plus those the run grants (a load runner, reviewer attestations), for the `@needs:` gate. */
   readonly capabilities: CapabilitySource;
+  readonly #granted: ProvidingSource;
   /** Holds every FSPIOP message of the run to the specification. */
   readonly conformance: MessageConformance;
   readonly #admin: HubAdminClient | undefined;
@@ -42,11 +44,12 @@ export class RunSession {
     this.environment = environment;
     this.payer = dfsps.payer;
     this.bystander = dfsps.bystander;
-    this.capabilities = withGrants(environment, config, load.runner !== undefined);
+    this.#granted = withGrants(environment, config, load.runner !== undefined);
+    this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
-    this.#admin = environment.adminUrl ? new HubAdminClient(environment.adminUrl, config.timeouts.requestMs) : undefined;
+    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs) : undefined;
     this.#load = new LoadSession({
-      targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: environment.faults,
+      targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: this.has('fault-injection') ? this.provider('fault-injection') : undefined,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
@@ -58,6 +61,19 @@ export class RunSession {
     return this.#load.measured;
   }
 
+  /**
+   * The provider of a capability the run has. A step reads one only behind its `@needs:` tag, so
+   * an absent one is a defect of the step, thrown as such.
+   */
+  provider<C extends Capability>(capability: C): CapabilityProviders[C] {
+    return providerOf(this.#granted, capability);
+  }
+
+  /** Whether the run has a capability (the gate has it too; this is for what a probe may do beside it). */
+  has(capability: Capability): boolean {
+    return serves(this.#granted, capability);
+  }
+
   /** A P2P probe for one scenario. */
   p2pProbe(): P2pTransferProbe {
     return new P2pTransferProbe(this.payer, this.config, this.conformance, this.bystander);
@@ -65,16 +81,15 @@ export class RunSession {
 
   /** A probe of the payer's books at the hub for one scenario; undefined without the `hub-ledger` capability (the gate says why). */
   ledgerProbe(): HubLedgerProbe | undefined {
-    return this.#admin && this.environment.hubChanges && new HubLedgerProbe(this.#admin, this.config, this.environment.hubChanges);
+    return this.#admin && new HubLedgerProbe(this.#admin, this.config, this.provider('hub-ledger').hubChanges);
   }
 
-  /** The deployment's inventory, read once per run. */
+  /** The deployment's inventory (compose or Kubernetes, whichever the target reads), read once per run. */
   inventory(): Promise<InventoryProbe> {
-    const environment = this.environment;
-    if (!environment.inventory) {
-      return Promise.reject(new Error(`target ${environment.kind} declares an inventory capability but reads no inventory`));
-    }
-    this.#inventory ??= environment.inventory().then((inventory) => new InventoryProbe(inventory, { kinds: componentKindsWith(this.config.components) }));
+    this.#inventory ??= (async () => {
+      const reader = this.has('compose-inventory') ? this.provider('compose-inventory') : this.provider('kubernetes-inventory');
+      return new InventoryProbe(await reader.inventory(), { kinds: componentKindsWith(this.config.components) });
+    })();
     return this.#inventory;
   }
 
@@ -102,18 +117,17 @@ export class RunSession {
   }
 }
 
-/** The target's capabilities, plus what the config and the run grant: reviews, the admin URL, a load runner. */
-function withGrants(environment: StartedEnvironment, config: ConformanceConfig, runsLoad: boolean): CapabilitySource {
-  const capabilities = new Set<Capability>(environment.capabilities);
-  if (runsLoad && environment.capabilities.has('fspiop-api')) capabilities.add('load');
-  if (config.attestations.length > 0) capabilities.add('human-review');
-  // The admin API the target has: the one hub.adminUrl names, or the embedded hub's own — never one beside the hub under test.
-  if (environment.adminUrl) capabilities.add('admin-api');
+/** The target's providers, plus what the run grants: a load runner (where there is an FSPIOP API to load), reviews. */
+function withGrants(environment: StartedEnvironment, config: ConformanceConfig, runsLoad: boolean): ProvidingSource {
+  const provides: Providers = {
+    ...environment.provides,
+    ...(runsLoad && serves(environment, 'fspiop-api') ? { load: true } as const : {}),
+    ...(config.attestations.length > 0 ? { 'human-review': true } as const : {}),
+  };
   return {
-    capabilities,
+    provides,
     whyMissing: (capability) => {
       if (capability === 'human-review') return 'no reviewer attestation in the config (attestations: [{ guarantee, reviewer, date, reference }])';
-      if (capability === 'admin-api') return 'hub.adminUrl is not configured';
       return environment.whyMissing(capability);
     },
   };

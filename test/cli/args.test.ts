@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCliArgs } from '../../src/cli/args.ts';
+import { validateConfig } from '../../src/config/load-config.ts';
 
 describe('parseCliArgs', () => {
   it('names the flag and lists the valid tiers', () => {
     assert.throws(() => parseCliArgs(['--tier', 'nosuchtier']), { message: '--tier "nosuchtier" is not one of: core-test-harness, miniloop, helm, iac' });
   });
 
-  it('turns --hub-url into the url target', () => {
+  it('--hub-url alone means the url target, decided where the config is validated, so a target the config file names stays', () => {
     const options = parseCliArgs(['--hub-url', 'http://127.0.0.1:4000']);
-    assert.equal(options.overrides.target, 'url');
+    assert.equal(options.overrides.target, undefined, 'the flags imply no target themselves');
     assert.equal(options.overrides.hub?.url, 'http://127.0.0.1:4000');
+    assert.equal(validateConfig(options.overrides).target, 'url');
+    assert.equal(validateConfig({ ...options.overrides, target: 'kubernetes' }).target, 'kubernetes');
   });
 
   it('takes --require-evaluated as a tag expression, and names the flag when it is none', () => {

@@ -3,8 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/errors.ts';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { parseCliArgs } from '../../src/cli/args.ts';
 import { loadConfig, validateConfig } from '../../src/config/load-config.ts';
-import { tempDir } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 
 describe('validateConfig', () => {
   it('fills every default from an empty config', () => {
@@ -90,6 +93,67 @@ describe('validateConfig', () => {
       assert.match(error.message, /\(and 1 more\)/);
       assert.equal(error.details.length, 2);
       return true;
+    });
+  });
+
+  describe('one shape per target', () => {
+    it('refuses a section that belongs to another target, naming it, whose it is, the target chosen and the fix', () => {
+      for (const [config, expected] of [
+        [{ compose: { keep: true } }, /^Invalid configuration: compose: `compose` is for target compose; you chose embedded — remove it, or choose --target compose/],
+        [{ target: 'url', hub: { url: 'http://127.0.0.1:4000' }, embedded: { payeeDelayMs: 5 } }, /^Invalid configuration: embedded: `embedded` is for target embedded; you chose url — remove it, or choose --target embedded$/],
+        [{ target: 'compose', compose: { harness: 'h' }, kubernetes: { context: 'prod' } }, /^Invalid configuration: kubernetes: `kubernetes` is for target kubernetes; you chose compose/],
+        [{ provision: { dryRun: true } }, /^Invalid configuration: provision: `provision` is for targets url, compose, kubernetes; you chose embedded — .*use --target url with hub\.url and hub\.adminUrl$/],
+        [{ target: 'compose', compose: { harness: 'h' }, hub: { url: 'http://127.0.0.1:4000' } }, /^Invalid configuration: hub\.url: the compose target reaches the hub inside the harness through the port it publishes/],
+      ] as const) {
+        assert.throws(() => validateConfig(config), (error: Error) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, expected);
+          return true;
+        }, JSON.stringify(config));
+      }
+    });
+
+    it('names an unknown target with the targets there are', () => {
+      assert.throws(() => validateConfig({ target: 'docker' }), /Invalid configuration: target: "docker" is not allowed; expected one of embedded, url, compose, kubernetes$/);
+    });
+
+    it('gives each target only its own sections', () => {
+      const embedded = validateConfig({});
+      assert.equal(embedded.target === 'embedded' && embedded.embedded.onboarding, 'fixtures/hub/onboarding.yaml');
+      assert.equal('compose' in embedded && embedded.compose !== undefined, false);
+      const cluster = validateConfig({ target: 'kubernetes', hub: { url: 'http://127.0.0.1:4000' } });
+      assert.ok(cluster.target === 'kubernetes' && cluster.kubernetes.namespaces.length === 0 && cluster.provision.dryRun === false);
+      assert.equal(cluster.hub.url, 'http://127.0.0.1:4000');
+    });
+
+    it('implies a target in one place, for a file and the flags merged: a target the file names is not overridden by --hub-url', async () => {
+      const file = join(await tempDir('config'), 'cluster.yaml');
+      await writeFile(file, 'target: kubernetes\nkubernetes: { context: prod }\n');
+      const config = await loadConfig({ file, overrides: parseCliArgs(['--hub-url', 'http://127.0.0.1:4000']).overrides });
+      assert.equal(config.target, 'kubernetes');
+      assert.equal(config.hub.url, 'http://127.0.0.1:4000');
+      assert.equal((await loadConfig({ overrides: parseCliArgs(['--hub-url', 'http://127.0.0.1:4000']).overrides })).target, 'url');
+    });
+
+    it('accepts every config example of the README and the docs as written', async () => {
+      let examples = 0;
+      for (const doc of ['README.md', 'docs/kubernetes.md', 'docs/compose.md', 'docs/architecture.md']) {
+        const text = await readFile(join(ROOT, doc), 'utf8');
+        for (const block of text.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+          const body = block[1]!.replace(/^ {3}/gm, '');
+          // CI workflows and Kubernetes manifests are yaml too, some with templating: only config files count.
+          let value: Record<string, unknown> | null;
+          try {
+            value = parseYaml(body) as Record<string, unknown> | null;
+          } catch {
+            continue;
+          }
+          if (!value || typeof value !== 'object' || !('tier' in value || 'target' in value)) continue;
+          examples += 1;
+          assert.doesNotThrow(() => validateConfig(value), `${doc}: ${body}`);
+        }
+      }
+      assert.ok(examples >= 3, `found ${examples} config examples`);
     });
   });
 

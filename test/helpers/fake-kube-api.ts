@@ -141,6 +141,16 @@ export class FakeKubeApi {
     this.#options.forbidden = resources;
   }
 
+  /**
+   * Changes an object's status from now on, as its controller or the kubelet would (a Deployment's
+   * replicas becoming available, a TestRun's stage, a pod's phase): the test moves the cluster, no timer does.
+   */
+  setStatus(kind: string, namespace: string | undefined, name: string, status: Record<string, unknown>): void {
+    const object = this.snapshot.objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+    if (!object) throw new Error(`the snapshot has no ${kind} ${namespace ?? ''}/${name}`);
+    object.status = { ...(object.status as Record<string, unknown> | undefined), ...status };
+  }
+
   async start(): Promise<this> {
     const [key, cert] = await Promise.all([readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.key')), readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt'))]);
     this.#server = createServer({ key, cert }, (request, response) => this.#handle(request, response));
@@ -296,13 +306,6 @@ export class FakeKubeApi {
   addObject(object: KubeObject): KubeObject {
     this.snapshot.objects.push(object);
     return object;
-  }
-
-  /** Replaces an object's status (a TestRun's stage, a pod's phase), as its controller or the kubelet would. */
-  setStatus(kind: string, namespace: string, name: string, status: Record<string, unknown>): void {
-    const object = this.objectsOf(kind, namespace).find((o) => o.metadata.name === name);
-    if (!object) throw new Error(`the fake has no ${kind} ${namespace}/${name}`);
-    object.status = { ...(object.status as Record<string, unknown> | undefined), ...status };
   }
 
   /** Lines the pod's container writes: served to every reader, followers at once. */

@@ -4,8 +4,9 @@ import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
+import { validateConfig, validateConfigFor } from '../../src/config/load-config.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
+import { serves } from '../../src/environment/capability-providers.ts';
 import { createServer as createHttpServer } from 'node:http';
 import { closeServer, listen } from '../helpers/servers.ts';
 import type { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
@@ -40,9 +41,9 @@ describe('SecurityPostureProbe over real TLS', () => {
 
   it('attaches to a hub that enforces mutual TLS instead of calling it unreachable', async () => {
     const url = await start({ requestCert: true, rejectUnauthorized: true });
-    const environment = await new UrlEnvironment(validateConfig({ target: 'url', hub: { url } })).start();
+    const environment = await new UrlEnvironment(validateConfigFor('url', { hub: { url } })).start();
     assert.equal(environment.hubUrl, url);
-    assert.equal(environment.capabilities.has('controlled-payee'), false, 'its payees are not ours');
+    assert.equal(serves(environment, 'controlled-payee'), false, 'its payees are not ours');
     await environment.stop();
   });
 
@@ -56,14 +57,14 @@ describe('SecurityPostureProbe over real TLS', () => {
 
   it('does not take a TLS port that never answers for a hub', async () => {
     const url = await start({}, () => undefined);
-    await assert.rejects(new UrlEnvironment(validateConfig({ target: 'url', hub: { url }, timeouts: { startupMs: 500 } })).start(), /is unreachable/);
+    await assert.rejects(new UrlEnvironment(validateConfigFor('url', { hub: { url }, timeouts: { startupMs: 500 } })).start(), /is unreachable/);
   });
 
   it('says in one line that a hub given as https:// speaks plain http', async () => {
     const plain = createHttpServer((_request, response) => response.writeHead(200).end());
     const url = (await listen(plain)).replace('http:', 'https:');
     try {
-      await assert.rejects(new UrlEnvironment(validateConfig({ target: 'url', hub: { url } })).start(),
+      await assert.rejects(new UrlEnvironment(validateConfigFor('url', { hub: { url } })).start(),
         (error: Error) => /is unreachable \(it does not speak TLS there — is it plain http\?\)/.test(error.message) && !error.message.includes('\n'));
     } finally {
       await closeServer(plain);

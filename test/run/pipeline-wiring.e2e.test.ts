@@ -3,11 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
-import type { ConformanceConfig } from '../../src/config/schema.ts';
+import { validateConfig, validateConfigFor } from '../../src/config/load-config.ts';
+import type { ConfigFor } from '../../src/config/schema.ts';
 import { EmbeddedEnvironment } from '../../src/environment/embedded/embedded-environment.ts';
-import type { Capability } from '../../src/catalogue/capabilities.ts';
-import type { ConformanceEnvironment, StartedEnvironment } from '../../src/environment/environment.ts';
+import type { ConformanceEnvironment, Providers, StartedEnvironment } from '../../src/environment/environment.ts';
 import type { DeploymentInventory } from '../../src/inventory/deployment-inventory.ts';
 import { ConformanceRun } from '../../src/run/conformance-run.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
@@ -16,25 +15,25 @@ import { scriptedRunner } from '../helpers/load.ts';
 /** The embedded target plus a capability a later target will bring (an inventory), supplied by the test. */
 class EmbeddedPlus implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
-  readonly #config: ConformanceConfig;
-  readonly #extra: Capability;
-  readonly #with: Pick<StartedEnvironment, 'inventory'>;
+  readonly #config: ConfigFor<'embedded'>;
+  readonly #extra: Providers;
 
-  constructor(config: ConformanceConfig, extra: Capability, extras: Pick<StartedEnvironment, 'inventory'>) {
+  constructor(config: ConfigFor<'embedded'>, extra: Providers) {
     this.#config = config;
     this.#extra = extra;
-    this.#with = extras;
+  }
+
+  describeTarget(): string {
+    return 'embedded, with an inventory the test supplies';
   }
 
   async start(): Promise<StartedEnvironment> {
     const inner = await new EmbeddedEnvironment(this.#config).start();
     return {
-      kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false,
-      capabilities: new Set<Capability>([...inner.capabilities, this.#extra]),
+      kind: inner.kind, hubUrl: inner.hubUrl, callbackRouteUnproven: false, callbackExposure: inner.callbackExposure,
+      provides: { ...inner.provides, ...this.#extra },
       describe: () => inner.describe(), whyMissing: (c) => inner.whyMissing(c),
       connectPayer: (payer) => inner.connectPayer(payer), stop: () => inner.stop(),
-      ...(inner.controlledPayee ? { controlledPayee: inner.controlledPayee } : {}),
-      ...this.#with,
     };
   }
 }
@@ -55,10 +54,10 @@ const fixtureInventory = (name: string) => async () =>
 
 describe('Miniloop deployment guarantees wired end to end on a mini-loop inventory (k3s)', () => {
   it('reports the ingress controller the installer deploys as a failed "no ingress" guarantee, with evidence', async () => {
-    const config = validateConfig({ tier: 'miniloop', reportsDir: await tempDir('reports') });
+    const config = validateConfigFor('embedded', { tier: 'miniloop', reportsDir: await tempDir('reports') });
     const out = new PassThrough();
     out.resume();
-    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, 'kubernetes-inventory', { inventory: fixtureInventory('miniloop-k3s.json') }), tags: '@concern:deployment' }).execute();
+    const { result, exitCode } = await new ConformanceRun(config, { out, environment: new EmbeddedPlus(config, { 'kubernetes-inventory': { inventory: fixtureInventory('miniloop-k3s.json') } }), tags: '@concern:deployment' }).execute();
     const verdicts = Object.fromEntries(result.guarantees.map((g) => [g.id, g]));
     assert.equal(verdicts['ML-DEP-05']!.verdict, 'FAIL');
     assert.match(verdicts['ML-DEP-05']!.reason!, /ingress components was .*ingress-nginx-controller \(image registry\.k8s\.io\/ingress-nginx\/controller:v1\.9\.4\).*expected none \(the seed says this tier has none\)/);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { validateConfig } from '../../src/config/load-config.ts';
+import { validateConfig, validateConfigFor } from '../../src/config/load-config.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { missingCapability } from '../../src/catalogue/capabilities.ts';
+import { capabilitySource, serves } from '../../src/environment/capability-providers.ts';
 import { ReferenceDeployment } from '../../src/environment/embedded/reference-deployment.ts';
 import { UrlEnvironment } from '../../src/environment/url/url-environment.ts';
 import { HubAdminClient } from '../../src/fspiop/hub-admin-client.ts';
@@ -105,10 +106,10 @@ describe('a url run provisions its own test DFSPs on the hub under test', () => 
 
   it('without the admin API there is no bystander of ours on the hub: FUN-19 is NOT EVALUATED, saying what to set', async () => {
     await withHub({}, async (urls) => {
-      const environment = await new UrlEnvironment(validateConfig({ hub: { url: urls.hubUrl } })).start();
+      const environment = await new UrlEnvironment(validateConfigFor('url', { hub: { url: urls.hubUrl } })).start();
       try {
-        assert.ok(!environment.capabilities.has('bystander-dfsp'));
-        assert.match(missingCapability(['@needs:bystander-dfsp'], environment)!.notEvaluated,
+        assert.ok(!serves(environment, 'bystander-dfsp'));
+        assert.match(missingCapability(['@needs:bystander-dfsp'], capabilitySource(environment))!.notEvaluated,
           /^needs a third DFSP of ours on the hub, .*; the hub knows no third DFSP of ours: set hub\.adminUrl so the run provisions participants\.bystander/);
       } finally {
         await environment.stop();

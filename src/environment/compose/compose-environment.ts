@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
-import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, Providers, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, type ComposeDefinition } from './compose-definition.ts';
 import { inventoryFromDefinition } from './definition-inventory.ts';
 import { brokenEngineLine, dockerEndpoint, noEngineLine, pingEngine, type EngineEndpoint, type EngineStatus } from './docker-engine.ts';
@@ -23,7 +23,7 @@ export interface ComposeEnvironmentOptions {
 }
 
 /** The harness's compose files, read as the run configures them (folder, files, env file). */
-export function readHarnessDefinition(config: ConformanceConfig, cwd = process.cwd()): Promise<ComposeDefinition> {
+export function readHarnessDefinition(config: ConfigFor<'compose'>, cwd = process.cwd()): Promise<ComposeDefinition> {
   const { compose } = config;
   return readComposeDefinition({
     dir: resolve(cwd, compose.harness!),
@@ -40,12 +40,18 @@ export function readHarnessDefinition(config: ConformanceConfig, cwd = process.c
  */
 export class ComposeEnvironment implements ConformanceEnvironment {
   readonly kind = 'compose' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'compose'>;
   readonly #options: ComposeEnvironmentOptions;
 
-  constructor(config: ConformanceConfig, options: ComposeEnvironmentOptions = {}) {
+  constructor(config: ConfigFor<'compose'>, options: ComposeEnvironmentOptions = {}) {
     this.#config = config;
     this.#options = options;
+  }
+
+  describeTarget(): string {
+    const { compose } = this.#config;
+    if (compose.minimalCore.enabled) return 'compose (minimal core: the database and the services under test as containers, no harness)';
+    return compose.attach ? `compose (attached to project ${compose.attach})` : `compose (harness ${compose.harness})`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -62,14 +68,14 @@ export class ComposeEnvironment implements ConformanceEnvironment {
     const read = compose.harness ? await readHarnessDefinition(this.#config, this.#options.cwd) : undefined;
     // The candidate images are part of what is certified, read or run.
     const definition = read && withImages(read, compose.images);
-    if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, 'only the compose definition was asked for (--definition-only)');
+    if (!asking) return new DefinitionOnlyEnvironment(definition!, compose.profiles, configuredCallback(this.#config.callback, 0), 'only the compose definition was asked for (--definition-only)');
     const engine = await asking;
     if (!engine.ok && !engine.absent) throw new EnvironmentUnavailableError(brokenEngineLine(endpoint, engine.reason));
     if (!engine.ok) {
       const line = noEngineLine(endpoint, engine.reason);
       // A running project is what attaching reads: without an engine there is nothing to attach to.
       if (!definition) throw new EnvironmentUnavailableError(line);
-      return new DefinitionOnlyEnvironment(definition, compose.profiles, `no Docker engine (${engine.reason}); the harness was not brought up`);
+      return new DefinitionOnlyEnvironment(definition, compose.profiles, configuredCallback(this.#config.callback, 0), `no Docker engine (${engine.reason}); the harness was not brought up`);
     }
     const { startComposeRuntime } = await import('./compose-runtime.ts');
     return startComposeRuntime(this.#config, {
@@ -109,14 +115,16 @@ export class DefinitionOnlyEnvironment implements StartedEnvironment {
   readonly kind = 'compose' as const;
   readonly callbackRouteUnproven = false;
   readonly hubUrl = 'none (compose definition only: no FSPIOP API runs)';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['compose-inventory']);
+  readonly provides: Providers = { 'compose-inventory': { inventory: async () => inventoryFromDefinition(this.#definition, this.#profiles) } };
+  readonly callbackExposure: CallbackExposure;
   readonly #definition: ComposeDefinition;
   readonly #profiles: readonly string[];
   readonly #why: string;
 
-  constructor(definition: ComposeDefinition, profiles: readonly string[], why: string) {
+  constructor(definition: ComposeDefinition, profiles: readonly string[], callbackExposure: CallbackExposure, why: string) {
     this.#definition = definition;
     this.#profiles = profiles;
+    this.callbackExposure = callbackExposure;
     this.#why = why;
   }
 
@@ -139,10 +147,6 @@ export class DefinitionOnlyEnvironment implements StartedEnvironment {
   }
 
   async connectPayer(): Promise<void> {}
-
-  async inventory(): Promise<DeploymentInventory> {
-    return inventoryFromDefinition(this.#definition, this.#profiles);
-  }
 
   async stop(): Promise<void> {}
 }

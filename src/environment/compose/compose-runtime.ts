@@ -6,14 +6,15 @@ import type Dockerode from 'dockerode';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
-import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { readComposeDefinition, selectServices, type ComposeDefinition, type ComposeService } from './compose-definition.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
-import { freePort, gatewayOf, HUB_MEMBERS, noGateway, reachHubInside } from './hub-inside.ts';
+import { freePort, gatewayOf, noGateway, reachHubInside } from './hub-inside.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
@@ -168,7 +169,7 @@ async function pinPorts(services: readonly ComposeService[]): Promise<Record<str
   return pinned;
 }
 
-export async function startComposeRuntime(config: ConformanceConfig, deps: RuntimeDeps): Promise<StartedEnvironment> {
+export async function startComposeRuntime(config: ConfigFor<'compose'>, deps: RuntimeDeps): Promise<StartedEnvironment> {
   const compose = config.compose;
   const { getContainerRuntimeClient } = await import('testcontainers');
   const client = await within(getContainerRuntimeClient(), compose.engineTimeoutMs + 5000, () => `testcontainers found no working container runtime at ${deps.endpoint.url} within ${compose.engineTimeoutMs + 5000} ms`);
@@ -300,7 +301,7 @@ interface Owned {
 export class StartedComposeEnvironment implements StartedEnvironment {
   readonly kind = 'compose' as const;
   readonly faults: ComposeFaults;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'compose'>;
   readonly #docker: Dockerode;
   readonly #project: string;
   readonly #definition: ComposeDefinition | undefined;
@@ -312,7 +313,7 @@ export class StartedComposeEnvironment implements StartedEnvironment {
   #stopped: Promise<void> | undefined;
   #fspiopMissing: string;
 
-  constructor(config: ConformanceConfig, parts: { docker: Dockerode; project: string; owned: Owned | undefined; definition: ComposeDefinition | undefined; engine: string; notes: string[]; logsDir: string }) {
+  constructor(config: ConfigFor<'compose'>, parts: { docker: Dockerode; project: string; owned: Owned | undefined; definition: ComposeDefinition | undefined; engine: string; notes: string[]; logsDir: string }) {
     this.#config = config;
     this.#docker = parts.docker;
     this.#project = parts.project;
@@ -328,14 +329,16 @@ export class StartedComposeEnvironment implements StartedEnvironment {
 
   hubUrl = 'none (the harness publishes no FSPIOP endpoint)';
   callbackRouteUnproven = false;
-  capabilities: ReadonlySet<Capability> = new Set<Capability>(['compose-inventory', 'resource-metrics']);
-  callbackListen?: { host: string; port: number; publicUrl: string };
-  adminUrl?: string;
-  hubChanges?: StartedEnvironment['hubChanges'];
-  controlledPayee?: StartedEnvironment['controlledPayee'];
-  observePayee?: StartedEnvironment['observePayee'];
+  /** The engine's view until the hub inside is reached (`connectHub`); then the hub's capabilities and faults on its containers too. */
+  provides: Providers = { 'compose-inventory': { inventory: () => this.#inventory() }, 'resource-metrics': true };
   provisioningPlan?: StartedEnvironment['provisioningPlan'];
+  #callbackListen: CallbackExposure | undefined;
   #hub: StartedEnvironment | undefined;
+
+  /** On the gateway of the harness's network once the hub inside is reached: the address containers reach the host by. */
+  get callbackExposure(): CallbackExposure {
+    return this.#callbackListen ?? configuredCallback(this.#config.callback, 0);
+  }
 
   /**
    * Reaches the hub inside the harness through the ports it publishes on the host, as the url
@@ -354,14 +357,15 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     });
     const hub = inside.hub;
     this.#hub = hub;
-    if (inside.callbackListen) this.callbackListen = inside.callbackListen;
+    if (inside.callbackListen) this.#callbackListen = inside.callbackListen;
     this.hubUrl = hub.hubUrl;
     this.callbackRouteUnproven = hub.callbackRouteUnproven;
-    this.capabilities = new Set<Capability>([...this.capabilities, ...hub.capabilities, 'fault-injection',
-      ...(await this.faults.find(this.#config.compose.dataTier) ? ['data-tier-fault-injection' as const] : [])]);
-    for (const key of HUB_MEMBERS) {
-      if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
-    }
+    const { dataTier } = this.#config.compose;
+    this.provides = {
+      ...this.provides, ...hub.provides, 'fault-injection': this.faults,
+      ...(await this.faults.find(dataTier) ? { 'data-tier-fault-injection': { component: dataTier } } : {}),
+    };
+    if (hub.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
     this.#notes.push(inside.note);
   }
 
@@ -396,7 +400,7 @@ export class StartedComposeEnvironment implements StartedEnvironment {
     await this.#hub?.connectPayer(payer);
   }
 
-  async inventory(): Promise<DeploymentInventory> {
+  async #inventory(): Promise<DeploymentInventory> {
     await this.#awaitJobs();
     const inventory = await inventoryFromRuntime(this.#docker, {
       project: this.#project, engine: this.#engine,

@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import type Dockerode from 'dockerode';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
-import type { StartedEnvironment } from '../environment.ts';
+import type { ConfigFor } from '../../config/schema.ts';
+import type { CallbackExposure, StartedEnvironment } from '../environment.ts';
 
 /** A free TCP port on an address (bound, read, released). */
 export function freePort(host: string): Promise<number> {
@@ -26,7 +26,7 @@ export async function gatewayOf(docker: Dockerode, network: string): Promise<str
 export interface HubInside {
   hub: StartedEnvironment;
   /** Where our callback server listens (the network's gateway), unless the user named a public URL. */
-  callbackListen?: { host: string; port: number; publicUrl: string };
+  callbackListen?: CallbackExposure;
   /** One line for the run's description: the endpoints and where callbacks reach us. */
   note: string;
 }
@@ -36,14 +36,15 @@ export interface HubInside {
  * provisioned through its admin API, when published — with our callback server and payee listening on
  * the network's gateway, the address containers reach the host by (no container needs a name for the host).
  */
-export async function reachHubInside(config: ConformanceConfig, where: { fspiopPort: number; adminPort: number | undefined; gateway: string; fspiopFrom: string; adminFrom: string; network: string }): Promise<HubInside> {
+export async function reachHubInside(config: ConfigFor<'compose'>, where: { fspiopPort: number; adminPort: number | undefined; gateway: string; fspiopFrom: string; adminFrom: string; network: string }): Promise<HubInside> {
   const { fspiopPort, adminPort, gateway } = where;
   const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
   const userCallback = config.callback.publicUrl;
   const callbackListen = userCallback ? undefined : { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
   const { UrlEnvironment } = await import('../url/url-environment.ts');
-  const hubConfig: ConformanceConfig = {
-    ...config,
+  const { compose: _compose, ...shared } = config;
+  const hubConfig: ConfigFor<'url'> = {
+    ...shared,
     target: 'url',
     hub: { ...config.hub, url: `http://127.0.0.1:${fspiopPort}`, ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}) },
     callback: callbackListen ? { ...config.callback, ...callbackListen } : config.callback,
@@ -58,9 +59,6 @@ export async function reachHubInside(config: ConformanceConfig, where: { fspiopP
     + `callbacks reach us at ${callbackListen?.publicUrl ?? userCallback} (the gateway of ${where.network})`;
   return { hub, ...(callbackListen ? { callbackListen } : {}), note };
 }
-
-/** What a hub reached inside contributes to the started environment around it, copied where present. */
-export const HUB_MEMBERS = ['adminUrl', 'hubChanges', 'controlledPayee', 'observePayee', 'provisioningPlan'] as const;
 
 /** A network without a gateway leaves the hub no way to our callback server: said as such. */
 export function noGateway(what: string): EnvironmentUnavailableError {

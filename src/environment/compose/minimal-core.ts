@@ -5,13 +5,14 @@ import type Dockerode from 'dockerode';
 import type { StartedTestContainer } from 'testcontainers';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor } from '../../config/schema.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
-import type { EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { saveLogs, within } from './compose-runtime.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
-import { freePort, gatewayOf, HUB_MEMBERS, noGateway, reachHubInside } from './hub-inside.ts';
+import { freePort, gatewayOf, noGateway, reachHubInside } from './hub-inside.ts';
 import type { GroupLabels } from './runtime-inventory.ts';
 
 /** The labels that group the minimal core's containers and network (not compose's: no compose project is made). */
@@ -75,7 +76,7 @@ export function removeCommand(project: string): string {
  * GenericContainers, on one network of its own, each waited for; torn down on success, failure and
  * interruption. The hub inside is reached as the compose target reaches the harness's.
  */
-export async function startMinimalCore(config: ConformanceConfig, deps: MinimalCoreDeps): Promise<StartedEnvironment> {
+export async function startMinimalCore(config: ConfigFor<'compose'>, deps: MinimalCoreDeps): Promise<StartedEnvironment> {
   const { compose } = config;
   const core = compose.minimalCore;
   const [{ getContainerRuntimeClient, GenericContainer, Wait, PullPolicy }, { MySqlContainer }] = await Promise.all([import('testcontainers'), import('@testcontainers/mysql')]);
@@ -223,7 +224,7 @@ interface CoreParts {
 export class StartedMinimalCore implements StartedEnvironment {
   readonly kind = 'compose' as const;
   readonly faults: ComposeFaults;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'compose'>;
   readonly #parts: CoreParts;
   readonly #notes: string[] = [];
   #hub: StartedEnvironment | undefined;
@@ -231,15 +232,12 @@ export class StartedMinimalCore implements StartedEnvironment {
 
   hubUrl = 'none (no service of the minimal core serves FSPIOP)';
   callbackRouteUnproven = false;
-  capabilities: ReadonlySet<Capability> = new Set<Capability>();
-  callbackListen?: { host: string; port: number; publicUrl: string };
-  adminUrl?: string;
-  hubChanges?: StartedEnvironment['hubChanges'];
-  controlledPayee?: StartedEnvironment['controlledPayee'];
-  observePayee?: StartedEnvironment['observePayee'];
+  /** Nothing until the hub inside is reached (`connectHub`); then the hub's capabilities and faults on the core's containers. */
+  provides: Providers = {};
   provisioningPlan?: StartedEnvironment['provisioningPlan'];
+  #callbackListen: CallbackExposure | undefined;
 
-  constructor(config: ConformanceConfig, parts: CoreParts) {
+  constructor(config: ConfigFor<'compose'>, parts: CoreParts) {
     this.#config = config;
     this.#parts = parts;
     this.faults = new ComposeFaults(parts.docker, parts.project, MINIMAL_CORE_LABELS);
@@ -251,6 +249,11 @@ export class StartedMinimalCore implements StartedEnvironment {
     const service = Object.hasOwn(services, name) ? name : Object.keys(services).find((s) => services[s]!.aliases.includes(name));
     const host = service === undefined ? undefined : this.#parts.hostPorts.get(service)?.get(port);
     return service === undefined || host === undefined ? undefined : { service, host };
+  }
+
+  /** On the gateway of the core's network once the hub inside is reached: the address containers reach the host by. */
+  get callbackExposure(): CallbackExposure {
+    return this.#callbackListen ?? configuredCallback(this.#config.callback, 0);
   }
 
   async connectHub(): Promise<void> {
@@ -266,13 +269,11 @@ export class StartedMinimalCore implements StartedEnvironment {
     });
     const hub = inside.hub;
     this.#hub = hub;
-    if (inside.callbackListen) this.callbackListen = inside.callbackListen;
+    if (inside.callbackListen) this.#callbackListen = inside.callbackListen;
     this.hubUrl = hub.hubUrl;
     this.callbackRouteUnproven = hub.callbackRouteUnproven;
-    this.capabilities = new Set<Capability>([...hub.capabilities, 'fault-injection', 'data-tier-fault-injection']);
-    for (const key of HUB_MEMBERS) {
-      if (hub[key] !== undefined) (this as Record<string, unknown>)[key] = hub[key];
-    }
+    this.provides = { ...hub.provides, 'fault-injection': this.faults, 'data-tier-fault-injection': { component: DATABASE_SERVICE } };
+    if (hub.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
     this.#notes.push(inside.note);
   }
 

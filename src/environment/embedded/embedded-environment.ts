@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
+import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
-import type { HubChangeRecorder } from '../../fspiop/hub-change.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
-import type { FaultInjector } from '../../load/load-runner.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from '../onboarding.ts';
 import type { DeploymentUrls } from './reference-deployment.ts';
@@ -25,10 +24,14 @@ const HUB_COMPONENTS = /central-?ledger|ml-?api-?adapter|quoting-?service|accoun
 /** The built-in reference hub and simulated DFSPs on loopback: runs anywhere, needs nothing installed. */
 export class EmbeddedEnvironment implements ConformanceEnvironment {
   readonly kind = 'embedded' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'embedded'>;
 
-  constructor(config: ConformanceConfig) {
+  constructor(config: ConfigFor<'embedded'>) {
     this.#config = config;
+  }
+
+  describeTarget(): string {
+    return 'embedded (built-in reference hub on loopback)';
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -53,38 +56,45 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
 class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly kind = 'embedded' as const;
   readonly callbackRouteUnproven = false;
-  readonly capabilities: ReadonlySet<Capability>;
+  readonly provides: Providers;
   readonly hubUrl: string;
   readonly adminUrl: string;
-  /** The hub is this run's and goes with it: a change made on it needs no journal on disk. */
-  readonly hubChanges: HubChangeRecorder = { record: async () => randomUUID(), settle: async () => undefined };
-  readonly controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
-  readonly faults: FaultInjector = { killOne: (component) => this.#killHub(component) };
-  readonly observePayee: PayeeObservation = {
-    transferErrors: async (transferId) => {
-      const url = `${this.#urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
-      const response = await fetch(url, { signal: AbortSignal.timeout(this.#config.timeouts.requestMs) });
-      return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
-    },
-  };
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'embedded'>;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
   #payer: { fspId: string; url: string } | undefined;
   #stopped: Promise<void> | undefined;
 
-  constructor(config: ConformanceConfig, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
+  constructor(config: ConfigFor<'embedded'>, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
     urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean) {
     this.#config = config;
-    const capabilities: Capability[] = ['fspiop-api', 'controlled-payee', 'payee-observation', 'hub-ledger', 'fault-injection'];
-    this.capabilities = new Set(hasBystander ? [...capabilities, 'bystander-dfsp'] : capabilities);
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
     this.hubUrl = urls.hubUrl;
     this.adminUrl = urls.adminUrl;
-    this.controlledPayee = controlledPayee;
+    this.provides = {
+      'fspiop-api': true,
+      'controlled-payee': controlledPayee,
+      'payee-observation': {
+        transferErrors: async (transferId) => {
+          const url = `${urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
+          const response = await fetch(url, { signal: AbortSignal.timeout(config.timeouts.requestMs) });
+          return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
+        },
+      },
+      'admin-api': { adminUrl: urls.adminUrl },
+      // The hub is this run's and goes with it: a change made on it needs no journal on disk.
+      'hub-ledger': { adminUrl: urls.adminUrl, hubChanges: { record: async () => randomUUID(), settle: async () => undefined } },
+      'fault-injection': { killOne: (component) => this.#killHub(component) },
+      ...(hasBystander ? { 'bystander-dfsp': true } as const : {}),
+    };
+  }
+
+  /** The embedded hub registers our callback URL itself: any free port will do. */
+  get callbackExposure(): CallbackExposure {
+    return configuredCallback(this.#config.callback, 0);
   }
 
   describe(): EnvironmentDescription {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ConformanceConfig, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
+import { embeddedSettings, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
 import { HubAdminApi } from '../../hub/admin-api.ts';
@@ -58,7 +58,9 @@ export class ReferenceDeployment {
     this.#config = config;
     this.#options = options;
     this.#onboarding = readOnboarding(config);
-    const dataDir = config.embedded.faults.volatileLedger || options.ledgerUrl ? undefined : config.embedded.dataDir;
+    // Any config will do (a test's, `npm run hub`'s): the embedded hub's settings, or their defaults.
+    const embedded = embeddedSettings(config);
+    const dataDir = embedded.faults.volatileLedger || options.ledgerUrl ? undefined : embedded.dataDir;
     // Synchronously: the ledger file is opened on the next line (an unawaited mkdir raced it and lost in a fresh container).
     if (dataDir) ensureDirectorySync(dataDir);
     const store = options.ledgerUrl
@@ -66,8 +68,8 @@ export class ReferenceDeployment {
       : new SqliteLedgerStore(new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined), dataDir ?? 'in memory');
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
-      callbackDelayMs: config.embedded.callbackDelayMs, store, faults: config.embedded.faults, crash: options.crash,
-      fspiopVersion: config.embedded.fspiopVersion,
+      callbackDelayMs: embedded.callbackDelayMs, store, faults: embedded.faults, crash: options.crash,
+      fspiopVersion: embedded.fspiopVersion,
     });
     this.#admin = new HubAdminApi(this.hub.store);
   }
@@ -135,7 +137,7 @@ function payeeIlpSecret(config: ConformanceConfig): string {
 function simulatedPayee(config: ConformanceConfig, onboarding: Onboarding, where: { hubUrl: string; host: string; port?: number | undefined }, ilp: Awaited<ReturnType<typeof loadIlpCodec>>): PayeeSimulator {
   return new PayeeSimulator({
     fspId: config.participants.payee.fspId, hubUrl: where.hubUrl, ilp, parties: onboarding.payeeParties,
-    delayMs: config.embedded.payeeDelayMs, timeoutMs: config.timeouts.callbackMs, host: where.host, port: where.port,
+    delayMs: embeddedSettings(config).payeeDelayMs, timeoutMs: config.timeouts.callbackMs, host: where.host, port: where.port,
   });
 }
 

@@ -4,15 +4,18 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
-import type { ConformanceConfig } from '../../config/schema.ts';
+import type { ConfigFor, ConformanceConfig } from '../../config/schema.ts';
 import { componentKindsWith } from '../../inventory/component-kinds.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
+import { systemClock, type Clock } from '../../support/clock.ts';
 import { redactUrl } from '../../support/url.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
+import { awaitHubWorkloads } from './workload-readiness.ts';
 
 /** No request to the API server may take longer than this, whatever `timeouts.requestMs` says: a start must fail in seconds. */
 const MAX_REQUEST_MS = 10_000;
@@ -24,6 +27,13 @@ export interface KubernetesEnvironmentOptions {
   pageSize?: number;
   /** How the replacement of a deleted pod is awaited (tests poll often). */
   faults?: Pick<KubernetesFaultsOptions, 'pollMs' | 'replacementTimeoutMs' | 'clock'>;
+  /** Where progress lines go (the run's terminal): the readiness wait says what it waits for. */
+  progress?: (line: string) => void;
+  /** Aborted when the run is interrupted: a readiness wait stops. */
+  signal?: AbortSignal;
+  /** The readiness wait's clock (tests move it by hand) and its pause between reads (default 2 s). */
+  clock?: Clock;
+  readinessIntervalMs?: number;
 }
 
 /**
@@ -33,12 +43,17 @@ export interface KubernetesEnvironmentOptions {
  */
 export class KubernetesEnvironment implements ConformanceEnvironment {
   readonly kind = 'kubernetes' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'kubernetes'>;
   readonly #options: KubernetesEnvironmentOptions;
 
-  constructor(config: ConformanceConfig, options: KubernetesEnvironmentOptions = {}) {
+  constructor(config: ConfigFor<'kubernetes'>, options: KubernetesEnvironmentOptions = {}) {
     this.#config = config;
     this.#options = options;
+  }
+
+  describeTarget(): string {
+    const { context } = this.#config.kubernetes;
+    return `kubernetes${context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -52,9 +67,20 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
     });
     // Read at start: an unreachable server, an expired token or a role that may not list workloads stops the run here, in one line.
     const version = await reader.serverVersion();
-    const inventory = await reader.read();
+    let inventory = await reader.read();
+    // A hub still rolling out would fail guarantees it will meet in a minute: wait (bounded) for its workloads, and read again what changed.
+    const waited = await awaitHubWorkloads(() => reader.workloadStates(), {
+      timeoutMs: this.#config.kubernetes.readinessTimeoutMs,
+      intervalMs: this.#options.readinessIntervalMs ?? 2000,
+      clock: this.#options.clock ?? systemClock,
+      progress: this.#options.progress ?? (() => undefined),
+      signal: this.#options.signal,
+      cluster: `${cluster.server} (context ${cluster.context})`,
+    });
+    if (waited) inventory = await reader.read();
     // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
-    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...this.#config, target: 'url' }).start() : undefined;
+    const { kubernetes: _cluster, ...shared } = this.#config;
+    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...shared, target: 'url' }).start() : undefined;
     // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
     let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
     if (hub) {
@@ -62,12 +88,20 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
       const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
       faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
     }
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults });
+    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, callback: configuredCallback(this.#config.callback, 0) });
   }
 }
 
+/**
+ * The kubeconfig a run uses for the cluster whatever its target: the kubernetes target's own
+ * settings, or — for a k6-operator load driving a hub of another target — as kubectl finds it.
+ */
+export function loadRunKubeConfig(config: ConformanceConfig, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+  return loadKubeConfig(config.target === 'kubernetes' ? config.kubernetes : { namespaces: [], readinessTimeoutMs: 0 }, env);
+}
+
 /** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(settings: ConformanceConfig['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+export function loadKubeConfig(settings: ConfigFor<'kubernetes'>['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
   const kc = new KubeConfig();
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const home = join(env.HOME ?? homedir(), '.kube', 'config');
@@ -109,7 +143,9 @@ export function loadKubeConfig(settings: ConformanceConfig['kubernetes'], env: N
 
 class StartedKubernetesEnvironment implements StartedEnvironment {
   readonly kind = 'kubernetes' as const;
-  readonly capabilities: ReadonlySet<Capability>;
+  /** The cluster's inventory, plus — with a hub URL — what the url target inside serves. */
+  readonly provides: Providers;
+  readonly callbackExposure: CallbackExposure;
   readonly #cluster: ClusterIdentity;
   readonly #version: string;
   readonly #file: string;
@@ -119,17 +155,23 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   /** Present with `fault-injection` or `data-tier-fault-injection`: pods deleted through the API. */
   readonly faults?: KubernetesFaults;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined }) {
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; callback: CallbackExposure }) {
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
     this.#inventory = parts.inventory;
     this.#hub = parts.hub;
     this.#faults = parts.faults;
-    const faults: Capability[] = [...(parts.faults?.survey.hubPod ? ['fault-injection' as const] : []), ...(parts.faults?.survey.dataTierPod ? ['data-tier-fault-injection' as const] : [])];
-    if (faults.length > 0) this.faults = parts.faults!.injector;
-    this.capabilities = new Set<Capability>(['kubernetes-inventory', ...(parts.hub?.capabilities ?? []), ...faults]);
-    // The FSPIOP side's members are the inner url target's: present exactly when it has them.
+    const survey = parts.faults?.survey;
+    if (survey?.hubPod || survey?.dataTierPod) this.faults = parts.faults!.injector;
+    const inventory = parts.inventory;
+    this.provides = {
+      'kubernetes-inventory': { inventory: async () => inventory }, ...parts.hub?.provides,
+      // One injector deletes a hub pod or a data-tier one, whichever the scenario names: granted when either is there.
+      ...(survey?.hubPod || survey?.dataTierPod ? { 'fault-injection': parts.faults!.injector } : {}),
+      ...(survey?.dataTierPod ? { 'data-tier-fault-injection': { component: survey.dataTierPod } } : {}),
+    };
+    this.callbackExposure = parts.callback;
     const hub = parts.hub;
     if (hub?.provisioningPlan) this.provisioningPlan = (payer) => hub.provisioningPlan!(payer);
   }
@@ -142,27 +184,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     return this.#hub?.callbackRouteUnproven ?? false;
   }
 
-  get controlledPayee() {
-    return this.#hub?.controlledPayee;
-  }
-
-  get adminUrl() {
-    return this.#hub?.adminUrl;
-  }
-
-  get hubChanges() {
-    return this.#hub?.hubChanges;
-  }
-
-  get observePayee() {
-    return this.#hub?.observePayee;
-  }
-
   readonly provisioningPlan?: StartedEnvironment['provisioningPlan'];
-
-  async inventory(): Promise<DeploymentInventory> {
-    return this.#inventory;
-  }
 
   describe(): EnvironmentDescription {
     const hub = this.#hub?.describe();
@@ -177,8 +199,9 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   }
 
   whyMissing(capability: Capability): string {
-    if (this.#hub && ['fspiop-api', 'controlled-payee', 'payee-observation', 'bystander-dfsp', 'hub-ledger'].includes(capability)) return this.#hub.whyMissing(capability);
+    if (this.#hub && ['fspiop-api', 'controlled-payee', 'payee-observation', 'bystander-dfsp', 'hub-ledger', 'admin-api'].includes(capability)) return this.#hub.whyMissing(capability);
     switch (capability) {
+      case 'admin-api':
       case 'fspiop-api':
       case 'controlled-payee':
       case 'payee-observation':

@@ -4,6 +4,7 @@ import {
 } from '@kubernetes/client-node';
 import type { DeployedComponent, DeploymentInventory, Health, InventoryResource } from '../../inventory/deployment-inventory.ts';
 import { kubernetesFailure, type ClusterIdentity } from './kubernetes-errors.ts';
+import type { WorkloadState } from './workload-readiness.ts';
 
 /**
  * Custom resources that mark a stack (GitOps, IAM, data tier, backups, gateways, monitoring), by
@@ -71,6 +72,23 @@ export class KubernetesInventory {
   async read(): Promise<DeploymentInventory> {
     const listed = await this.listEverything();
     return toInventory(listed, this.#options, new Date());
+  }
+
+  /** The Deployments and StatefulSets with their wanted and available replicas: all the readiness wait reads, again and again. */
+  async workloadStates(): Promise<WorkloadState[]> {
+    const apps = this.#kc.makeApiClient(AppsV1Api);
+    const o = () => this.#callOptions();
+    const [deployments, statefulSets] = await Promise.all([
+      this.#namespaced('deployments', (namespace, _continue, limit) => (namespace ? apps.listNamespacedDeployment({ namespace, _continue, limit }, o()) : apps.listDeploymentForAllNamespaces({ _continue, limit }, o()))),
+      this.#namespaced('statefulsets', (namespace, _continue, limit) => (namespace ? apps.listNamespacedStatefulSet({ namespace, _continue, limit }, o()) : apps.listStatefulSetForAllNamespaces({ _continue, limit }, o()))),
+    ]);
+    const state = (kind: WorkloadState['kind'], w: typeof deployments[number] | typeof statefulSets[number]): WorkloadState => ({
+      kind, namespace: w.metadata?.namespace, name: w.metadata?.name ?? '',
+      images: (w.spec?.template.spec?.containers ?? []).flatMap((c) => (c.image ? [c.image] : [])),
+      desired: w.spec?.replicas ?? 1,
+      available: w.status?.availableReplicas ?? 0,
+    });
+    return [...deployments.map((d) => state('Deployment', d)), ...statefulSets.map((s) => state('StatefulSet', s))];
   }
 
   /** Every LIST the inventory needs. Workload reads must succeed; what a narrower role may not read is noted, not fatal. */

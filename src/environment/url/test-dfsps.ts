@@ -1,4 +1,4 @@
-import { DEFAULT_URL_CALLBACK_PORT, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
+import { DEFAULT_URL_CALLBACK_PORT, type ConfigFor, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
@@ -17,7 +17,7 @@ import { readOnboarding } from '../onboarding.ts';
  * — and our bystander, which only asks about the payer's transfers (FUN-19).
  */
 export class TestDfsps {
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'url'>;
   readonly #hubUrl: string;
   readonly #admin: HubAdminClient;
   readonly #payee: PayeeSimulator;
@@ -27,7 +27,7 @@ export class TestDfsps {
   /** What a person should know: what was put back, what was provisioned, how to remove it. */
   readonly notes: string[] = [];
 
-  private constructor(config: ConformanceConfig, hubUrl: string, admin: HubAdminClient, payee: PayeeSimulator, payeeUrl: string,
+  private constructor(config: ConfigFor<'url'>, hubUrl: string, admin: HubAdminClient, payee: PayeeSimulator, payeeUrl: string,
     onboarding: ReturnType<typeof readOnboarding>) {
     this.#config = config;
     this.#hubUrl = hubUrl;
@@ -38,7 +38,7 @@ export class TestDfsps {
     this.controlledPayee = onboarding.controlledPayee;
   }
 
-  static async start(config: ConformanceConfig, hubUrl: string, admin: HubAdminClient): Promise<TestDfsps> {
+  static async start(config: ConfigFor<'url'>, hubUrl: string, admin: HubAdminClient): Promise<TestDfsps> {
     // Read first: a broken fixture is the user's to fix (exit 2).
     const onboarding = readOnboarding(config, { partyIds: 'after-payee-party' });
     const { participants: { payee }, provision, callback, timeouts } = config;

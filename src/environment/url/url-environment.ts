@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { CONTROLLED_PAYEE_ROLES, provisionsDfsps, type ConformanceConfig, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
+import { CONTROLLED_PAYEE_ROLES, DEFAULT_URL_CALLBACK_PORT, provisionsDfsps, type ConfigFor, type ControlledParty, type ControlledPayeeRole } from '../../config/schema.ts';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { probeClientCertificateDemand } from '../../support/tls-probe.ts';
 import { joinUrl, redactUrl } from '../../support/url.ts';
-import type { ConformanceEnvironment, EnvironmentDescription, PayeeObservation, PayerConnection, StartedEnvironment } from '../environment.ts';
+import { configuredCallback } from '../callback-exposure.ts';
+import type { CallbackExposure, CapabilityProviders, ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
 import type { HubChangeRecorder } from '../../fspiop/hub-change.ts';
 import { HubChangeJournal } from '../../provisioning/hub-change-journal.ts';
@@ -12,7 +13,7 @@ import type { PlannedCall } from '../../provisioning/hub-provisioner.ts';
 import { TestDfsps } from './test-dfsps.ts';
 
 /** Where a url run journals what it changes on the hub for a while (a lowered cap), so a killed run's change is put back. */
-function hubChangeJournalFile(config: ConformanceConfig): string {
+function hubChangeJournalFile(config: ConfigFor<'url'>): string {
   return join(config.reportsDir, '.hub-changes.json');
 }
 
@@ -24,10 +25,14 @@ function hubChangeJournalFile(config: ConformanceConfig): string {
  */
 export class UrlEnvironment implements ConformanceEnvironment {
   readonly kind = 'url' as const;
-  readonly #config: ConformanceConfig;
+  readonly #config: ConfigFor<'url'>;
 
-  constructor(config: ConformanceConfig) {
+  constructor(config: ConfigFor<'url'>) {
     this.#config = config;
+  }
+
+  describeTarget(): string {
+    return `url ${redactUrl(this.#config.hub.url ?? '')}`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -47,44 +52,38 @@ class StartedUrlEnvironment implements StartedEnvironment {
   readonly kind = 'url' as const;
   readonly callbackRouteUnproven = true;
   readonly hubUrl: string;
-  readonly capabilities: ReadonlySet<Capability>;
-  readonly controlledPayee?: Partial<Record<ControlledPayeeRole, ControlledParty>>;
-  readonly adminUrl?: string;
-  readonly observePayee?: PayeeObservation;
-  readonly hubChanges?: HubChangeRecorder;
+  readonly provides: StartedEnvironment['provides'];
+  /** A fixed port where none is configured: the user must tell the hub where we are (`npm run hub` points its payer here). */
+  readonly callbackExposure: CallbackExposure;
   readonly #dfsps: TestDfsps | undefined;
   readonly #restored: string[];
+  readonly #adminUrl: string | undefined;
 
-  constructor(config: ConformanceConfig, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[], journal: HubChangeRecorder | undefined) {
+  constructor(config: ConfigFor<'url'>, hubUrl: string, dfsps: TestDfsps | undefined, restored: string[], journal: HubChangeRecorder | undefined) {
     this.hubUrl = hubUrl;
     this.#dfsps = dfsps;
     this.#restored = restored;
+    this.callbackExposure = configuredCallback(config.callback, DEFAULT_URL_CALLBACK_PORT);
     if (dfsps) this.provisioningPlan = (payer) => dfsps.plan(payer);
-    const capabilities: Capability[] = ['fspiop-api'];
     // Only a payee the run itself provisions, or one the user runs and names, can be told to
     // misbehave: a party the hub under test named would let the hub choose the input of its own safety check.
     const controlled = dfsps?.controlledPayee ?? namedParties(config);
-    if (Object.keys(controlled).length > 0) {
-      capabilities.push('controlled-payee');
-      this.controlledPayee = controlled;
-    }
-    if (dfsps) {
-      capabilities.push('payee-observation', 'bystander-dfsp');
-      this.observePayee = dfsps.observation;
-    }
-    if (config.hub.adminUrl && journal) {
-      capabilities.push('hub-ledger');
-      this.adminUrl = config.hub.adminUrl;
-      this.hubChanges = journal;
-    }
-    this.capabilities = new Set(capabilities);
+    const adminUrl = journal ? config.hub.adminUrl : undefined;
+    this.#adminUrl = adminUrl;
+    const ledger: Partial<Pick<CapabilityProviders, 'admin-api' | 'hub-ledger'>> = adminUrl && journal ? { 'admin-api': { adminUrl }, 'hub-ledger': { adminUrl, hubChanges: journal } } : {};
+    this.provides = {
+      'fspiop-api': true,
+      ...(Object.keys(controlled).length > 0 ? { 'controlled-payee': controlled } : {}),
+      ...(dfsps ? { 'payee-observation': dfsps.observation, 'bystander-dfsp': true } as const : {}),
+      ...ledger,
+    };
   }
 
   describe(): EnvironmentDescription {
     return {
       kind: this.kind,
       summary: this.#dfsps ? 'hub under test given by URL (attached, not deployed), with test DFSPs this run provisioned on it' : 'hub under test given by URL (attached, not deployed)',
-      endpoints: { hub: redactUrl(this.hubUrl), ...(this.adminUrl ? { hubAdmin: redactUrl(this.adminUrl) } : {}), ...this.#dfsps?.endpoints },
+      endpoints: { hub: redactUrl(this.hubUrl), ...(this.#adminUrl ? { hubAdmin: redactUrl(this.#adminUrl) } : {}), ...this.#dfsps?.endpoints },
       notes: [...this.#restored, ...this.#dfsps?.notes ?? []],
     };
   }
@@ -98,6 +97,7 @@ class StartedUrlEnvironment implements StartedEnvironment {
     if (capability === 'bystander-dfsp') {
       return 'the hub knows no third DFSP of ours: set hub.adminUrl so the run provisions participants.bystander with its callbacks at our callback server';
     }
+    if (capability === 'admin-api') return 'hub.adminUrl is not configured';
     if (capability === 'hub-ledger') return 'set hub.adminUrl to the hub\'s admin API (central-ledger, port 3001) to read positions and set a net debit cap';
     return `a hub given by URL offers only its FSPIOP API; ${capability} needs a compose or kubernetes target, which this version does not have yet`;
   }
@@ -126,7 +126,7 @@ async function restoreInterruptedChanges(admin: HubAdminClient, journal: HubChan
 }
 
 /** The parties of a payee DFSP the user runs and names in the config, by role. */
-function namedParties(config: ConformanceConfig): Partial<Record<ControlledPayeeRole, ControlledParty>> {
+function namedParties(config: ConfigFor<'url'>): Partial<Record<ControlledPayeeRole, ControlledParty>> {
   return Object.fromEntries(Object.keys(CONTROLLED_PAYEE_ROLES).flatMap((role) => {
     const party = config.parties[role as ControlledPayeeRole];
     return party ? [[role, party]] : [];

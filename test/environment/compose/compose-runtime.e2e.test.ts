@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { EnvironmentUnavailableError } from '../../../src/config/errors.ts';
-import { validateConfig } from '../../../src/config/load-config.ts';
+import { validateConfigFor } from '../../../src/config/load-config.ts';
 import type { ConfigInput } from '../../../src/config/schema.ts';
+import { providerOf } from '../../../src/environment/capability-providers.ts';
 import { ComposeEnvironment } from '../../../src/environment/compose/compose-environment.ts';
 import type { StartedComposeEnvironment } from '../../../src/environment/compose/compose-runtime.ts';
 import { tempDir } from '../../helpers/cli.ts';
@@ -16,7 +17,7 @@ const run = promisify(execFile);
 const skip = await dockerOrSkip();
 
 async function environment(compose: NonNullable<ConfigInput['compose']>, lines: string[] = []) {
-  const config = validateConfig({ target: 'compose', reportsDir: await tempDir('reports'), compose: { harness: MINI_HARNESS, ...compose } });
+  const config = validateConfigFor('compose', { reportsDir: await tempDir('reports'), compose: { harness: MINI_HARNESS, ...compose } });
   return { config, environment: new ComposeEnvironment(config, { progress: (line) => lines.push(line) }) };
 }
 
@@ -44,7 +45,7 @@ describe('the compose target on a real Docker engine (fixtures/compose-mini)', {
     const started = await env.start() as StartedComposeEnvironment;
     try {
       assert.ok(lines.some((l) => l.includes(`compose ${name}: quoting-service healthy`)), lines.join('\n'));
-      const inventory = await started.inventory();
+      const inventory = await providerOf(started, 'compose-inventory').inventory();
       assert.equal(inventory.observedFrom, 'runtime');
       assert.match(inventory.source, new RegExp(`docker compose project ${name} via Docker engine`));
       const byName = new Map(inventory.components.map((c) => [c.name, c]));
@@ -97,7 +98,7 @@ describe('the compose target on a real Docker engine (fixtures/compose-mini)', {
     assert.ok((await leftovers(name)).some((l) => l === `container ${name}-mysql-1`));
     const { environment: attaching } = await environment({ attach: name });
     const attached = await attaching.start();
-    assert.ok((await attached.inventory!()).components.some((c) => c.name === 'mysql' && c.health === 'healthy'));
+    assert.ok((await providerOf(attached, 'compose-inventory').inventory()).components.some((c) => c.name === 'mysql' && c.health === 'healthy'));
     await attached.stop();
     assert.ok((await leftovers(name)).length > 0, 'attached projects are not ours to stop');
     await composeDown(name);

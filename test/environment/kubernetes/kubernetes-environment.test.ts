@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, EnvironmentUnavailableError } from '../../../src/config/errors.ts';
-import { validateConfig } from '../../../src/config/load-config.ts';
+import { validateConfig, validateConfigFor } from '../../../src/config/load-config.ts';
 import { createEnvironment } from '../../../src/environment/create-environment.ts';
+import { providerOf } from '../../../src/environment/capability-providers.ts';
 import { KubernetesEnvironment } from '../../../src/environment/kubernetes/kubernetes-environment.ts';
 import { FakeKubeApi, kubeconfigFor, testCertificateAuthority } from '../../helpers/fake-kube-api.ts';
 import { ROOT } from '../../helpers/cli.ts';
@@ -31,8 +32,9 @@ async function kubeconfig(server: string, options: { token?: string; context?: s
   return file;
 }
 
-// A request budget a loaded CI machine keeps; the test of a silent server sets a short one of its own.
-const config = (file: string, extra: Record<string, unknown> = {}) => validateConfig({ target: 'kubernetes', kubernetes: { kubeconfig: file }, timeouts: { requestMs: 15_000 }, ...extra });
+// The longest request budget the target allows: a busy machine (suites in parallel) must not turn a slow fake into a timeout.
+// The test of the budget itself sets its own.
+const config = (file: string, extra: Record<string, unknown> = {}) => validateConfigFor('kubernetes', { kubernetes: { kubeconfig: file }, timeouts: { requestMs: 10_000 }, ...extra });
 
 async function startFailure(environment: KubernetesEnvironment): Promise<Error> {
   const failure = await environment.start().then(() => undefined, (error: Error) => error);
@@ -50,8 +52,8 @@ describe('KubernetesEnvironment attached to a cluster', () => {
     assert.ok(environment instanceof KubernetesEnvironment);
     const started = await environment.start();
     try {
-      assert.deepEqual([...started.capabilities], ['kubernetes-inventory']);
-      const inventory = await started.inventory!();
+      assert.deepEqual(Object.keys(started.provides), ['kubernetes-inventory']);
+      const inventory = await providerOf(started, 'kubernetes-inventory').inventory();
       assert.equal(inventory.components.length, 14);
       const description = started.describe();
       assert.match(description.summary, new RegExp(`^Kubernetes cluster at ${fake.url} \\(context fake, v1\\.27\\.16\\+k3s1, 1 node; attached, read-only\\); no hub URL`));
@@ -97,7 +99,7 @@ describe('KubernetesEnvironment attached to a cluster', () => {
 
   it('KUBECONFIG is where the kubeconfig is found when none is given, as for kubectl', async () => {
     const file = await kubeconfig(fake.url);
-    const started = await new KubernetesEnvironment(validateConfig({ target: 'kubernetes' }), { env: { KUBECONFIG: file, HOME: '/nonexistent' } }).start();
+    const started = await new KubernetesEnvironment(validateConfigFor('kubernetes'), { env: { KUBECONFIG: file, HOME: '/nonexistent' } }).start();
     assert.deepEqual(started.describe().notes?.[0], `kubeconfig: ${file}`);
     await started.stop();
   });
@@ -108,7 +110,7 @@ describe('KubernetesEnvironment attached to a cluster', () => {
     try {
       const started = await new KubernetesEnvironment(config(await kubeconfig(fake.url), { hub: { url: hubUrl } })).start();
       // Behind a hub, the cluster's central-ledger and MySQL pods are there to fault under load.
-      assert.deepEqual([...started.capabilities].sort(), ['data-tier-fault-injection', 'fault-injection', 'fspiop-api', 'kubernetes-inventory']);
+      assert.deepEqual(Object.keys(started.provides).sort(), ['data-tier-fault-injection', 'fault-injection', 'fspiop-api', 'kubernetes-inventory']);
       assert.equal(started.hubUrl, hubUrl);
       assert.equal(started.callbackRouteUnproven, true);
       assert.equal(started.describe().endpoints.hub, hubUrl);
@@ -123,7 +125,7 @@ describe('kubernetes target with a hub URL and its admin API', () => {
   it('provisions our test DFSPs under ids of their own, as the url target does (a shared hub may know the defaults)', () => {
     const withAdmin = validateConfig({ target: 'kubernetes', hub: { url: 'http://ml-api-adapter.local', adminUrl: 'http://central-ledger.local' } });
     assert.deepEqual([withAdmin.participants.payer.fspId, withAdmin.participants.payee.fspId, withAdmin.participants.bystander.fspId], ['conformancepayer', 'conformancepayee', 'conformanceother']);
-    const inventoryOnly = validateConfig({ target: 'kubernetes' });
+    const inventoryOnly = validateConfigFor('kubernetes');
     assert.equal(inventoryOnly.participants.payer.fspId, 'payerfsp');
   });
 });
@@ -155,7 +157,7 @@ describe('KubernetesEnvironment without a cluster', () => {
 
   it('no kubeconfig anywhere: says where it looked', async () => {
     const home = await mkdtemp(join(tmpdir(), 'kube-home-'));
-    const failure = await startFailure(new KubernetesEnvironment(validateConfig({ target: 'kubernetes' }), { env: { HOME: home } }));
+    const failure = await startFailure(new KubernetesEnvironment(validateConfigFor('kubernetes'), { env: { HOME: home } }));
     assert.ok(failure instanceof EnvironmentUnavailableError);
     assert.equal(failure.message, `no kubeconfig found (KUBECONFIG is unset and ${home}/.kube/config does not exist), so there is no cluster to read; point KUBECONFIG or --kubeconfig at the cluster's kubeconfig (the one kubectl uses)`);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { validateConfig } from '../../../src/config/load-config.ts';
+import { validateConfigFor } from '../../../src/config/load-config.ts';
 import { KubernetesFailure, type ClusterIdentity } from '../../../src/environment/kubernetes/kubernetes-errors.ts';
 import { KubernetesEnvironment } from '../../../src/environment/kubernetes/kubernetes-environment.ts';
 import { KubernetesFaults, type KubernetesFaultsOptions } from '../../../src/environment/kubernetes/kubernetes-faults.ts';
@@ -148,7 +148,7 @@ describe('the kubernetes target grants faults where there are pods to fault, beh
     const hub = createHttpServer((_request, response) => response.end('{}'));
     const hubUrl = await listen(hub);
     const kubeconfig = await fake.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'kube-faults-')), 'config'));
-    const config = validateConfig({ target: 'kubernetes', kubernetes: { kubeconfig, namespaces: settings.namespaces ?? [] }, timeouts: { requestMs: 1500 }, ...(settings.hub === false ? {} : { hub: { url: hubUrl } }) });
+    const config = validateConfigFor('kubernetes', { kubernetes: { kubeconfig, namespaces: settings.namespaces ?? [] }, timeouts: { requestMs: 10_000 }, ...(settings.hub === false ? {} : { hub: { url: hubUrl } }) });
     const environment = await new KubernetesEnvironment(config).start();
     return { environment, done: async () => { await environment.stop(); await closeServer(hub); } };
   }
@@ -156,8 +156,8 @@ describe('the kubernetes target grants faults where there are pods to fault, beh
   it('a hub, central-ledger and MySQL pods: both fault capabilities, the injector, and a note that pods will be deleted', async () => {
     const { environment, done } = await started('helm-default', {});
     try {
-      assert.ok(environment.capabilities.has('fault-injection') && environment.capabilities.has('data-tier-fault-injection'));
-      assert.ok(environment.faults instanceof KubernetesFaults);
+      assert.ok(environment.provides['fault-injection'] instanceof KubernetesFaults);
+      assert.deepEqual(environment.provides['data-tier-fault-injection'], { component: 'mojaloop/kafka-0' });
       assert.match(environment.describe().summary, /attached, read-only but for the pods resilience scenarios delete\)/);
       assert.ok(environment.describe().notes!.some((n) => /^resilience scenarios delete one pod of the component they name \(gracePeriodSeconds 0; e\.g\. mojaloop\/centralledger-7d9f8b6c4-ax0q; data tier e\.g\. mojaloop\/kafka-0\)/.test(n)));
     } finally {
@@ -168,8 +168,8 @@ describe('the kubernetes target grants faults where there are pods to fault, beh
   it('no data-tier pod where it looks: fault-injection only, and the reason names what was looked for', async () => {
     const { environment, done } = await started('iac-eks', { namespaces: ['mojaloop'] });
     try {
-      assert.ok(environment.capabilities.has('fault-injection'));
-      assert.ok(!environment.capabilities.has('data-tier-fault-injection'));
+      assert.ok(environment.provides['fault-injection'] instanceof KubernetesFaults);
+      assert.equal(environment.provides['data-tier-fault-injection'], undefined);
       assert.match(environment.whyMissing('data-tier-fault-injection'), /^no pod of the data tier to delete: looked for running pods of mysql in namespace mojaloop: .*; and for running pods of kafka in namespace mojaloop: /);
     } finally {
       await done();
@@ -179,8 +179,8 @@ describe('the kubernetes target grants faults where there are pods to fault, beh
   it('without a hub URL there is no load, so no fault: no capability, no injector, no delete', async () => {
     const { environment, done } = await started('helm-default', { hub: false });
     try {
-      assert.ok(!environment.capabilities.has('fault-injection') && !environment.capabilities.has('data-tier-fault-injection'));
-      assert.equal(environment.faults, undefined);
+      assert.equal(environment.provides['fault-injection'], undefined);
+      assert.equal(environment.provides['data-tier-fault-injection'], undefined);
       assert.match(environment.whyMissing('fault-injection'), /load needs the hub: give the kubernetes target the hub's FSPIOP endpoint \(--hub-url\)/);
       assert.match(environment.describe().summary, /attached, read-only\)/);
     } finally {

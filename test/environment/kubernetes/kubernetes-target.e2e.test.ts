@@ -50,6 +50,26 @@ describe('--target kubernetes end to end against fixture clusters served by a fa
     assert.ok(!(run.stdout + run.stderr).includes(TOKEN));
   });
 
+  it('a hub still rolling out past kubernetes.readinessTimeoutMs: exit 4, one line naming the workload not ready, after the progress line', async () => {
+    const fake = await (await FakeKubeApi.fromFixture('miniloop-k3s', { token: TOKEN })).start();
+    try {
+      fake.setStatus('Deployment', 'default', 'ml-api-adapter', { availableReplicas: 0, readyReplicas: 0 });
+      const dir = await mkdtemp(join(tmpdir(), 'kubernetes-e2e-'));
+      const kubeconfig = await fake.writeKubeconfig(join(dir, 'kubeconfig'), { token: TOKEN });
+      const config = join(dir, 'cluster.yaml');
+      await writeFile(config, 'target: kubernetes\ntier: miniloop\nkubernetes: { readinessTimeoutMs: 1 }\n');
+      const run = await runCli('conformance', ['--config', config, '--callback-port', '0', '--reports-dir', join(dir, 'reports')], { env: { KUBECONFIG: kubeconfig } });
+      assert.equal(run.code, 4, run.stdout + run.stderr);
+      assert.match(run.stdout, /  8\/9 hub workloads ready: waiting for Deployment default\/ml-api-adapter \(0\/1 available\)\n/);
+      const errors = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => /^error:/.test(line));
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(errors[0]!, /^error: 1 of 9 hub workloads of the cluster at https:\/\/127\.0\.0\.1:\d+ \(context fake\) not ready after 0 s: Deployment default\/ml-api-adapter \(0\/1 available\); /);
+      assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it('Miniloop on k3s: every deployment guarantee evaluated; the ingress and the distribution reported as mismatches with evidence', async () => {
     const { code, result, ms, stdout } = await conformance('miniloop-k3s', ['--tier', 'miniloop']);
     const verdicts = byId(result);
