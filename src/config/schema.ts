@@ -423,10 +423,15 @@ const HostOrAddress = z.string().regex(/^(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9]([-a
 
 /**
  * The k6-operator runner (`load.runner: k6-operator`, docs/kubernetes.md): the k6 scripts run as a
- * `TestRun` (k6.io/v1alpha1) of `parallelism` runner pods in a cluster (the kubeconfig and context
- * of `kubernetes`), their callbacks relayed by our callback server through a Service made per run.
+ * `TestRun` (k6.io/v1alpha1) of `parallelism` runner pods in a cluster, their callbacks relayed by
+ * our callback server through a Service made per run. The load may drive a hub of any target, so the
+ * cluster is its own setting: `kubeconfig` / `context` here, else the kubernetes target's, else as kubectl finds it.
  */
 const K6OperatorSchema = z.strictObject({
+  /** Path of the kubeconfig of the cluster the runner pods run in; default the kubernetes target's, else KUBECONFIG, else ~/.kube/config. */
+  kubeconfig: z.string().min(1).optional(),
+  /** Context of that kubeconfig; default the kubernetes target's, else its current context. */
+  context: z.string().min(1).optional(),
   /** Namespace the TestRun, its ConfigMap, Secret and callback Service are made in; default the context's namespace, else "default". */
   namespace: z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63').optional(),
   /** The hub's FSPIOP endpoint as the runner pods reach it (e.g. its in-cluster Service); default the run's hub URL. */

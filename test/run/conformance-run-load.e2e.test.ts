@@ -26,7 +26,7 @@ describe('SLA guarantees under real load from the builtin runner (embedded targe
       assert.deepEqual(verdict.reducedLoad, { profile: 'test-light', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 10, durationMs: 2000 } });
       assert.ok(verdict.evidence.length > 0 && verdict.evidence.every((m) => m.ok && /^builtin runner, profile test-light, 10 P2P transfers\/s offered for 5 s, steady state 2 s–4 s/.test(m.source)), id);
     }
-    assert.match(byId['HELM-SLA-01']!.measured!, /^achieved throughput \(successful P2P transfers over the steady-state window\): [\d.]+ transfers\/s; slowest 2 s interval: .*; dropped iterations: 0; transfers the payer saw COMMITTED, asked back at the hub: (\d+) of \1 COMMITTED$/);
+    assert.match(byId['HELM-SLA-01']!.measured!, /^achieved throughput \(successful P2P transfers over the steady-state window\): [\d.]+ transfers\/s; slowest 2 s interval: .*; dropped iterations \(steady state\): 0; transfers the payer saw COMMITTED, asked back at the hub: (\d+) of \1 COMMITTED$/);
     assert.match(byId['HELM-SLA-02']!.measured!, /^lookups completed successfully within 1000 ms \(share of attempts, steady state\): 100\.000% of 20 attempts \(20 within 1000 ms\); p99 lookups latency \(successful lookups, steady state\): \d+ ms; /);
     assert.match(output, /○ NOT EVALUATED {2}HELM-SLA-02 .*\n {6}reason: held 10 transfers\/s for 2 s/);
     assert.doesNotMatch(output, /not a verdict/);

@@ -93,11 +93,13 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
 }
 
 /**
- * The kubeconfig a run uses for the cluster whatever its target: the kubernetes target's own
- * settings, or — for a k6-operator load driving a hub of another target — as kubectl finds it.
+ * The kubeconfig of the cluster a k6-operator load runs in, whatever the target: `k6Operator`'s own
+ * kubeconfig and context, else the kubernetes target's, else as kubectl finds it.
  */
 export function loadRunKubeConfig(config: ConformanceConfig, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
-  return loadKubeConfig(config.target === 'kubernetes' ? config.kubernetes : { namespaces: [], readinessTimeoutMs: 0 }, env);
+  const target = config.target === 'kubernetes' ? config.kubernetes : { namespaces: [], readinessTimeoutMs: 0 };
+  const { kubeconfig = target.kubeconfig, context = target.context } = config.k6Operator;
+  return loadKubeConfig({ ...target, ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }, env);
 }
 
 /** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */

@@ -104,7 +104,6 @@ class LoadRun {
     const phases = request.flow === 'clearing' ? 1 : 3;
     this.#governor = new InFlightGovernor({
       hardCap: this.#limits.maxInFlight,
-      initial: Math.ceil(request.ratePerSecond),
       targetMs: (phases * (options.phaseTimeoutMs ?? 10_000)) / 4,
       floor: Math.max(8, Math.ceil((request.ratePerSecond * GOVERNOR_FLOOR_MS) / 1000)),
     });
@@ -196,8 +195,8 @@ class LoadRun {
       this.#books.runnerError((error as Error).message);
     }
     const endMs = this.#clock.now() - this.#start;
-    this.#governor.completed();
     const ok = failure === undefined && transferId !== undefined;
+    this.#governor.completed(endMs - intendedMs, ok);
     this.#books.record({ startMs: intendedMs, endMs, ok, failure, phasesMs, ...(ok ? { committedTransferId: transferId } : {}) });
   }
 

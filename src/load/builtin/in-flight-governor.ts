@@ -6,26 +6,28 @@
  * thousands of requests, each waiting longer than the last, until they all time out and the hub's
  * whole capacity goes into work nobody waits for any more (the bench saw 39 transfers/s achieved
  * of a hub that clears 600/s). By Little's law, what completes within `targetMs` at the pace the
- * hub keeps is pace × target: each second the cap moves towards that (at most halving or
- * doubling), between a floor and the hard cap. The target is a quarter of the iterations'
+ * hub keeps (iterations it completes successfully per second) is pace × target: each second the cap moves towards that (at most halving or
+ * doubling), between a floor and the hard cap — but only while requests queue: the iterations'
+ * median latency more than twice the lowest median seen. A hub that is slow but not saturated
+ * (every answer late, however few are in flight) keeps the whole cap and is measured as slow;
+ * holding it back would change nothing but what is measured. The target is a quarter of the iterations'
  * timeouts — Little's law holds the mean, and the slowest must still finish within them — far
- * beyond any SLA bound, so a healthy hub never meets the governor: it starts at one second of
- * arrivals and is past what such a hub holds after its first adjustment. Arrivals beyond the cap
+ * beyond any SLA bound, so a healthy hub never meets the governor: it starts at the hard cap (what
+ * is in flight grows only by the arrivals the hub does not complete, and it is refitted every
+ * second), and a hub that never answered is not judged stalled. Arrivals beyond the cap
  * are dropped and counted, and every dropped arrival of the steady state is a miss in the latency
  * and availability verdicts (sla-probe.ts): holding load back can never make a hub pass.
  */
 export interface GovernorOptions {
   /** What the process can hold (descriptors) or the user configured: the cap never exceeds it. */
   hardCap: number;
-  /** The cap before anything is known (one second of arrivals); never above the hard cap. */
-  initial: number;
   /** Iteration latency the governor holds the hub to, ms. */
   targetMs: number;
   /** The cap never falls below this, so a recovered hub is seen at once. */
   floor: number;
 }
 
-/** When the cap first fell below what it started at, its lowest value, and the hub's pace that set it. */
+/** When the cap first fell below the hard cap, its lowest value, and the hub's pace that set it. */
 export interface GovernorRecord {
   firstBelowAtMs: number;
   lowest: number;
@@ -36,12 +38,21 @@ export interface GovernorRecord {
 
 /** The most the cap changes in one adjustment: halves or doubles. */
 const MAX_STEP = 2;
+/** Requests queue when the median latency is more than this many times the lowest median seen. */
+const QUEUEING_FACTOR = 2;
+
+function medianOf(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
 
 export class InFlightGovernor {
   readonly #options: GovernorOptions;
-  readonly #start: number;
   #cap: number;
-  #completed = 0;
+  #latencies: number[] = [];
+  #succeeded = 0;
+  /** The lowest per-period median latency so far: the hub's latency without a queue. */
+  #unloadedMs: number | undefined;
   #adjustedAtMs = 0;
   #record: GovernorRecord | undefined;
 
@@ -49,8 +60,7 @@ export class InFlightGovernor {
     if (!(options.targetMs > 0)) throw new Error(`the in-flight governor needs a positive latency target, not ${options.targetMs}`);
     const floor = Math.max(1, Math.min(options.floor, options.hardCap));
     this.#options = { ...options, floor };
-    this.#start = Math.min(options.hardCap, Math.max(floor, options.initial));
-    this.#cap = this.#start;
+    this.#cap = options.hardCap;
   }
 
   /** Iterations in flight at most, now. */
@@ -62,14 +72,19 @@ export class InFlightGovernor {
     return this.#options.targetMs;
   }
 
-  /** Undefined while the cap never fell below where it started. */
+  /** Undefined while the cap never fell below the hard cap. */
   get record(): GovernorRecord | undefined {
     return this.#record;
   }
 
-  /** An iteration ended, succeeded or failed: the hub's pace. */
-  completed(): void {
-    this.#completed += 1;
+  /**
+   * An iteration ended this long after its intended start. Every one tells the latency; only those
+   * that succeeded tell the pace the hub keeps — iterations given up after their timeout are
+   * what a queue too long produces, not capacity.
+   */
+  completed(latencyMs: number, succeeded = true): void {
+    this.#latencies.push(latencyMs);
+    if (succeeded) this.#succeeded += 1;
   }
 
   /**
@@ -79,21 +94,29 @@ export class InFlightGovernor {
    */
   adjust(nowMs: number, oldestInFlightAgeMs: number | undefined): number {
     const periodMs = nowMs - this.#adjustedAtMs;
-    const completed = this.#completed;
-    this.#adjustedAtMs = nowMs;
-    this.#completed = 0;
     if (periodMs <= 0) return this.#cap;
+    const latencies = this.#latencies;
+    const pace = (this.#succeeded * 1000) / periodMs;
+    this.#adjustedAtMs = nowMs;
+    this.#latencies = [];
+    this.#succeeded = 0;
     const { hardCap, targetMs, floor } = this.#options;
-    const pace = (completed * 1000) / periodMs;
+    const median = latencies.length > 0 ? medianOf(latencies) : undefined;
+    if (median !== undefined) this.#unloadedMs = Math.min(this.#unloadedMs ?? median, median);
+    const queueing = (latencyMs: number) => this.#unloadedMs === undefined || latencyMs > QUEUEING_FACTOR * this.#unloadedMs;
     let next: number;
-    if (completed > 0) {
+    if (median !== undefined) {
       const fits = (pace * targetMs) / 1000;
-      next = Math.min(this.#cap * MAX_STEP, Math.max(this.#cap / MAX_STEP, fits));
+      if (!queueing(median)) next = this.#cap * MAX_STEP;
+      else if (median > targetMs) next = Math.max(this.#cap / MAX_STEP, fits);
+      else next = Math.min(this.#cap * MAX_STEP, Math.max(this.#cap, fits));
     } else {
-      next = oldestInFlightAgeMs !== undefined && oldestInFlightAgeMs > targetMs ? this.#cap / MAX_STEP : this.#cap;
+      // A stall: the hub answered faster before, and the oldest iteration has waited past the target.
+      const stalled = this.#unloadedMs !== undefined && oldestInFlightAgeMs !== undefined && oldestInFlightAgeMs > targetMs && queueing(oldestInFlightAgeMs);
+      next = stalled ? this.#cap / MAX_STEP : this.#cap;
     }
     next = Math.min(hardCap, Math.max(floor, Math.round(next)));
-    if (next < this.#start) {
+    if (next < hardCap) {
       this.#record ??= { firstBelowAtMs: nowMs, lowest: next, lowestAtMs: nowMs, paceAtLowest: pace };
       if (next < this.#record.lowest) this.#record = { ...this.#record, lowest: next, lowestAtMs: nowMs, paceAtLowest: pace };
     }

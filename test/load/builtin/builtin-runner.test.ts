@@ -112,12 +112,16 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
 
   it('drives a hub past its capacity at its capacity: the in-flight cap follows the pace it completes, the rest dropped and counted', async () => {
     const clock = new ManualClock(0);
-    // The hub looks parties up one at a time, 100 ms each: 10/s, where 100/s are offered.
+    // The hub looks parties up one at a time, 100 ms each: 10/s, where 100/s are offered. A lookup
+    // that would wait past the 2 s a callback may take is given up (an error callback at 2 s), as a
+    // DFSP's timeout gives it up: without the governor most would be.
     let lookupFreeAt = 0;
     const driver = scriptedDriver(clock, (phase) => {
       if (phase !== 'lookup') return { ms: 5 };
-      lookupFreeAt = Math.max(lookupFreeAt, clock.now()) + 100;
-      return { ms: lookupFreeAt - clock.now() };
+      const answerAt = Math.max(lookupFreeAt, clock.now()) + 100;
+      if (answerAt - clock.now() > 2000) return { ms: 2000, error: '2004' };
+      lookupFreeAt = answerAt;
+      return { ms: answerAt - clock.now() };
     });
     const overload: LoadRequest = { flow: 'p2p', profile: 'test', ratePerSecond: 100, durationMs: 20_000, warmupMs: 5000, drainMs: 1000, intervalMs: 5000 };
     // Callbacks time out after 2 s a phase: iterations are held to 1.5 s (a quarter of three phases' timeouts).
@@ -127,9 +131,11 @@ describe('BuiltinLoadRunner (manual clock, scripted hub)', () => {
     // 10/s × 1.5 s = 15 in flight; the floor is 10 (0.1 s of arrivals).
     assert.ok(summary.governed.lowest >= 10 && summary.governed.lowest <= 20, `lowest cap ${summary.governed.lowest}`);
     assert.ok(Math.abs(summary.governed.paceAtLowest - 10) <= 2, `pace ${summary.governed.paceAtLowest}`);
-    // Without the governor 1000 would be in flight after ten seconds, each waiting up to 100 s.
+    // Without the governor up to 1000 would be in flight and nearly every lookup given up at 2 s.
     const p50 = summary.iterations.percentilesMs['50']!;
-    assert.ok(p50 < 3000, `steady-state p50 ${p50} ms`);
+    assert.ok(p50 < 2000, `steady-state p50 ${p50} ms`);
+    const givenUp = summary.iterations.failures['lookups: error callback 2004'] ?? 0;
+    assert.ok(givenUp < summary.iterations.successes, `${givenUp} given up, ${summary.iterations.successes} succeeded`);
     assert.ok(Math.abs(summary.achievedRate - 10) <= 1, `achieved ${summary.achievedRate}/s`);
     assert.ok(summary.droppedInWindow! > 0 && summary.dropped >= summary.droppedInWindow!);
     assert.equal(driver.started + summary.dropped, 2000);

@@ -16,7 +16,8 @@ describe('a conformance run with --runner k6-operator', () => {
   });
   after(() => fake.stop());
 
-  const input = (k6Operator: Record<string, unknown>) => ({ tier: 'helm' as const, load: { runner: 'k6-operator' as const }, kubernetes: { kubeconfig }, k6Operator });
+  // The embedded target's hub, driven by runner pods in a cluster of its own (k6Operator.kubeconfig).
+  const input = (k6Operator: Record<string, unknown>) => ({ tier: 'helm' as const, load: { runner: 'k6-operator' as const }, k6Operator: { kubeconfig, ...k6Operator } });
 
   it('on a cluster without k6-operator: exit 4 before any scenario, the line names the missing CRD', async () => {
     const { exitCode, output, result } = await runInProcess(input({ namespace: 'load', hubUrl: 'http://ml-api-adapter.mojaloop.svc:3000', callbacks: { address: '10.0.0.5' } }), { tags: '@guarantee:HELM-SLA-01' });
