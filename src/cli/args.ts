@@ -46,6 +46,8 @@ const OPTIONS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', multiple: true },
+  k3s: { type: 'boolean' },
+  'k3s-image': { type: 'string' },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
@@ -86,8 +88,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   for (const name of namespaces) {
     if (!KUBERNETES_NAME.test(name)) throw new UsageError(`--namespace ${shown(name)} is not a namespace name (lower-case letters, digits and "-", at most 63); e.g. --namespace mojaloop`);
   }
-  if (str('kubeconfig') || str('context') || namespaces.length > 0) {
-    overrides.kubernetes = { ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig') } : {}), ...(str('context') ? { context: str('context') } : {}), ...(namespaces.length > 0 ? { namespaces } : {}) };
+  const k3s = values.k3s === true || str('k3s-image') !== undefined
+    ? { enabled: true, ...(str('k3s-image') ? { image: str('k3s-image') } : {}) } : undefined;
+  if (str('kubeconfig') || str('context') || namespaces.length > 0 || k3s) {
+    overrides.kubernetes = {
+      ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig') } : {}), ...(str('context') ? { context: str('context') } : {}),
+      ...(namespaces.length > 0 ? { namespaces } : {}), ...(k3s ? { k3s } : {}),
+    };
   }
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {

@@ -406,6 +406,21 @@ const ComponentsSchema = z.strictObject(Object.fromEntries(COMPONENT_KIND_NAMES.
 /** A Kubernetes name: a DNS label (namespaces). */
 export const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * The image `--k3s` runs when none is given: the one @testcontainers/k3s's own tests run
+ * (its packages/modules/k3s/Dockerfile); mini-loop's default distribution is k3s.
+ */
+export const DEFAULT_K3S_IMAGE = 'rancher/k3s:v1.37.1-k3s1';
+
+/** A single-node cluster the run brings up itself (`--k3s`, docs/kubernetes.md): k3s in a container through @testcontainers/k3s, torn down after. */
+const K3sSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** The k3s image; it must be on the Docker engine or pullable from there (`--k3s-image`). */
+  image: ImageRef.default(DEFAULT_K3S_IMAGE),
+  /** From the container's creation until k3s says its node controller synced (the module's wait); a pull of the image has the same budget. */
+  startupTimeoutMs: Timeout.default(180_000),
+}).prefault({});
+
 /** The cluster a `kubernetes` target reads (docs/kubernetes.md). Left out, the kubeconfig is found as kubectl finds it. */
 const KubernetesSchema = z.strictObject({
   /** Path of the kubeconfig; default KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
@@ -416,6 +431,8 @@ const KubernetesSchema = z.strictObject({
   namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
   /** How long to wait at start for the hub's workloads (its services and data tier) to have their replicas available; 0 = read the cluster as it is. */
   readinessTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set').default(300_000),
+  /** Bring up a single-node k3s cluster in a container and read that one instead of a kubeconfig's. */
+  k3s: K3sSchema,
 }).prefault({});
 
 /** An IPv4 address or a DNS name: where pods in a cluster reach this machine. */
@@ -613,6 +630,12 @@ const KubernetesTarget = Common.extend({
   provision: ProvisionSchema,
   kubernetes: KubernetesSchema,
 }).superRefine((config, ctx) => {
+  if (config.kubernetes.k3s.enabled) {
+    // The cluster is the one the run brings up: a kubeconfig or context named too would be silently ignored.
+    for (const [field, flag] of [['kubeconfig', '--kubeconfig'], ['context', '--context']] as const) {
+      if (config.kubernetes[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['kubernetes', field], message: `--k3s brings up its own cluster and reads that one; ${flag} names another — choose one` });
+    }
+  }
   if (config.provision.enabled === true && !(config.hub.url && config.hub.adminUrl)) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
@@ -645,7 +668,8 @@ export const ConfigSchema = z.discriminatedUnion('target', [EmbeddedTarget, UrlT
 /**
  * The one place a target is implied (config file and command line merged): a hub URL without a
  * target means that hub — the url target rather than the embedded hub, which would test something
- * else than what the user named — and a harness, a project to attach to or the minimal core means the compose target.
+ * else than what the user named — and a harness, a project to attach to or the minimal core means the compose target,
+ * a k3s cluster to bring up (`--k3s`) the kubernetes target.
  * Nothing else implies one; no target at all is the embedded one (the schema's default).
  * A run that provisions its DFSPs on a hub gives them ids of their own unless the config names
  * them: the defaults ("payerfsp", a well-known test MSISDN) may belong to DFSPs already on a shared hub.
@@ -657,6 +681,7 @@ export function impliedTarget(input: unknown): unknown {
     const section = (value: unknown) => (typeof value === 'object' && value !== null ? value as Record<string, unknown> : {});
     if (section(config.hub).url !== undefined) config = { ...config, target: 'url' };
     else if (section(config.compose).harness !== undefined || section(config.compose).attach !== undefined || section(section(config.compose).minimalCore).enabled === true) config = { ...config, target: 'compose' };
+    else if (section(section((config as { kubernetes?: unknown }).kubernetes).k3s).enabled === true) config = { ...config, target: 'kubernetes' };
   }
   if (!provisions(config)) return config;
   const participants = { ...config.participants };

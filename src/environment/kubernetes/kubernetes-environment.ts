@@ -8,12 +8,14 @@ import type { ConfigFor, ConformanceConfig } from '../../config/schema.ts';
 import { componentKindsWith } from '../../inventory/component-kinds.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { systemClock, type Clock } from '../../support/clock.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import { redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
+import type { StartedK3sCluster } from './k3s-cluster.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
 import { awaitHubWorkloads } from './workload-readiness.ts';
 
@@ -34,6 +36,8 @@ export interface KubernetesEnvironmentOptions {
   /** The readiness wait's clock (tests move it by hand) and its pause between reads (default 2 s). */
   clock?: Clock;
   readinessIntervalMs?: number;
+  /** Where a k3s cluster the run brings up (`--k3s`) is held until removed (what a second Ctrl-C would leave running). */
+  held?: HeldResources;
 }
 
 /**
@@ -52,12 +56,29 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
   }
 
   describeTarget(): string {
-    const { context } = this.#config.kubernetes;
-    return `kubernetes${context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
+    const { context, k3s } = this.#config.kubernetes;
+    return `kubernetes${k3s.enabled ? ` (a k3s cluster of ${k3s.image} brought up by the run)` : context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
   }
 
   async start(): Promise<StartedEnvironment> {
-    const { kc, file } = loadKubeConfig(this.#config.kubernetes, this.#options.env ?? process.env);
+    const k3s = this.#config.kubernetes.k3s.enabled ? await this.#startK3s() : undefined;
+    try {
+      return await this.#attach(k3s);
+    } catch (error) {
+      // Whatever stops the start (a cluster that never gets ready, Ctrl-C), the cluster we brought up goes.
+      await k3s?.stop();
+      throw error;
+    }
+  }
+
+  async #startK3s(): Promise<StartedK3sCluster> {
+    const { startK3sCluster } = await import('./k3s-cluster.ts');
+    return startK3sCluster(this.#config.kubernetes.k3s, { progress: this.#options.progress ?? (() => undefined), signal: this.#options.signal, held: this.#options.held, env: this.#options.env });
+  }
+
+  async #attach(k3s: StartedK3sCluster | undefined): Promise<StartedEnvironment> {
+    const settings = k3s ? { ...this.#config.kubernetes, kubeconfig: k3s.kubeconfig } : this.#config.kubernetes;
+    const { kc, file } = loadKubeConfig(settings, this.#options.env ?? process.env);
     const requestTimeoutMs = Math.min(this.#config.timeouts.requestMs, MAX_REQUEST_MS);
     const cluster: ClusterIdentity = { server: redactUrl(kc.getCurrentCluster()!.server), context: kc.getCurrentContext(), requestTimeoutMs };
     const reader = new KubernetesInventory(kc, {
@@ -88,7 +109,7 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
       const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
       faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
     }
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, callback: configuredCallback(this.#config.callback, 0) });
+    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, k3s, callback: configuredCallback(this.#config.callback, 0) });
   }
 }
 
@@ -97,11 +118,11 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
  * settings, or — for a k6-operator load driving a hub of another target — as kubectl finds it.
  */
 export function loadRunKubeConfig(config: ConformanceConfig, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
-  return loadKubeConfig(config.target === 'kubernetes' ? config.kubernetes : { namespaces: [], readinessTimeoutMs: 0 }, env);
+  return loadKubeConfig(config.target === 'kubernetes' ? config.kubernetes : {}, env);
 }
 
 /** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(settings: ConfigFor<'kubernetes'>['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+export function loadKubeConfig(settings: Pick<ConfigFor<'kubernetes'>['kubernetes'], 'kubeconfig' | 'context'>, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
   const kc = new KubeConfig();
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const home = join(env.HOME ?? homedir(), '.kube', 'config');
@@ -155,7 +176,10 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   /** Present with `fault-injection` or `data-tier-fault-injection`: pods deleted through the API. */
   readonly faults?: KubernetesFaults;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; callback: CallbackExposure }) {
+  readonly #k3s: StartedK3sCluster | undefined;
+
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; k3s?: StartedK3sCluster | undefined; callback: CallbackExposure }) {
+    this.#k3s = parts.k3s;
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
@@ -191,10 +215,10 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     const unreadable = Object.entries(this.#inventory.unreadable ?? {}).map(([what, why]) => `could not read ${what} (${why}): the guarantees that need it are NOT EVALUATED`);
     return {
       kind: this.kind,
-      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
+      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; ${this.#k3s ? 'k3s brought up by the run' : 'attached'}, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
-      notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
+      notes: [this.#k3s ? this.#k3s.description : `kubeconfig: ${this.#file}`, ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
     };
   }
 
@@ -248,6 +272,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {
     this.#faults?.injector.stop();
     await this.#hub?.stop();
+    await this.#k3s?.stop();
   }
 }
 
