@@ -421,6 +421,16 @@ const K3sSchema = z.strictObject({
   startupTimeoutMs: Timeout.default(180_000),
 }).prefault({});
 
+/** A Service port of the hub reached through a port-forward (`pods/portforward` to a Ready pod the Service selects). */
+const ForwardSchema = z.strictObject({
+  /** The Service's name, e.g. "ml-api-adapter" (mini-loop) or "moja-ml-api-adapter-service" (a HELM release). */
+  service: z.string().regex(KUBERNETES_NAME, 'a Service name: lower-case letters, digits and "-", at most 63'),
+  /** The Service's port (its targetPort on the pod is what is forwarded to). */
+  port: z.number().int().min(1).max(65535),
+  /** Default: the first of kubernetes.namespaces, else the context's namespace, else "default". */
+  namespace: z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63').optional(),
+});
+
 /** The cluster a `kubernetes` target reads (docs/kubernetes.md). Left out, the kubeconfig is found as kubectl finds it. */
 const KubernetesSchema = z.strictObject({
   /** Path of the kubeconfig; default KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
@@ -433,6 +443,11 @@ const KubernetesSchema = z.strictObject({
   readinessTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set').default(300_000),
   /** Bring up a single-node k3s cluster in a container and read that one instead of a kubeconfig's. */
   k3s: K3sSchema,
+  /**
+   * Reach the hub's APIs through port-forwards when no URL is given for them: `fspiop` (ml-api-adapter,
+   * port 3000) stands for hub.url, `admin` (central-ledger, port 3001) for hub.adminUrl.
+   */
+  portForward: z.strictObject({ fspiop: ForwardSchema.optional(), admin: ForwardSchema.optional() }).prefault({}),
 }).prefault({});
 
 /** An IPv4 address or a DNS name: where pods in a cluster reach this machine. */
@@ -636,10 +651,15 @@ const KubernetesTarget = Common.extend({
       if (config.kubernetes[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['kubernetes', field], message: `--k3s brings up its own cluster and reads that one; ${flag} names another — choose one` });
     }
   }
-  if (config.provision.enabled === true && !(config.hub.url && config.hub.adminUrl)) {
+  const { fspiop, admin } = config.kubernetes.portForward;
+  // One way to each API: a URL given and a forward named too would leave the user guessing which one was tested.
+  if (fspiop && config.hub.url) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'fspiop'], message: 'hub.url (--hub-url) already says where the hub\'s FSPIOP API is; a port-forward to it too — choose one' });
+  if (admin && config.hub.adminUrl) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'admin'], message: 'hub.adminUrl (--hub-admin-url) already says where the admin API is; a port-forward to it too — choose one' });
+  if (admin && !fspiop && !config.hub.url) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'admin'], message: 'the admin API serves a hub whose FSPIOP API is reached too: add kubernetes.portForward.fspiop (e.g. { service: ml-api-adapter, port: 3000 }) or hub.url' });
+  if (config.provision.enabled === true && !((config.hub.url || fspiop) && (config.hub.adminUrl || admin))) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
-      message: 'provisioning our test DFSPs on the cluster\'s hub needs its FSPIOP and admin APIs: set hub.url and hub.adminUrl (e.g. their ingress hosts)',
+      message: 'provisioning our test DFSPs on the cluster\'s hub needs its FSPIOP and admin APIs: set hub.url and hub.adminUrl (e.g. their ingress hosts), or port-forward to them (kubernetes.portForward.fspiop and .admin)',
     });
   }
 });
@@ -678,7 +698,6 @@ export function impliedTarget(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   let config = input as { target?: unknown; hub?: { url?: unknown; adminUrl?: unknown }; compose?: { harness?: unknown; attach?: unknown }; provision?: { enabled?: unknown }; participants?: Record<string, Record<string, unknown> | undefined> };
   if (config.target === undefined) {
-    const section = (value: unknown) => (typeof value === 'object' && value !== null ? value as Record<string, unknown> : {});
     if (section(config.hub).url !== undefined) config = { ...config, target: 'url' };
     else if (section(config.compose).harness !== undefined || section(config.compose).attach !== undefined || section(section(config.compose).minimalCore).enabled === true) config = { ...config, target: 'compose' };
     else if (section(section((config as { kubernetes?: unknown }).kubernetes).k3s).enabled === true) config = { ...config, target: 'kubernetes' };
@@ -692,14 +711,22 @@ export function impliedTarget(input: unknown): unknown {
   return { ...config, participants };
 }
 
+/** An object of the raw input, or an empty one (a section left out or of the wrong type, which the schema reports). */
+function section(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? value as Record<string, unknown> : {};
+}
+
 /** Whether a run provisions its own DFSPs on the hub under test (raw input: before defaults). */
 function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; provision?: { enabled?: unknown } }): boolean {
   const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
   // A harness brought up by the compose target is provisioned through its admin API when it publishes one; its own simulators may hold the default ids.
   if (config.target === 'compose') return enabled !== false;
   // A kubernetes target with a hub URL reaches that hub through a url target inside, which provisions the same way.
-  const throughUrl = config.target === 'url' || (config.target === 'kubernetes' && typeof config.hub === 'object' && config.hub !== null && (config.hub as { url?: unknown }).url !== undefined);
-  return throughUrl && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
+  // Port-forwards to its FSPIOP and admin APIs stand for hub.url and hub.adminUrl.
+  const forwards = config.target === 'kubernetes' ? section(section((config as { kubernetes?: unknown }).kubernetes).portForward) : {};
+  const hub = section(config.hub);
+  const throughUrl = config.target === 'url' || (config.target === 'kubernetes' && (hub.url !== undefined || forwards.fspiop !== undefined));
+  return throughUrl && enabled !== false && (enabled === true || hub.adminUrl !== undefined || forwards.admin !== undefined);
 }
 
 /**

@@ -15,6 +15,7 @@ import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, 
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
+import { ServicePortForward } from './hub-port-forward.ts';
 import type { StartedK3sCluster } from './k3s-cluster.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
 import { awaitHubWorkloads } from './workload-readiness.ts';
@@ -99,18 +100,52 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
       cluster: `${cluster.server} (context ${cluster.context})`,
     });
     if (waited) inventory = await reader.read();
-    // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
-    const { kubernetes: _cluster, ...shared } = this.#config;
-    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...shared, target: 'url' }).start() : undefined;
-    // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
-    let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
-    if (hub) {
-      const namespaces = this.#config.kubernetes.namespaces;
-      const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
-      faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
+    // Where no URL is given for the hub's APIs, port-forwards to their Services stand for them.
+    const forwards = await openHubForwards(kc, this.#config, { cluster, requestTimeoutMs });
+    try {
+      // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
+      const { kubernetes: _cluster, hub: given, ...shared } = this.#config;
+      const hubSettings = { ...given, ...(forwards.fspiop ? { url: forwards.fspiop.url } : {}), ...(forwards.admin ? { adminUrl: forwards.admin.url } : {}) };
+      const hub = hubSettings.url ? await new UrlEnvironment({ ...shared, hub: hubSettings, target: 'url' }).start() : undefined;
+      // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
+      let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
+      if (hub) {
+        const namespaces = this.#config.kubernetes.namespaces;
+        const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
+        faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
+      }
+      return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, k3s, forwards, callback: configuredCallback(this.#config.callback, 0) });
+    } catch (error) {
+      await closeForwards(forwards);
+      throw error;
     }
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, k3s, callback: configuredCallback(this.#config.callback, 0) });
   }
+}
+
+/** The port-forwards a run holds to the hub's APIs (each absent where a URL was given or no forward configured). */
+interface HubForwards {
+  fspiop?: ServicePortForward;
+  admin?: ServicePortForward;
+}
+
+/** Opens the configured forwards (FSPIOP first); one that cannot be opened closes those already open and stops the start. */
+async function openHubForwards(kc: KubeConfig, config: ConfigFor<'kubernetes'>, budget: { cluster: ClusterIdentity; requestTimeoutMs: number }): Promise<HubForwards> {
+  const { fspiop, admin } = config.kubernetes.portForward;
+  const context = kc.getContextObject(kc.getCurrentContext());
+  const defaultNamespace = config.kubernetes.namespaces[0] ?? context?.namespace ?? 'default';
+  const opened: HubForwards = {};
+  try {
+    if (fspiop && !config.hub.url) opened.fspiop = await ServicePortForward.open(kc, fspiop, { ...budget, defaultNamespace, purpose: 'the hub\'s FSPIOP API', configPath: 'kubernetes.portForward.fspiop' });
+    if (admin && !config.hub.adminUrl) opened.admin = await ServicePortForward.open(kc, admin, { ...budget, defaultNamespace, purpose: 'the hub\'s admin API', configPath: 'kubernetes.portForward.admin' });
+  } catch (error) {
+    await closeForwards(opened);
+    throw error;
+  }
+  return opened;
+}
+
+async function closeForwards(forwards: HubForwards): Promise<void> {
+  await Promise.all([forwards.fspiop?.close(), forwards.admin?.close()]);
 }
 
 /**
@@ -177,9 +212,11 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   readonly faults?: KubernetesFaults;
 
   readonly #k3s: StartedK3sCluster | undefined;
+  readonly #forwards: HubForwards;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; k3s?: StartedK3sCluster | undefined; callback: CallbackExposure }) {
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; k3s?: StartedK3sCluster | undefined; forwards?: HubForwards; callback: CallbackExposure }) {
     this.#k3s = parts.k3s;
+    this.#forwards = parts.forwards ?? {};
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
@@ -218,7 +255,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; ${this.#k3s ? 'k3s brought up by the run' : 'attached'}, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
-      notes: [this.#k3s ? this.#k3s.description : `kubeconfig: ${this.#file}`, ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
+      notes: [this.#k3s ? this.#k3s.description : `kubeconfig: ${this.#file}`, ...this.#forwardNotes(), ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
     };
   }
 
@@ -250,6 +287,19 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     }
   }
 
+  /** Each port-forward, what it reaches and what failed on it; and the ingress hosts that would serve instead. */
+  #forwardNotes(): string[] {
+    const forwards = [this.#forwards.fspiop, this.#forwards.admin].filter((f): f is ServicePortForward => f !== undefined);
+    if (forwards.length === 0) return [];
+    const hosts = [this.#ingressHost(/ml-api-adapter/), this.#ingressHost(/central-?ledger/)].filter(Boolean);
+    return [
+      ...forwards.map((f) => f.describe()),
+      'callbacks: the hub calls our callback server at the URL our DFSPs registered, from inside the cluster — a port-forward carries requests to the hub only; '
+        + 'give --callback-public-url an address the hub\'s pods reach (this machine\'s address on their network, or a tunnel to it); the run proves that route with one round trip before any scenario',
+      ...(hosts.length > 0 ? [`the cluster's ingress also serves ${hosts.join(' and ')}: --hub-url${hosts[1] ? '/--hub-admin-url' : ''} with ${hosts.length === 1 ? 'it' : 'them'} reach the hub without a port-forward`] : []),
+    ];
+  }
+
   /** What a person should know before resilience scenarios run: they delete pods of this cluster. */
   #faultNotes(): string[] {
     const survey = this.#faults?.survey;
@@ -272,6 +322,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {
     this.#faults?.injector.stop();
     await this.#hub?.stop();
+    await closeForwards(this.#forwards);
     await this.#k3s?.stop();
   }
 }
