@@ -48,6 +48,10 @@ Options
       --k3s                    kubernetes: bring up a single-node k3s cluster in a container
                                (@testcontainers/k3s; needs Docker) and read it; torn down after
       --k3s-image IMAGE        the k3s image (implies --k3s; default ${DEFAULT_K3S_IMAGE})
+      --port-forward API=[NS/]SERVICE:PORT
+                               kubernetes: reach the hub's API (fspiop or admin) through a port-forward
+                               to that Service when no URL is given (repeatable), e.g.
+                               fspiop=ml-api-adapter:3000, admin=centralledger:3001
       --reports-dir DIR        where reports go (default reports/)
       --runner auto|builtin|k6|k6-operator
                                who drives SLA load (default auto: k6 when on PATH, else builtin);

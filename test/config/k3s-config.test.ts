@@ -44,3 +44,17 @@ describe('kubernetes.k3s', () => {
     assert.throws(() => validateConfig({ target: 'url', hub: { url: 'http://hub:3000' }, kubernetes: { k3s: { enabled: true } } }), /`kubernetes` is for target kubernetes; you chose url/);
   });
 });
+
+describe('--port-forward', () => {
+  it('takes fspiop= and admin= forwards, a namespace optional', () => {
+    assert.deepEqual(parseCliArgs(['--port-forward', 'fspiop=mojaloop/ml-api-adapter:3000', '--port-forward', 'admin=centralledger:3001']).overrides.kubernetes, {
+      portForward: { fspiop: { service: 'ml-api-adapter', port: 3000, namespace: 'mojaloop' }, admin: { service: 'centralledger', port: 3001 } },
+    });
+  });
+
+  it('refuses what is not API=[NS/]SERVICE:PORT, naming the flag and an example', () => {
+    for (const text of ['ml-api-adapter:3000', 'fspiop=ml-api-adapter', 'quotes=svc:3000', 'fspiop=svc:70000']) {
+      assert.throws(() => parseCliArgs(['--port-forward', text]), /^UsageError: --port-forward .* is not fspiop=\[NAMESPACE\/\]SERVICE:PORT or admin=…; e\.g\. --port-forward fspiop=mojaloop\/ml-api-adapter:3000/);
+    }
+  });
+});

@@ -57,8 +57,10 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
   }
 
   describeTarget(): string {
-    const { context, k3s } = this.#config.kubernetes;
-    return `kubernetes${k3s.enabled ? ` (a k3s cluster of ${k3s.image} brought up by the run)` : context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
+    const { context, k3s, portForward } = this.#config.kubernetes;
+    const hub = this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}`
+      : portForward.fspiop ? `, hub through a port-forward to Service ${portForward.fspiop.namespace ? `${portForward.fspiop.namespace}/` : ''}${portForward.fspiop.service}:${portForward.fspiop.port}` : '';
+    return `kubernetes${k3s.enabled ? ` (a k3s cluster of ${k3s.image} brought up by the run)` : context ? ` (context ${context})` : ''}${hub}`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -269,7 +271,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       case 'bystander-dfsp':
       case 'hub-ledger':
         return `the kubernetes target reads the cluster; give it the hub's FSPIOP endpoint too (--hub-url ${this.#ingressHost(/ml-api-adapter/) ?? 'URL, e.g. the ml-api-adapter ingress host'}`
-          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}) and the FSPIOP guarantees run against that hub`;
+          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}, or port-forwards: --port-forward fspiop=SERVICE:3000 --port-forward admin=SERVICE:3001) and the FSPIOP guarantees run against that hub`;
       case 'resource-metrics':
         return 'this version reads no usage figures from the cluster (metrics-server) yet';
       case 'fault-injection':
