@@ -20,8 +20,10 @@ import { closeServer, listen } from './servers.ts';
  * replaced"). It also takes what the k6-operator runner makes — POST creates a namespaced
  * object (409 when it exists, 404 for a kind the cluster does not serve, such as a TestRun without
  * its CRD; with `dryRun=All` nothing is stored), DELETE removes one (a TestRun takes its runner pods with it, as owner references do) —
- * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log). A
- * test moves objects on (`setStatus`, `addObject`, `appendLog`, `endLog`); nothing moves by itself.
+ * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log), and
+ * port-forwards (`…/pods/NAME/portforward`, the block "Port-forwards": WebSocket, v4.channel.k8s.io, to
+ * where the test says the pod's port listens). A test moves objects on (`setStatus`, `addObject`,
+ * `appendLog`, `endLog`, `servePodPort`, `cutPortForwards`); nothing moves by itself.
  *
  * Honest on purpose: Secrets are served as metadata only (a snapshot's `data` never leaves it), a
  * wrong bearer token is answered 401 and a forbidden resource 403 with the API server's own wording,
