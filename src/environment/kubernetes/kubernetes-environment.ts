@@ -16,7 +16,7 @@ import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
 import { ServicePortForward } from './hub-port-forward.ts';
-import type { StartedK3sCluster } from './k3s-cluster.ts';
+import type { K3sDeps, K3sSettings, StartedK3sCluster } from './k3s-cluster.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
 import { awaitHubWorkloads } from './workload-readiness.ts';
 
@@ -39,6 +39,8 @@ export interface KubernetesEnvironmentOptions {
   readinessIntervalMs?: number;
   /** Where a k3s cluster the run brings up (`--k3s`) is held until removed (what a second Ctrl-C would leave running). */
   held?: HeldResources;
+  /** What brings the k3s cluster up (tests give a stand-in; default @testcontainers/k3s, `startK3sCluster`). */
+  startK3s?: (settings: K3sSettings, deps: K3sDeps) => Promise<StartedK3sCluster>;
 }
 
 /**
@@ -75,8 +77,8 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
   }
 
   async #startK3s(): Promise<StartedK3sCluster> {
-    const { startK3sCluster } = await import('./k3s-cluster.ts');
-    return startK3sCluster(this.#config.kubernetes.k3s, { progress: this.#options.progress ?? (() => undefined), signal: this.#options.signal, held: this.#options.held, env: this.#options.env });
+    const start = this.#options.startK3s ?? (await import('./k3s-cluster.ts')).startK3sCluster;
+    return start(this.#config.kubernetes.k3s, { progress: this.#options.progress ?? (() => undefined), signal: this.#options.signal, held: this.#options.held, env: this.#options.env });
   }
 
   async #attach(k3s: StartedK3sCluster | undefined): Promise<StartedEnvironment> {
