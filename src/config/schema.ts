@@ -650,6 +650,8 @@ const KubernetesTarget = Common.extend({
     for (const [field, flag] of [['kubeconfig', '--kubeconfig'], ['context', '--context']] as const) {
       if (config.kubernetes[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['kubernetes', field], message: `--k3s brings up its own cluster and reads that one; ${flag} names another — choose one` });
     }
+    // The runner finds its cluster as kubectl does, never the one this run brings up (which has no k6-operator either).
+    if (config.load.runner === 'k6-operator') ctx.addIssue({ code: 'custom', path: ['load', 'runner'], message: 'the k6-operator runner needs a cluster with grafana/k6-operator installed; the k3s cluster --k3s brings up has none — use --runner builtin or k6 with --k3s, or point the run at that cluster with --kubeconfig' });
   }
   const { fspiop, admin } = config.kubernetes.portForward;
   // One way to each API: a URL given and a forward named too would leave the user guessing which one was tested.

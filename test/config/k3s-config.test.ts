@@ -34,6 +34,11 @@ describe('kubernetes.k3s', () => {
       /kubernetes\.context: --k3s brings up its own cluster and reads that one; --context names another — choose one/);
   });
 
+  it('refuses the k6-operator runner beside it: that runner would find another cluster, and the one brought up has no k6-operator', () => {
+    assert.throws(() => validateConfig({ target: 'kubernetes', kubernetes: { k3s: { enabled: true } }, load: { runner: 'k6-operator' } }),
+      /load\.runner: the k6-operator runner needs a cluster with grafana\/k6-operator installed; the k3s cluster --k3s brings up has none/);
+  });
+
   it('refuses what is not an image reference, and a start budget that is not a positive number of ms', () => {
     assert.throws(() => validateConfig({ target: 'kubernetes', kubernetes: { k3s: { enabled: true, image: 'Rancher K3s' } } }), /kubernetes\.k3s\.image: an image reference such as/);
     assert.throws(() => validateConfig({ target: 'kubernetes', kubernetes: { k3s: { enabled: true, startupTimeoutMs: 0 } } }), /kubernetes\.k3s\.startupTimeoutMs/);
