@@ -49,9 +49,10 @@ describe('--k3s: the kubernetes target on a cluster it brings up', () => {
     const fake = await (await FakeKubeApi.fromFixture('miniloop-k3s')).start();
     try {
       const { calls, start } = await standIn(fake);
-      fake.forbidden = ['deployments'];
+      // The kubeconfig carries no token: the API refuses it (401).
+      fake.token = 'a-token-the-kubeconfig-does-not-carry';
       const failure = await new KubernetesEnvironment(k3sConfig(), { startK3s: start, env: { HOME: '/nonexistent' } }).start().then(() => undefined, (error: Error) => error);
-      assert.match(failure?.message ?? '', /forbids reading deployments \(403 Forbidden/);
+      assert.match(failure?.message ?? '', /refused our credentials \(401 Unauthorized\)/);
       assert.equal(calls.stopped, 1, 'the cluster was removed');
     } finally {
       await fake.stop();
