@@ -147,10 +147,10 @@ export class ServicePortForward {
         socket.on('close', () => ws.close());
         socket.resume();
       } catch (error) {
-        // The pod may have gone (a fault deleted it): choose again once, then give up on this connection.
+        // The pod may have gone (a fault deleted it): choose again once — a StatefulSet's replacement has the same name — then give up on this connection.
         if (again) {
           const next = await resolveTarget(this.#kc, this.#spec, this.#options).catch(() => undefined);
-          if (next && next.pod !== target.pod) {
+          if (next) {
             this.#target = next;
             return attempt(next, false);
           }
