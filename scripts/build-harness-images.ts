@@ -37,7 +37,7 @@ const APP_PATHS = ['package.json', 'package-lock.json', 'bin', 'src', 'fixtures/
  * Production dependencies the containers never load: they drive Docker and Kafka from the host.
  * Left out of the image (with whatever only they need) to keep it small and its build fast.
  */
-const NOT_IN_CONTAINERS = new Set(['testcontainers', '@testcontainers/mysql', '@testcontainers/kafka']);
+const NOT_IN_CONTAINERS = new Set(['testcontainers', '@testcontainers/mysql', '@testcontainers/kafka', '@testcontainers/k3s']);
 
 class BuildError extends Error {}
 

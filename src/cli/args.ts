@@ -46,6 +46,9 @@ const OPTIONS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   namespace: { type: 'string', multiple: true },
+  k3s: { type: 'boolean' },
+  'port-forward': { type: 'string', multiple: true },
+  'k3s-image': { type: 'string' },
 } as const;
 
 /** Parses `npm run conformance -- …`. Flag values with a fixed set of choices are checked here, so the error names the flag. */
@@ -86,8 +89,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   for (const name of namespaces) {
     if (!KUBERNETES_NAME.test(name)) throw new UsageError(`--namespace ${shown(name)} is not a namespace name (lower-case letters, digits and "-", at most 63); e.g. --namespace mojaloop`);
   }
-  if (str('kubeconfig') || str('context') || namespaces.length > 0) {
-    overrides.kubernetes = { ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig') } : {}), ...(str('context') ? { context: str('context') } : {}), ...(namespaces.length > 0 ? { namespaces } : {}) };
+  const portForward = portForwardOverrides(values['port-forward'] as string[] | undefined);
+  const k3s = values.k3s === true || str('k3s-image') !== undefined
+    ? { enabled: true, ...(str('k3s-image') ? { image: str('k3s-image') } : {}) } : undefined;
+  if (str('kubeconfig') || str('context') || namespaces.length > 0 || k3s || portForward) {
+    overrides.kubernetes = {
+      ...(str('kubeconfig') ? { kubeconfig: str('kubeconfig') } : {}), ...(str('context') ? { context: str('context') } : {}),
+      ...(namespaces.length > 0 ? { namespaces } : {}), ...(k3s ? { k3s } : {}), ...(portForward ? { portForward } : {}),
+    };
   }
   if (str('callback-host') || port !== undefined || str('callback-public-url')) {
     overrides.callback = {
@@ -116,6 +125,20 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(str('tags') ? { tags: str('tags') } : {}),
     ...(str('require-evaluated') ? { requireEvaluated: str('require-evaluated') } : {}),
   };
+}
+
+/** `--port-forward fspiop=[NS/]SERVICE:PORT` and `admin=…`: the hub's APIs through port-forwards to their Services. */
+function portForwardOverrides(given: string[] | undefined): NonNullable<ConfigInput['kubernetes']>['portForward'] | undefined {
+  if (!given) return undefined;
+  const forwards: Record<string, { service: string; port: number; namespace?: string }> = {};
+  for (const text of given) {
+    const match = /^(fspiop|admin)=(?:([a-z0-9-]+)\/)?([a-z0-9-]+):(\d{1,5})$/.exec(text);
+    if (!match || Number(match[4]) < 1 || Number(match[4]) > 65535) {
+      throw new UsageError(`--port-forward ${shown(text)} is not fspiop=[NAMESPACE/]SERVICE:PORT or admin=…; e.g. --port-forward fspiop=mojaloop/ml-api-adapter:3000 --port-forward admin=mojaloop/centralledger:3001`);
+    }
+    forwards[match[1]!] = { service: match[3]!, port: Number(match[4]), ...(match[2] ? { namespace: match[2] } : {}) };
+  }
+  return forwards;
 }
 
 /** The compose target's flags; `--image SERVICE=REPO:TAG` is checked here so the error names the flag. */

@@ -1,4 +1,4 @@
-import { PROFILES, TARGETS, TIERS } from '../config/schema.ts';
+import { DEFAULT_K3S_IMAGE, PROFILES, TARGETS, TIERS } from '../config/schema.ts';
 
 export const HELP = `Usage: npm run conformance -- [options]
 
@@ -45,6 +45,13 @@ Options
       --kubeconfig FILE        kubernetes: the kubeconfig (default KUBECONFIG, else ~/.kube/config)
       --context NAME           kubernetes: a context of it (default its current context)
       --namespace NS[,NS]      kubernetes: read only these namespaces (repeatable; default all)
+      --k3s                    kubernetes: bring up a single-node k3s cluster in a container
+                               (@testcontainers/k3s; needs Docker) and read it; torn down after
+      --k3s-image IMAGE        the k3s image (implies --k3s; default ${DEFAULT_K3S_IMAGE})
+      --port-forward API=[NS/]SERVICE:PORT
+                               kubernetes: reach the hub's API (fspiop or admin) through a port-forward
+                               to that Service when no URL is given (repeatable), e.g.
+                               fspiop=ml-api-adapter:3000, admin=centralledger:3001
       --reports-dir DIR        where reports go (default reports/)
       --runner auto|builtin|k6|k6-operator
                                who drives SLA load (default auto: k6 when on PATH, else builtin);

@@ -406,6 +406,31 @@ const ComponentsSchema = z.strictObject(Object.fromEntries(COMPONENT_KIND_NAMES.
 /** A Kubernetes name: a DNS label (namespaces). */
 export const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * The image `--k3s` runs when none is given: the one @testcontainers/k3s's own tests run
+ * (its packages/modules/k3s/Dockerfile); mini-loop's default distribution is k3s.
+ */
+export const DEFAULT_K3S_IMAGE = 'rancher/k3s:v1.37.1-k3s1';
+
+/** A single-node cluster the run brings up itself (`--k3s`, docs/kubernetes.md): k3s in a container through @testcontainers/k3s, torn down after. */
+const K3sSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** The k3s image; it must be on the Docker engine or pullable from there (`--k3s-image`). */
+  image: ImageRef.default(DEFAULT_K3S_IMAGE),
+  /** From the container's creation until k3s says its node controller synced (the module's wait); a pull of the image has the same budget. */
+  startupTimeoutMs: Timeout.default(180_000),
+}).prefault({});
+
+/** A Service port of the hub reached through a port-forward (`pods/portforward` to a Ready pod the Service selects). */
+const ForwardSchema = z.strictObject({
+  /** The Service's name, e.g. "ml-api-adapter" (mini-loop) or "moja-ml-api-adapter-service" (a HELM release). */
+  service: z.string().regex(KUBERNETES_NAME, 'a Service name: lower-case letters, digits and "-", at most 63'),
+  /** The Service's port (its targetPort on the pod is what is forwarded to). */
+  port: z.number().int().min(1).max(65535),
+  /** Default: the first of kubernetes.namespaces, else the context's namespace, else "default". */
+  namespace: z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63').optional(),
+});
+
 /** The cluster a `kubernetes` target reads (docs/kubernetes.md). Left out, the kubeconfig is found as kubectl finds it. */
 const KubernetesSchema = z.strictObject({
   /** Path of the kubeconfig; default KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
@@ -416,6 +441,13 @@ const KubernetesSchema = z.strictObject({
   namespaces: z.array(z.string().regex(KUBERNETES_NAME, 'a namespace name: lower-case letters, digits and "-", at most 63')).default([]),
   /** How long to wait at start for the hub's workloads (its services and data tier) to have their replicas available; 0 = read the cluster as it is. */
   readinessTimeoutMs: z.number().int().min(0).max(2 ** 31 - 1, 'at most 2147483647 ms (about 24.8 days), the longest timer Node can set').default(300_000),
+  /** Bring up a single-node k3s cluster in a container and read that one instead of a kubeconfig's. */
+  k3s: K3sSchema,
+  /**
+   * Reach the hub's APIs through port-forwards when no URL is given for them: `fspiop` (ml-api-adapter,
+   * port 3000) stands for hub.url, `admin` (central-ledger, port 3001) for hub.adminUrl.
+   */
+  portForward: z.strictObject({ fspiop: ForwardSchema.optional(), admin: ForwardSchema.optional() }).prefault({}),
 }).prefault({});
 
 /** An IPv4 address or a DNS name: where pods in a cluster reach this machine. */
@@ -618,10 +650,23 @@ const KubernetesTarget = Common.extend({
   provision: ProvisionSchema,
   kubernetes: KubernetesSchema,
 }).superRefine((config, ctx) => {
-  if (config.provision.enabled === true && !(config.hub.url && config.hub.adminUrl)) {
+  if (config.kubernetes.k3s.enabled) {
+    // The cluster is the one the run brings up: a kubeconfig or context named too would be silently ignored.
+    for (const [field, flag] of [['kubeconfig', '--kubeconfig'], ['context', '--context']] as const) {
+      if (config.kubernetes[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['kubernetes', field], message: `--k3s brings up its own cluster and reads that one; ${flag} names another — choose one` });
+    }
+    // The runner finds its cluster as kubectl does, never the one this run brings up (which has no k6-operator either).
+    if (config.load.runner === 'k6-operator') ctx.addIssue({ code: 'custom', path: ['load', 'runner'], message: 'the k6-operator runner needs a cluster with grafana/k6-operator installed; the k3s cluster --k3s brings up has none — use --runner builtin or k6 with --k3s, or point the run at that cluster with --kubeconfig' });
+  }
+  const { fspiop, admin } = config.kubernetes.portForward;
+  // One way to each API: a URL given and a forward named too would leave the user guessing which one was tested.
+  if (fspiop && config.hub.url) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'fspiop'], message: 'hub.url (--hub-url) already says where the hub\'s FSPIOP API is; a port-forward to it too — choose one' });
+  if (admin && config.hub.adminUrl) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'admin'], message: 'hub.adminUrl (--hub-admin-url) already says where the admin API is; a port-forward to it too — choose one' });
+  if (admin && !fspiop && !config.hub.url) ctx.addIssue({ code: 'custom', path: ['kubernetes', 'portForward', 'admin'], message: 'the admin API serves a hub whose FSPIOP API is reached too: add kubernetes.portForward.fspiop (e.g. { service: ml-api-adapter, port: 3000 }) or hub.url' });
+  if (config.provision.enabled === true && !((config.hub.url || fspiop) && (config.hub.adminUrl || admin))) {
     ctx.addIssue({
       code: 'custom', path: ['provision', 'enabled'],
-      message: 'provisioning our test DFSPs on the cluster\'s hub needs its FSPIOP and admin APIs: set hub.url and hub.adminUrl (e.g. their ingress hosts)',
+      message: 'provisioning our test DFSPs on the cluster\'s hub needs its FSPIOP and admin APIs: set hub.url and hub.adminUrl (e.g. their ingress hosts), or port-forward to them (kubernetes.portForward.fspiop and .admin)',
     });
   }
 });
@@ -650,7 +695,8 @@ export const ConfigSchema = z.discriminatedUnion('target', [EmbeddedTarget, UrlT
 /**
  * The one place a target is implied (config file and command line merged): a hub URL without a
  * target means that hub — the url target rather than the embedded hub, which would test something
- * else than what the user named — and a harness, a project to attach to or the minimal core means the compose target.
+ * else than what the user named — and a harness, a project to attach to or the minimal core means the compose target,
+ * a k3s cluster to bring up (`--k3s`) the kubernetes target.
  * Nothing else implies one; no target at all is the embedded one (the schema's default).
  * A run that provisions its DFSPs on a hub gives them ids of their own unless the config names
  * them: the defaults ("payerfsp", a well-known test MSISDN) may belong to DFSPs already on a shared hub.
@@ -659,9 +705,9 @@ export function impliedTarget(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   let config = input as { target?: unknown; hub?: { url?: unknown; adminUrl?: unknown }; compose?: { harness?: unknown; attach?: unknown }; provision?: { enabled?: unknown }; participants?: Record<string, Record<string, unknown> | undefined> };
   if (config.target === undefined) {
-    const section = (value: unknown) => (typeof value === 'object' && value !== null ? value as Record<string, unknown> : {});
     if (section(config.hub).url !== undefined) config = { ...config, target: 'url' };
     else if (section(config.compose).harness !== undefined || section(config.compose).attach !== undefined || section(section(config.compose).minimalCore).enabled === true) config = { ...config, target: 'compose' };
+    else if (section(section((config as { kubernetes?: unknown }).kubernetes).k3s).enabled === true) config = { ...config, target: 'kubernetes' };
   }
   if (!provisions(config)) return config;
   const participants = { ...config.participants };
@@ -672,14 +718,22 @@ export function impliedTarget(input: unknown): unknown {
   return { ...config, participants };
 }
 
+/** An object of the raw input, or an empty one (a section left out or of the wrong type, which the schema reports). */
+function section(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? value as Record<string, unknown> : {};
+}
+
 /** Whether a run provisions its own DFSPs on the hub under test (raw input: before defaults). */
 function provisions(config: { target?: unknown; hub?: { adminUrl?: unknown }; provision?: { enabled?: unknown } }): boolean {
   const enabled = typeof config.provision === 'object' && config.provision !== null ? config.provision.enabled : undefined;
   // A harness brought up by the compose target is provisioned through its admin API when it publishes one; its own simulators may hold the default ids.
   if (config.target === 'compose') return enabled !== false;
   // A kubernetes target with a hub URL reaches that hub through a url target inside, which provisions the same way.
-  const throughUrl = config.target === 'url' || (config.target === 'kubernetes' && typeof config.hub === 'object' && config.hub !== null && (config.hub as { url?: unknown }).url !== undefined);
-  return throughUrl && enabled !== false && (enabled === true || (typeof config.hub === 'object' && config.hub !== null && config.hub.adminUrl !== undefined));
+  // Port-forwards to its FSPIOP and admin APIs stand for hub.url and hub.adminUrl.
+  const forwards = config.target === 'kubernetes' ? section(section((config as { kubernetes?: unknown }).kubernetes).portForward) : {};
+  const hub = section(config.hub);
+  const throughUrl = config.target === 'url' || (config.target === 'kubernetes' && (hub.url !== undefined || forwards.fspiop !== undefined));
+  return throughUrl && enabled !== false && (enabled === true || hub.adminUrl !== undefined || forwards.admin !== undefined);
 }
 
 /**

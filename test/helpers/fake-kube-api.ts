@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
+import { connect as connectTcp } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { join } from 'node:path';
 import { ROOT } from './cli.ts';
 import { closeServer, listen } from './servers.ts';
@@ -17,8 +20,10 @@ import { closeServer, listen } from './servers.ts';
  * replaced"). It also takes what the k6-operator runner makes — POST creates a namespaced
  * object (409 when it exists, 404 for a kind the cluster does not serve, such as a TestRun without
  * its CRD; with `dryRun=All` nothing is stored), DELETE removes one (a TestRun takes its runner pods with it, as owner references do) —
- * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log). A
- * test moves objects on (`setStatus`, `addObject`, `appendLog`, `endLog`); nothing moves by itself.
+ * and serves pod logs (`…/pods/NAME/log`, `follow=true` kept open until the test ends the log), and
+ * port-forwards (`…/pods/NAME/portforward`, the block "Port-forwards": WebSocket, v4.channel.k8s.io, to
+ * where the test says the pod's port listens). A test moves objects on (`setStatus`, `addObject`,
+ * `appendLog`, `endLog`, `servePodPort`, `cutPortForwards`); nothing moves by itself.
  *
  * Honest on purpose: Secrets are served as metadata only (a snapshot's `data` never leaves it), a
  * wrong bearer token is answered 401 and a forbidden resource 403 with the API server's own wording,
@@ -154,11 +159,14 @@ export class FakeKubeApi {
   async start(): Promise<this> {
     const [key, cert] = await Promise.all([readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.key')), readFile(join(ROOT, 'fixtures', 'tls', 'hub-test-only.crt'))]);
     this.#server = createServer({ key, cert }, (request, response) => this.#handle(request, response));
+    this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
     this.#url = (await listen(this.#server)).replace(/^http:/, 'https:');
     return this;
   }
 
   async stop(): Promise<void> {
+    this.cutPortForwards();
+    this.#portForwardSockets.close();
     if (this.#server) await closeServer(this.#server);
   }
 
@@ -293,6 +301,100 @@ export class FakeKubeApi {
         this.hookErrors.push(error);
       }
     }
+  }
+
+  // ── Port-forwards: the pods/portforward WebSocket subresource ────────────────────────────────
+  //
+  // As the API server and kubelet serve it to @kubernetes/client-node's PortForward (v4.channel.k8s.io):
+  // one WebSocket per forwarded connection, `?ports=P`; channel 0 carries data, channel 1 errors, each
+  // frame's first byte the channel, and each channel's first frame from the server the port
+  // (uint16, little-endian). The pod's port is wherever the test says it listens (`servePodPort`):
+  // nothing there, and the error channel says the connection was refused, as the kubelet does.
+  // RBAC: `forbidden` with "pods/portforward" answers the upgrade 403; a pod not there, 404.
+
+  readonly #portForwardSockets = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered: Set<string>) => (offered.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+  });
+  readonly #podPorts = new Map<string, { host: string; port: number }>();
+  readonly #openForwards = new Set<WebSocket>();
+  /** Every port-forward asked for: pod, port, and whether it was let through. */
+  readonly portForwards: Array<{ namespace: string; pod: string; port: number; status: number }> = [];
+
+  /** Says where a pod's port is served (a TCP server the test runs): a forward to it reaches there. */
+  servePodPort(namespace: string, pod: string, port: number, target: { host: string; port: number }): void {
+    this.#podPorts.set(`${namespace}/${pod}:${port}`, target);
+  }
+
+  /** Closes every open port-forward stream, as an API server restarting or a proxy timing out does. */
+  cutPortForwards(): void {
+    for (const ws of this.#openForwards) ws.close(1001, 'going away');
+    this.#openForwards.clear();
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? '/', 'https://fake');
+    const refuse = (code: number, reason: string, body: unknown) => {
+      const text = JSON.stringify(body);
+      socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    };
+    const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
+    this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), accept: request.headers.accept ?? '', authorization: request.headers.authorization });
+    if (!match) return refuse(404, 'Not Found', status(404, 'NotFound', 'the server could not find the requested resource'));
+    const [, namespace, pod] = match as unknown as [string, string, string];
+    const port = Number(url.searchParams.get('ports'));
+    const record = (code: number) => this.portForwards.push({ namespace, pod, port, status: code });
+    if (this.#options.token !== undefined && request.headers.authorization !== `Bearer ${this.#options.token}`) {
+      record(401);
+      return refuse(401, 'Unauthorized', status(401, 'Unauthorized', 'Unauthorized'));
+    }
+    const forbidden = this.#options.forbidden ?? [];
+    if (forbidden.includes('*') || forbidden.includes('pods/portforward')) {
+      record(403);
+      return refuse(403, 'Forbidden', status(403, 'Forbidden',
+        `pods "${pod}" is forbidden: User "system:serviceaccount:default:conformance" cannot create resource "pods/portforward" in API group "" in the namespace "${namespace}"`,
+        { name: pod, kind: 'pods' }));
+    }
+    if (!this.objectsOf('Pod', namespace).some((p) => p.metadata.name === pod)) {
+      record(404);
+      return refuse(404, 'Not Found', status(404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' }));
+    }
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      record(400);
+      return refuse(400, 'Bad Request', status(400, 'BadRequest', `invalid port "${url.searchParams.get('ports') ?? ''}"`));
+    }
+    record(101);
+    this.#portForwardSockets.handleUpgrade(request, socket, head, (ws) => this.#forward(ws, namespace, pod, port));
+  }
+
+  #forward(ws: WebSocket, namespace: string, pod: string, port: number): void {
+    this.#openForwards.add(ws);
+    const prefix = Buffer.alloc(2);
+    prefix.writeUInt16LE(port);
+    const frame = (channel: number, data: Buffer) => Buffer.concat([Buffer.from([channel]), data]);
+    ws.send(frame(0, prefix));
+    ws.send(frame(1, prefix));
+    const target = this.#podPorts.get(`${namespace}/${pod}:${port}`);
+    const failed = (why: string) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(frame(1, Buffer.from(`an error occurred forwarding ${port} -> ${port}: error forwarding port ${port} to pod ${pod}, uid : ${why}`)));
+      ws.close(1000);
+    };
+    if (!target) return failed(`dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    const tcp = connectTcp(target.port, target.host);
+    const pending: Buffer[] = [];
+    tcp.on('connect', () => { for (const chunk of pending.splice(0)) tcp.write(chunk); });
+    tcp.on('data', (chunk: Buffer) => { if (ws.readyState === ws.OPEN) ws.send(frame(0, chunk)); });
+    tcp.on('error', (error: NodeJS.ErrnoException) => failed(`dial tcp ${target.host}:${target.port}: ${error.code ?? error.message}`));
+    tcp.on('end', () => ws.close(1000));
+    ws.on('message', (data: Buffer) => {
+      // The client's frames carry the channel too; it writes data on channel 0 only.
+      if (data[0] !== 0 || data.length < 2) return;
+      if (tcp.connecting) pending.push(data.subarray(1));
+      else tcp.write(data.subarray(1));
+    });
+    ws.on('close', () => { this.#openForwards.delete(ws); tcp.end(); });
+    ws.on('error', () => tcp.destroy());
   }
 
   // ── What the k6-operator runner makes: creates, deletes, pod logs ───────────────────────────

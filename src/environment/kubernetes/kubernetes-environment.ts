@@ -8,12 +8,15 @@ import type { ConfigFor, ConformanceConfig } from '../../config/schema.ts';
 import { componentKindsWith } from '../../inventory/component-kinds.ts';
 import type { DeploymentInventory } from '../../inventory/deployment-inventory.ts';
 import { systemClock, type Clock } from '../../support/clock.ts';
+import type { HeldResources } from '../../support/held-resources.ts';
 import { redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
+import { ServicePortForward } from './hub-port-forward.ts';
+import type { K3sDeps, K3sSettings, StartedK3sCluster } from './k3s-cluster.ts';
 import { KubernetesInventory } from './kubernetes-inventory.ts';
 import { awaitHubWorkloads } from './workload-readiness.ts';
 
@@ -34,6 +37,10 @@ export interface KubernetesEnvironmentOptions {
   /** The readiness wait's clock (tests move it by hand) and its pause between reads (default 2 s). */
   clock?: Clock;
   readinessIntervalMs?: number;
+  /** Where a k3s cluster the run brings up (`--k3s`) is held until removed (what a second Ctrl-C would leave running). */
+  held?: HeldResources;
+  /** What brings the k3s cluster up (tests give a stand-in; default @testcontainers/k3s, `startK3sCluster`). */
+  startK3s?: (settings: K3sSettings, deps: K3sDeps) => Promise<StartedK3sCluster>;
 }
 
 /**
@@ -52,12 +59,31 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
   }
 
   describeTarget(): string {
-    const { context } = this.#config.kubernetes;
-    return `kubernetes${context ? ` (context ${context})` : ''}${this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}` : ''}`;
+    const { context, k3s, portForward } = this.#config.kubernetes;
+    const hub = this.#config.hub.url ? `, hub ${redactUrl(this.#config.hub.url)}`
+      : portForward.fspiop ? `, hub through a port-forward to Service ${portForward.fspiop.namespace ? `${portForward.fspiop.namespace}/` : ''}${portForward.fspiop.service}:${portForward.fspiop.port}` : '';
+    return `kubernetes${k3s.enabled ? ` (a k3s cluster of ${k3s.image} brought up by the run)` : context ? ` (context ${context})` : ''}${hub}`;
   }
 
   async start(): Promise<StartedEnvironment> {
-    const { kc, file } = loadKubeConfig(this.#config.kubernetes, this.#options.env ?? process.env);
+    const k3s = this.#config.kubernetes.k3s.enabled ? await this.#startK3s() : undefined;
+    try {
+      return await this.#attach(k3s);
+    } catch (error) {
+      // Whatever stops the start (a cluster that never gets ready, Ctrl-C), the cluster we brought up goes.
+      await k3s?.stop();
+      throw error;
+    }
+  }
+
+  async #startK3s(): Promise<StartedK3sCluster> {
+    const start = this.#options.startK3s ?? (await import('./k3s-cluster.ts')).startK3sCluster;
+    return start(this.#config.kubernetes.k3s, { progress: this.#options.progress ?? (() => undefined), signal: this.#options.signal, held: this.#options.held, env: this.#options.env });
+  }
+
+  async #attach(k3s: StartedK3sCluster | undefined): Promise<StartedEnvironment> {
+    const settings = k3s ? { ...this.#config.kubernetes, kubeconfig: k3s.kubeconfig } : this.#config.kubernetes;
+    const { kc, file } = loadKubeConfig(settings, this.#options.env ?? process.env);
     const requestTimeoutMs = Math.min(this.#config.timeouts.requestMs, MAX_REQUEST_MS);
     const cluster: ClusterIdentity = { server: redactUrl(kc.getCurrentCluster()!.server), context: kc.getCurrentContext(), requestTimeoutMs };
     const reader = new KubernetesInventory(kc, {
@@ -78,18 +104,52 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
       cluster: `${cluster.server} (context ${cluster.context})`,
     });
     if (waited) inventory = await reader.read();
-    // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
-    const { kubernetes: _cluster, ...shared } = this.#config;
-    const hub = this.#config.hub.url ? await new UrlEnvironment({ ...shared, target: 'url' }).start() : undefined;
-    // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
-    let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
-    if (hub) {
-      const namespaces = this.#config.kubernetes.namespaces;
-      const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
-      faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
+    // Where no URL is given for the hub's APIs, port-forwards to their Services stand for them.
+    const forwards = await openHubForwards(kc, this.#config, { cluster, requestTimeoutMs });
+    try {
+      // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
+      const { kubernetes: _cluster, hub: given, ...shared } = this.#config;
+      const hubSettings = { ...given, ...(forwards.fspiop ? { url: forwards.fspiop.url } : {}), ...(forwards.admin ? { adminUrl: forwards.admin.url } : {}) };
+      const hub = hubSettings.url ? await new UrlEnvironment({ ...shared, hub: hubSettings, target: 'url' }).start() : undefined;
+      // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
+      let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
+      if (hub) {
+        const namespaces = this.#config.kubernetes.namespaces;
+        const injector = new KubernetesFaults(kc, { cluster, requestTimeoutMs, namespaces, kinds: componentKindsWith(this.#config.components), ...this.#options.faults });
+        faults = { injector, survey: await injector.survey().catch(async (error: unknown) => { await hub.stop(); throw error; }) };
+      }
+      return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, k3s, forwards, callback: configuredCallback(this.#config.callback, 0) });
+    } catch (error) {
+      await closeForwards(forwards);
+      throw error;
     }
-    return new StartedKubernetesEnvironment({ cluster, version, file, inventory, hub, faults, callback: configuredCallback(this.#config.callback, 0) });
   }
+}
+
+/** The port-forwards a run holds to the hub's APIs (each absent where a URL was given or no forward configured). */
+interface HubForwards {
+  fspiop?: ServicePortForward;
+  admin?: ServicePortForward;
+}
+
+/** Opens the configured forwards (FSPIOP first); one that cannot be opened closes those already open and stops the start. */
+async function openHubForwards(kc: KubeConfig, config: ConfigFor<'kubernetes'>, budget: { cluster: ClusterIdentity; requestTimeoutMs: number }): Promise<HubForwards> {
+  const { fspiop, admin } = config.kubernetes.portForward;
+  const context = kc.getContextObject(kc.getCurrentContext());
+  const defaultNamespace = config.kubernetes.namespaces[0] ?? context?.namespace ?? 'default';
+  const opened: HubForwards = {};
+  try {
+    if (fspiop && !config.hub.url) opened.fspiop = await ServicePortForward.open(kc, fspiop, { ...budget, defaultNamespace, purpose: 'the hub\'s FSPIOP API', configPath: 'kubernetes.portForward.fspiop' });
+    if (admin && !config.hub.adminUrl) opened.admin = await ServicePortForward.open(kc, admin, { ...budget, defaultNamespace, purpose: 'the hub\'s admin API', configPath: 'kubernetes.portForward.admin' });
+  } catch (error) {
+    await closeForwards(opened);
+    throw error;
+  }
+  return opened;
+}
+
+async function closeForwards(forwards: HubForwards): Promise<void> {
+  await Promise.all([forwards.fspiop?.close(), forwards.admin?.close()]);
 }
 
 /**
@@ -97,13 +157,13 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
  * kubeconfig and context, else the kubernetes target's, else as kubectl finds it.
  */
 export function loadRunKubeConfig(config: ConformanceConfig, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
-  const target = config.target === 'kubernetes' ? config.kubernetes : { namespaces: [], readinessTimeoutMs: 0 };
+  const target: { kubeconfig?: string | undefined; context?: string | undefined } = config.target === 'kubernetes' ? config.kubernetes : {};
   const { kubeconfig = target.kubeconfig, context = target.context } = config.k6Operator;
-  return loadKubeConfig({ ...target, ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }, env);
+  return loadKubeConfig({ ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) }, env);
 }
 
 /** The kubeconfig as kubectl finds it: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(settings: ConfigFor<'kubernetes'>['kubernetes'], env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
+export function loadKubeConfig(settings: Pick<ConfigFor<'kubernetes'>['kubernetes'], 'kubeconfig' | 'context'>, env: NodeJS.ProcessEnv): { kc: KubeConfig; file: string } {
   const kc = new KubeConfig();
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const home = join(env.HOME ?? homedir(), '.kube', 'config');
@@ -157,7 +217,12 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   /** Present with `fault-injection` or `data-tier-fault-injection`: pods deleted through the API. */
   readonly faults?: KubernetesFaults;
 
-  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; callback: CallbackExposure }) {
+  readonly #k3s: StartedK3sCluster | undefined;
+  readonly #forwards: HubForwards;
+
+  constructor(parts: { cluster: ClusterIdentity; version: string; file: string; inventory: DeploymentInventory; hub: StartedEnvironment | undefined; faults?: { injector: KubernetesFaults; survey: FaultSurvey } | undefined; k3s?: StartedK3sCluster | undefined; forwards?: HubForwards; callback: CallbackExposure }) {
+    this.#k3s = parts.k3s;
+    this.#forwards = parts.forwards ?? {};
     this.#cluster = parts.cluster;
     this.#version = parts.version;
     this.#file = parts.file;
@@ -193,10 +258,10 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
     const unreadable = Object.entries(this.#inventory.unreadable ?? {}).map(([what, why]) => `could not read ${what} (${why}): the guarantees that need it are NOT EVALUATED`);
     return {
       kind: this.kind,
-      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; attached, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
+      summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; ${this.#k3s ? 'k3s brought up by the run' : 'attached'}, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
-      notes: [`kubeconfig: ${this.#file}`, ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
+      notes: [this.#k3s ? this.#k3s.description : `kubeconfig: ${this.#file}`, ...this.#forwardNotes(), ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
     };
   }
 
@@ -210,7 +275,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       case 'bystander-dfsp':
       case 'hub-ledger':
         return `the kubernetes target reads the cluster; give it the hub's FSPIOP endpoint too (--hub-url ${this.#ingressHost(/ml-api-adapter/) ?? 'URL, e.g. the ml-api-adapter ingress host'}`
-          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}) and the FSPIOP guarantees run against that hub`;
+          + ` and --hub-admin-url ${this.#ingressHost(/central-?ledger/) ?? 'URL of central-ledger\'s admin API'}, or port-forwards: --port-forward fspiop=SERVICE:3000 --port-forward admin=SERVICE:3001) and the FSPIOP guarantees run against that hub`;
       case 'resource-metrics':
         return 'this version reads no usage figures from the cluster (metrics-server) yet';
       case 'fault-injection':
@@ -226,6 +291,19 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       default:
         return `the kubernetes target does not offer ${capability}`;
     }
+  }
+
+  /** Each port-forward, what it reaches and what failed on it; and the ingress hosts that would serve instead. */
+  #forwardNotes(): string[] {
+    const forwards = [this.#forwards.fspiop, this.#forwards.admin].filter((f): f is ServicePortForward => f !== undefined);
+    if (forwards.length === 0) return [];
+    const hosts = [this.#ingressHost(/ml-api-adapter/), this.#ingressHost(/central-?ledger/)].filter(Boolean);
+    return [
+      ...forwards.map((f) => f.describe()),
+      'callbacks: the hub calls our callback server at the URL our DFSPs registered, from inside the cluster — a port-forward carries requests to the hub only; '
+        + 'give --callback-public-url an address the hub\'s pods reach (this machine\'s address on their network, or a tunnel to it); the run proves that route with one round trip before any scenario',
+      ...(hosts.length > 0 ? [`the cluster's ingress also serves ${hosts.join(' and ')}: --hub-url${hosts[1] ? '/--hub-admin-url' : ''} with ${hosts.length === 1 ? 'it' : 'them'} reach the hub without a port-forward`] : []),
+    ];
   }
 
   /** What a person should know before resilience scenarios run: they delete pods of this cluster. */
@@ -250,6 +328,8 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
   async stop(): Promise<void> {
     this.#faults?.injector.stop();
     await this.#hub?.stop();
+    await closeForwards(this.#forwards);
+    await this.#k3s?.stop();
   }
 }
 

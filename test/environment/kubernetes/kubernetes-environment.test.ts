@@ -61,7 +61,7 @@ describe('KubernetesEnvironment attached to a cluster', () => {
       assert.equal(started.hubUrl, '');
       assert.equal(started.callbackRouteUnproven, false);
       // The cluster's own Ingress hosts are what to give: mini-loop serves the hub on *.local hosts.
-      assert.match(started.whyMissing('fspiop-api'), /--hub-url http:\/\/ml-api-adapter\.local and --hub-admin-url http:\/\/central-ledger\.local\)/);
+      assert.match(started.whyMissing('fspiop-api'), /--hub-url http:\/\/ml-api-adapter\.local and --hub-admin-url http:\/\/central-ledger\.local, or port-forwards: --port-forward fspiop=SERVICE:3000 --port-forward admin=SERVICE:3001\)/);
       assert.match(started.whyMissing('resource-metrics'), /no usage figures/);
     } finally {
       await started.stop();
