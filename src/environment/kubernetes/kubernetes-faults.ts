@@ -1,4 +1,5 @@
-import { CoreV1Api, Observable, type ConfigurationOptions, type KubeConfig, type ObservableMiddleware, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type ConfigurationOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { requestOptions } from './request-options.ts';
 import { DATA_TIER_KINDS, type ComponentKind, type ComponentKinds } from '../../inventory/component-kinds.ts';
 import type { FaultAftermath, FaultInjector } from '../../load/load-runner.ts';
 import { monotonicClock, type Clock } from '../../support/clock.ts';
@@ -259,15 +260,7 @@ export class KubernetesFaults implements FaultInjector {
 
   /** A deadline on each request: the client sets none, and a silent server would hang the fault. */
   #callOptions(): ConfigurationOptions {
-    const timeoutMs = this.#options.requestTimeoutMs;
-    const middleware: ObservableMiddleware = {
-      pre: (context) => {
-        context.setSignal(AbortSignal.timeout(timeoutMs));
-        return new Observable(Promise.resolve(context));
-      },
-      post: (response) => new Observable(Promise.resolve(response)),
-    };
-    return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+    return requestOptions(this.#options.requestTimeoutMs);
   }
 }
 

@@ -1,7 +1,8 @@
 import {
-  ApiextensionsV1Api, AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, CustomObjectsApi, NetworkingV1Api, Observable, PolicyV1Api, VersionApi,
-  type ConfigurationOptions, type KubeConfig, type ObservableMiddleware, type V1Container, type V1ObjectMeta, type V1PodSecurityContext, type V1PodTemplateSpec,
+  ApiextensionsV1Api, AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api, CustomObjectsApi, NetworkingV1Api, PolicyV1Api, VersionApi,
+  type ConfigurationOptions, type KubeConfig, type V1Container, type V1ObjectMeta, type V1PodSecurityContext, type V1PodTemplateSpec,
 } from '@kubernetes/client-node';
+import { requestOptions } from './request-options.ts';
 import type { DeployedComponent, DeploymentInventory, Health, InventoryResource } from '../../inventory/deployment-inventory.ts';
 import { kubernetesFailure, type ClusterIdentity } from './kubernetes-errors.ts';
 import type { WorkloadState } from './workload-readiness.ts';
@@ -183,21 +184,9 @@ export class KubernetesInventory {
     }
   }
 
-  /**
-   * Per-request options: a deadline (the client sets none, and a silent server would hang the read)
-   * and, where asked, another Accept (the metadata-only view).
-   */
+  /** A deadline on each request and, where asked, another Accept (request-options.ts). */
   #callOptions(accept?: string): ConfigurationOptions {
-    const timeoutMs = this.#options.requestTimeoutMs;
-    const middleware: ObservableMiddleware = {
-      pre: (context) => {
-        context.setSignal(AbortSignal.timeout(timeoutMs));
-        if (accept) context.setHeaderParam('Accept', accept);
-        return new Observable(Promise.resolve(context));
-      },
-      post: (response) => new Observable(Promise.resolve(response)),
-    };
-    return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+    return requestOptions(this.#options.requestTimeoutMs, accept);
   }
 }
 

@@ -406,7 +406,11 @@ export class K6OperatorRunner implements LoadRunner {
     }
   }
 
-  /** A deadline on every request: the client sets none, and a silent server would hang the load. */
+  /**
+   * A deadline on every request: the client sets none, and a silent server would hang the load.
+   * (The kubernetes target has the same in request-options.ts; load/ sits below environment/ and
+   * does not import it.)
+   */
   #callOptions(): ConfigurationOptions {
     const timeoutMs = this.#options.apiTimeoutMs;
     const middleware: ObservableMiddleware = {
