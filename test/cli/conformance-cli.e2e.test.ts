@@ -12,7 +12,7 @@ const readResult = async (reportsDir: string) =>
 
 const verdictLines = (stdout: string) => stdout.split('\n').filter((line) => /^(✔ PASS|✘ FAIL|○ NOT EVALUATED) /.test(line));
 
-// Whole conformance runs through the CLI; the CLI's user mistakes are in conformance-cli.test.ts.
+// Whole conformance runs through the CLI; the CLI's user mistakes are in conformance-cli-mistakes.e2e.test.ts.
 describe('npm run conformance (embedded target)', () => {
   it('evaluates the Core Test Harness guarantees the embedded target can, and writes the result and Allure files', async () => {
     const reports = await tempDir('reports');
