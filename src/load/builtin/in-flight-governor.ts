@@ -6,17 +6,17 @@
  * thousands of requests, each waiting longer than the last, until they all time out and the hub's
  * whole capacity goes into work nobody waits for any more (the bench saw 39 transfers/s achieved
  * of a hub that clears 600/s). By Little's law, what completes within `targetMs` at the pace the
- * hub keeps (iterations it completes successfully per second) is pace × target: each second the cap moves towards that (at most halving or
- * doubling), between a floor and the hard cap — but only while requests queue: the iterations'
- * median latency more than twice the lowest median seen. A hub that is slow but not saturated
- * (every answer late, however few are in flight) keeps the whole cap and is measured as slow;
- * holding it back would change nothing but what is measured. The target is a quarter of the iterations'
- * timeouts — Little's law holds the mean, and the slowest must still finish within them — far
- * beyond any SLA bound, so a healthy hub never meets the governor: it starts at the hard cap (what
- * is in flight grows only by the arrivals the hub does not complete, and it is refitted every
- * second), and a hub that never answered is not judged stalled. Arrivals beyond the cap
- * are dropped and counted, and every dropped arrival of the steady state is a miss in the latency
- * and availability verdicts (sla-probe.ts): holding load back can never make a hub pass.
+ * hub keeps (iterations it completes successfully per second) is pace × target: each second the
+ * cap moves towards that (at most halving or doubling), between a floor and the hard cap — but
+ * only while requests queue, the iterations' median latency more than twice the lowest median
+ * seen. A hub that is slow but not saturated (every answer late, however few are in flight) keeps
+ * the whole cap and is measured as slow: holding it back would change nothing but what is
+ * measured. The target is a quarter of the iterations' timeouts — Little's law holds the mean, and
+ * the slowest must still finish within them — far beyond any SLA bound. It starts at the hard cap
+ * (what is in flight grows only by the arrivals the hub does not complete, and it is refitted
+ * every second), and a hub that never answered is not judged stalled. Arrivals beyond the cap are
+ * dropped and counted, and every dropped arrival of the steady state is a miss in the latency and
+ * availability verdicts (sla-probe.ts): holding load back can never make a hub pass.
  */
 export interface GovernorOptions {
   /** What the process can hold (descriptors) or the user configured: the cap never exceeds it. */
