@@ -15,6 +15,7 @@ import { readComposeDefinition, selectServices, type ComposeDefinition, type Com
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
 import { freePort, gatewayOf, noGateway, reachHubInside } from './hub-inside.ts';
+import { interruptedBy, within } from '../bring-up.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
@@ -25,25 +26,6 @@ export interface RuntimeDeps {
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
   held?: HeldResources;
-}
-
-/** Rejects when the signal is aborted (never, without one). */
-function aborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return;
-    const stop = () => reject(new EnvironmentUnavailableError('interrupted while the harness was coming up'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-}
-
-/** Rejects with `message` when `work` takes longer than `ms` (the work itself is not cancelled). */
-export function within<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new EnvironmentUnavailableError(message())), ms); }),
-  ]);
 }
 
 /** The last lines a container wrote (stdout and stderr, demultiplexed), as text. */
@@ -229,7 +211,7 @@ export async function startComposeRuntime(config: ConfigFor<'compose'>, deps: Ru
   let started: StartedDockerComposeEnvironment;
   const upping = environment.up();
   try {
-    started = await within(Promise.race([upping, aborted(deps.signal)]), compose.startupMs + 30_000, () => `the harness did not come up within ${compose.startupMs + 30_000} ms`);
+    started = await within(Promise.race([upping, interruptedBy(deps.signal, 'interrupted while the harness was coming up')]), compose.startupMs + 30_000, () => `the harness did not come up within ${compose.startupMs + 30_000} ms`);
   } catch (error) {
     // compose up may still be starting containers: let it finish (bounded) before the teardown, or it recreates what was removed.
     if (deps.signal?.aborted) await within(upping.catch(() => undefined), 30_000, () => 'up still running').catch(() => undefined);

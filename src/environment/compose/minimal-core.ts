@@ -9,7 +9,8 @@ import type { ConfigFor } from '../../config/schema.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
-import { saveLogs, within } from './compose-runtime.ts';
+import { firstLine, interruptedBy, within } from '../bring-up.ts';
+import { saveLogs } from './compose-runtime.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
 import { freePort, gatewayOf, noGateway, reachHubInside } from './hub-inside.ts';
@@ -164,7 +165,7 @@ export async function startMinimalCore(config: ConfigFor<'compose'>, deps: Minim
     created += 1;
     const starting = step.build();
     try {
-      const container = await within(Promise.race([starting, interrupted(deps.signal)]), compose.startupMs + 30_000, () => `${step.service} did not come up within ${compose.startupMs + 30_000} ms`);
+      const container = await within(Promise.race([starting, interruptedBy(deps.signal, 'interrupted while the minimal core was coming up')]), compose.startupMs + 30_000, () => `${step.service} did not come up within ${compose.startupMs + 30_000} ms`);
       started.push({ service: step.service, container });
       deps.progress(`  minimal core ${project}: ${step.service} ready (${((Date.now() - began) / 1000).toFixed(1)} s)`);
     } catch (error) {
@@ -185,20 +186,6 @@ export async function startMinimalCore(config: ConfigFor<'compose'>, deps: Minim
     throw error;
   }
   return running;
-}
-
-/** Rejects when the run is interrupted (never, without a signal). */
-function interrupted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return;
-    const stop = () => reject(new EnvironmentUnavailableError('interrupted while the minimal core was coming up'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
 }
 
 /** Removes every container and the network labelled as the minimal core's. */

@@ -6,7 +6,10 @@ import type Dockerode from 'dockerode';
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConfigFor } from '../../config/schema.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
-import { within } from '../compose/compose-runtime.ts';
+import { firstLine, interruptedBy, within } from '../bring-up.ts';
+
+/** The engine's pull error is JSON-ish ("(HTTP code 500) server error - Get …: dial tcp: lookup … no such host"): kept whole up to this, it is the reason. */
+const PULL_ERROR_MAX = 300;
 import { brokenEngineLine, dockerEndpoint, pingEngine } from '../compose/docker-engine.ts';
 
 /** The label every k3s container a run starts carries: a sweep by label finds what a killed run left. */
@@ -72,7 +75,7 @@ export async function startK3sCluster(settings: K3sSettings, deps: K3sDeps): Pro
     .start();
   let kubeconfigDir: string | undefined;
   try {
-    const container = await within(Promise.race([starting, interrupted(deps.signal)]), settings.startupTimeoutMs + 30_000,
+    const container = await within(Promise.race([starting, interruptedBy(deps.signal, 'interrupted')]), settings.startupTimeoutMs + 30_000,
       () => `k3s did not come up within ${settings.startupTimeoutMs + 30_000} ms`);
     kubeconfigDir = await mkdtemp(join(tmpdir(), 'conformance-k3s-'));
     const kubeconfig = join(kubeconfigDir, 'kubeconfig');
@@ -97,7 +100,7 @@ export async function startK3sCluster(settings: K3sSettings, deps: K3sDeps): Pro
     await remove();
     if (kubeconfigDir) await rm(kubeconfigDir, { recursive: true, force: true });
     release();
-    const reason = deps.signal?.aborted ? 'interrupted while it was coming up' : firstLine(error);
+    const reason = deps.signal?.aborted ? 'interrupted while it was coming up' : firstLine(error, PULL_ERROR_MAX);
     throw new EnvironmentUnavailableError(`the k3s cluster ${name} (${settings.image}) did not come up: ${reason}; removed — check that ${where} may run privileged containers (k3s needs it), or point the run at a cluster with --kubeconfig`);
   }
 }
@@ -116,25 +119,10 @@ async function ensureImage(docker: Dockerode, settings: K3sSettings, where: stri
     });
   });
   try {
-    await within(Promise.race([pulled, interrupted(deps.signal)]), settings.startupTimeoutMs, () => `no pull within ${settings.startupTimeoutMs} ms`);
+    await within(Promise.race([pulled, interruptedBy(deps.signal, 'interrupted')]), settings.startupTimeoutMs, () => `no pull within ${settings.startupTimeoutMs} ms`);
   } catch (error) {
-    throw new EnvironmentUnavailableError(`the k3s image ${settings.image} is not on ${where} and cannot be pulled from here (${firstLine(error)}); `
+    throw new EnvironmentUnavailableError(`the k3s image ${settings.image} is not on ${where} and cannot be pulled from here (${firstLine(error, PULL_ERROR_MAX)}); `
       + `load it with \`docker load -i k3s.tar\` (made with \`docker save ${settings.image}\` where a registry is reachable), choose one the engine has with --k3s-image, or point the run at a cluster with --kubeconfig`);
   }
 }
 
-/** Rejects when the run is interrupted (never, without a signal). */
-function interrupted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return;
-    const stop = () => reject(new EnvironmentUnavailableError('interrupted'));
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
-}
-
-function firstLine(error: unknown): string {
-  const text = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
-  // The engine's pull error is JSON-ish ("(HTTP code 500) server error - Get …: dial tcp: lookup … no such host"): kept whole, it is the reason.
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
