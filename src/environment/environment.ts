@@ -1,5 +1,6 @@
 import type { TargetKind } from '../config/schema.ts';
 import type { CallbackCorrelator } from '../fspiop/callback-correlator.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
 import type { PlannedCall } from '../provisioning/hub-provisioner.ts';
 import type { ProvidingSource } from './capability-providers.ts';
 
@@ -55,6 +56,11 @@ export interface StartedEnvironment extends ProvidingSource {
   readonly callbackRouteUnproven: boolean;
   /** Where the run's callback server must listen and be called (a hub in containers reaches the host through its network's gateway). */
   readonly callbackExposure: CallbackExposure;
+  /**
+   * Credentials the target issued to our DFSPs, where it secures a hub of its own (the embedded hub
+   * with `hub.security: full`); absent, the run uses the config's. Never described or reported.
+   */
+  readonly issuedCredentials?: DfspCredentials;
   describe(): EnvironmentDescription;
   /** Tells the hub where the framework's payer DFSP receives its callbacks (provisioning it, where the target allows it). */
   connectPayer(payer: PayerConnection): Promise<void>;
