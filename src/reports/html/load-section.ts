@@ -55,15 +55,16 @@ function rateChart(load: LoadEvidence): string {
   const offered = load.offered.ratePerSecond;
   const lastSecond = Math.max(seconds(load.offered.durationMs), ...series.map((s) => s.second));
   return lineChart({
-    title: `${load.id}: achieved vs offered transfers per second`,
+    title: 'Achieved vs offered, per second',
     xLabel: 'second of the load (s)',
     yLabel: 'iterations per second (/s)',
     series: [
-      { name: `offered (${offered}/s)`, points: [[0, offered], [lastSecond, offered]], colour: '#000000', dashed: true },
       { name: 'started', points: series.map((s) => [s.second, s.started]), colour: '#56b4e9' },
       { name: 'succeeded', points: series.map((s) => [s.second, s.succeeded]), colour: '#009e73' },
       { name: 'failed', points: series.map((s) => [s.second, s.failed]), colour: '#d55e00' },
       ...(series.some((s) => (s.dropped ?? 0) > 0) ? [{ name: 'dropped', points: series.map((s) => [s.second, s.dropped ?? 0] as [number, number]), colour: '#cc79a7' }] : []),
+      // Last, so the target stays visible on top of a rate that meets it.
+      { name: `offered (${offered}/s)`, points: [[0, offered], [lastSecond, offered]], colour: '#000000', dashed: true },
     ],
     band: { from: seconds(load.window.startMs), to: seconds(load.window.endMs), label: windowLabel(load) },
   });
@@ -76,7 +77,7 @@ function latencyChart(load: LoadEvidence, stage: LoadStage): string {
       return figures ? [[second.second, figures[percentile]] as [number, number]] : [];
     });
   return lineChart({
-    title: `${load.id}: ${stage} latency over time (successes completed in each second)`,
+    title: `${stage}: latency over time`,
     xLabel: 'second of the load (s)',
     yLabel: 'latency (ms)',
     series: (['p50', 'p95', 'p99'] as const).map((percentile) => ({ name: percentile, points: points(percentile), colour: PERCENTILE_COLOURS[percentile] })),
@@ -84,9 +85,9 @@ function latencyChart(load: LoadEvidence, stage: LoadStage): string {
   });
 }
 
-function stageHistogram(load: LoadEvidence, stage: LoadStage, evidence: StageEvidence): string {
+function stageHistogram(stage: LoadStage, evidence: StageEvidence): string {
   return histogram({
-    title: `${load.id}: ${stage}, successes by latency (steady state)`,
+    title: `${stage}: successes by latency (steady state)`,
     xLabel: 'latency bucket (upper bound)',
     yLabel: 'successes',
     bars: histogramBars(evidence.histogram ?? []),
@@ -153,7 +154,7 @@ export function renderLoad(load: LoadEvidence, index: number): string {
   const charts = [
     `<figure>${rateChart(load)}</figure>`,
     ...stages.map((stage) => `<figure>${latencyChart(load, stage)}</figure>`),
-    ...stages.map((stage) => `<figure>${stageHistogram(load, stage, load.stages[stage])}</figure>`),
+    ...stages.map((stage) => `<figure>${stageHistogram(stage, load.stages[stage])}</figure>`),
   ].join('');
   return `<section class="load" id="load-${index}" data-load="${escapeHtml(load.id)}"><h3>Load ${escapeHtml(load.id)}</h3>`
     + `<p>Judged on it: ${load.guarantees.map((id) => `<a href="#g-${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(', ') || 'no guarantee'}</p>`

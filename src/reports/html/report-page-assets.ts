@@ -43,7 +43,7 @@ details.guarantee > summary { cursor: pointer; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px; }
 svg.chart { max-width: 100%; height: auto; font: 11px system-ui, "DejaVu Sans", sans-serif; }
 svg .chart-title { font-size: 13px; font-weight: 600; } svg .grid { stroke: #eaeef2; } svg .axis-line, svg .tick-mark { stroke: #57606a; }
-svg .tick { fill: #57606a; } svg .axis-label { fill: var(--ink); } svg .band { fill: #ddf4ff; stroke: #54aeff; stroke-dasharray: 3 2; } svg .chart-empty { fill: #57606a; font-size: 14px; }
+svg .tick { fill: #57606a; } svg .axis-label { fill: var(--ink); } svg .band, svg .band-swatch { fill: #ddf4ff; stroke: #54aeff; stroke-dasharray: 3 2; } svg .chart-empty { fill: #57606a; font-size: 14px; }
 footer { margin-top: 32px; color: #57606a; font-size: 12px; }
 `;
 

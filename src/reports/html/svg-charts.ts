@@ -54,7 +54,9 @@ export interface HistogramSpec {
 /** Colour-blind-safe (Okabe–Ito), in the order series are given. */
 export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#d55e00', '#56b4e9', '#000000'] as const;
 
-const MARGIN = { top: 34, right: 16, bottom: 44, left: 64 };
+/** Room for the title (and the legend's rows below it) above the plot, the ticks and axis titles around it. */
+const MARGIN = { top: 32, right: 16, bottom: 44, left: 64 };
+const LEGEND_TOP = 36;
 const LEGEND_ROW = 18;
 
 /** Maps a domain linearly onto a range; a domain of zero width maps everything to the range's middle. */
@@ -128,7 +130,7 @@ interface Frame {
 }
 
 function frameFor(width: number, height: number, legendRows: number): Frame {
-  const top = MARGIN.top + legendRows * LEGEND_ROW;
+  const top = legendRows > 0 ? LEGEND_TOP + legendRows * LEGEND_ROW : MARGIN.top;
   return { width, height, plot: { left: MARGIN.left, right: width - MARGIN.right, top, bottom: height - MARGIN.bottom } };
 }
 
@@ -165,9 +167,9 @@ function legend(entries: ReadonlyArray<{ name: string; colour: string; dashed?: 
   for (const entry of entries) {
     const itemWidth = 28 + entry.name.length * 7 + 16;
     if (x + itemWidth > width - MARGIN.right && x > MARGIN.left) { row += 1; x = MARGIN.left; }
-    const y = MARGIN.top - 8 + row * LEGEND_ROW;
+    const y = LEGEND_TOP + row * LEGEND_ROW;
     const swatch = entry.band
-      ? `<rect class="band" x="${x}" y="${y - 6}" width="22" height="12"/>`
+      ? `<rect class="band-swatch" x="${x}" y="${y - 6}" width="22" height="12"/>`
       : `<line x1="${x}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="${entry.colour}" stroke-width="3"${entry.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
     items.push(`<g class="legend-item">${swatch}<text x="${x + 28}" y="${y}" dominant-baseline="middle">${escapeHtml(entry.name)}</text></g>`);
     x += itemWidth;
@@ -184,7 +186,7 @@ function fixed(value: number): string {
  * band (e.g. the steady-state window) shaded behind them and named in the legend.
  */
 export function lineChart(spec: LineChartSpec): string {
-  const width = spec.width ?? 720;
+  const width = spec.width ?? 540;
   const height = spec.height ?? 300;
   const series = spec.series.map((s, i) => ({
     ...s,
@@ -232,7 +234,7 @@ export function lineChart(spec: LineChartSpec): string {
  * `<title>`, so a reader hovering (or a screen reader) gets the exact figure.
  */
 export function histogram(spec: HistogramSpec): string {
-  const width = spec.width ?? 720;
+  const width = spec.width ?? 540;
   const height = spec.height ?? 260;
   const colour = spec.colour ?? PALETTE[0];
   const bars = spec.bars.filter((bar) => Number.isFinite(bar.value));
