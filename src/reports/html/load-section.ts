@@ -145,7 +145,7 @@ export function renderLoad(load: LoadEvidence, index: number): string {
   const facts = [
     `<li>Asked by the guarantee${load.guarantees.length > 1 ? 's' : ''}: <strong>${escapeHtml(describeLoad(load.asked))}</strong></li>`,
     `<li>Offered (profile ${escapeHtml(load.profile)}): <strong>${escapeHtml(describeLoad(load.offered))}</strong>${reduced ? ' <span class="state state-REDUCED_LOAD">reduced load</span>' : ''}</li>`,
-    `<li>Achieved: <strong>${escapeHtml(load.achievedRate)}</strong> successful iterations/s over the ${escapeHtml(windowLabel(load))}</li>`,
+    `<li>Achieved: <strong>${escapeHtml(Number(load.achievedRate.toFixed(1)))}</strong> successful iterations/s over the ${escapeHtml(windowLabel(load))}</li>`,
     `<li>Scheduled ${escapeHtml(load.scheduled)}, dropped ${escapeHtml(load.dropped)} (${escapeHtml(load.droppedInWindow)} in the steady state)</li>`,
     `<li>Runner ${escapeHtml(load.runner)}, flow ${escapeHtml(load.flow)}${load.startedAt ? `, started ${escapeHtml(load.startedAt)}` : ''}</li>`,
     faultLine(load),

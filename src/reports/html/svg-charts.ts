@@ -247,12 +247,21 @@ export function histogram(spec: HistogramSpec): string {
   const gap = Math.min(2, slot * 0.15);
   const labelEvery = Math.max(1, Math.ceil(bars.length / Math.max(1, Math.floor((right - left) / 64))));
   const zero = y(0);
+  let labelEnd = Number.NEGATIVE_INFINITY;
   const drawn = bars.map((bar, i) => {
     const x0 = left + i * slot + gap / 2;
     const yTop = Math.min(y(bar.value), zero);
     const barHeight = Math.abs(zero - y(bar.value));
-    const label = i % labelEvery === 0
-      ? `<text class="tick" x="${fixed(x0 + (slot - gap) / 2)}" y="${bottom + 17}" text-anchor="middle">${escapeHtml(bar.label)}</text>` : '';
+    const centre = x0 + (slot - gap) / 2;
+    // A label near the right edge ends at its bar instead of running off the chart; one that would
+    // overlap the label before it is left out (the bar's <title> still names it).
+    const halfWidth = bar.label.length * 3.5;
+    const nearEdge = centre + halfWidth > width;
+    const start = nearEdge ? x0 + slot - gap - 2 * halfWidth : centre - halfWidth;
+    const labelled = i % labelEvery === 0 && start > labelEnd + 4;
+    if (labelled) labelEnd = start + 2 * halfWidth;
+    const label = labelled
+      ? `<text class="tick" x="${fixed(nearEdge ? x0 + slot - gap : centre)}" y="${bottom + 17}" text-anchor="${nearEdge ? 'end' : 'middle'}">${escapeHtml(bar.label)}</text>` : '';
     return `<g class="bar"><rect x="${fixed(x0)}" y="${fixed(yTop)}" width="${fixed(Math.max(0.5, slot - gap))}" height="${fixed(barHeight)}" fill="${colour}">`
       + `<title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>${label}</g>`;
   }).join('');
