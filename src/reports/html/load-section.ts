@@ -143,7 +143,7 @@ export function isReduced(load: Pick<LoadEvidence, 'asked' | 'offered'>): boolea
 export function renderLoad(load: LoadEvidence, index: number): string {
   const reduced = isReduced(load);
   const facts = [
-    `<li>Asked by the guarantee${load.guarantees.length > 1 ? 's' : ''}: <strong>${escapeHtml(describeLoad(load.asked))}</strong></li>`,
+    `<li>Asked by the guarantee${(load.guarantees?.length ?? 0) > 1 ? 's' : ''}: <strong>${escapeHtml(describeLoad(load.asked))}</strong></li>`,
     `<li>Offered (profile ${escapeHtml(load.profile)}): <strong>${escapeHtml(describeLoad(load.offered))}</strong>${reduced ? ' <span class="state state-REDUCED_LOAD">reduced load</span>' : ''}</li>`,
     `<li>Achieved: <strong>${escapeHtml(Number(load.achievedRate.toFixed(1)))}</strong> successful iterations/s over the ${escapeHtml(windowLabel(load))}</li>`,
     `<li>Scheduled ${escapeHtml(load.scheduled)}, dropped ${escapeHtml(load.dropped)} (${escapeHtml(load.droppedInWindow)} in the steady state)</li>`,
@@ -157,6 +157,6 @@ export function renderLoad(load: LoadEvidence, index: number): string {
     ...stages.map((stage) => `<figure>${stageHistogram(stage, load.stages[stage])}</figure>`),
   ].join('');
   return `<section class="load" id="load-${index}" data-load="${escapeHtml(load.id)}"><h3>Load ${escapeHtml(load.id)}</h3>`
-    + `<p>Judged on it: ${load.guarantees.map((id) => `<a href="#g-${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(', ') || 'no guarantee'}</p>`
+    + `<p>Judged on it: ${(load.guarantees ?? []).map((id) => `<a href="#g-${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(', ') || 'no guarantee'}</p>`
     + `<ul class="facts">${facts}</ul>${stageTable(load)}${failureTable(load)}<div class="charts">${charts}</div></section>`;
 }

@@ -8,6 +8,7 @@ import { fspiopErrorCode, histogramBars } from '../../../src/reports/html/load-s
 import { inventoryRows, renderReportHtml } from '../../../src/reports/html/render-report-html.ts';
 import type { ReportInput } from '../../../src/reports/html/report-input.ts';
 import { writeReportHtml } from '../../../src/reports/html/write-report-html.ts';
+import { noRunDocument } from '../../../src/reports/result-document.ts';
 import type { GuaranteeVerdict } from '../../../src/verdict/guarantee-verdict.ts';
 import { ROOT } from '../../helpers/cli.ts';
 
@@ -137,6 +138,25 @@ describe('renderReportHtml', () => {
     assert.match(section(html, 'inventory'), /No finding was read from a deployment inventory/);
     input.fingerprint = { toolVersion: '0.1.0', gitCommit: 'abc123', target: { kind: 'kubernetes' } };
     assert.match(section(renderReportHtml(input), 'fingerprint'), /toolVersion 0\.1\.0 gitCommit abc123 target \{&quot;kind&quot;:&quot;kubernetes&quot;\}/);
+  });
+
+  it('renders a placeholder result (a run that never started) without inventing a verdict', () => {
+    const placeholder = noRunDocument({ name: 'mojaloop-conformance', version: '0.1.0' }, 'the hub at http://hub:4000 did not answer', 2);
+    const html = renderReportHtml(placeholder as unknown as ReportInput);
+    assert.match(section(html, 'certificate'), /INCOMPLETE/);
+    assert.match(html, /The run could not evaluate anything: the hub at http:\/\/hub:4000 did not answer/);
+    assert.match(section(html, 'counts'), /0 Guarantees 0 Passed/);
+  });
+
+  it('draws a load whose series are missing or empty as charts saying "no data"', () => {
+    const input = fresh();
+    const load = input.loads![0]!;
+    load.series = [];
+    load.latencyOverTime = [];
+    load.stages.lookups.histogram = [];
+    const loads = section(renderReportHtml(input), 'loads');
+    assert.match(loads, /lookups: latency over time.*no data/);
+    assert.match(loads, /lookups: successes by latency \(steady state\) no data/);
   });
 
   it('keeps the verdict filters hidden until its script shows them: without scripts every row shows', () => {
