@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderReportHtml } from '../../src/reports/html/render-report-html.ts';
@@ -18,19 +18,17 @@ describe('npm run report:html', () => {
   it('writes the page of a result.json, paths from the folder the command was typed in', async () => {
     const dir = await tempDir('report-html-script-');
     writeFileSync(join(dir, 'result.json'), readFileSync(FIXTURE));
-    const run = reportHtml(['result.json', 'page.html'], dir);
+    // No output named: report.html beside the result.
+    const run = reportHtml(['result.json'], dir);
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout.trim(), join(dir, 'page.html'));
-    assert.equal(readFileSync(join(dir, 'page.html'), 'utf8'), renderReportHtml(JSON.parse(readFileSync(FIXTURE, 'utf8'))));
-    const beside = reportHtml(['result.json'], dir);
-    assert.equal(beside.status, 0, beside.stderr);
-    assert.ok(existsSync(join(dir, 'report.html')), 'by default beside the result');
+    assert.equal(run.stdout.trim(), join(dir, 'report.html'));
+    assert.equal(readFileSync(join(dir, 'report.html'), 'utf8'), renderReportHtml(JSON.parse(readFileSync(FIXTURE, 'utf8'))));
   });
 
-  it('exits 2 with one line for a missing file, a file that is no result, or no argument', async () => {
+  it('exits 2 with one line for a missing file or a file that is no result', async () => {
     const dir = await tempDir('report-html-script-');
     writeFileSync(join(dir, 'other.json'), '{"name":"x"}');
-    for (const [args, words] of [[['missing.json'], /cannot read .*missing\.json as JSON/], [['other.json'], /is not a conformance run's result\.json/], [[], /name the result\.json to render/]] as const) {
+    for (const [args, words] of [[['missing.json'], /cannot read .*missing\.json as JSON/], [['other.json'], /is not a conformance run's result\.json/]] as const) {
       const run = reportHtml([...args], dir);
       assert.equal(run.status, 2);
       assert.match(run.stderr, words);
