@@ -4,7 +4,7 @@
 // DIR/runs (default reports/, relative to the folder npm runs in).
 // Exit 0: no regression; 1: a regression (a verdict now FAIL or no longer PASS, a lower certificate, a p99 higher or a
 // rate lower than the baseline by more than the tolerance), so a CI job fails against a stored baseline;
-// 2: a user mistake, on one line.
+// 2: a user mistake, on one line (two runs of different tiers among them: their guarantees are not the same ones).
 import { parseArgs } from 'node:util';
 import { UserError } from '../src/config/errors.ts';
 import { comparisonLines } from '../src/reports/comparison/comparison-table.ts';
@@ -35,6 +35,9 @@ async function main(argv: string[]): Promise<number> {
   if (tolerance === undefined) throw new UserError(`--tolerance "${toleranceText}" is not a percentage (e.g. 10%)`);
   const reportsDir = parsed.values['reports-dir'] ?? 'reports';
   const [before, after] = await Promise.all(parsed.positionals.map((reference) => resolveRun(reference, { cwd, reportsDir })));
+  if (before!.run.tier !== null && after!.run.tier !== null && before!.run.tier !== after!.run.tier) {
+    throw new UserError(`"${before!.reference}" is a run of tier ${before!.run.tier}, "${after!.reference}" of tier ${after!.run.tier}: compare two runs of one tier`);
+  }
   const comparison = compareRuns(before!, after!, tolerance);
   process.stdout.write(parsed.values.json ? `${JSON.stringify(comparison, null, 2)}\n` : `${comparisonLines(comparison).join('\n')}\n`);
   return comparison.regressions.length > 0 ? 1 : 0;

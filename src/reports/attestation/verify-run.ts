@@ -92,8 +92,14 @@ export function verificationLines(verification: RunVerification, publicKey?: Key
     case 'missing': lines.push('signature: MISSING — a key was given, but the statement is not signed'); break;
   }
   const counts = (state: FileState) => verification.files.filter((file) => file.state === state).length;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const failures = [
+    ...(['CHANGED', 'MISSING', 'OUTSIDE'] as const).filter((state) => counts(state) > 0).map((state) => `${plural(counts(state), 'file')} ${state.toLowerCase()}`),
+    ...(verification.uncovered.length > 0 ? [`${plural(verification.uncovered.length, 'file')} not covered`] : []),
+    ...(verification.signature === 'invalid' || verification.signature === 'missing' ? [`signature ${verification.signature}`] : []),
+  ];
   lines.push(verification.ok
-    ? `verification passed: ${verification.files.length} files unchanged (statement result ${verification.result}): ${verification.dir}`
-    : `verification FAILED: ${counts('CHANGED')} changed, ${counts('MISSING')} missing, ${verification.uncovered.length} not covered${counts('OUTSIDE') ? `, ${counts('OUTSIDE')} outside` : ''}: ${verification.dir}`);
+    ? `verification passed: ${plural(verification.files.length, 'file')} unchanged (statement result ${verification.result}): ${verification.dir}`
+    : `verification FAILED (${failures.join(', ')}): ${verification.dir}`);
   return lines;
 }

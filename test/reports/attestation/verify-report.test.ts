@@ -72,7 +72,7 @@ describe('npm run verify-report', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^CHANGED +result\.json$/m);
     assert.match(result.stdout, /^OK +summary\.md$/m);
-    assert.match(result.stdout, /verification FAILED: 1 changed, 0 missing, 0 not covered/);
+    assert.match(result.stdout, /verification FAILED \(1 file changed\): /);
   });
 
   it('fails on a deleted file and on a file the statement does not cover', async () => {

@@ -113,11 +113,13 @@ describe('npm run compare', () => {
   it('says in one line, exit 2, what is wrong with the command', async () => {
     const cwd = await tempDir('compare');
     writeFileSync(join(cwd, 'notes.json'), '{"hello": "world"}');
+    writeFileSync(join(cwd, 'iac.json'), JSON.stringify({ ...side('baseline').run, tier: 'iac' }));
 
     const cases = [
       { args: [join(FIXTURES, 'baseline')], error: /^error: name two runs, the baseline first \(got 1\)/ },
       { args: ['nope', join(FIXTURES, 'baseline')], error: /^error: no run "nope": not a folder, a result\.json, or a run id under .*reports\/runs$/m },
       { args: ['notes.json', join(FIXTURES, 'baseline')], error: /^error: ".*notes\.json" is not a result\.json of this tool: schemaVersion: / },
+      { args: [join(FIXTURES, 'baseline'), 'iac.json'], error: /^error: ".*baseline" is a run of tier helm, "iac\.json" of tier iac: compare two runs of one tier$/m },
       { args: [join(FIXTURES, 'baseline'), join(FIXTURES, 'regressed'), '--tolerance', 'lots'], error: /^error: --tolerance "lots" is not a percentage \(e\.g\. 10%\)$/m },
     ];
     for (const { args, error } of cases) {

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { writeRunAttestation } from '../../../src/reports/attestation/run-attestation.ts';
+import { verifyRunDirectory } from '../../../src/reports/attestation/verify-run.ts';
 import { allocateRunDirectory, isRunId, latestRunId, newRunId, publishLatest } from '../../../src/reports/runs/run-directory.ts';
-import { tempDir } from '../../helpers/cli.ts';
+import { ROOT, tempDir } from '../../helpers/cli.ts';
 
 /** A finished run: its folder under runs/ with a result.json saying which it is, last changed `minutesAgo`. */
 async function finishedRun(reportsDir: string, runId: string, minutesAgo = 0): Promise<string> {
@@ -89,5 +91,19 @@ describe('runs kept by run id', () => {
     assert.deepEqual(readdirSync(join(reportsDir, 'runs')).sort(), ['current', 'my-notes', 'run-1', 'run-2']);
     await assert.rejects(publishLatest(reportsDir, 'current', { keep: 0 }), /at least 1/);
     await assert.rejects(publishLatest(reportsDir, 'gone'), /no run folder/);
+  });
+
+  it('a run written into its folder, attested last and published verifies through reports/latest', async () => {
+    const reportsDir = await tempDir('runs');
+    const { runId, dir } = await allocateRunDirectory(reportsDir);
+    writeFileSync(join(dir, 'result.json'), readFileSync(join(ROOT, 'fixtures', 'reports', 'baseline', 'result.json')));
+    writeFileSync(join(dir, 'summary.md'), '# summary\n');
+    await writeRunAttestation(dir);
+
+    await publishLatest(reportsDir, runId);
+    const verification = await verifyRunDirectory(join(reportsDir, 'latest'));
+
+    assert.ok(verification.ok);
+    assert.deepEqual(verification.files.map((file) => `${file.state} ${file.name}`), ['OK result.json', 'OK summary.md']);
   });
 });
