@@ -102,7 +102,7 @@ function matchLoads(before: readonly RecordedLoad[], after: readonly RecordedLoa
 function compareLoad(a: RecordedLoad, b: RecordedLoad, matchedBy: LoadChange['matchedBy'], tolerance: number): LoadChange {
   const p99: Record<string, FigureChange> = {};
   for (const [stage, evidence] of Object.entries(a.stages ?? {})) {
-    const before = evidence.percentilesMs?.['99'];
+    const before = evidence?.percentilesMs?.['99'];
     const after = b.stages?.[stage]?.percentilesMs?.['99'];
     if (before !== undefined && after !== undefined) p99[stage] = figure(before, after, 'higher', tolerance);
   }

@@ -29,7 +29,7 @@ const RecordedGuarantee = z.looseObject({
   reason: z.string().nullable().optional(),
 });
 
-export const RecordedRunSchema = z.looseObject({
+const RecordedRunSchema = z.looseObject({
   schemaVersion: z.number(),
   runId: z.string().optional(),
   tool: z.looseObject({ name: z.string(), version: z.string() }),
@@ -44,9 +44,42 @@ export const RecordedRunSchema = z.looseObject({
   loads: z.array(RecordedLoad).optional(),
 });
 
-export type RecordedRun = z.infer<typeof RecordedRunSchema>;
-export type RecordedLoad = z.infer<typeof RecordedLoad>;
-export type RecordedGuarantee = z.infer<typeof RecordedGuarantee>;
+/**
+ * The same fields as interfaces with no index signature, so the run's own `ResultDocument` (and its
+ * `LoadEvidence`, `Certificate`, …) can be handed to `writeRunAttestation` as they are.
+ */
+export interface RecordedRun {
+  schemaVersion: number;
+  runId?: string;
+  tool: { name: string; version: string };
+  tier: string | null;
+  target: string | null;
+  profile: string | null;
+  startedAt?: string | null;
+  interrupted?: boolean;
+  certificate: { status: 'CERTIFIED' | 'NOT_CERTIFIED' | 'INCOMPLETE'; statement?: string };
+  guarantees: readonly RecordedGuarantee[];
+  /** The environment fingerprint (tool, commit, versions, `configDigest`, …): carried into the statement as it is. */
+  fingerprint?: object;
+  loads?: readonly RecordedLoad[];
+}
+
+export interface RecordedGuarantee {
+  id: string;
+  title?: string;
+  verdict: 'PASS' | 'FAIL' | 'NOT_EVALUATED';
+  fullThreshold?: boolean;
+  reason?: string | null;
+}
+
+export interface RecordedLoad {
+  id: string;
+  flow?: string;
+  profile?: string;
+  offered?: { ratePerSecond: number; durationMs?: number };
+  achievedRate?: number;
+  stages?: Partial<Record<string, { percentilesMs?: Record<string, number> }>>;
+}
 
 /** Parses a result document, or says in one line why `file` is not one. */
 export function parseRecordedRun(text: string, file: string): RecordedRun {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRecordedRun, type RecordedRun } from '../../../src/reports/runs/recorded-run.ts';
 import { runResultOf, testResultStatement, TEST_RESULT_PREDICATE_TYPE, STATEMENT_TYPE } from '../../../src/reports/attestation/test-result-statement.ts';
+import { noRunDocument } from '../../../src/reports/result-document.ts';
 import { ROOT } from '../../helpers/cli.ts';
 
 const fixture = (name: string): RecordedRun => {
@@ -44,5 +45,12 @@ describe('the in-toto test-result statement of a run', () => {
     assert.equal(runResultOf({ ...certified, guarantees: [] }), 'WARNED', 'a run that proved nothing');
     assert.equal(runResultOf({ ...certified, interrupted: true, guarantees: [pass('A')] }), 'WARNED');
     assert.equal(runResultOf(base), 'WARNED');
+  });
+
+  it('takes the run\'s own result document as it is: one that never started is WARNED with no test in any list', () => {
+    const statement = testResultStatement(noRunDocument({ name: 'mojaloop-conformance', version: '0.1.0' }, 'the run did not start: bad flag', 2), []);
+
+    assert.equal(statement.predicate.result, 'WARNED');
+    assert.deepEqual([statement.predicate.passedTests, statement.predicate.warnedTests, statement.predicate.failedTests], [[], [], []]);
   });
 });
