@@ -58,7 +58,7 @@ export async function readRunAttestation(dir: string): Promise<RunAttestation | 
     text = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`no ${ATTESTATION_FILE} in "${dir}": a run writes one last in its folder (reports/runs/<run id>/, reports/latest); name such a folder`);
+      throw new UserError(`no ${ATTESTATION_FILE} in "${dir}": a run writes one last in its folder (reports/runs/<run id>/, reports/latest; a run killed before it finished has none); name such a folder`);
     }
     throw new UserError(`cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? String(error)})`, [], { cause: error });
   }
