@@ -61,7 +61,12 @@ export interface Published {
   migrated?: string;
 }
 
-/** Makes `runId` the newest run (`REPORTS/latest`), then removes the oldest runs beyond `keep`. */
+/**
+ * Makes `runId` the newest run (`REPORTS/latest`), then removes the oldest runs beyond `keep`.
+ * Call it under the run's `ReportsLock`, once when the run's folder holds its in-progress
+ * result.json (so `latest` never shows an older run's verdict while a newer one runs or after it
+ * was killed) and again when its files are written.
+ */
 export async function publishLatest(reportsDir: string, runId: string, options: PublishOptions = {}): Promise<Published> {
   const root = resolve(reportsDir);
   const keep = options.keep ?? DEFAULT_KEPT_RUNS;
@@ -129,8 +134,8 @@ async function keepFolderOfOldLayout(root: string, latest: string): Promise<stri
 }
 
 /**
- * Keeps the `keep` newest runs (by when their folder last changed: a finished run's folder is not
- * written again) and `protect`; removes the others. Only folders that hold a result.json or an
+ * Keeps the `keep` newest runs (by when their result.json was written: written once when the run
+ * ends, unlike the folder, which signing a statement later touches) and `protect`; removes the others. Only folders that hold a result.json or an
  * attestation are runs: anything else a user put under runs/ is left alone.
  */
 export async function pruneRuns(reportsDir: string, keep: number, protect?: string): Promise<string[]> {
@@ -142,7 +147,7 @@ export async function pruneRuns(reportsDir: string, keep: number, protect?: stri
     const dir = join(runs, entry.name);
     const marker = await stat(join(dir, 'result.json')).catch(() => stat(join(dir, 'attestation.intoto.json'))).catch(() => undefined);
     if (!marker) continue;
-    found.push({ runId: entry.name, changed: Math.max(marker.mtimeMs, (await stat(dir)).mtimeMs) });
+    found.push({ runId: entry.name, changed: marker.mtimeMs });
   }
   found.sort((a, b) => b.changed - a.changed || (a.runId < b.runId ? 1 : -1));
   const kept = new Set(found.slice(0, keep).map((run) => run.runId));
