@@ -27,19 +27,23 @@ async function run(argv: string[], cwd: string, out: (text: string) => void): Pr
   if (parsed.positionals.length !== 1) throw new UserError(`name one run folder (reports/latest, reports/runs/<run id>); ${USAGE}`);
   const dir = resolve(cwd, parsed.positionals[0]!);
   const signingKey = parsed.values['signing-key'] ? await loadSigningKey(resolve(cwd, parsed.values['signing-key'])) : undefined;
-  const publicKey = parsed.values.key ? await loadVerificationKey(resolve(cwd, parsed.values.key)) : signingKey ? createPublicKey(signingKey) : undefined;
+  const givenKey = parsed.values.key ? await loadVerificationKey(resolve(cwd, parsed.values.key)) : undefined;
 
-  let verification = await verifyRunDirectory(dir, signingKey ? {} : publicKey ? { publicKey } : {});
-  if (signingKey) {
-    // Sign only what was just found unchanged; then verify as a reader would, with the public half.
-    if (!verification.ok || !verification.attestation) {
-      out(`${verificationLines(verification).join('\n')}\nnot signed: the folder does not match its statement\n`);
-      return 1;
-    }
-    await signRunAttestation(dir, verification.attestation, signingKey);
-    verification = await verifyRunDirectory(dir, { publicKey: publicKey! });
-    out('signed the statement\n');
+  let verification = await verifyRunDirectory(dir, givenKey ? { publicKey: givenKey } : {});
+  if (!signingKey) {
+    out(`${verificationLines(verification, givenKey).join('\n')}\n`);
+    return verification.ok ? 0 : 1;
   }
+  // Sign only what was just found unchanged (and, with --key, already signed by that key); then verify as a
+  // reader would: with --key, else with the public half of the key that signed.
+  if (!verification.ok || !verification.attestation) {
+    out(`${verificationLines(verification, givenKey).join('\n')}\nnot signed: the folder does not pass verification\n`);
+    return 1;
+  }
+  await signRunAttestation(dir, verification.attestation, signingKey);
+  const publicKey = givenKey ?? createPublicKey(signingKey);
+  verification = await verifyRunDirectory(dir, { publicKey });
+  out('signed the statement\n');
   out(`${verificationLines(verification, publicKey).join('\n')}\n`);
   return verification.ok ? 0 : 1;
 }

@@ -177,7 +177,21 @@ describe('npm run verify-report', () => {
     writeFileSync(join(dir, 'summary.md'), '# HELM: CERTIFIED\n');
     const refused = await verifyReport([dir, '--signing-key', keys.privateKey], cwd);
     assert.equal(refused.code, 1);
-    assert.match(refused.stdout, /not signed: the folder does not match its statement/);
+    assert.match(refused.stdout, /not signed: the folder does not pass verification/);
+  });
+
+  it('countersigns a statement CI signed, after checking CI\'s signature with --key', async () => {
+    const cwd = await tempDir('keys');
+    const ci = pemFiles(cwd, 'ed25519');
+    const releaseManager = pemFiles(await tempDir('release-keys'), 'ec');
+    const { dir } = await attestedRun({ signingKey: ci.key });
+
+    const countersigned = await verifyReport([dir, '--key', ci.publicKey, '--signing-key', releaseManager.privateKey], cwd);
+
+    assert.equal(countersigned.code, 0, countersigned.stdout);
+    assert.equal((JSON.parse(readFileSync(join(dir, ATTESTATION_FILE), 'utf8')) as { signatures: unknown[] }).signatures.length, 2);
+    assert.ok((await verifyInProcess(dir, ci.publicKey)).ok);
+    assert.ok((await verifyInProcess(dir, releaseManager.publicKey)).ok);
   });
 
   it('says in one line, exit 2, when the folder, the statement or the key is not there', async () => {
