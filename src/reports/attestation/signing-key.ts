@@ -2,7 +2,10 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../../config/errors.ts';
 
-/** The environment variable naming a PEM private key: when set, a run signs its statement. */
+/**
+ * The environment variable holding the signing key: the path of a PEM file, or the PEM itself (how
+ * CI systems hand secrets to a job). When set, a run signs its statement.
+ */
 export const SIGNING_KEY_VARIABLE = 'CONFORMANCE_SIGNING_KEY';
 
 /**
@@ -34,14 +37,17 @@ async function readPem(path: string, what: string): Promise<Buffer> {
  * and Node's own messages for a bad key can carry its bytes.
  */
 export async function loadSigningKey(path: string): Promise<KeyObject> {
-  const pem = await readPem(path, 'signing key');
+  return signingKeyOf(await readPem(path, 'signing key'), `the signing key "${path}"`);
+}
+
+function signingKeyOf(pem: Buffer | string, what: string): KeyObject {
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
   } catch {
-    throw new UserError(`the signing key "${path}" is not a PEM private key (unencrypted PKCS#8 or SEC1; Ed25519 or ECDSA P-256)`);
+    throw new UserError(`${what} is not a PEM private key (unencrypted PKCS#8 or SEC1; Ed25519 or ECDSA P-256)`);
   }
-  if (!keyKindOf(key)) throw new UserError(`the signing key "${path}" is ${describeKind(key)}; use Ed25519 or ECDSA P-256`);
+  if (!keyKindOf(key)) throw new UserError(`${what} is ${describeKind(key)}; use Ed25519 or ECDSA P-256`);
   return key;
 }
 
@@ -58,9 +64,10 @@ export async function loadVerificationKey(path: string): Promise<KeyObject> {
   return key;
 }
 
-/** The signing key the environment names, if any — what a run's attestation reporter is given. */
+/** The signing key the environment holds or names, if any — what a run's attestation reporter is given. */
 export async function signingKeyFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<KeyObject | undefined> {
-  const path = env[SIGNING_KEY_VARIABLE];
-  if (path === undefined || path === '') return undefined;
-  return loadSigningKey(path);
+  const value = env[SIGNING_KEY_VARIABLE]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (value.startsWith('-----BEGIN')) return signingKeyOf(value, SIGNING_KEY_VARIABLE);
+  return signingKeyOf(await readPem(value, `signing key ${SIGNING_KEY_VARIABLE} names`), `the signing key "${value}" (${SIGNING_KEY_VARIABLE})`);
 }
