@@ -40,7 +40,7 @@ export function comparisonLines(comparison: RunComparison): string[] {
       if (load.achievedRate) rows.push([name, 'achieved rate', ...figureCells(load.achievedRate, formatRate)]);
       for (const [stage, change] of Object.entries(load.p99)) rows.push([name, `p99 ${stage}`, ...figureCells(change, formatMs)]);
     }
-    lines.push('', `loads (tolerance ${formatPercent(comparison.tolerance)}):`, ...table(['load', 'figure', 'before', 'after', 'change', ''], rows));
+    lines.push('', `loads (tolerance ${formatPercent(comparison.tolerance)}):`, ...table(['load', 'figure', 'before', 'after', 'change', 'regression'], rows));
   }
   for (const [which, loads] of Object.entries(comparison.unmatchedLoads)) {
     if (loads.length > 0) lines.push(`only ${which}: ${loads.join(', ')}`);
