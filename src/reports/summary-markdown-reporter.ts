@@ -85,7 +85,7 @@ function loadLines(document: ResultDocument): string[] {
   return [
     ...document.loads.map((load) => {
       const reduced = load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
-      return `- Load offered: ${describeLoad(load.offered)} (runner ${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)} transfers/s`
+      return `- Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)} transfers/s`
         + (reduced ? ` — **reduced**: the guarantees ask ${describeLoad(load.asked)}` : '');
     }),
     '',

@@ -107,7 +107,7 @@ export class TerminalReporter implements Reporter {
     this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated${reducedLoad > 0 ? ` · ${reducedLoad} held only a reduced load (not evaluated)` : ''}`);
     for (const load of result.loads) {
       const reduced = load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
-      this.#line(`Load offered: ${describeLoad(load.offered)} (profile ${load.profile}, runner ${load.runner}), achieved ${load.achievedRate.toFixed(1)}/s${reduced ? ` — reduced: the guarantees ask ${describeLoad(load.asked)}` : ''}`);
+      this.#line(`Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)}/s${reduced ? ` — reduced: the guarantees ask ${describeLoad(load.asked)}` : ''}`);
     }
     this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
     if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);

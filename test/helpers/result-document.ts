@@ -36,7 +36,7 @@ export const sampleVerdicts: GuaranteeVerdict[] = [
 ];
 
 export const sampleLoad: LoadEvidence = {
-  id: 'p2p-1000-3600000-smoke', guarantees: ['HELM-SLA-01'], runner: 'builtin', profile: 'smoke', flow: 'p2p', asked, offered,
+  id: 'p2p-1000-3600000-smoke', guarantees: ['HELM-SLA-01'], runner: 'builtin runner', profile: 'smoke', flow: 'p2p', asked, offered,
   window: { startMs: 10_000, endMs: 70_000 }, achievedRate: 19.9, scheduled: 1500, dropped: 0, droppedInWindow: 0,
   series: [{ second: 0, started: 20, succeeded: 19, failed: 0 }],
   latencyOverTime: [{ second: 0, stages: { transfers: { count: 19, p50: 10, p95: 12, p99: 13 } } }],

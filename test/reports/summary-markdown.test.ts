@@ -10,7 +10,7 @@ describe('summary.md', () => {
     const lines = text.split('\n');
     assert.equal(lines[0], '## ❌ Mojaloop conformance — tier helm · profile smoke · target embedded');
     assert.match(lines[2]!, /^\*\*Certificate: NOT CERTIFIED\*\* — NOT CERTIFIED \(tier helm, profile smoke \(a reduced load: certifies no SLA\)\): 1 guarantee failed \(HELM-SEC-01\)$/);
-    assert.match(text, /- Load offered: 20 transfers\/s for 60 s \(runner builtin, profile smoke\), achieved 19\.9 transfers\/s — \*\*reduced\*\*: the guarantees ask 1000 transfers\/s for 1 h/);
+    assert.match(text, /- Load offered: 20 transfers\/s for 60 s \(builtin runner, profile smoke\), achieved 19\.9 transfers\/s — \*\*reduced\*\*: the guarantees ask 1000 transfers\/s for 1 h/);
     assert.match(text, /\| passed \| failed \| not evaluated \| held only a reduced load \| total \|\n\|---:\|---:\|---:\|---:\|---:\|\n\| 1 \| 1 \| 1 \| 1 \| 4 \|/);
   });
 
