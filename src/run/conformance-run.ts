@@ -7,7 +7,7 @@ import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import { serves } from '../environment/capability-providers.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
-import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment/environment.ts';
 import { loadRunKubeConfig } from '../environment/kubernetes/kubernetes-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
@@ -259,7 +259,8 @@ export class ConformanceRun {
         tool: TOOL, gitCommit: await commit, config, targetDescription, environment: description, startedAt, finishedAt, profile: this.#profile.name,
         runner: loads.length > 0 ? [...new Set(loads.map((load) => load.runner))].join(', ') : config.load.runner,
       }),
-      environment: description,
+      // What was tested is the fingerprint's: said once.
+      environment: description && withoutTested(description),
       certificate,
       summary,
       guarantees: verdicts,
@@ -347,6 +348,11 @@ export class ConformanceRun {
 function ourDfsps(config: ConformanceConfig, environment: StartedEnvironment): string[] {
   const { payer, bystander } = config.participants;
   return serves(environment, 'bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
+}
+
+function withoutTested(description: EnvironmentDescription): EnvironmentDescription {
+  const { tested: _tested, ...rest } = description;
+  return rest;
 }
 
 function exitCodeOf(error: unknown): number {
