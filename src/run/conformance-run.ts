@@ -309,8 +309,8 @@ export class ConformanceRun {
     const why = error ? `the run stopped before any guarantee was evaluated: ${(error as Error).message}` : 'the run stopped before any guarantee was evaluated';
     const neverRun = (entry: CatalogueEntry): ScenarioOutcome => ({
       id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
-      // Interrupted: judge says so for every guarantee not reached; otherwise the run stopped before Cucumber announced any.
-      evidence: interrupted && outcomes.length > 0 ? [] : [{ type: 'not-evaluated', reason: interrupted ? `the run was interrupted before this guarantee was evaluated${error ? ` (${(error as Error).message})` : ''}` : why }],
+      // Once Cucumber announced scenarios, judge says why one never ran (interrupted, or not run); before that, the run's own reason.
+      evidence: outcomes.length > 0 ? [] : [{ type: 'not-evaluated', reason: interrupted ? 'the run was interrupted before this guarantee was evaluated' : why }],
     });
     if (outcomes.length === 0) return catalogue.map((entry) => judge(neverRun(entry), context));
     // Every guarantee of the tier, in the catalogue's order — whatever Cucumber had announced when the run stopped.

@@ -57,7 +57,7 @@ export interface VerdictContext {
  */
 function thresholdUnder(reduced: EvidenceRecord | undefined, profile: string): string {
   if (reduced?.type !== 'reduced-load') return '';
-  return ` — scaled to the load profile ${profile} offered (${describeLoad(reduced.offered)}); the guarantee asks ${describeLoad(reduced.asked)}`;
+  return ` — measured under the load profile ${profile} offered (${describeLoad(reduced.offered)}); the guarantee asks ${describeLoad(reduced.asked)}`;
 }
 
 /** A pass under a reduced load: its own state in every summary (NOT EVALUATED, holding only what was offered), never counted among plain NOT EVALUATED. */

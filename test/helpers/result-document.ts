@@ -28,7 +28,7 @@ export const sampleVerdicts: GuaranteeVerdict[] = [
   },
   {
     id: 'HELM-SLA-01', title: 'Throughput: 1000 transfers per second sustained for 1 hour', verdict: 'NOT_EVALUATED',
-    measured: 'achieved rate: 20 transfers/s', threshold: 'achieved rate ≥ 20 transfers/s — scaled to the load profile smoke offered (20 transfers/s for 60 s); the guarantee asks 1000 transfers/s for 1 h',
+    measured: 'achieved rate: 20 transfers/s', threshold: 'achieved rate ≥ 20 transfers/s — measured under the load profile smoke offered (20 transfers/s for 60 s); the guarantee asks 1000 transfers/s for 1 h',
     reason: 'held 20 transfers/s for 60 s (profile smoke): achieved rate: 20 transfers/s; the guarantee asks 1000 transfers/s for 1 h, so a pass at this load proves nothing about it',
     fullThreshold: false, concern: 'sla', location: 'features/helm/sla.feature:5', evidence: [{ name: 'achieved rate', value: 20, unit: 'transfers/s', threshold: '≥ 20 transfers/s', ok: true, source: 'builtin runner' }],
     reducedLoad: { profile: 'smoke', asked, offered },

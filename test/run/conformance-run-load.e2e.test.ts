@@ -37,7 +37,7 @@ describe('SLA guarantees under real load from the builtin runner (embedded targe
     assert.equal(result.certificate.scope, null, 'a HELM run that certified nothing vouches for nothing, least of all production');
     assert.equal(result.certificate.profileCertifies, false);
     assert.match(result.certificate.statement, /profile smoke \(a reduced load: certifies no SLA\)|held only a reduced load/);
-    assert.match(byId['HELM-SLA-02']!.threshold!, / — scaled to the load profile test-light offered \(10 transfers\/s for 2 s\); the guarantee asks 1000 transfers\/s for 1 h$/);
+    assert.match(byId['HELM-SLA-02']!.threshold!, / — measured under the load profile test-light offered \(10 transfers\/s for 2 s\); the guarantee asks 1000 transfers\/s for 1 h$/);
     // The load itself, as the reports draw it: what was offered, by whom, and latency over time.
     assert.equal(result.loads.length, 1);
     const [load] = result.loads;
