@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { PROFILES, TARGETS, TIERS } from '../config/schema.ts';
+import type { Certificate } from '../verdict/certificate.ts';
+import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
+import type { LoadEvidence } from './load-evidence.ts';
 
 /**
  * The shape of `reports/latest/result.json`, schema version 2: the one definition the run's type,
@@ -206,3 +209,14 @@ export function resultJsonSchema(): Record<string, unknown> {
     title: 'Mojaloop conformance result (reports/latest/result.json)',
   };
 }
+
+/**
+ * Holds when A and B are assignable both ways: the TypeScript shapes the run builds the document
+ * from and this schema cannot drift apart (checked by tsc). `LoadEvidence` one way only: its fault
+ * report's `broke` is a required key that may be undefined, which JSON writes as no key at all.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Fits<A, B> = [A] extends [B] ? true : false;
+true satisfies Fits<LoadEvidence, z.infer<typeof LoadEvidenceSchema>>;
+true satisfies Same<z.infer<typeof GuaranteeVerdictSchema>, GuaranteeVerdict>;
+true satisfies Same<z.infer<typeof CertificateSchema>, Certificate>;
