@@ -4,7 +4,7 @@ import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 import { writeFileAtomically } from './atomic-file.ts';
 import { stateOf } from './allure-verdicts.ts';
 import type { Reporter, RunEvidence, RunStarted, WrittenFile } from './reporter.ts';
-import type { ResultDocument } from './result-document.ts';
+import type { NoRunDocument, ResultDocument } from './result-document.ts';
 
 /**
  * `reports/latest/junit.xml` for CI systems: one test case per guarantee (classname: its concern),
@@ -24,6 +24,26 @@ export class JunitReporter implements Reporter {
     await writeFileAtomically(path, renderJunit(evidence.document));
     return [{ path }];
   }
+}
+
+/**
+ * The junit.xml of a run that did not start (a refused command line or config): one errored test
+ * case saying why, so a CI job that publishes junit.xml never shows an earlier run's results as this one's.
+ */
+export function renderJunitNoRun(document: NoRunDocument): string {
+  const name = 'Mojaloop conformance — the run did not start';
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(name)}" tests="1" failures="0" errors="1" skipped="0" time="0">`,
+    `  <testsuite name="${xml(name)}" tests="1" failures="0" errors="1" skipped="0" time="0" timestamp="${xml(document.finishedAt)}">`,
+    `    <properties><property name="exitCode" value="${document.exitCode ?? ''}"/></properties>`,
+    `    <testcase classname="run" name="the run" time="0">`,
+    `      <error message="${xml(document.error)}" type="${document.exitCode === 2 ? 'usage' : 'run'}"/>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
 }
 
 export function renderJunit(document: ResultDocument): string {

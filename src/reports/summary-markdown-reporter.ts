@@ -4,7 +4,7 @@ import { describeLoad } from '../evidence/evidence.ts';
 import { isReducedLoadResult, type GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 import { writeFileAtomically } from './atomic-file.ts';
 import type { Reporter, RunEvidence, RunStarted, WrittenFile } from './reporter.ts';
-import type { ResultDocument } from './result-document.ts';
+import type { NoRunDocument, ResultDocument } from './result-document.ts';
 
 /** GitHub refuses a comment over 65 536 characters; this leaves room for whatever a CI job puts around it. */
 export const SUMMARY_MAX_CHARS = 60_000;
@@ -29,6 +29,11 @@ export class SummaryMarkdownReporter implements Reporter {
     await writeFileAtomically(path, renderSummaryMarkdown(evidence.document));
     return [{ path }];
   }
+}
+
+/** The summary.md of a run that did not start: why, and nothing that could be read as a result. */
+export function renderSummaryMarkdownNoRun(document: NoRunDocument): string {
+  return `## ⚠️ Mojaloop conformance — the run did not start\n\n**Certificate: INCOMPLETE** — ${cell(document.error, 1000)}\n\n<sub>${document.tool.name} ${document.tool.version} · exit ${document.exitCode ?? 'none'}</sub>\n`;
 }
 
 export function renderSummaryMarkdown(document: ResultDocument, maxChars = SUMMARY_MAX_CHARS): string {
