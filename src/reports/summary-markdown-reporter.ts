@@ -91,7 +91,8 @@ function loadLines(document: ResultDocument): string[] {
     ...document.loads.map((load) => {
       const reduced = load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
       return `- Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)} transfers/s`
-        + (reduced ? ` — **reduced**: the guarantees ask ${describeLoad(load.asked)}` : '');
+        + (reduced ? ` — **reduced**: the guarantees ask ${describeLoad(load.asked)}` : '')
+        + (load.fault ? `; fault at ${Math.round(load.fault.atMs / 1000)} s: ${cell(load.fault.broke ?? load.fault.problem ?? 'nothing was broken')}` : '');
     }),
     '',
   ];

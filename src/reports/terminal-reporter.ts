@@ -107,7 +107,8 @@ export class TerminalReporter implements Reporter {
     this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated${reducedLoad > 0 ? ` · ${reducedLoad} held only a reduced load (not evaluated)` : ''}`);
     for (const load of result.loads) {
       const reduced = load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
-      this.#line(`Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)}/s${reduced ? ` — reduced: the guarantees ask ${describeLoad(load.asked)}` : ''}`);
+      this.#line(`Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)}/s${reduced ? ` — reduced: the guarantees ask ${describeLoad(load.asked)}` : ''}`
+        + (load.fault ? `; fault at ${Math.round(load.fault.atMs / 1000)} s: ${load.fault.broke ?? load.fault.problem ?? 'nothing was broken'}` : ''));
     }
     this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
     if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);

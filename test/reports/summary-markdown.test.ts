@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderSummaryMarkdown } from '../../src/reports/summary-markdown-reporter.ts';
 import type { GuaranteeVerdict } from '../../src/verdict/guarantee-verdict.ts';
-import { sampleDocument, sampleVerdicts } from '../helpers/result-document.ts';
+import { sampleDocument, sampleLoad, sampleVerdicts } from '../helpers/result-document.ts';
 
 describe('summary.md', () => {
   it('opens on the certificate, the load really offered and the counts, reduced-load results counted apart', () => {
@@ -20,6 +20,11 @@ describe('summary.md', () => {
     assert.match(text, /### Held only a reduced load \(not evaluated\) \(1\)[\s\S]*\| HELM-SLA-01 \| sla \| held 20 transfers\/s/);
     assert.match(text, /### Not evaluated \(1\)[\s\S]*\| HELM-DEP-01 \| deployment \| needs a Kubernetes inventory/);
     assert.doesNotMatch(text, /HELM-FUN-01/, 'passes are counted, not listed');
+  });
+
+  it('says which load had a fault injected, and what it broke', () => {
+    const faulted = { ...sampleLoad, id: 'p2p-100-600000-smoke-fault-centralledger', fault: { broke: 'the embedded hub was killed and restarted', atMs: 40_000 } };
+    assert.match(renderSummaryMarkdown(sampleDocument(undefined, { loads: [faulted] })), /ask 1000 transfers\/s for 1 h; fault at 40 s: the embedded hub was killed and restarted\n/);
   });
 
   it('says an interrupted run was interrupted, before anything else is read', () => {
