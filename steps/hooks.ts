@@ -7,7 +7,8 @@ import type { ConformanceWorld } from './world.ts';
 // duration); Cucumber's fixed 5 s step limit would cut a slow but valid hub short with nothing measured.
 setDefaultTimeout(-1);
 
-Before(async function (this: ConformanceWorld, { pickle }) {
+// Named: Allure shows a hook without a name as an "Unknown test".
+Before({ name: 'what the scenario needs (@needs: capabilities)' }, async function (this: ConformanceWorld, { pickle }) {
   const tags = pickle.tags.map((tag) => tag.name);
   this.guaranteeId = guaranteeIdOf(tags, pickle.name);
   const gap = missingCapability(tags, this.session.capabilities);

@@ -34,6 +34,6 @@ Then('the payer\'s position moved by the transfer amount once', async function (
 });
 
 // A cap lowered for one scenario must never outlive it, whatever the scenario's outcome.
-After(async function (this: ConformanceWorld) {
+After({ name: 'put back what the scenario changed at the hub' }, async function (this: ConformanceWorld) {
   await this.restoreLedger();
 });

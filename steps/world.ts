@@ -49,7 +49,7 @@ export class ConformanceWorld extends World {
   /** Records what `measure` reads from the load this scenario offered. */
   async recordUnderLoad(measure: (probe: SlaProbe) => Finding): Promise<'skipped' | undefined> {
     if (!this.offer) throw new Error('no load was offered: add "Given P2P transfers are offered at … for …" before this step');
-    return this.record(await this.session.underLoad(this.offer, this.fault, measure));
+    return this.record(await this.session.underLoad(this.offer, this.fault, measure, this.guaranteeId || undefined));
   }
 }
 

@@ -5,7 +5,8 @@ import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import { join, resolve } from 'node:path';
 import { ReportsLock } from '../reports/reports-lock.ts';
-import { noRunDocument, writeResultDocument } from '../reports/result-document.ts';
+import { writeNoRunOutputs } from '../reports/no-run-outputs.ts';
+import { noRunDocument } from '../reports/result-document.ts';
 import type { ConformanceRun } from '../run/conformance-run.ts';
 import { ExitCode } from '../run/exit-codes.ts';
 import { parseCliArgs } from './args.ts';
@@ -61,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Nothing is removed here: the folder comes from a command line or config that was refused, and
     // allure-results/ holds other tools' files too. Only a run that starts clears its own earlier files.
     if (!(await ReportsLock.holder(reportsDir))) {
-      await writeResultDocument(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
+      await writeNoRunOutputs(reportsDir, noRunDocument(TOOL, `the run did not start: ${(error as Error).message}`, exitCode)).catch(() => undefined);
     }
     return exitCode;
   }

@@ -21,6 +21,12 @@ export interface EnvironmentDescription {
   endpoints: Record<string, string>;
   /** What the environment did to the target and what a person should know of it (what was provisioned, what was put back). */
   notes?: string[];
+  /**
+   * What was tested, as far as the target knows it — the hub's build, images by service, Helm
+   * chart versions, the Kubernetes server version — by name: `{ "image central-ledger":
+   * "mojaloop/central-ledger:v19.5.5" }`. Stored in the result's fingerprint.
+   */
+  tested?: Record<string, string>;
 }
 
 /** Where the run's callback server listens and the URL the hub must call, as the target decides it. */

@@ -1,6 +1,7 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { exhaustionCode, PHASES, type Phase } from './load-contract.ts';
 import type { FaultReport, LoadProgress, LoadRequest, LoadSummary, SecondOfRun } from './load-runner.ts';
+import { LatencyTimeline } from './latency-timeline.ts';
 import { PhaseRecorder } from './phase-recorder.ts';
 import { Reservoir } from './reservoir.ts';
 
@@ -48,6 +49,7 @@ export class LoadAccounting {
   readonly #phases = Object.fromEntries(PHASES.map((phase) => [phase, new PhaseRecorder()])) as Record<Phase, PhaseRecorder>;
   readonly #iterations = new PhaseRecorder();
   readonly #series: SecondOfRun[] = [];
+  readonly #timeline: LatencyTimeline;
   readonly #sample: Reservoir<string>;
   readonly #nearFault: string[] = [];
   readonly #exhaustion = new Map<string, { count: number; firstAtMs: number }>();
@@ -67,6 +69,7 @@ export class LoadAccounting {
   constructor(request: LoadRequest, options: { sampleSize?: number } = {}) {
     this.#request = request;
     this.#window = { startMs: request.warmupMs, endMs: Math.max(request.warmupMs, request.durationMs - request.drainMs) };
+    this.#timeline = new LatencyTimeline(request.durationMs);
     // Every committed transfer of the window has the same chance to be asked back by the validity gate.
     this.#sample = new Reservoir(options.sampleSize ?? 100);
   }
@@ -130,6 +133,7 @@ export class LoadAccounting {
       if (ms === undefined) continue;
       if (inWindow) this.#phases[phase].success(ms);
       this.#recent[phase].record(microseconds(ms));
+      this.#timeline.record(phase, endMs, ms);
     }
     if (failure) {
       if (inWindow) this.#phases[failure.phase].failure(failure.reason);
@@ -149,6 +153,7 @@ export class LoadAccounting {
       return;
     }
     second.succeeded += 1;
+    this.#timeline.record('iterations', endMs, iteration.iterationMs ?? endMs - startMs);
     if (inWindow) {
       this.#iterations.success(iteration.iterationMs ?? endMs - startMs);
       if (iteration.committedTransferId) this.#sample.offer(iteration.committedTransferId);
@@ -206,6 +211,7 @@ export class LoadAccounting {
       iterations: this.#iterations.stats(),
       phases: Object.fromEntries(PHASES.map((phase) => [phase, this.#phases[phase].stats()])) as LoadSummary['phases'],
       series: this.#series.map((s) => ({ ...s })),
+      latencyOverTime: this.#timeline.summary(),
       committedSample: [...new Set([...this.#sample.sample(), ...this.#nearFault])],
       ...(fault ? { fault: context.fault ?? { broke: undefined, atMs: fault.atMs } } : {}),
       ...(this.#lag ? { generatorLag: this.#lag } : {}),

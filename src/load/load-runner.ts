@@ -93,6 +93,19 @@ export interface SecondOfRun {
   dropped?: number;
 }
 
+/** A phase, or whole iterations. */
+export type LoadStage = Phase | 'iterations';
+
+/**
+ * Latency of the successes completed in each point of the whole load (warm-up and drain too), per
+ * stage: p50/p95/p99 from coarse log buckets (each at most 5 % above the true value). A point is
+ * `resolutionSeconds` wide: 1 s for loads up to 10 min, wider for longer ones (latency-timeline.ts).
+ */
+export interface LatencyOverTime {
+  resolutionSeconds: number;
+  points: Array<{ second: number; stages: Partial<Record<LoadStage, { count: number; p50: number; p95: number; p99: number }>> }>;
+}
+
 /** What a runner reports. Steady-state figures are over the window; `series` covers the whole run. */
 export interface LoadSummary {
   /** Runner, profile and window in words, e.g. "builtin runner, profile smoke, steady state 10 s–55 s of 60 s". */
@@ -137,6 +150,8 @@ export interface LoadSummary {
   iterations: PhaseStats;
   phases: Record<Phase, PhaseStats>;
   series: SecondOfRun[];
+  /** Latency over time per stage (every runner, through LoadAccounting); absent from summaries made before it existed. */
+  latencyOverTime?: LatencyOverTime;
   /**
    * Transfers the payer saw COMMITTED, asked back after the run: a random sample of the window (the
    * validity gate) and, with a fault, every one committed within 5 s of it (the RPO check).

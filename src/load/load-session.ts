@@ -16,6 +16,17 @@ export type LoadOutcome =
   | { kind: 'measured'; summary: LoadSummary; asked: LoadOffer; offered: LoadOffer; validity: LoadValidity }
   | { kind: 'not-evaluated'; reason: string };
 
+/** One load that ran to its end: what the runner reported, what was asked and offered, and the guarantees that asked for it. */
+export interface MeasuredLoad {
+  summary: LoadSummary;
+  asked: LoadOffer;
+  offered: LoadOffer;
+  /** The component a fault was injected into, when one was asked for. */
+  faultIn?: string;
+  /** The guarantees judged on this load (every scenario sharing it), in the order they asked. */
+  guarantees: string[];
+}
+
 /** Questions to the hub in flight at once while confirming the committed sample. */
 const CONFIRMATIONS_IN_FLIGHT = 8;
 
@@ -42,32 +53,38 @@ export interface LoadSessionOptions {
 export class LoadSession {
   readonly #options: LoadSessionOptions;
   readonly #runs = new Map<string, Promise<LoadOutcome>>();
-  readonly #measured: LoadSummary[] = [];
+  /** The guarantees asking for each distinct load, by its key. */
+  readonly #askedBy = new Map<string, string[]>();
+  readonly #measured: MeasuredLoad[] = [];
 
   constructor(options: LoadSessionOptions) {
     this.#options = options;
   }
 
-  /** Every load that ran to its end so far, for the run's diagnosis. */
-  get measured(): readonly LoadSummary[] {
+  /** Every load that ran to its end so far, for the run's diagnosis and its reports. */
+  get measured(): readonly MeasuredLoad[] {
     return this.#measured;
   }
 
-  run(asked: LoadOffer, faultIn?: string): Promise<LoadOutcome> {
+  /** The load `asked` (scaled to the profile), run once per distinct request; `guarantee` is named among those judged on it. */
+  run(asked: LoadOffer, faultIn?: string, guarantee?: string): Promise<LoadOutcome> {
     const { runner, faults, targetKind, profile } = this.#options;
     if (!runner) return Promise.resolve({ kind: 'not-evaluated', reason: this.#options.noRunner ?? `target ${targetKind} has no load runner` });
     if (faultIn && !faults) return Promise.resolve({ kind: 'not-evaluated', reason: `target ${targetKind} cannot inject faults, so losing "${faultIn}" cannot be measured` });
     const offered = offerFor(profile, asked);
     const key = `${offered.ratePerSecond}/s × ${offered.durationMs} ms, fault: ${faultIn ?? 'none'}`;
+    const askedBy = this.#askedBy.get(key) ?? [];
+    this.#askedBy.set(key, askedBy);
+    if (guarantee !== undefined && !askedBy.includes(guarantee)) askedBy.push(guarantee);
     let outcome = this.#runs.get(key);
     if (!outcome) {
-      outcome = this.#measure(runner, asked, offered, faultIn && faults ? { component: faultIn, faults } : undefined);
+      outcome = this.#measure(runner, asked, offered, faultIn && faults ? { component: faultIn, faults } : undefined, askedBy);
       this.#runs.set(key, outcome);
     }
     return outcome;
   }
 
-  async #measure(runner: LoadRunner, asked: LoadOffer, offered: LoadOffer, fault: { component: string; faults: FaultInjector } | undefined): Promise<LoadOutcome> {
+  async #measure(runner: LoadRunner, asked: LoadOffer, offered: LoadOffer, fault: { component: string; faults: FaultInjector } | undefined, guarantees: string[]): Promise<LoadOutcome> {
     const { profile } = this.#options;
     // The offered duration is the steady state judged ("sustained for 1 hour" is a whole hour of it): warm-up and drain come on top.
     const windowStart = profile.warmupMs;
@@ -85,7 +102,8 @@ export class LoadSession {
         replacementReadyMs: undefined, replacement: `not observed: ${(error as Error).message}`, data: 'not known',
       }));
     }
-    this.#measured.push(summary);
+    // The same list the later askers join: a report lists every guarantee judged on this load.
+    this.#measured.push({ summary, asked, offered, ...(fault ? { faultIn: fault.component } : {}), guarantees });
     return { kind: 'measured', summary, asked, offered, validity: await this.#validate(summary.committedSample) };
   }
 

@@ -8,13 +8,19 @@ import type { Certificate } from '../verdict/certificate.ts';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 import type { LoadProgress } from '../load/load-runner.ts';
 import { redactUrl } from '../support/url.ts';
+import { describeLoad } from '../evidence/evidence.ts';
+import type { Reporter, RunEvidence, WrittenFile } from './reporter.ts';
 import type { ResultDocument } from './result-document.ts';
 
 const MARK = { PASS: '✔ PASS', FAIL: '✘ FAIL', NOT_EVALUATED: '○ NOT EVALUATED' } as const;
 const COLOUR = { PASS: '\x1b[32m', FAIL: '\x1b[31m', NOT_EVALUATED: '\x1b[33m' } as const;
 
-/** Prints the run as it happens: environment, one verdict per guarantee, then summary and certificate. */
-export class TerminalReporter {
+/**
+ * Prints the run as it happens: environment, one verdict per guarantee, then — as the last
+ * reporter of the run — summary, certificate and the files the other reporters wrote.
+ */
+export class TerminalReporter implements Reporter {
+  readonly name = 'terminal';
   readonly #out: Writable;
   readonly #colour: boolean;
   readonly #live: boolean;
@@ -88,19 +94,29 @@ export class TerminalReporter {
     this.#line(text);
   }
 
-  summary(result: ResultDocument, files: string[]): void {
-    const { total, passed, failed, notEvaluated } = result.summary;
+  async onRunFinished(evidence: RunEvidence): Promise<WrittenFile[]> {
+    this.summary(evidence.document, evidence.written);
+    return [];
+  }
+
+  summary(result: ResultDocument, files: readonly WrittenFile[]): void {
+    const { total, passed, failed, notEvaluated, reducedLoad } = result.summary;
     this.#line('');
-    if (result.interrupted) this.#line(this.#paint('FAIL', 'Run interrupted: verdicts below cover what was measured before the interruption.'));
+    if (result.interrupted) this.#line(this.#paint('FAIL', 'Run interrupted: verdicts below cover what was measured before the interruption; every guarantee not reached is NOT EVALUATED.'));
     for (const line of result.diagnosis) this.#line(this.#paint('FAIL', `Diagnosis: ${line}`));
-    this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated`);
+    this.#line(`Guarantees: ${total} · ${passed} passed · ${failed} failed · ${notEvaluated} not evaluated${reducedLoad > 0 ? ` · ${reducedLoad} held only a reduced load (not evaluated)` : ''}`);
+    for (const load of result.loads) {
+      const reduced = load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
+      this.#line(`Load offered: ${describeLoad(load.offered)} (${load.runner}, profile ${load.profile}), achieved ${load.achievedRate.toFixed(1)}/s${reduced ? ` — reduced: the guarantees ask ${describeLoad(load.asked)}` : ''}`
+        + (load.fault ? `; fault at ${Math.round(load.fault.atMs / 1000)} s: ${load.fault.broke ?? load.fault.problem ?? 'nothing was broken'}` : ''));
+    }
     this.#line(`Certificate: ${this.#certificate(result.certificate)}`);
     if (result.callbacks) this.#line(`Callbacks: ${describeCallbacks(result.callbacks)}`);
     for (const [operation, t] of Object.entries(result.operations)) {
       const times = t.endToEndMs ? `, end to end min ${t.endToEndMs.min} / median ${t.endToEndMs.median} / max ${t.endToEndMs.max} ms` : '';
       this.#line(`  ${operation.padEnd(15)} ${t.count} sent, ${t.completed} completed, ${t.timedOut} timed out${times}`);
     }
-    for (const file of files) this.#line(`Report: ${file}`);
+    for (const file of files) this.#line(`Report: ${file.path}${file.note ? ` (${file.note})` : ''}`);
   }
 
   #certificate(certificate: Certificate): string {

@@ -1,6 +1,5 @@
 import parseTagExpression from '@cucumber/tag-expressions';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { checkAttestations, readCatalogue, type CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import { EnvironmentUnavailableError, UserError } from '../config/errors.ts';
@@ -8,7 +7,7 @@ import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
 import { serves } from '../environment/capability-providers.ts';
 import { createEnvironment } from '../environment/create-environment.ts';
-import type { ConformanceEnvironment, StartedEnvironment } from '../environment/environment.ts';
+import type { ConformanceEnvironment, EnvironmentDescription, StartedEnvironment } from '../environment/environment.ts';
 import { loadRunKubeConfig } from '../environment/kubernetes/kubernetes-environment.ts';
 import { CallbackServer } from '../fspiop/callback-server.ts';
 import { ExchangeLog } from '../fspiop/exchange-log.ts';
@@ -18,13 +17,18 @@ import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
-import { clearOurAllureResults, recordOurAllureResults } from '../reports/allure-results-dir.ts';
-import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
 import { diagnose, diagnoseLoads } from '../reports/diagnosis.ts';
+import { fingerprintOf } from '../reports/fingerprint.ts';
+import { loadEvidenceOf } from '../reports/load-evidence.ts';
+import type { Reporter, ReportPaths, WrittenFile } from '../reports/reporter.ts';
+import { runReporters } from '../reports/reporters.ts';
 import { ReportsLock } from '../reports/reports-lock.ts';
-import { noRunDocument, summarise, writeResultDocument, type ResultDocument } from '../reports/result-document.ts';
+import { summarise, type ResultDocument } from '../reports/result-document.ts';
+import { RESULT_SCHEMA_VERSION } from '../reports/result-schema.ts';
 import { TerminalReporter } from '../reports/terminal-reporter.ts';
+import { gitCommit } from '../support/git-commit.ts';
 import { HeldResources, secondInterruptHint } from '../support/held-resources.ts';
+import { newRunId } from '../support/run-id.ts';
 import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -109,26 +113,30 @@ export class ConformanceRun {
     const reportsDir = resolve(this.#config.reportsDir);
     // Configured, not started: the environment says what is tested before anything runs.
     const configured = this.#options.environment ?? createEnvironment(this.#config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held });
-    this.#reporter.header(this.#config, configured.describeTarget());
+    const targetDescription = configured.describeTarget();
+    this.#reporter.header(this.#config, targetDescription);
     // Before anything is written: another run's result and Allure files are not ours to replace.
     const lock = await claim(reportsDir);
     try {
-      return await this.#execute(reportsDir, configured);
+      return await this.#execute({ reportsDir, latestDir: join(reportsDir, 'latest'), allureDir: join(reportsDir, 'allure-results') }, configured, targetDescription);
     } finally {
       await lock.release();
     }
   }
 
-  async #execute(reportsDir: string, configured: ConformanceEnvironment): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+  async #execute(paths: ReportPaths, configured: ConformanceEnvironment, targetDescription: string): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const config = this.#config;
     const startedAt = new Date();
-    const allureDir = join(reportsDir, 'allure-results');
+    const runId = newRunId(startedAt);
+    const { allureDir } = paths;
+    // Read while the run runs: it never fails the run (null outside a checkout).
+    const commit = gitCommit(PROJECT_ROOT);
     const everyTier = await readCatalogue(join(PROJECT_ROOT, 'features'));
     const catalogue = everyTier.filter((entry) => entry.tier === config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
-    const notOurs = await prepareReportsDir(allureDir);
-    // Replaced when the run ends; left in place it says the run never finished (killed), never an older run's verdict.
-    await writeResult(reportsDir, noRunDocument(TOOL, `the run started at ${startedAt.toISOString()} has not finished (or was killed before writing its result)`, null));
+    const reporters: Reporter[] = runReporters(this.#reporter);
+    // Each clears what an earlier run left that this one replaces: result.json says "not finished" until the end, so a killed run never leaves an older verdict.
+    for (const reporter of reporters) await reporter.onRunStarted?.({ ...paths, runId, startedAt, tool: TOOL });
 
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
@@ -164,7 +172,6 @@ export class ConformanceRun {
       if (config.provision?.dryRun) throw new ProvisioningPlanned(await this.#unlessInterrupted(planProvisioning(environment, connection)));
       await this.#unlessInterrupted(environment.connectPayer(connection));
       this.#reporter.environment(environment.describe(), callbackUrl);
-      await writeAllureEnvironment(allureDir, config, environment);
 
       // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
       const dfsp = (fspId: string, hubUrl: string, shared: CallbackServer) => {
@@ -219,7 +226,7 @@ export class ConformanceRun {
 
     const interrupted = this.#wasInterrupted;
     const verdicts = this.#verdicts(catalogue, interrupted, error ?? planned);
-    const certificate = issueCertificate(config.tier, config.profile, verdicts);
+    const certificate = issueCertificate(config.tier, config.profile, verdicts, { profileCertifies: this.#profile.certifies });
     const summary = summarise(verdicts);
     const unevaluated = this.#requiredButNotEvaluated(catalogue, verdicts);
     const exitCode = interrupted ? ExitCode.interrupted
@@ -232,8 +239,12 @@ export class ConformanceRun {
               : unevaluated.length > 0 ? ExitCode.incomplete
                 : ExitCode.ok;
     const finishedAt = new Date();
+    const measuredLoads = session?.session.loads ?? [];
+    const loads = measuredLoads.map(loadEvidenceOf);
+    const description = environment?.describe() ?? null;
     const result: ResultDocument = {
-      schemaVersion: 1,
+      schemaVersion: RESULT_SCHEMA_VERSION,
+      runId,
       tool: TOOL,
       tier: config.tier,
       target: config.target,
@@ -244,29 +255,35 @@ export class ConformanceRun {
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       interrupted,
       error: error ? (error as Error).message : null,
-      environment: environment?.describe() ?? null,
+      fingerprint: fingerprintOf({
+        tool: TOOL, gitCommit: await commit, config, targetDescription, environment: description, startedAt, finishedAt, profile: this.#profile.name,
+        runner: loads.length > 0 ? [...new Set(loads.map((load) => load.runner))].join(', ') : config.load.runner,
+      }),
+      // What was tested is the fingerprint's: said once.
+      environment: description && withoutTested(description),
       certificate,
       summary,
       guarantees: verdicts,
+      loads,
       callbacks: callbacks ? structuredClone(callbacks.stats) : null,
       operations: this.#exchanges.summary(),
       // Exchanges cut short by an interruption say nothing about the hub.
       diagnosis: interrupted ? [] : diagnose({
         trouble: this.#exchanges.trouble(), callbacks: callbacks?.stats ?? null, callbackUrl,
         hubUrl: environment?.hubUrl, payerFspId: config.participants.payer.fspId,
-      }).concat(diagnoseLoads(session?.session.loads ?? [])),
+      }).concat(diagnoseLoads(measuredLoads.map((load) => load.summary))),
       exitCode,
     };
-    await alignAllureWithVerdicts(allureDir, verdicts);
-    await recordOurAllureResults(allureDir, notOurs).catch(() => undefined);
-    const resultFile = await writeResult(reportsDir, result);
-    const reportCommand = reportsDir === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${reportsDir}`;
-    const files = [resultFile, `${allureDir} (${reportCommand} → HTML)`];
     if (error) {
       // A user's mistake gets one line; a defect of the tool keeps its stack for the bug report.
       this.#reporter.notice(error instanceof UserError ? `error: ${error.message}` : `internal error: ${(error as Error).stack ?? String(error)}`);
     }
-    this.#reporter.summary(result, files);
+    // In the order of the list: each sees what those before it wrote; the terminal, last, names them all.
+    const written: WrittenFile[] = [];
+    for (const reporter of reporters) {
+      written.push(...await reporter.onRunFinished({ ...paths, document: result, catalogue, written: [...written] }));
+    }
+    const files = written.map((file) => (file.note ? `${file.path} (${file.note})` : file.path));
     if (planned) this.#reporter.notice(`Exit 0: dry run — ${planned.calls.length === 0 ? 'the hub is provisioned already, nothing would be changed' : `${planned.calls.length} call${planned.calls.length > 1 ? 's' : ''} would be made, none was`}; nothing was evaluated.`);
     if (exitCode === ExitCode.incomplete) {
       this.#reporter.notice(summary.passed === 0
@@ -289,12 +306,20 @@ export class ConformanceRun {
       ...(this.#options.tags ? { tags: this.#options.tags } : {}),
     };
     const outcomes = this.#interruptedAt ?? this.#collector.outcomes();
-    if (outcomes.length > 0) return outcomes.map((outcome) => judge(outcome, context));
     const why = error ? `the run stopped before any guarantee was evaluated: ${(error as Error).message}` : 'the run stopped before any guarantee was evaluated';
-    return catalogue.map((entry) => judge({
+    const neverRun = (entry: CatalogueEntry): ScenarioOutcome => ({
       id: entry.id, title: entry.title, tags: entry.tags, location: entry.location, status: 'NOT_RUN',
-      evidence: [{ type: 'not-evaluated', reason: why }],
-    }, context));
+      // Once Cucumber announced scenarios, judge says why one never ran (interrupted, or not run); before that, the run's own reason.
+      evidence: outcomes.length > 0 ? [] : [{ type: 'not-evaluated', reason: interrupted ? 'the run was interrupted before this guarantee was evaluated' : why }],
+    });
+    if (outcomes.length === 0) return catalogue.map((entry) => judge(neverRun(entry), context));
+    // Every guarantee of the tier, in the catalogue's order — whatever Cucumber had announced when the run stopped.
+    const byId = new Map(outcomes.map((outcome) => [outcome.id, outcome]));
+    const known = new Set(catalogue.map((entry) => entry.id));
+    return [
+      ...catalogue.map((entry) => judge(byId.get(entry.id) ?? neverRun(entry), context)),
+      ...outcomes.filter((outcome) => !known.has(outcome.id)).map((outcome) => judge(outcome, context)),
+    ];
   }
 
   /** Whether a scenario this run selects (tier, `--tags`) asks for a load. */
@@ -325,18 +350,15 @@ function ourDfsps(config: ConformanceConfig, environment: StartedEnvironment): s
   return serves(environment, 'bystander-dfsp') ? [payer.fspId, bystander.fspId] : [payer.fspId];
 }
 
+function withoutTested(description: EnvironmentDescription): EnvironmentDescription {
+  const { tested: _tested, ...rest } = description;
+  return rest;
+}
+
 function exitCodeOf(error: unknown): number {
   if (error instanceof EnvironmentUnavailableError) return ExitCode.environmentUnavailable;
   if (error instanceof UserError) return ExitCode.usage;
   return ExitCode.internalError;
-}
-
-async function writeResult(reportsDir: string, document: Parameters<typeof writeResultDocument>[1]): Promise<string> {
-  try {
-    return await writeResultDocument(reportsDir, document);
-  } catch (error) {
-    throw new UserError(`the result cannot be written under "${reportsDir}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another --reports-dir`, [], { cause: error });
-  }
 }
 
 async function claim(reportsDir: string): Promise<ReportsLock> {
@@ -348,23 +370,6 @@ async function claim(reportsDir: string): Promise<ReportsLock> {
   }
 }
 
-/** Clears our earlier run's Allure files (only ours: other tools write there too); returns the files that are not ours. */
-async function prepareReportsDir(allureDir: string): Promise<Set<string>> {
-  try {
-    return await clearOurAllureResults(allureDir);
-  } catch (error) {
-    throw unwritable(dirname(allureDir), error);
-  }
-}
-
 function unwritable(reportsDir: string, error: unknown): UserError {
   return new UserError(`reports directory "${reportsDir}" cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose another with --reports-dir`, [], { cause: error });
-}
-
-async function writeAllureEnvironment(dir: string, config: ConformanceConfig, environment: StartedEnvironment): Promise<void> {
-  const lines = [
-    `tier=${config.tier}`, `target=${config.target}`, `profile=${config.profile}`,
-    ...Object.entries(environment.describe().endpoints).map(([name, url]) => `${name}=${url}`),
-  ];
-  await writeFile(join(dir, 'environment.properties'), `${lines.join('\n')}\n`);
 }

@@ -9,8 +9,8 @@ import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
 import type { LoadProfile } from '../load/load-profiles.ts';
-import type { LoadOffer, LoadProgress, LoadRunner, LoadSummary } from '../load/load-runner.ts';
-import { LoadSession } from '../load/load-session.ts';
+import type { LoadOffer, LoadProgress, LoadRunner } from '../load/load-runner.ts';
+import { LoadSession, type MeasuredLoad } from '../load/load-session.ts';
 import { HubLedgerProbe } from '../probes/hub-ledger-probe.ts';
 import { componentKindsWith } from '../inventory/component-kinds.ts';
 import { InventoryProbe } from '../probes/inventory-probe.ts';
@@ -56,8 +56,8 @@ export class RunSession {
     });
   }
 
-  /** The loads the run's scenarios measured so far. */
-  get loads(): readonly LoadSummary[] {
+  /** The loads the run's scenarios measured so far: the runner's whole summary (series, histograms, latency over time), kept for the reports. */
+  get loads(): readonly MeasuredLoad[] {
     return this.#load.measured;
   }
 
@@ -98,8 +98,8 @@ export class RunSession {
    * to the profile), or why it could not run. The finding carries the offered load, so a verdict
    * judged under a reduced load is never taken for a full-threshold one.
    */
-  async underLoad(asked: LoadOffer, fault: string | undefined, measure: (probe: SlaProbe) => Finding): Promise<Finding> {
-    const outcome = await this.#load.run(asked, fault);
+  async underLoad(asked: LoadOffer, fault: string | undefined, measure: (probe: SlaProbe) => Finding, guarantee?: string): Promise<Finding> {
+    const outcome = await this.#load.run(asked, fault, guarantee);
     if (outcome.kind === 'not-evaluated') return { notEvaluated: outcome.reason };
     const finding = measure(new SlaProbe(outcome.summary, outcome.validity));
     if (isNotEvaluated(finding)) return finding;

@@ -52,6 +52,20 @@ export interface VerdictContext {
 }
 
 /**
+ * A threshold measured under a reduced load names that load and the one the guarantee asks, so
+ * "≥ 20 transfers/s" is never read as the guarantee's own threshold.
+ */
+function thresholdUnder(reduced: EvidenceRecord | undefined, profile: string): string {
+  if (reduced?.type !== 'reduced-load') return '';
+  return ` — measured under the load profile ${profile} offered (${describeLoad(reduced.offered)}); the guarantee asks ${describeLoad(reduced.asked)}`;
+}
+
+/** A pass under a reduced load: its own state in every summary (NOT EVALUATED, holding only what was offered), never counted among plain NOT EVALUATED. */
+export function isReducedLoadResult(verdict: Pick<GuaranteeVerdict, 'verdict' | 'reducedLoad'>): boolean {
+  return verdict.verdict === 'NOT_EVALUATED' && verdict.reducedLoad !== undefined;
+}
+
+/**
  * The one place evidence becomes a verdict. A guarantee PASSES only if its scenario passed and
  * recorded at least one measurement, all of them within threshold; a guarantee with no
  * measurement is never PASS. Under a load reduced below what the guarantee asks, what would pass
@@ -73,7 +87,7 @@ export function judge(outcome: ScenarioOutcome, context: VerdictContext): Guaran
       && !(outcome.tags.includes('@sla') && !context.profileCertifies),
     evidence: measurements,
     measured: measurements.length > 0 ? measurements.map((m) => `${m.name}: ${formatMeasuredValue(m)}`).join('; ') : null,
-    threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') : null,
+    threshold: measurements.length > 0 ? measurements.map((m) => `${m.name} ${m.threshold}`).join('; ') + thresholdUnder(reduced, context.profile) : null,
   };
   const failed = measurements.filter((m) => !m.ok);
   const load = reduced?.type === 'reduced-load' ? reduced : undefined;

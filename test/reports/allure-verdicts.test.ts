@@ -31,11 +31,11 @@ describe('alignAllureWithVerdicts', () => {
     const read = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8'));
     const reduced = await read('a-result.json');
     assert.equal(reduced.status, 'skipped');
-    assert.equal(reduced.statusDetails.message, 'NOT EVALUATED: held 20 transfers/s for 60 s (profile smoke): …');
+    assert.equal(reduced.statusDetails.message, 'NOT EVALUATED · sla: held 20 transfers/s for 60 s (profile smoke): …');
     assert.deepEqual(reduced.labels, allureResult('HELM-SLA-02', 'passed').labels, 'everything else is kept');
     const failed = await read('b-result.json');
     assert.equal(failed.status, 'failed');
-    assert.equal(failed.statusDetails.message, 'FAIL: transfers completed successfully within 1000 ms was 0.000%');
+    assert.equal(failed.statusDetails.message, 'FAIL · sla: transfers completed successfully within 1000 ms was 0.000%');
     assert.equal((await read('c-result.json')).status, 'passed');
     assert.equal((await read('d-result.json')).status, 'passed', 'a result naming no guarantee is left alone');
     assert.equal(await readFile(join(dir, 'e-result.json'), 'utf8'), '{ not json', 'a file it cannot read is left alone');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { TerminalReporter } from '../../src/reports/terminal-reporter.ts';
+import { sampleDocument } from '../helpers/result-document.ts';
 
 const capture = () => {
   const out = new PassThrough();
@@ -67,5 +68,27 @@ describe('TerminalReporter verdicts under a reduced load', () => {
       '',
     ].join('\n'));
     assert.doesNotMatch(text(), /not a verdict/);
+  });
+});
+
+describe('TerminalReporter summary (the last reporter of a run)', () => {
+  it('counts the reduced-load results apart, names the load offered and what was asked, and lists what the other reporters wrote', async () => {
+    const { out, text } = capture();
+    const reporter = new TerminalReporter(out, false, false);
+    const written = await reporter.onRunFinished({
+      reportsDir: '/r', latestDir: '/r/latest', allureDir: '/r/allure-results', document: sampleDocument(), catalogue: [],
+      written: [{ path: '/r/latest/result.json' }, { path: '/r/allure-results', note: 'npm run report -- /r → HTML' }],
+    });
+    assert.deepEqual(written, [], 'the terminal writes no file');
+    assert.match(text(), /^Guarantees: 4 · 1 passed · 1 failed · 1 not evaluated · 1 held only a reduced load \(not evaluated\)$/m);
+    assert.match(text(), /^Load offered: 20 transfers\/s for 60 s \(builtin runner, profile smoke\), achieved 19\.9\/s — reduced: the guarantees ask 1000 transfers\/s for 1 h$/m);
+    assert.match(text(), /^Certificate: NOT CERTIFIED \(tier helm, profile smoke \(a reduced load: certifies no SLA\)\): 1 guarantee failed \(HELM-SEC-01\)$/m);
+    assert.match(text(), /^Report: \/r\/latest\/result\.json\nReport: \/r\/allure-results \(npm run report -- \/r → HTML\)$/m);
+  });
+
+  it('says an interrupted run was interrupted, and that what it did not reach is NOT EVALUATED', () => {
+    const { out, text } = capture();
+    new TerminalReporter(out, false, false).summary(sampleDocument(undefined, { interrupted: true }), []);
+    assert.match(text(), /^Run interrupted: .*every guarantee not reached is NOT EVALUATED\.$/m);
   });
 });

@@ -49,6 +49,28 @@ describe('issueCertificate', () => {
     }
   });
 
+  it('vouches for production only when CERTIFIED: an incomplete or failed production tier vouches for nothing', () => {
+    const incomplete = issueCertificate('helm', 'certify', [verdict('A', 'PASS'), verdict('B', 'NOT_EVALUATED')]);
+    assert.equal(incomplete.scope, null);
+    assert.equal(incomplete.tierScope, 'production');
+    assert.equal(issueCertificate('iac', 'certify', [verdict('A', 'FAIL')]).scope, null);
+  });
+
+  it('a --profile smoke HELM run says its load was reduced, counts the reduced-load results and never claims production', () => {
+    const reduced = { ...verdict('HELM-SLA-01', 'NOT_EVALUATED', false), reducedLoad: { profile: 'smoke', asked: { ratePerSecond: 1000, durationMs: 3_600_000 }, offered: { ratePerSecond: 20, durationMs: 60_000 } } };
+    const certificate = issueCertificate('helm', 'smoke', [verdict('HELM-FUN-01', 'PASS'), reduced], { profileCertifies: false });
+    assert.equal(certificate.status, 'INCOMPLETE');
+    assert.equal(certificate.scope, null);
+    assert.equal(certificate.profileCertifies, false);
+    assert.equal(certificate.reducedLoad, 1);
+    assert.equal(certificate.statement, 'INCOMPLETE (tier helm, profile smoke (a reduced load: certifies no SLA)): 1 held only a reduced load (profile smoke; use --profile certify)');
+  });
+
+  it('does not speak of a reduced load where no guarantee judged depends on the load', () => {
+    assert.equal(issueCertificate('core-test-harness', 'smoke', [verdict('A', 'PASS')], { profileCertifies: false }).statement,
+      'CERTIFIED for development and testing only — never production or real money (tier core-test-harness, profile smoke; development and testing only): all 1 guarantees passed');
+  });
+
   it('is incomplete when no guarantee ran', () => {
     assert.equal(issueCertificate('iac', 'certify', []).status, 'INCOMPLETE');
   });

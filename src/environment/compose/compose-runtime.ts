@@ -375,6 +375,11 @@ export class StartedComposeEnvironment implements StartedEnvironment {
       summary: `docker compose project ${this.#project}${this.#definition ? ` from ${this.#definition.dir}` : ''} on the ${this.#engine}${this.#owned ? '' : ' (attached; left running)'}`,
       endpoints: this.#hub?.describe().endpoints ?? {},
       notes: [...this.#notes],
+      // As declared, with the candidate images (--image) in place; an attached project's running images are in its inventory.
+      tested: Object.fromEntries((this.#definition?.services ?? []).flatMap((service) => {
+        const image = this.#config.compose.images[service.name] ?? service.image;
+        return image ? [[`image ${service.name}`, image]] : [];
+      })),
     };
   }
 

@@ -279,6 +279,7 @@ export class StartedMinimalCore implements StartedEnvironment {
       summary: `minimal core ${this.#parts.project} on the ${this.#parts.engine}: ${images}, one network — no harness, no message broker`,
       endpoints: this.#hub?.describe().endpoints ?? {},
       notes: [...this.#notes, NO_BROKER],
+      tested: Object.fromEntries([...this.#parts.images].map(([service, image]) => [`image ${service}`, image])),
     };
   }
 

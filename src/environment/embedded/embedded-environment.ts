@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOOL } from '../../config/project.ts';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
@@ -104,6 +105,11 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       kind: this.kind,
       summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
       endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}) },
+      tested: {
+        hub: `reference hub of ${TOOL.name} ${TOOL.version} (src/hub)`,
+        'hub callbacks': `FSPIOP v${this.#config.embedded.fspiopVersion}`,
+        ...(faults.length > 0 ? { 'hub faults': faults.join(', ') } : {}),
+      },
     };
   }
 

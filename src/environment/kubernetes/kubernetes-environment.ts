@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { testedVersions } from '../../inventory/tested-versions.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import { ConfigError, EnvironmentUnavailableError } from '../../config/errors.ts';
 import type { ConfigFor, ConformanceConfig } from '../../config/schema.ts';
@@ -261,6 +262,7 @@ class StartedKubernetesEnvironment implements StartedEnvironment {
       summary: `Kubernetes cluster at ${this.#cluster.server} (context ${this.#cluster.context}, ${this.#version}, ${plural(this.#inventory.nodes.length, 'node')}; ${this.#k3s ? 'k3s brought up by the run' : 'attached'}, ${this.faults ? 'read-only but for the pods resilience scenarios delete' : 'read-only'})`
         + (hub ? `; FSPIOP: ${hub.summary}` : '; no hub URL, so no FSPIOP guarantee runs'),
       endpoints: { kubernetesApi: this.#cluster.server, ...hub?.endpoints },
+      tested: { 'kubernetes server': this.#version, ...testedVersions(this.#inventory) },
       notes: [this.#k3s ? this.#k3s.description : `kubeconfig: ${this.#file}`, ...this.#forwardNotes(), ...unreadable, ...this.#faultNotes(), ...hub?.notes ?? []],
     };
   }

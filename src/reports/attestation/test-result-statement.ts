@@ -88,7 +88,7 @@ function configurationOf(run: RecordedRun): ResourceDescriptor[] {
     content: content.toString('base64'),
     digest: { sha256: createHash('sha256').update(content).digest('hex') },
   }];
-  const configDigest = sha256Hex((run.fingerprint as Record<string, unknown> | undefined)?.['configDigest']);
+  const configDigest = sha256Hex((run.fingerprint as Record<string, unknown> | null | undefined)?.['configDigest']);
   if (configDigest) descriptors.push({ name: 'configuration (secrets removed)', digest: { sha256: configDigest } });
   return descriptors;
 }

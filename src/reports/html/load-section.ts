@@ -1,7 +1,8 @@
 import { describeLoad } from '../../evidence/evidence.ts';
 import { FspiopErrorCode } from '../../fspiop/error-codes.ts';
 import { PHASES } from '../../load/load-runner.ts';
-import type { LoadEvidence, LoadStage, StageEvidence } from '../load-evidence.ts';
+import type { LoadStage, StageEvidence } from '../load-evidence.ts';
+import type { RecordedLoad } from './report-input.ts';
 import { escapeHtml } from './escape.ts';
 import { histogram, lineChart, type HistogramBar } from './svg-charts.ts';
 
@@ -42,15 +43,15 @@ function seconds(ms: number): number {
   return ms / 1000;
 }
 
-function stagesOf(load: LoadEvidence): LoadStage[] {
+function stagesOf(load: RecordedLoad): LoadStage[] {
   return STAGE_ORDER.filter((stage) => load.stages?.[stage] !== undefined);
 }
 
-function windowLabel(load: LoadEvidence): string {
+function windowLabel(load: RecordedLoad): string {
   return `steady state ${seconds(load.window.startMs)} s–${seconds(load.window.endMs)} s`;
 }
 
-function rateChart(load: LoadEvidence): string {
+function rateChart(load: RecordedLoad): string {
   const series = load.series ?? [];
   const offered = load.offered.ratePerSecond;
   const lastSecond = Math.max(seconds(load.offered.durationMs), ...series.map((s) => s.second));
@@ -70,7 +71,7 @@ function rateChart(load: LoadEvidence): string {
   });
 }
 
-function latencyChart(load: LoadEvidence, stage: LoadStage): string {
+function latencyChart(load: RecordedLoad, stage: LoadStage): string {
   const points = (percentile: 'p50' | 'p95' | 'p99'): Array<[number, number]> => (load.latencyOverTime ?? [])
     .flatMap((second) => {
       const figures = second.stages?.[stage];
@@ -99,7 +100,7 @@ function percentile(evidence: StageEvidence, key: string): string {
   return value === undefined ? '—' : `${value} ms`;
 }
 
-function stageTable(load: LoadEvidence): string {
+function stageTable(load: RecordedLoad): string {
   const rows = stagesOf(load).map((stage) => {
     const evidence = load.stages[stage];
     const failed = Object.values(evidence.failures ?? {}).reduce((sum, n) => sum + n, 0);
@@ -111,7 +112,7 @@ function stageTable(load: LoadEvidence): string {
     + `<tbody>${rows}</tbody></table>`;
 }
 
-function failureTable(load: LoadEvidence): string {
+function failureTable(load: RecordedLoad): string {
   const rows = stagesOf(load).flatMap((stage) => Object.entries(load.stages[stage].failures ?? {})
     .sort(([, a], [, b]) => b - a)
     .map(([reason, count]) => {
@@ -125,7 +126,7 @@ function failureTable(load: LoadEvidence): string {
     + `<tbody>${rows.join('')}</tbody></table>`;
 }
 
-function faultLine(load: LoadEvidence): string {
+function faultLine(load: RecordedLoad): string {
   const fault = load.fault;
   if (!fault) return '';
   const what = fault.broke ? `broke ${fault.broke} at ${seconds(fault.atMs)} s` : `nothing was broken (at ${seconds(fault.atMs)} s)`;
@@ -135,12 +136,12 @@ function faultLine(load: LoadEvidence): string {
 }
 
 /** Whether the load offered less than its guarantees ask. */
-export function isReduced(load: Pick<LoadEvidence, 'asked' | 'offered'>): boolean {
+export function isReduced(load: Pick<RecordedLoad, 'asked' | 'offered'>): boolean {
   return load.offered.ratePerSecond < load.asked.ratePerSecond || load.offered.durationMs < load.asked.durationMs;
 }
 
 /** One load: what was asked and offered, its figures, and its charts. */
-export function renderLoad(load: LoadEvidence, index: number): string {
+export function renderLoad(load: RecordedLoad, index: number): string {
   const reduced = isReduced(load);
   const facts = [
     `<li>Asked by the guarantee${(load.guarantees?.length ?? 0) > 1 ? 's' : ''}: <strong>${escapeHtml(describeLoad(load.asked))}</strong></li>`,

@@ -107,17 +107,22 @@ function problems(input: ReportInput): string {
   return parts.join('');
 }
 
-function fingerprintValue(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'object') return `<code>${escapeHtml(JSON.stringify(value))}</code>`;
-  return escapeHtml(value);
+/** The fingerprint's nested fields as one row each, named by their path (`tool.version`, `target.tested.hub`). */
+function fingerprintRows(value: unknown, path: string): Array<[string, string]> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return [[path, '—']];
+    return entries.flatMap(([key, inner]) => fingerprintRows(inner, path ? `${path}.${key}` : key));
+  }
+  if (value === null || value === undefined) return [[path, '—']];
+  return [[path, typeof value === 'string' ? value : JSON.stringify(value)]];
 }
 
 function fingerprint(input: ReportInput): string {
-  if (!input.fingerprint || Object.keys(input.fingerprint).length === 0) {
+  if (!input.fingerprint) {
     return '<section id="fingerprint"><h2>Environment fingerprint</h2><p>This result.json carries no environment fingerprint (written by a version of the tool before result.json v2).</p></section>';
   }
-  const rows = Object.entries(input.fingerprint).map(([key, value]) => `<tr><th scope="row">${escapeHtml(key)}</th><td>${fingerprintValue(value)}</td></tr>`).join('');
+  const rows = fingerprintRows(input.fingerprint, '').map(([key, value]) => `<tr><th scope="row">${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
   return `<section id="fingerprint"><h2>Environment fingerprint</h2><table><tbody>${rows}</tbody></table></section>`;
 }
 

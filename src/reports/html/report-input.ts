@@ -1,13 +1,11 @@
-import type { LoadEvidence } from '../load-evidence.ts';
 import type { ResultDocument } from '../result-document.ts';
 
+/** One load as result.json keeps it (`LoadEvidence` written as JSON: absent keys rather than undefined ones). */
+export type RecordedLoad = ResultDocument['loads'][number];
+
 /**
- * What the HTML report is drawn from: a run's `result.json`. `runId`, `fingerprint` and `loads`
- * arrive with result.json v2 (issue 18); until every document carries them they are optional here,
- * and the page says what a document lacks rather than inventing it.
+ * What the HTML report is drawn from: a run's `result.json`. A version 1 document (before issue 18)
+ * has no `runId`, `fingerprint` or `loads`: the page says what a document lacks rather than
+ * inventing it, so `npm run report:html` draws older results too.
  */
-export type ReportInput = ResultDocument & {
-  runId?: string;
-  fingerprint?: Record<string, unknown>;
-  loads?: LoadEvidence[];
-};
+export type ReportInput = Omit<ResultDocument, 'runId' | 'fingerprint' | 'loads'> & Partial<Pick<ResultDocument, 'runId' | 'fingerprint' | 'loads'>>;

@@ -31,7 +31,7 @@ const RecordedGuarantee = z.looseObject({
 
 const RecordedRunSchema = z.looseObject({
   schemaVersion: z.number(),
-  runId: z.string().optional(),
+  runId: z.string().nullable().optional(),
   tool: z.looseObject({ name: z.string(), version: z.string() }),
   tier: z.string().nullable(),
   target: z.string().nullable(),
@@ -40,7 +40,7 @@ const RecordedRunSchema = z.looseObject({
   interrupted: z.boolean().optional(),
   certificate: z.looseObject({ status: z.enum(['CERTIFIED', 'NOT_CERTIFIED', 'INCOMPLETE']), statement: z.string().optional() }),
   guarantees: z.array(RecordedGuarantee),
-  fingerprint: z.record(z.string(), z.unknown()).optional(),
+  fingerprint: z.record(z.string(), z.unknown()).nullable().optional(),
   loads: z.array(RecordedLoad).optional(),
 });
 
@@ -50,7 +50,7 @@ const RecordedRunSchema = z.looseObject({
  */
 export interface RecordedRun {
   schemaVersion: number;
-  runId?: string;
+  runId?: string | null;
   tool: { name: string; version: string };
   tier: string | null;
   target: string | null;
@@ -60,7 +60,7 @@ export interface RecordedRun {
   certificate: { status: 'CERTIFIED' | 'NOT_CERTIFIED' | 'INCOMPLETE'; statement?: string };
   guarantees: readonly RecordedGuarantee[];
   /** The environment fingerprint (tool, commit, versions, `configDigest`, …): carried into the statement as it is. */
-  fingerprint?: object;
+  fingerprint?: object | null;
   loads?: readonly RecordedLoad[];
 }
 

@@ -58,6 +58,10 @@ describe('KubernetesEnvironment attached to a cluster', () => {
       const description = started.describe();
       assert.match(description.summary, new RegExp(`^Kubernetes cluster at ${fake.url} \\(context fake, v1\\.27\\.16\\+k3s1, 1 node; attached, read-only\\); no hub URL`));
       assert.deepEqual(secretsIn(JSON.stringify(description) + JSON.stringify(inventory)), []);
+      // What was tested, for the result's fingerprint: the server's version, every Helm release's chart, every workload's images.
+      assert.equal(description.tested?.['kubernetes server'], 'v1.27.16+k3s1');
+      for (const release of inventory.helmReleases) assert.equal(description.tested?.[`helm release ${release.namespace}/${release.name}`], `${release.chart} (${release.status})`);
+      assert.ok(inventory.components.every((component) => component.images.length === 0 || description.tested?.[`image ${component.namespace ? `${component.namespace}/` : ''}${component.name}`]));
       assert.equal(started.hubUrl, '');
       assert.equal(started.callbackRouteUnproven, false);
       // The cluster's own Ingress hosts are what to give: mini-loop serves the hub on *.local hosts.

@@ -15,6 +15,14 @@ import { ROOT } from '../../helpers/cli.ts';
 const smoke = JSON.parse(await readFile(join(ROOT, 'fixtures', 'reports', 'helm-smoke-result.json'), 'utf8')) as ReportInput;
 const fresh = (): ReportInput => structuredClone(smoke);
 
+function fingerprintOf(target: { tested: Record<string, string> }): NonNullable<ReportInput['fingerprint']> {
+  return {
+    tool: { name: 'mojaloop-conformance', version: '0.1.0', gitCommit: 'abc123' }, node: 'v22.23.3', platform: 'linux x64',
+    target: { kind: 'kubernetes', description: 'kubernetes: context k3s', summary: null, ...target },
+    configDigest: 'sha256:00', startedAt: '2026-12-05T11:00:00.000Z', finishedAt: '2026-12-05T11:01:00.000Z', profile: 'smoke', runner: null,
+  };
+}
+
 /** The text of the element with this id (tags dropped), to assert what a reader sees there. */
 function section(html: string, id: string): string {
   const start = html.indexOf(` id="${id}"`);
@@ -87,7 +95,7 @@ describe('renderReportHtml', () => {
     input.guarantees[11]!.evidence = [{ name: planted, value: planted, threshold: planted, ok: false, source: planted }];
     input.certificate.statement = planted;
     input.diagnosis = [planted];
-    input.fingerprint = { tool: planted, nested: { a: planted } };
+    input.fingerprint = fingerprintOf({ tested: { [planted]: planted } });
     input.loads![0]!.id = planted;
     input.loads![0]!.stages.transfers.failures = { [planted]: 3 };
     const html = renderReportHtml(input);
@@ -136,8 +144,8 @@ describe('renderReportHtml', () => {
     assert.match(section(html, 'fingerprint'), /carries no environment fingerprint/);
     assert.match(section(html, 'loads'), /No load was offered in this run/);
     assert.match(section(html, 'inventory'), /No finding was read from a deployment inventory/);
-    input.fingerprint = { toolVersion: '0.1.0', gitCommit: 'abc123', target: { kind: 'kubernetes' } };
-    assert.match(section(renderReportHtml(input), 'fingerprint'), /toolVersion 0\.1\.0 gitCommit abc123 target \{&quot;kind&quot;:&quot;kubernetes&quot;\}/);
+    input.fingerprint = fingerprintOf({ tested: { 'Kubernetes server': 'v1.31.4+k3s1' } });
+    assert.match(section(renderReportHtml(input), 'fingerprint'), /tool\.version 0\.1\.0 tool\.gitCommit abc123 .*target\.kind kubernetes .*target\.tested\.Kubernetes server v1\.31\.4\+k3s1/);
   });
 
   it('renders a placeholder result (a run that never started) without inventing a verdict', () => {
