@@ -16,11 +16,11 @@ export class JunitReporter implements Reporter {
 
   async onRunStarted(run: RunStarted): Promise<void> {
     // An earlier run's file beside this run's result would be read as this run's.
-    await rm(join(run.latestDir, 'junit.xml'), { force: true });
+    await rm(join(run.runDir, 'junit.xml'), { force: true });
   }
 
   async onRunFinished(evidence: RunEvidence): Promise<WrittenFile[]> {
-    const path = join(evidence.latestDir, 'junit.xml');
+    const path = join(evidence.runDir, 'junit.xml');
     await writeFileAtomically(path, renderJunit(evidence.document));
     return [{ path }];
   }

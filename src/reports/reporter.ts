@@ -1,10 +1,13 @@
 import type { CatalogueEntry } from '../catalogue/feature-catalogue.ts';
 import type { ResultDocument } from './result-document.ts';
 
-/** Where a run's outputs go: `reportsDir/latest/` for the run's files, `reportsDir/allure-results/` for Allure's. */
+/**
+ * Where a run's outputs go: the run's own folder `reportsDir/runs/<run id>/` for its files
+ * (`reportsDir/latest` is published as a link to it), `reportsDir/allure-results/` for Allure's.
+ */
 export interface ReportPaths {
   reportsDir: string;
-  latestDir: string;
+  runDir: string;
   allureDir: string;
 }
 

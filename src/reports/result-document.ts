@@ -29,8 +29,7 @@ export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCo
 }
 
 /** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
-export async function writeResultDocument(reportsDir: string, result: ResultDocument | NoRunDocument): Promise<string> {
-  const dir = join(reportsDir, 'latest');
+export async function writeResultDocument(dir: string, result: ResultDocument | NoRunDocument): Promise<string> {
   await ensureDirectory(dir);
   const file = join(dir, 'result.json');
   const temporary = `${file}.${process.pid}.tmp`;

@@ -21,11 +21,11 @@ export class SummaryMarkdownReporter implements Reporter {
   readonly name = 'summary.md';
 
   async onRunStarted(run: RunStarted): Promise<void> {
-    await rm(join(run.latestDir, 'summary.md'), { force: true });
+    await rm(join(run.runDir, 'summary.md'), { force: true });
   }
 
   async onRunFinished(evidence: RunEvidence): Promise<WrittenFile[]> {
-    const path = join(evidence.latestDir, 'summary.md');
+    const path = join(evidence.runDir, 'summary.md');
     await writeFileAtomically(path, renderSummaryMarkdown(evidence.document));
     return [{ path }];
   }

@@ -29,6 +29,7 @@ import { TerminalReporter } from '../reports/terminal-reporter.ts';
 import { gitCommit } from '../support/git-commit.ts';
 import { HeldResources, secondInterruptHint } from '../support/held-resources.ts';
 import { newRunId } from '../support/run-id.ts';
+import { allocateRunDirectory } from '../reports/runs/run-directory.ts';
 import { redactUrl } from '../support/url.ts';
 import { issueCertificate } from '../verdict/certificate.ts';
 import { judge, type GuaranteeVerdict, type ScenarioOutcome } from '../verdict/guarantee-verdict.ts';
@@ -118,16 +119,16 @@ export class ConformanceRun {
     // Before anything is written: another run's result and Allure files are not ours to replace.
     const lock = await claim(reportsDir);
     try {
-      return await this.#execute({ reportsDir, latestDir: join(reportsDir, 'latest'), allureDir: join(reportsDir, 'allure-results') }, configured, targetDescription);
+      const startedAt = new Date();
+      const { runId, dir: runDir } = await allocateRunDirectory(reportsDir, newRunId(startedAt)).catch((error: unknown) => { throw unwritable(reportsDir, error); });
+      return await this.#execute({ reportsDir, runDir, allureDir: join(reportsDir, 'allure-results') }, { runId, startedAt }, configured, targetDescription);
     } finally {
       await lock.release();
     }
   }
 
-  async #execute(paths: ReportPaths, configured: ConformanceEnvironment, targetDescription: string): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+  async #execute(paths: ReportPaths, { runId, startedAt }: { runId: string; startedAt: Date }, configured: ConformanceEnvironment, targetDescription: string): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const config = this.#config;
-    const startedAt = new Date();
-    const runId = newRunId(startedAt);
     const { allureDir } = paths;
     // Read while the run runs: it never fails the run (null outside a checkout).
     const commit = gitCommit(PROJECT_ROOT);

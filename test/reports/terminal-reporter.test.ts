@@ -76,7 +76,7 @@ describe('TerminalReporter summary (the last reporter of a run)', () => {
     const { out, text } = capture();
     const reporter = new TerminalReporter(out, false, false);
     const written = await reporter.onRunFinished({
-      reportsDir: '/r', latestDir: '/r/latest', allureDir: '/r/allure-results', document: sampleDocument(), catalogue: [],
+      reportsDir: '/r', runDir: '/r/runs/20261205T110000000Z-abcdef', allureDir: '/r/allure-results', document: sampleDocument(), catalogue: [],
       written: [{ path: '/r/latest/result.json' }, { path: '/r/allure-results', note: 'npm run report -- /r → HTML' }],
     });
     assert.deepEqual(written, [], 'the terminal writes no file');

@@ -81,7 +81,7 @@ describe('a run interrupted before it evaluated anything', () => {
     // While the run runs (and if it is killed now), result.json says it has not finished, and the earlier run's files are gone.
     const unfinished = await waitFor(async () => {
       const text = await readFile(join(reportsDir, 'latest', 'result.json'), 'utf8').catch(() => '');
-      const others = (await readdir(join(reportsDir, 'latest'))).filter((file) => file !== 'result.json' && !file.endsWith('.tmp'));
+      const others = (await readdir(join(reportsDir, 'latest')).catch(() => [] as string[])).filter((file) => file !== 'result.json' && !file.endsWith('.tmp'));
       return text.includes('has not finished') && others.length === 0 ? JSON.parse(text) as Record<string, unknown> : undefined;
     }, { timeoutMs: 20_000, what: 'result.json saying the run has not finished, and no earlier junit.xml or summary.md beside it' });
     assert.equal(unfinished.exitCode, null);

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { cp, lstat, mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ensureDirectory } from '../../support/files.ts';
+import { newRunId } from '../../support/run-id.ts';
+
+export { newRunId };
 
 /**
  * Where each run's outputs live: `REPORTS/runs/<run id>/`, and `REPORTS/latest` for the newest.
@@ -20,11 +22,6 @@ export const LATEST = 'latest';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** Sortable by time, unique without coordination: "20261205T111130123Z-4f9a1c". */
-export function newRunId(now: Date = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
-}
-
 export function isRunId(value: string): boolean {
   return RUN_ID.test(value) && value !== '.' && value !== '..';
 }
@@ -36,7 +33,7 @@ export interface RunDirectory {
 }
 
 /** Creates the run's own folder; a run id already used is refused (a run never writes into another's folder). */
-export async function allocateRunDirectory(reportsDir: string, runId: string = newRunId()): Promise<RunDirectory> {
+export async function allocateRunDirectory(reportsDir: string, runId: string = newRunId(new Date())): Promise<RunDirectory> {
   if (!isRunId(runId)) throw new Error(`run id "${runId}" cannot name a folder (letters, digits, ".", "_", "-")`);
   const runs = join(resolve(reportsDir), RUNS_FOLDER);
   await ensureDirectory(runs);
