@@ -73,6 +73,8 @@ describe('planted secrets (a url run with every credential configured)', () => {
       assert.ok(granted >= 1, 'the run asked the token endpoint');
       assert.match(run.stdout, /security: OAuth2: a bearer token from http:\/\/127\.0\.0\.1:\d+\/oauth2\/token/);
       assert.match(run.stdout, /callbacks +https:\/\/127\.0\.0\.1:\d+/);
+      // Verification keys held for another FSP only: the hub's unsigned callbacks are counted, not refused.
+      assert.match(run.stdout, /signatures 0 verified, 0 refused, [1-9]\d* from senders without a key/);
 
       const written = [...await filesUnder(reports), ...await filesUnder(run.userDir)];
       assert.ok(written.some((file) => file.path.endsWith('result.json')) && written.some((file) => file.path.includes('allure-results')), `files written: ${written.map((f) => f.path).join(', ')}`);
