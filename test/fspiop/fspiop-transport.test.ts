@@ -8,6 +8,7 @@ import { CallbackServer } from '../../src/fspiop/callback-server.ts';
 import type { DfspCredentials } from '../../src/fspiop/credentials.ts';
 import { FspiopTransport } from '../../src/fspiop/fspiop-transport.ts';
 import { FspiopSignatureVerifier } from '../../src/fspiop/jws.ts';
+import { PayerDfsp } from '../../src/fspiop/payer-dfsp.ts';
 import { CertificateAuthority } from '../../src/support/pki.ts';
 import { closeServer, listen } from '../helpers/servers.ts';
 
@@ -87,6 +88,27 @@ describe('FspiopTransport against a hub that demands mutual TLS, a bearer token 
       assert.equal(FspiopTransport.from(undefined), FspiopTransport.plain());
       assert.equal(FspiopTransport.plain().seal, undefined, 'the plain transport adds no step to a request');
     } finally {
+      transport.close();
+    }
+  });
+
+  it('gives PayerDfsp an exchange record of the headers as sent: the signature over its body, never the token', async () => {
+    const transport = FspiopTransport.from(credentials);
+    const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 8192, addressing: { dfsps: ['payerfsp'], senders: ['switch'] } });
+    await callbacks.start();
+    try {
+      const payer = new PayerDfsp({ hubUrl: `${hubUrl}/fspiop`, fspId: 'payerfsp', callbacks, callbackTimeoutMs: 300, requestTimeoutMs: 10_000, transport });
+      assert.equal(payer.signs, true);
+      assert.equal(payer.withoutSignature().signs, false);
+      // Nobody calls back: the exchange ends when its (short) wait does; what matters is what was sent.
+      const exchange = await payer.requestQuote({ payer: { type: 'MSISDN', id: '1' }, payee: { type: 'MSISDN', id: '2' }, payeeFsp: 'payeefsp', amount: { amount: '1', currency: 'USD' } });
+      const received = seen.at(-1)!;
+      assert.equal(exchange.requestHeaders['fspiop-signature'], received.headers['fspiop-signature']);
+      assert.equal(exchange.requestHeaders.authorization, undefined);
+      assert.deepEqual(new FspiopSignatureVerifier({ payerfsp: payerKeys.publicKey }).check('POST', '/quotes', received.headers, received.body), { outcome: 'verified' });
+      assert.deepEqual(JSON.parse(received.body), exchange.requestBody, 'the body sent is the body recorded');
+    } finally {
+      await callbacks.stop();
       transport.close();
     }
   });
