@@ -175,3 +175,22 @@ describe('CallbackServer with signatures checked, over https', () => {
     victim.cancel();
   });
 });
+
+describe('FspiopTransport.prepare (the first token, before any scenario)', () => {
+  it('turns a refused grant into a config error (exit 2) and an unreachable endpoint into an environment one (exit 4), naming the endpoint only', async () => {
+    const refusing = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}'));
+    });
+    const tokenUrl = `${await listen(refusing)}/token`;
+    try {
+      const refused = FspiopTransport.from({ oauth2: { tokenUrl, clientId: 'payerfsp', clientSecret: 'never-shown-5d1e' } });
+      await assert.rejects(refused.prepare(), (error: Error) => error.name === 'ConfigError'
+        && /^security\.oauth2: the token endpoint http:\/\/127\.0\.0\.1:\d+\/token refused .*HTTP 400 \(error "invalid_client"\)$/.test(error.message) && !error.message.includes('never-shown'));
+      const unreachable = FspiopTransport.from({ oauth2: { tokenUrl: 'http://127.0.0.1:9/token', clientId: 'payerfsp', clientSecret: 'never-shown-5d1e' } });
+      await assert.rejects(unreachable.prepare(), (error: Error) => error.name === 'EnvironmentUnavailableError' && /could not be reached: ECONNREFUSED/.test(error.message));
+    } finally {
+      await closeServer(refusing);
+    }
+  });
+});
