@@ -16,6 +16,6 @@ export function createEnvironment(config: ConformanceConfig, options: ComposeEnv
     case 'compose':
       return new ComposeEnvironment(config, options);
     case 'kubernetes':
-      return new KubernetesEnvironment(config, { ...(options.progress ? { progress: options.progress } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.held ? { held: options.held } : {}) });
+      return new KubernetesEnvironment(config, { ...(options.progress ? { progress: options.progress } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.held ? { held: options.held } : {}), transport: options.transport });
   }
 }
