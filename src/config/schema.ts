@@ -502,20 +502,24 @@ const AttestationSchema = z.strictObject({
 });
 export type Attestation = z.infer<typeof AttestationSchema>;
 
+/** A file path, never the PEM itself: a pasted key would be printed back in the message naming a missing file. */
+const PemPath = z.string().min(1).refine((value) => !value.includes('-----BEGIN') && !value.includes('\n'), {
+  message: 'a PEM is never written in the config: give the path of its file (a private key may also come from { env: NAME })',
+});
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as "PAYER_CLIENT_SECRET"');
 /**
  * A secret in the config is never the value itself: it is read at load time from a file or an
  * environment variable, and the config (which reports may quote) holds only where it is.
  */
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as "PAYER_CLIENT_SECRET"');
 const SecretSource = z.union([z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: EnvName })], {
   error: 'expected { file: PATH } (a file holding the secret) or { env: NAME } (an environment variable holding it); a secret is never written in the config itself',
 });
 /** A PEM a secret lives in (a private key): a file path, `{ file }` or `{ env }` (the PEM text in a variable). */
-const PrivateKeySource = z.union([z.string().min(1).transform((file) => ({ file })), z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: EnvName })], {
+const PrivateKeySource = z.union([PemPath.transform((file) => ({ file })), z.strictObject({ file: PemPath }), z.strictObject({ env: EnvName })], {
   error: 'expected the path of a PEM file, { file: PATH } or { env: NAME } (an environment variable holding the PEM)',
 });
 /** A public PEM (certificate, CA bundle, public key): a file path. */
-const PemFile = z.string().min(1);
+const PemFile = PemPath;
 export type SecretSourceConfig = z.output<typeof SecretSource>;
 
 /** What our DFSPs present to a secured hub they do not own, and check of it (docs/security.md). */

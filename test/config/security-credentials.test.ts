@@ -53,6 +53,11 @@ describe('the security section', () => {
       (error: unknown) => error instanceof ConfigError && /security\.oauth2\.clientSecret: expected \{ file: PATH \}.*\{ env: NAME \}/.test(error.message) && !error.message.includes('hunter2'));
   });
 
+  it('refuses a PEM pasted where its path goes, without echoing it', () => {
+    assert.throws(() => security({ tls: { cert: '-----BEGIN CERTIFICATE-----\nMIIBpasted', key: 'payer.key' } }),
+      (error: unknown) => error instanceof ConfigError && /^Invalid configuration: security\.tls\.cert: a PEM is never written in the config/.test(error.message) && !error.message.includes('MIIBpasted'));
+  });
+
   it('refuses it on the embedded target, which issues its own', () => {
     assert.throws(() => validateConfig({ security: { jws: {} } }), /`security` is for targets url, compose, kubernetes.*hub\.security: full/);
   });
