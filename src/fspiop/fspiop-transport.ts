@@ -54,6 +54,9 @@ export class FspiopTransport implements OutboundTransport {
       // The token endpoint sits behind the same gateway as a rule: same trust, same client certificate.
       ...(credentials?.tls ? { tls: credentials.tls } : {}),
     });
+    // An empty PEM means "none" (DfspCredentials' fields are required strings): verification keys
+    // without a signing key, a CA without a client certificate — what the config and the variants
+    // without credentials or signature build.
     this.#signer = credentials?.jws?.privateKeyPem ? new FspiopSigner(credentials.jws.privateKeyPem) : undefined;
     const keys = credentials?.jws?.verificationKeys ?? {};
     const tls = credentials?.callbackTls;
