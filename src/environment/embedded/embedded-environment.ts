@@ -12,8 +12,8 @@ import { readOnboarding } from '../onboarding.ts';
 import type { DeploymentUrls } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
-  'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
-  'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; a kubernetes target (inventory through the Kubernetes API) is not in this version yet',
+  'compose-inventory': 'the embedded target runs in-process and has no containers; run with --target compose (the Core Test Harness, or --minimal-core) to read a deployment\'s containers',
+  'kubernetes-inventory': 'the embedded target has no Kubernetes cluster; run with --target kubernetes (a cluster your kubeconfig reaches, or --k3s) to read its workloads, services and Helm releases',
   'resource-metrics': 'the embedded target shares this process; its CPU and memory say nothing about a deployment',
   'data-tier-fault-injection': 'the embedded hub keeps its ledger in a file of its own process: there is no database or broker node to kill (a compose or kubernetes target can stop MySQL or a Kafka broker)',
 };
