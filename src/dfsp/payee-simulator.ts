@@ -5,7 +5,7 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
-import { sendFspiop } from '../fspiop/outbound.ts';
+import { sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
@@ -41,6 +41,8 @@ export interface PayeeSimulatorOptions {
   timeoutMs?: number;
   host?: string;
   port?: number;
+  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none. */
+  transport?: OutboundTransport | undefined;
 }
 
 /**
@@ -145,7 +147,7 @@ export class PayeeSimulator {
       method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
       source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
-    });
+    }, this.#options.transport);
   }
 
   /** A body that breaks the schema is answered with 3100 on its id, when it has one to answer on. */

@@ -144,5 +144,6 @@ function shorten(text: string, max: number): string {
 export function describeCallbacks(stats: CallbackStats): string {
   const rejected = Object.entries(stats.rejected).filter(([, n]) => n > 0);
   const total = rejected.reduce((sum, [, n]) => sum + n, 0);
-  return `${stats.accepted} accepted, ${stats.late} late, ${stats.duplicate} duplicate, ${total} rejected${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}`;
+  const signatures = stats.signatures ? `; signatures ${stats.signatures.verified} verified, ${stats.signatures.refused} refused, ${stats.signatures.unverifiable} from senders without a key` : '';
+  return `${stats.accepted} accepted, ${stats.late} late, ${stats.duplicate} duplicate, ${total} rejected${rejected.length > 0 ? ` (${rejected.map(([reason, n]) => `${reason} ${n}`).join(', ')})` : ''}${signatures}`;
 }

@@ -16,6 +16,9 @@ import { createLoadRunner, planLoadRunner, prepareCallbacksFor } from '../load/c
 import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { resolveSecurity } from '../config/security-credentials.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
 import { diagnose, diagnoseLoads } from '../reports/diagnosis.ts';
 import { fingerprintOf } from '../reports/fingerprint.ts';
@@ -47,6 +50,8 @@ export interface RunOptions {
   requireCertificate?: boolean;
   /** Tag expression: exit 3 when a guarantee it matches is NOT EVALUATED (CI gating that must not pass on skipped checks). */
   requireEvaluated?: string;
+  /** What our DFSPs present to the hub, resolved from the config's `security` (the CLI resolves it before anything starts); a target that secures its own hub issues its own instead. */
+  credentials?: DfspCredentials | undefined;
   /** Cucumber tag expression narrowing the scenarios. */
   tags?: string;
   /** The output is a terminal: show which guarantee is running. */
@@ -84,6 +89,8 @@ export class ConformanceRun {
   /** Aborted on interrupt: an environment still starting gives up and tears down. */
   readonly #stopStart = new AbortController();
   #wasInterrupted = false;
+  /** Built from the config's credentials before the environment: a target reaching a hub it does not own reaches it with them. */
+  #configuredTransport: FspiopTransport | undefined;
   /** What the environment holds outside this process while it holds it: what a second Ctrl-C would leave running. */
   readonly held = new HeldResources();
 
@@ -113,7 +120,12 @@ export class ConformanceRun {
   async execute(): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const reportsDir = resolve(this.#config.reportsDir);
     // Configured, not started: the environment says what is tested before anything runs.
-    const configured = this.#options.environment ?? createEnvironment(this.#config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held });
+    // What our DFSPs present, from the config (the CLI resolved it before anything started): the target reaches its hub with it too.
+    const credentials = this.#options.credentials ?? ('security' in this.#config ? await resolveSecurity(this.#config.security, { cwd: process.cwd(), env: process.env }) : undefined);
+    this.#configuredTransport = FspiopTransport.from(credentials);
+    const configured = this.#options.environment ?? createEnvironment(this.#config, {
+      progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held, transport: this.#configuredTransport,
+    });
     const targetDescription = configured.describeTarget();
     this.#reporter.header(this.#config, targetDescription);
     // Before anything is written: another run's result and Allure files are not ours to replace.
@@ -142,6 +154,7 @@ export class ConformanceRun {
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
+    let transport: FspiopTransport | undefined;
     let callbackUrl: string | undefined;
     let channel: NotificationChannel | undefined;
     let session: ReturnType<typeof registerSession> | undefined;
@@ -157,6 +170,10 @@ export class ConformanceRun {
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);
+      // One transport for every sender of the run: what a target securing its own hub issued us, else what the config names.
+      transport = environment.issuedCredentials ? FspiopTransport.from(environment.issuedCredentials) : this.#configuredTransport ?? FspiopTransport.plain();
+      if (transport.secured) for (const line of transport.posture) this.#reporter.notice(`  security: ${line}`);
+      await this.#unlessInterrupted(transport.prepare());
       // The target decides where the hub can reach us (a fixed port where the user must tell the hub, a container network's gateway…).
       const listen = environment.callbackExposure;
       callbacks = new CallbackServer({
@@ -165,6 +182,7 @@ export class ConformanceRun {
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: listen.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
+        security: transport.callbackSecurity,
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
@@ -176,7 +194,7 @@ export class ConformanceRun {
 
       // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
       const dfsp = (fspId: string, hubUrl: string, shared: CallbackServer) => {
-        const driver = PayerDfsp.configured(config, { hubUrl, fspId, callbacks: shared });
+        const driver = PayerDfsp.configured(config, { hubUrl, fspId, callbacks: shared, transport });
         driver.onExchange((exchange) => this.#exchanges.add(exchange));
         return driver;
       };
@@ -188,12 +206,12 @@ export class ConformanceRun {
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, {
-        config, hubUrl: environment.hubUrl, callbacks, channel, spec,
+        config, hubUrl: environment.hubUrl, callbacks, channel, spec, transport,
         kubeConfig: () => loadRunKubeConfig(config, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
       }));
       // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
       if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
-      session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
+      session = registerSession(new RunSession(config, environment, { payer, bystander, transport }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {
@@ -223,6 +241,8 @@ export class ConformanceRun {
       // Its WebSocket clients (k6) hold connections the callback server would otherwise wait for.
       await channel?.close().catch(() => undefined);
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
+      transport?.close();
+      this.#configuredTransport?.close();
     }
 
     const interrupted = this.#wasInterrupted;

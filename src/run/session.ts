@@ -5,6 +5,7 @@ import { capabilitySource, providerOf, serves, type CapabilityProviders, type Pr
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
+import type { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
@@ -38,7 +39,7 @@ export class RunSession {
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined }, spec: FspiopSpecification,
+  constructor(config: ConformanceConfig, environment: StartedEnvironment, dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined; transport?: FspiopTransport | undefined }, spec: FspiopSpecification,
     load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
@@ -47,7 +48,7 @@ export class RunSession {
     this.#granted = withGrants(environment, config, load.runner !== undefined);
     this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
-    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs) : undefined;
+    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs, dfsps.transport) : undefined;
     this.#load = new LoadSession({
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: this.has('fault-injection') ? this.provider('fault-injection') : undefined,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),

@@ -40,7 +40,9 @@ export async function reachHubInside(config: ConfigFor<'compose'>, where: { fspi
   const { fspiopPort, adminPort, gateway } = where;
   const [callbackPort, payeePort] = [await freePort(gateway), await freePort(gateway)];
   const userCallback = config.callback.publicUrl;
-  const callbackListen = userCallback ? undefined : { host: gateway, port: callbackPort, publicUrl: `http://${gateway}:${callbackPort}` };
+  // Our callback server serves https when security.callbackTls says so: the hub must be told that scheme.
+  const scheme = config.security?.callbackTls ? 'https' : 'http';
+  const callbackListen = userCallback ? undefined : { host: gateway, port: callbackPort, publicUrl: `${scheme}://${gateway}:${callbackPort}` };
   const { UrlEnvironment } = await import('../url/url-environment.ts');
   const { compose: _compose, ...shared } = config;
   const hubConfig: ConfigFor<'url'> = {

@@ -14,6 +14,7 @@ import { redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { UrlEnvironment } from '../url/url-environment.ts';
+import type { FspiopTransport } from '../../fspiop/fspiop-transport.ts';
 import type { ClusterIdentity } from './kubernetes-errors.ts';
 import { KubernetesFaults, type FaultSurvey, type KubernetesFaultsOptions } from './kubernetes-faults.ts';
 import { ServicePortForward } from './hub-port-forward.ts';
@@ -25,6 +26,8 @@ import { awaitHubWorkloads } from './workload-readiness.ts';
 const MAX_REQUEST_MS = 10_000;
 
 export interface KubernetesEnvironmentOptions {
+  /** What our DFSPs present (the run's transport): the hub URL inside is reached, and our DFSPs provisioned, with it. */
+  transport?: FspiopTransport | undefined;
   /** Where KUBECONFIG and HOME are read (tests give their own). */
   env?: NodeJS.ProcessEnv;
   /** Objects per LIST request (tests make it small to exercise `continue`). */
@@ -111,7 +114,7 @@ export class KubernetesEnvironment implements ConformanceEnvironment {
       // A hub URL means the FSPIOP side is reachable from here: the url target serves it, provisioning included.
       const { kubernetes: _cluster, hub: given, ...shared } = this.#config;
       const hubSettings = { ...given, ...(forwards.fspiop ? { url: forwards.fspiop.url } : {}), ...(forwards.admin ? { adminUrl: forwards.admin.url } : {}) };
-      const hub = hubSettings.url ? await new UrlEnvironment({ ...shared, hub: hubSettings, target: 'url' }).start() : undefined;
+      const hub = hubSettings.url ? await new UrlEnvironment({ ...shared, hub: hubSettings, target: 'url' }, { transport: this.#options.transport }).start() : undefined;
       // Faults happen under load, and load needs the hub: without a hub URL no pod is ever deleted.
       let faults: { injector: KubernetesFaults; survey: FaultSurvey } | undefined;
       if (hub) {
