@@ -5,7 +5,10 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
-import { sendFspiop } from '../fspiop/outbound.ts';
+import { ClientCredentialsToken } from '../fspiop/client-credentials.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { signFspiop } from '../fspiop/jws-signature.ts';
+import { sendFspiop, type OutboundTls } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
@@ -41,6 +44,11 @@ export interface PayeeSimulatorOptions {
   timeoutMs?: number;
   host?: string;
   port?: number;
+  /**
+   * What it presents to a secured hub (its certificate, a token, its signature on every PUT) and
+   * its callback endpoint served over TLS, demanding the hub's certificate when asked.
+   */
+  credentials?: DfspCredentials;
 }
 
 /**
@@ -66,11 +74,22 @@ export class PayeeSimulator {
   /** Error codes the hub sent about each transfer, for a probe to ask (`GET /conformance/transfers/{id}`). */
   readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
+  readonly #server: HttpServer;
+  readonly #token: ClientCredentialsToken | undefined;
+  readonly #tls: OutboundTls | undefined;
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
+    const { credentials } = options;
+    const served = credentials?.callbackTls;
+    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
+      served && {
+        cert: served.certPem, key: served.keyPem, minVersion: 'TLSv1.2',
+        ...(served.caPem ? { ca: served.caPem } : {}), ...(served.requireClientCertificate ? { requestCert: true, rejectUnauthorized: true } : {}),
+      });
+    this.#token = credentials?.oauth2 && new ClientCredentialsToken(credentials.oauth2, { caPem: credentials.tls?.caPem, timeoutMs: options.timeoutMs });
+    this.#tls = credentials?.tls;
     for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
@@ -141,10 +160,19 @@ export class PayeeSimulator {
 
   async #answer(path: string, resource: FspiopResource, requester: Requester, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
+    const url = joinUrl(this.#options.hubUrl, path);
+    const headers: Record<string, string> = { 'content-type': contentType(resource, requester.version) };
+    if (this.#token) headers.authorization = await this.#token.authorization();
+    const jws = this.#options.credentials?.jws;
+    if (jws) {
+      // Signed as sent: the date and parties the signature binds are the headers that go out.
+      Object.assign(headers, { 'fspiop-source': this.#options.fspId, 'fspiop-destination': requester.fsp, date: new Date().toUTCString() });
+      Object.assign(headers, signFspiop({ method: 'PUT', path: url, headers, body }, jws.privateKeyPem));
+    }
     await sendFspiop({
-      method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
-      source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
-      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
+      method: 'PUT', url, resource, body,
+      source: this.#options.fspId, destination: requester.fsp, headers,
+      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal, ...(this.#tls ? { tls: this.#tls } : {}),
     });
   }
 

@@ -24,6 +24,18 @@ export interface OutboundRequest {
   detectSilentPeer?: boolean;
   /** The most of an answer kept (default MAX_RESPONSE_BYTES); a longer one aborts the request. */
   maxResponseBytes?: number;
+  /**
+   * Mutual TLS towards an https peer: our client certificate and the CA its certificate must chain
+   * to. Connections made with it are pooled apart from every other (one agent per such object).
+   */
+  tls?: OutboundTls;
+}
+
+export interface OutboundTls {
+  /** Our client certificate and key; left out, none is presented (a server that demands one refuses the handshake). */
+  certPem?: string | undefined;
+  keyPem?: string | undefined;
+  caPem?: string | undefined;
 }
 
 export interface OutboundResult {
@@ -86,6 +98,22 @@ export const REUSED_CONNECTION_ANSWER_MS = 2_000;
 export const MAX_SOCKETS_PER_PEER = Math.max(8, Math.min(256, Math.floor(descriptorLimit().limit / 16)));
 const agentOptions = { keepAlive: true, timeout: POOL_IDLE_MS, scheduling: 'lifo', maxSockets: MAX_SOCKETS_PER_PEER } as const;
 const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
+/** A pool per client identity: a connection made with one certificate is never lent to a request sent with another. */
+const tlsAgents = new WeakMap<OutboundTls, HttpsAgent>();
+
+function tlsOptions(tls: OutboundTls): { cert?: string; key?: string; ca?: string } {
+  return { ...(tls.certPem && tls.keyPem ? { cert: tls.certPem, key: tls.keyPem } : {}), ...(tls.caPem ? { ca: tls.caPem } : {}) };
+}
+
+function agentFor(url: URL, tls: OutboundTls | undefined): HttpAgent | HttpsAgent {
+  if (!tls || url.protocol !== 'https:') return agents[url.protocol as 'http:' | 'https:'];
+  let agent = tlsAgents.get(tls);
+  if (!agent) {
+    agent = new HttpsAgent({ ...agentOptions, ...tlsOptions(tls) });
+    tlsAgents.set(tls, agent);
+  }
+  return agent;
+}
 
 /** Socket errors that mean the other side closed the connection before it answered anything. */
 const CLOSED_BEFORE_ANSWER = new Set(['ECONNRESET', 'EPIPE']);
@@ -111,7 +139,7 @@ export async function sendFspiop(request: OutboundRequest): Promise<OutboundResu
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
     // The other idle connections to this peer date from before whatever happened to it.
-    if (PEER_GONE.has(error.code)) dropIdleConnections(new URL(request.url));
+    if (PEER_GONE.has(error.code)) dropIdleConnections(new URL(request.url), request.tls);
     const remainingMs = request.timeoutMs - (performance.now() - started);
     if (!resendable.has(error) || request.signal?.aborted || remainingMs <= 0) throw error;
     const result = await sendOnce(request, started, remainingMs, true);
@@ -138,8 +166,9 @@ function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, 
   return new Promise((resolve, reject) => {
     let answered = false;
     let staleTimer: NodeJS.Timeout | undefined;
-    const agent = freshConnection ? false : agents[url.protocol as 'http:' | 'https:'];
-    const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
+    const agent = freshConnection ? false : agentFor(url, request.tls);
+    const identity = freshConnection && request.tls && url.protocol === 'https:' ? tlsOptions(request.tls) : {};
+    const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...identity, ...(request.signal ? { signal: request.signal } : {}) },
       (response: IncomingMessage) => {
         answered = true;
         clearTimeout(staleTimer);
@@ -185,8 +214,8 @@ function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, 
 }
 
 /** Closes the idle pooled connections to the peer of `url` (busy ones finish or fail on their own). */
-function dropIdleConnections(url: URL): void {
-  const agent = agents[url.protocol as 'http:' | 'https:'];
+function dropIdleConnections(url: URL, tls: OutboundTls | undefined): void {
+  const agent = agentFor(url, tls);
   if (!agent) return;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   // The agent names its pools host:port:…; a URL writes an IPv6 host in brackets, the agent does not.

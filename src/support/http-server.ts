@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export class BodyTooLargeError extends Error {
@@ -76,12 +77,15 @@ export class HttpServer {
   readonly #upgrades: Array<(request: IncomingMessage, socket: Socket, head: Buffer) => void> = [];
   /** Upgraded connections (WebSocket) leave the HTTP server's books: `stop()` closes them itself. */
   readonly #upgraded = new Set<Socket>();
+  readonly #tls: TlsServerOptions | undefined;
   #server: Server | undefined;
   #url: string | undefined;
 
-  constructor(handler: RequestHandler, errorBody: (error: unknown) => unknown) {
+  /** With `tls`, served over HTTPS only (certificate, key, and what it demands of clients): no plaintext listener exists. */
+  constructor(handler: RequestHandler, errorBody: (error: unknown) => unknown, tls?: TlsServerOptions) {
     this.#handler = handler;
     this.#errorBody = errorBody;
+    this.#tls = tls;
   }
 
   /** Aborted when the server stops: pass it to outbound requests and delays. */
@@ -94,11 +98,12 @@ export class HttpServer {
     return this.#url;
   }
 
-  /** Listens and returns `http://host:port`; rejects with the listen error (EADDRINUSE, …) for the owner to explain. */
+  /** Listens and returns `http://host:port` (`https://` with TLS); rejects with the listen error (EADDRINUSE, …) for the owner to explain. */
   async start(port: number, host: string): Promise<string> {
-    const server = createServer((request, response) => {
+    const handle = (request: IncomingMessage, response: ServerResponse) => {
       this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
-    });
+    };
+    const server: Server = this.#tls ? createTlsServer(this.#tls, handle) : createServer(handle);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     this.#server = server;
     server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
@@ -119,7 +124,7 @@ export class HttpServer {
     });
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.#url = `http://${shownHost}:${address.port}`;
+    this.#url = `${this.#tls ? 'https' : 'http'}://${shownHost}:${address.port}`;
     return this.#url;
   }
 
