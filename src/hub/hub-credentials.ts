@@ -45,7 +45,15 @@ export interface HubSecurityMaterial {
  * hub's server and client certificates (ECDSA P-256), and for each DFSP a certificate, an RSA 2048
  * JWS key pair (RS256, as the FSPIOP API prescribes) and a client id and secret.
  */
-export async function issueHubSecurity(fspIds: readonly string[], serverNames: readonly string[] = LOOPBACK_NAMES): Promise<HubSecurityMaterial> {
+export async function issueHubSecurity(fspIds: readonly string[], options: {
+  serverNames?: readonly string[];
+  /**
+   * DFSPs that present another's credentials (FSP id → whose): the bystander DFSP is ours as the
+   * payer is, sends through the payer's transport, and so holds the payer's certificate and keys.
+   */
+  sameAs?: Readonly<Record<string, string>>;
+} = {}): Promise<HubSecurityMaterial> {
+  const serverNames = options.serverNames ?? LOOPBACK_NAMES;
   const ca = await CertificateAuthority.create('Mojaloop conformance embedded hub CA');
   const names = [...new Set([...LOOPBACK_NAMES, ...serverNames])];
   const [server, hubClient, hubJws] = await Promise.all([
@@ -54,11 +62,16 @@ export async function issueHubSecurity(fspIds: readonly string[], serverNames: r
     rsaKeyPair(),
   ]);
   const dfsps: Record<string, IssuedDfsp> = {};
-  await Promise.all(fspIds.map(async (fspId) => {
+  const sameAs = options.sameAs ?? {};
+  await Promise.all(fspIds.filter((fspId) => sameAs[fspId] === undefined).map(async (fspId) => {
     // Client towards the hub, and server of its own callback endpoint on loopback, which the hub calls.
     const [tls, jws] = await Promise.all([ca.issue(fspId, { client: true, serverNames: LOOPBACK_NAMES }), rsaKeyPair()]);
     dfsps[fspId] = { tls, jws, clientId: fspId, clientSecret: secret() };
   }));
+  for (const [fspId, owner] of Object.entries(sameAs)) {
+    if (!dfsps[owner]) throw new Error(`"${fspId}" is to hold the credentials of "${owner}", which are not issued`);
+    dfsps[fspId] = dfsps[owner]!;
+  }
   return { caPem: ca.certPem, server, hubClient, hubJws, dfsps, admin: { clientId: 'hub-operator', clientSecret: secret() }, tokenKey: secret() };
 }
 
@@ -72,7 +85,7 @@ export function issuedDfspCredentials(material: HubSecurityMaterial, fspId: stri
   const own = material.dfsps[fspId];
   if (!own) throw new Error(`the secured hub issued nothing to "${fspId}"`);
   const verificationKeys: Record<string, string> = {};
-  for (const [other, issued] of Object.entries(material.dfsps)) if (other !== fspId) verificationKeys[other] = issued.jws.publicKeyPem;
+  for (const [other, issued] of Object.entries(material.dfsps)) if (issued !== own) verificationKeys[other] = issued.jws.publicKeyPem;
   for (const source of hubSources) verificationKeys[source] = material.hubJws.publicKeyPem;
   return {
     tls: { certPem: own.tls.certPem, keyPem: own.tls.keyPem, caPem: material.caPem },
@@ -83,9 +96,9 @@ export function issuedDfspCredentials(material: HubSecurityMaterial, fspId: stri
 }
 
 /** What the run's admin client presents to the secured hub's admin API: the CA to trust and the operator's token client. */
-export function issuedAdminCredentials(material: HubSecurityMaterial, tokenUrl: string): Pick<DfspCredentials, 'oauth2'> & { tls: { caPem: string } } {
+export function issuedAdminCredentials(material: HubSecurityMaterial, tokenUrl: string): { caPem: string; oauth2: NonNullable<DfspCredentials['oauth2']> } {
   return {
-    tls: { caPem: material.caPem },
+    caPem: material.caPem,
     oauth2: { tokenUrl, clientId: material.admin.clientId, clientSecret: material.admin.clientSecret, scope: HUB_SCOPES.admin },
   };
 }

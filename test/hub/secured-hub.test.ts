@@ -84,7 +84,7 @@ describe('the fully secured reference hub', () => {
   });
 
   it('answers 403 to a token granted for another scope (the admin API\'s)', async () => {
-    const admin = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2!, { caPem: material.caPem });
+    const admin = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { caPem: material.caPem });
     const answer = await dfsp.send(urls.hubUrl, 'GET', partyPath(payee.party), 'parties', undefined, { token: await admin.authorization() });
     assert.equal(answer.status, 403);
   });
@@ -104,7 +104,7 @@ describe('the fully secured reference hub', () => {
     assert.equal((await get()).status, 401);
     const dfspToken = new ClientCredentialsToken(issuedDfspCredentials(material, payer.fspId, urls.tokenUrl!, []).oauth2!, { caPem: ca });
     assert.equal((await get(await dfspToken.authorization())).status, 403);
-    const operator = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2!, { caPem: ca });
+    const operator = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { caPem: ca });
     const answer = await get(await operator.authorization());
     assert.equal(answer.status, 200);
     assert.ok((JSON.parse(answer.body) as Array<{ name: string }>).some((participant) => participant.name === payer.fspId));
