@@ -5,10 +5,8 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
-import { ClientCredentialsToken } from '../fspiop/client-credentials.ts';
 import type { DfspCredentials } from '../fspiop/credentials.ts';
-import { signFspiop } from '../fspiop/jws-signature.ts';
-import { sendFspiop, type OutboundTls } from '../fspiop/outbound.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
@@ -75,21 +73,14 @@ export class PayeeSimulator {
   readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
   readonly #server: HttpServer;
-  readonly #token: ClientCredentialsToken | undefined;
-  readonly #tls: OutboundTls | undefined;
+  readonly #transport: FspiopTransport;
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
-    const { credentials } = options;
-    const served = credentials?.callbackTls;
+    this.#transport = FspiopTransport.from(options.credentials);
     this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
-      served && {
-        cert: served.certPem, key: served.keyPem, minVersion: 'TLSv1.2',
-        ...(served.caPem ? { ca: served.caPem } : {}), ...(served.requireClientCertificate ? { requestCert: true, rejectUnauthorized: true } : {}),
-      });
-    this.#token = credentials?.oauth2 && new ClientCredentialsToken(credentials.oauth2, { caPem: credentials.tls?.caPem, timeoutMs: options.timeoutMs });
-    this.#tls = credentials?.tls;
+      { tls: this.#transport.callbackSecurity.tls });
     for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
@@ -120,8 +111,9 @@ export class PayeeSimulator {
     return this.#server.start(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1');
   }
 
-  stop(): Promise<void> {
-    return this.#server.stop();
+  async stop(): Promise<void> {
+    await this.#server.stop();
+    this.#transport.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -160,19 +152,10 @@ export class PayeeSimulator {
 
   async #answer(path: string, resource: FspiopResource, requester: Requester, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
-    const url = joinUrl(this.#options.hubUrl, path);
-    const headers: Record<string, string> = { 'content-type': contentType(resource, requester.version) };
-    if (this.#token) headers.authorization = await this.#token.authorization();
-    const jws = this.#options.credentials?.jws;
-    if (jws) {
-      // Signed as sent: the date and parties the signature binds are the headers that go out.
-      Object.assign(headers, { 'fspiop-source': this.#options.fspId, 'fspiop-destination': requester.fsp, date: new Date().toUTCString() });
-      Object.assign(headers, signFspiop({ method: 'PUT', path: url, headers, body }, jws.privateKeyPem));
-    }
-    await sendFspiop({
-      method: 'PUT', url, resource, body,
-      source: this.#options.fspId, destination: requester.fsp, headers,
-      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal, ...(this.#tls ? { tls: this.#tls } : {}),
+    await this.#transport.send({
+      method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
+      source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
+      timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
     });
   }
 

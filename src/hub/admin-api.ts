@@ -78,7 +78,7 @@ export class HubAdminApi {
     this.#ledger = ledger instanceof HubLedger ? new SqliteLedgerStore(ledger) : ledger;
     this.#security = security;
     this.#server = new HttpServer((request, response) => this.#handle(request, response),
-      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), security?.serverTls);
+      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), { tls: security?.serverTls });
     this.#router
       // As central-ledger's /health, which reports its database: DOWN while the books are unreachable.
       .on('GET', '/health', () => (this.#ledger.available

@@ -1,49 +1,46 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerOptions as TlsServerOptions } from 'node:https';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
-import { signatureProblem, signFspiop, type SignableMessage, type SignatureHeaders } from '../fspiop/jws-signature.ts';
-import type { OutboundTls } from '../fspiop/outbound.ts';
-import { sendJson } from '../support/http-server.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
+import { FspiopSignatureVerifier } from '../fspiop/jws.ts';
+import { sendJson, type ServerTls } from '../support/http-server.ts';
 import { AccessTokens } from './access-tokens.ts';
 import { HUB_SCOPES, type HubSecurityMaterial } from './hub-credentials.ts';
 
-/** The hub's security posture: `none` is today's plain, open hub (the development tiers'); `full` is an IaC hub's. */
-export type HubSecurityLevel = 'none' | 'full';
-
-/** TLS 1.2 and later only: 1.0 and 1.1 are deprecated (RFC 8996). */
-const MIN_TLS_VERSION = 'TLSv1.2';
-
 /**
  * The policy of the fully secured hub, one object the FSPIOP API, the admin API and the token
- * endpoint share: TLS 1.2+ only; mutual TLS on the FSPIOP API (a client certificate issued by the
- * hub's CA, or no handshake); a bearer token on every FSPIOP request (scope `fspiop`) and every
- * admin request (scope `admin`); the JWS of every POST and PUT verified against the sending FSP's
- * registered key (400 with 3105, as Mojaloop's JWS validators answer — a missing signature too);
- * the callbacks the hub writes itself signed with its own key, those it relays passed on with
- * their sender's signature; and its calls to DFSPs made with its own client certificate.
+ * endpoint share: TLS 1.2+ only (every `HttpServer` served with TLS); mutual TLS on the FSPIOP API
+ * (a client certificate issued by the hub's CA, or no handshake); a bearer token on every FSPIOP
+ * request (scope `fspiop`) and every admin request (scope `admin`); the JWS of every POST and PUT
+ * verified against the sending FSP's registered key (400 with 3105, as Mojaloop's JWS validators
+ * answer — a missing signature too); the callbacks the hub writes itself signed with its own key,
+ * those it relays passed on with their sender's signature; its calls to DFSPs made with its own
+ * client certificate (`transport`).
  */
 export class HubSecurity {
   readonly tokens: AccessTokens;
+  /** How the hub calls DFSPs: its client certificate, the CA their callback servers chain to, its signature on what it writes itself. */
+  readonly transport: FspiopTransport;
   readonly #material: HubSecurityMaterial;
-  readonly #publicKeys: Record<string, string>;
-  /** The hub's identity towards a DFSP's callback endpoint (one object: one pool of connections). */
-  readonly hubClientTls: OutboundTls;
+  readonly #verifier: FspiopSignatureVerifier;
 
   constructor(material: HubSecurityMaterial, options: { tokenTtlSeconds?: number; now?: () => number } = {}) {
     this.#material = material;
     this.tokens = new AccessTokens(material, { ttlSeconds: options.tokenTtlSeconds, now: options.now });
-    this.#publicKeys = Object.fromEntries(Object.entries(material.dfsps).map(([fspId, issued]) => [fspId, issued.jws.publicKeyPem]));
-    this.hubClientTls = { certPem: material.hubClient.certPem, keyPem: material.hubClient.keyPem, caPem: material.caPem };
+    this.#verifier = new FspiopSignatureVerifier(Object.fromEntries(Object.entries(material.dfsps).map(([fspId, issued]) => [fspId, issued.jws.publicKeyPem])));
+    this.transport = FspiopTransport.from({
+      tls: { certPem: material.hubClient.certPem, keyPem: material.hubClient.keyPem, caPem: material.caPem },
+      jws: { privateKeyPem: material.hubJws.privateKeyPem, verificationKeys: {} },
+    });
   }
 
   /** The FSPIOP API's TLS: a client certificate from our CA is demanded, and a handshake without one fails. */
-  get mutualTls(): TlsServerOptions {
-    return { ...this.serverTls, ca: this.#material.caPem, requestCert: true, rejectUnauthorized: true };
+  get mutualTls(): ServerTls {
+    return { ...this.serverTls, caPem: this.#material.caPem, requireClientCertificate: true };
   }
 
   /** TLS of the admin API and the token endpoint: the hub's certificate, no client certificate asked (a token is what they check). */
-  get serverTls(): TlsServerOptions {
-    return { cert: this.#material.server.certPem, key: this.#material.server.keyPem, minVersion: MIN_TLS_VERSION };
+  get serverTls(): ServerTls {
+    return { certPem: this.#material.server.certPem, keyPem: this.#material.server.keyPem };
   }
 
   /**
@@ -60,14 +57,13 @@ export class HubSecurity {
     return true;
   }
 
-  /** Why the signature of a POST or PUT from a DFSP does not hold against its registered key, or undefined. */
-  signatureProblem(headers: Record<string, string | undefined>, body: unknown): string | undefined {
-    return signatureProblem({ headers, body }, this.#publicKeys);
-  }
-
-  /** The signature headers of a message the hub writes itself. */
-  sign(message: SignableMessage): SignatureHeaders {
-    return signFspiop(message, this.#material.hubJws.privateKeyPem);
+  /**
+   * Why the signature of a POST or PUT does not hold against its sender's registered key, or
+   * undefined when it does. A sender with no key registered cannot be verified, so it is refused too.
+   */
+  signatureProblem(method: string, path: string, headers: IncomingMessage['headers'], body: string): string | undefined {
+    const check = this.#verifier.check(method, path, headers, body);
+    return check.outcome === 'verified' ? undefined : check.reason;
   }
 }
 

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerOptions as TlsServerOptions } from 'node:https';
-import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
+import { BodyTooLargeError, HttpServer, readBody, sendJson, type ServerTls } from '../support/http-server.ts';
 import type { AccessTokens } from './access-tokens.ts';
 
 /** Where the token endpoint answers, on its own port (as Keycloak or a gateway's /token sits apart from the APIs it guards). */
@@ -17,9 +16,9 @@ export class OAuth2TokenEndpoint {
   readonly #tokens: AccessTokens;
   readonly #server: HttpServer;
 
-  constructor(tokens: AccessTokens, tls: TlsServerOptions) {
+  constructor(tokens: AccessTokens, tls: ServerTls) {
     this.#tokens = tokens;
-    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => ({ error: 'server_error' }), tls);
+    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => ({ error: 'server_error' }), { tls });
   }
 
   /** The token URL (`https://host:port/oauth2/token`). */

@@ -113,7 +113,7 @@ export class ReferenceHub {
     this.#clock = options.clock ?? systemClock;
     this.#security = options.security;
     this.#server = new HttpServer((request, response) => this.#handle(request, response),
-      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), options.security?.mutualTls);
+      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), { tls: options.security?.mutualTls });
     this.store = options.store ?? new SqliteLedgerStore(options.ledger ?? new HubLedger());
     this.faults = new HubFaults(options.faults);
     this.#crash = options.crash ?? (() => process.kill(process.pid, 'SIGKILL'));
@@ -226,14 +226,16 @@ export class ReferenceHub {
 
     let body: unknown;
     if (request.method !== 'GET') {
+      let text: string;
       try {
-        body = JSON.parse(await readBody(request, this.#options.maxBodyBytes));
+        text = await readBody(request, this.#options.maxBodyBytes);
+        body = JSON.parse(text);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return this.#reject(response, 413, FspiopErrorCode.genericValidationError, error.message);
         return this.#reject(response, 400, FspiopErrorCode.malformedSyntax, 'body is not valid JSON');
       }
       // Mojaloop validates the JWS of what changes state (POST, PUT), not of GET.
-      const problem = this.#security?.signatureProblem(headers, body);
+      const problem = this.#security?.signatureProblem(request.method ?? 'POST', path, request.headers, text);
       if (problem) return this.#reject(response, 400, FspiopErrorCode.invalidSignature, problem);
     }
     await match.handler.handler({ request, response, params: match.params, headers, body, source });
@@ -277,22 +279,15 @@ export class ReferenceHub {
       if (delay > 0) await sleep(delay, undefined, { signal: this.#server.signal });
       if (this.faults.dropsCallback()) return;
     }
-    const sent = pick(headers, RELAYED_HEADERS);
-    if (this.#security && method !== 'GET' && !sent['fspiop-signature']) {
-      // A callback the hub writes itself is signed with its key; a relayed one keeps its sender's signature.
-      sent['fspiop-source'] ??= HUB_SOURCE;
-      sent.date ??= new Date().toUTCString();
-      Object.assign(sent, this.#security.sign({ method, path: url, headers: sent, body }));
-    }
+    // Secured, the hub's transport signs a callback the hub writes itself; a relayed one keeps its sender's signature.
     const send = () => sendFspiop({
       method, url, resource, body,
       source: headers['fspiop-source'] ?? HUB_SOURCE,
       destination: headers['fspiop-destination'],
-      headers: sent,
+      headers: pick(headers, RELAYED_HEADERS),
       timeoutMs: this.#options.deliveryTimeoutMs,
       signal: this.#server.signal,
-      ...(this.#security ? { tls: this.#security.hubClientTls } : {}),
-    }).catch((error: unknown) => {
+    }, this.#security?.transport).catch((error: unknown) => {
       throw Object.assign(error as Error, { participant: to });
     });
     await send();

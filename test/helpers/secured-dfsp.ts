@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ClientCredentialsToken } from '../../src/fspiop/client-credentials.ts';
 import type { DfspCredentials } from '../../src/fspiop/credentials.ts';
 import { contentType, fspiopHeaders, type FspiopResource } from '../../src/fspiop/headers.ts';
-import { signatureProblem, signFspiop } from '../../src/fspiop/jws-signature.ts';
-import { sendFspiop, type OutboundResult } from '../../src/fspiop/outbound.ts';
+import { canonicalJson, FspiopSignatureVerifier, FspiopSigner } from '../../src/fspiop/jws.ts';
+import { OAuth2TokenSource } from '../../src/fspiop/oauth2-token-source.ts';
+import { createAgents, sendHttp, type OutboundResult } from '../../src/fspiop/outbound.ts';
 import { joinUrl } from '../../src/support/url.ts';
 
 export interface ReceivedSecuredCallback {
@@ -29,14 +29,19 @@ export class SecuredTestDfsp {
   readonly received: ReceivedSecuredCallback[] = [];
   readonly #fspId: string;
   readonly #credentials: DfspCredentials;
-  readonly #token: ClientCredentialsToken;
+  readonly #token: OAuth2TokenSource;
+  readonly #withCertificate;
+  readonly #withoutCertificate;
   readonly #server: Server;
   url = '';
 
   constructor(fspId: string, credentials: DfspCredentials) {
     this.#fspId = fspId;
     this.#credentials = credentials;
-    this.#token = new ClientCredentialsToken(credentials.oauth2!, { caPem: credentials.tls!.caPem });
+    this.#token = new OAuth2TokenSource(credentials.oauth2!, { tls: { caPem: credentials.tls!.caPem } });
+    this.#withCertificate = { agents: createAgents(credentials.tls) };
+    this.#withoutCertificate = { agents: createAgents({ caPem: credentials.tls!.caPem }) };
+    const verifier = new FspiopSignatureVerifier(credentials.jws!.verificationKeys);
     const served = credentials.callbackTls!;
     this.#server = createServer({ cert: served.certPem, key: served.keyPem, ca: served.caPem, requestCert: true, rejectUnauthorized: true }, (request, response) => {
       const chunks: Buffer[] = [];
@@ -45,10 +50,11 @@ export class SecuredTestDfsp {
         const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
         const text = Buffer.concat(chunks).toString('utf8');
         const body = text ? JSON.parse(text) as unknown : undefined;
+        const check = request.method === 'GET' ? undefined : verifier.check(request.method ?? 'PUT', request.url ?? '/', request.headers, text);
         const peer = (request.socket as import('node:tls').TLSSocket).getPeerCertificate();
         this.received.push({
           method: request.method ?? '', path: request.url ?? '', headers, body,
-          signatureProblem: request.method === 'GET' ? undefined : signatureProblem({ headers, body }, credentials.jws!.verificationKeys),
+          signatureProblem: check && check.outcome !== 'verified' ? check.reason : undefined,
           callerCertificate: peer?.subject?.CN as string | undefined,
         });
         response.writeHead(request.method === 'PUT' ? 200 : 202).end();
@@ -63,6 +69,7 @@ export class SecuredTestDfsp {
   }
 
   async stop(): Promise<void> {
+    for (const transport of [this.#withCertificate, this.#withoutCertificate]) for (const agent of Object.values(transport.agents)) agent.destroy();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
@@ -73,18 +80,17 @@ export class SecuredTestDfsp {
     const url = joinUrl(hubUrl, path);
     const headers: Record<string, string> = fspiopHeaders({ resource, source: this.#fspId, destination: present.destination, isCallback: method === 'PUT' });
     headers['content-type'] = contentType(resource);
-    if (present.token !== false) headers.authorization = typeof present.token === 'string' ? present.token : await this.#token.authorization();
-    if (method !== 'GET' && present.signature !== false) {
-      const key = present.signature === 'wrong-key' ? WRONG_KEY.privateKey : this.#credentials.jws!.privateKeyPem;
-      Object.assign(headers, signFspiop({ method, path: url, headers, body }, key));
+    if (present.token !== false) headers.authorization = typeof present.token === 'string' ? present.token : `Bearer ${await this.#token.token()}`;
+    const text = body === undefined ? undefined : canonicalJson(body);
+    if (text !== undefined && present.signature !== false) {
+      const signer = present.signature === 'wrong-key' ? WRONG_SIGNER : new FspiopSigner(this.#credentials.jws!.privateKeyPem);
+      Object.assign(headers, signer.sign(method, url, headers, text));
     }
-    const { tls } = this.#credentials;
-    return sendFspiop({
-      method, url, resource, body, source: this.#fspId, destination: present.destination, headers, timeoutMs: 5000,
-      ...(present.certificate === false ? { tls: { caPem: tls!.caPem } } : { tls: tls! }),
-    });
+    const transport = present.certificate === false ? this.#withoutCertificate : this.#withCertificate;
+    // Sent as signed: the body text is what the signature covers.
+    return sendHttp({ method, url, body: text === undefined ? undefined : JSON.parse(text), timeoutMs: 5000 }, headers, transport);
   }
 }
 
 /** A key no FSP registered: a signature with it is a forgery. */
-const WRONG_KEY = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const WRONG_SIGNER = new FspiopSigner(generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey);

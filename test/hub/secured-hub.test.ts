@@ -5,7 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { hubSourceIds, ReferenceDeployment, type DeploymentUrls } from '../../src/environment/embedded/reference-deployment.ts';
-import { ClientCredentialsToken } from '../../src/fspiop/client-credentials.ts';
+import { OAuth2TokenSource } from '../../src/fspiop/oauth2-token-source.ts';
 import { partyPath, quoteRequest, transferPrepare } from '../../src/fspiop/messages.ts';
 import { issuedAdminCredentials, issuedDfspCredentials, issueHubSecurity, type HubSecurityMaterial } from '../../src/hub/hub-credentials.ts';
 import { SecuredTestDfsp, type ReceivedSecuredCallback } from '../helpers/secured-dfsp.ts';
@@ -84,8 +84,8 @@ describe('the fully secured reference hub', () => {
   });
 
   it('answers 403 to a token granted for another scope (the admin API\'s)', async () => {
-    const admin = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { caPem: material.caPem });
-    const answer = await dfsp.send(urls.hubUrl, 'GET', partyPath(payee.party), 'parties', undefined, { token: await admin.authorization() });
+    const admin = new OAuth2TokenSource(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { tls: { caPem: material.caPem } });
+    const answer = await dfsp.send(urls.hubUrl, 'GET', partyPath(payee.party), 'parties', undefined, { token: `Bearer ${await admin.token()}` });
     assert.equal(answer.status, 403);
   });
 
@@ -102,10 +102,10 @@ describe('the fully secured reference hub', () => {
     const ca = material.caPem;
     const get = (authorization?: string) => httpsGet(`${urls.adminUrl}/participants`, ca, authorization);
     assert.equal((await get()).status, 401);
-    const dfspToken = new ClientCredentialsToken(issuedDfspCredentials(material, payer.fspId, urls.tokenUrl!, []).oauth2!, { caPem: ca });
-    assert.equal((await get(await dfspToken.authorization())).status, 403);
-    const operator = new ClientCredentialsToken(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { caPem: ca });
-    const answer = await get(await operator.authorization());
+    const dfspToken = new OAuth2TokenSource(issuedDfspCredentials(material, payer.fspId, urls.tokenUrl!, []).oauth2!, { tls: { caPem: ca } });
+    assert.equal((await get(`Bearer ${await dfspToken.token()}`)).status, 403);
+    const operator = new OAuth2TokenSource(issuedAdminCredentials(material, urls.tokenUrl!).oauth2, { tls: { caPem: ca } });
+    const answer = await get(`Bearer ${await operator.token()}`);
     assert.equal(answer.status, 200);
     assert.ok((JSON.parse(answer.body) as Array<{ name: string }>).some((participant) => participant.name === payer.fspId));
   });
