@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import type { DfspCredentials } from '../../fspiop/credentials.ts';
-import { issuedAdminCredentials, issuedDfspCredentials, issueHubSecurity, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
+import { issuedAdminCredentials, issuedDfspCredentials, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
+import { issueDeploymentSecurity } from './deployment-security.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from '../onboarding.ts';
 import { hubSourceIds, type DeploymentUrls } from './reference-deployment.ts';
@@ -46,7 +47,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
     const config = scratch ? { ...this.#config, embedded: { ...this.#config.embedded, dataDir: scratch } } : this.#config;
     try {
       // Made here, not on the hub's thread: our payer needs what was issued to it, and a restarted hub the same CA and keys.
-      const security = config.hub.security === 'full' ? await issueSecurity(config) : undefined;
+      const security = config.hub.security === 'full' ? await issueDeploymentSecurity(config) : undefined;
       // On its own thread: under load the hub and our payer each get a core.
       const { thread, urls } = await DeploymentThread.start(config, security ? { security } : {});
       return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander, security);
@@ -164,10 +165,3 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   }
 }
 
-/** The secured hub's CA and every credential, for our payer, payee and bystander (the bystander holds the payer's: both are ours, sent through one transport). */
-function issueSecurity(config: ConfigFor<'embedded'>): Promise<HubSecurityMaterial> {
-  const { payer, payee, bystander } = config.participants;
-  return issueHubSecurity([payer.fspId, payee.fspId, bystander.fspId], {
-    sameAs: bystander.fspId === payer.fspId ? {} : { [bystander.fspId]: payer.fspId },
-  });
-}
