@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import type { DfspCredentials } from '../../fspiop/credentials.ts';
+import { createAgents, PLAIN_TRANSPORT, sendHttp, type OutboundTransport } from '../../fspiop/outbound.ts';
 import { issuedAdminCredentials, issuedDfspCredentials, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
@@ -67,6 +68,8 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly issuedCredentials?: DfspCredentials;
   readonly #config: ConfigFor<'embedded'>;
   readonly #security: HubSecurityMaterial | undefined;
+  /** How the run reads what the simulated payee was told: plain, or with our certificate when the payee serves https. */
+  readonly #payeeClient: OutboundTransport;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
@@ -79,6 +82,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     this.#security = security;
     const admin = security && urls.tokenUrl ? { credentials: issuedAdminCredentials(security, urls.tokenUrl) } : {};
     if (security && urls.tokenUrl) this.issuedCredentials = issuedDfspCredentials(security, config.participants.payer.fspId, urls.tokenUrl, hubSourceIds(config));
+    this.#payeeClient = this.issuedCredentials?.tls ? { agents: createAgents(this.issuedCredentials.tls) } : PLAIN_TRANSPORT;
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
@@ -90,8 +94,9 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       'payee-observation': {
         transferErrors: async (transferId) => {
           const url = `${urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
-          const response = await fetch(url, { signal: AbortSignal.timeout(config.timeouts.requestMs) });
-          return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
+          // Secured, the payee's endpoint demands a certificate of the hub's CA: ours (both DFSPs are the run's).
+          const answer = await sendHttp({ method: 'GET', url, timeoutMs: config.timeouts.requestMs, detectSilentPeer: false }, { accept: 'application/json' }, this.#payeeClient);
+          return { errorCodes: (JSON.parse(answer.body) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
         },
       },
       'admin-api': { adminUrl: urls.adminUrl, ...admin },
@@ -159,6 +164,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await (await this.#deployment.catch(() => undefined))?.stop();
+      if (this.#payeeClient !== PLAIN_TRANSPORT) for (const agent of Object.values(this.#payeeClient.agents)) agent.destroy();
       if (this.#scratch) await rm(this.#scratch, { recursive: true, force: true });
     })();
     return this.#stopped;
