@@ -28,8 +28,9 @@ export class SecurityPostureProbe {
 
   async sendWithout(what: 'credentials' | 'signature'): Promise<void> {
     this.#label = what === 'credentials' ? 'request without credentials' : 'request without FSPIOP-Signature';
-    // Without credentials means without the API key the hub URL may carry too; an unsigned request keeps it (only the signature is missing).
-    const payer = what === 'credentials' ? this.#payer.withoutCredentials() : this.#payer;
+    // Without credentials: no client certificate, token, signature or API key in the URL (the CA is still
+    // trusted, so a refusal is the hub's). Without a signature: every credential but the signature.
+    const payer = what === 'credentials' ? this.#payer.withoutCredentials() : this.#payer.withoutSignature();
     this.#exchange = await payer.lookupParty(this.#config.participants.payee.party);
   }
 

@@ -8,7 +8,12 @@ const config = validateConfig({});
 const base: Exchange = { operation: 'lookup', method: 'GET', url: 'https://hub.example/parties/MSISDN/1', path: '/parties/MSISDN/1', requestHeaders: {}, correlationKey: 'k', startedAt: '', ack: { status: 202, body: '', ms: 1 }, timedOut: false };
 
 const probeAnswering = (exchange: Partial<Exchange>, hubUrl = 'https://hub.example') =>
-  new SecurityPostureProbe({ hubUrl, lookupParty: async () => ({ ...base, ...exchange }) } as unknown as PayerDfsp, config);
+  new SecurityPostureProbe(fakePayer({ hubUrl, lookupParty: async () => ({ ...base, ...exchange }) }), config);
+
+/** A payer whose variants without credentials or signature are itself: the answer is the test's. */
+function fakePayer(payer: { hubUrl: string; lookupParty: () => Promise<Exchange> }): PayerDfsp {
+  return { ...payer, withoutCredentials: () => payer, withoutSignature: () => payer } as unknown as PayerDfsp;
+}
 
 const refused = async (without: 'credentials' | 'signature', exchange: Partial<Exchange>, hubUrl?: string) => {
   const probe = probeAnswering(exchange, hubUrl);
