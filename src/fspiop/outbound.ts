@@ -176,10 +176,9 @@ export async function sendHttp(request: Omit<OutboundRequest, 'resource' | 'sour
     body = sealed.body;
     if (sealed.privateHeaders) wire = { ...headers, ...sealed.privateHeaders };
   } else if (request.body !== undefined) body = JSON.stringify(request.body);
-  const wireRequest: WireRequest = { ...request, wireHeaders: wire, bodyText: body, agents: transport.agents };
+  const wireRequest: WireRequest = { request, wireHeaders: wire, sentHeaders: headers, bodyText: body, agents: transport.agents };
   try {
-    const result = await sendOnce(wireRequest, started, request.timeoutMs, false);
-    return { ...result, sentHeaders: headers };
+    return await sendOnce(wireRequest, started, request.timeoutMs, false);
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
     // The other idle connections to this peer date from before whatever happened to it.
@@ -198,24 +197,27 @@ function reusedAnswerMs(timeoutMs: number): number {
   return Math.min(REUSED_CONNECTION_ANSWER_MS, Math.floor(timeoutMs / 2));
 }
 
-/** A request as it goes on the wire: its headers complete, its body serialised once. */
-interface WireRequest extends Omit<OutboundRequest, 'resource' | 'source' | 'destination' | 'headers'> {
+/** A request as it goes on the wire: its headers complete (`sentHeaders` without the private ones), its body serialised once. */
+interface WireRequest {
+  request: Omit<OutboundRequest, 'resource' | 'source' | 'destination' | 'headers'>;
   wireHeaders: Record<string, string>;
+  sentHeaders: Record<string, string>;
   bodyText: string | undefined;
   agents: OutboundAgents;
 }
 
-function sendOnce(request: WireRequest, started: number, timeoutMs: number, freshConnection: boolean): Promise<Omit<OutboundResult, 'sentHeaders'>> {
+function sendOnce(wire: WireRequest, started: number, timeoutMs: number, freshConnection: boolean): Promise<OutboundResult> {
+  const request = wire.request;
   const url = new URL(request.url);
-  const body = request.bodyText;
-  const headers: Record<string, string | number> = { ...request.wireHeaders };
+  const body = wire.bodyText;
+  const headers: Record<string, string | number> = { ...wire.wireHeaders };
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let answered = false;
     let staleTimer: NodeJS.Timeout | undefined;
     // A fresh connection keeps the pool's TLS identity: it is made by the same agent's options, outside its pool.
-    const pool = request.agents[url.protocol as 'http:' | 'https:'];
+    const pool = wire.agents[url.protocol as 'http:' | 'https:'];
     const agent = freshConnection ? false : pool;
     const identity = freshConnection && url.protocol === 'https:' ? tlsIdentityOf(pool as HttpsAgent) : {};
     const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...identity, ...(request.signal ? { signal: request.signal } : {}) },
@@ -240,7 +242,7 @@ function sendOnce(request: WireRequest, started: number, timeoutMs: number, fres
         });
         response.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: response.headers['content-type'], elapsedMs: performance.now() - started });
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: response.headers['content-type'], elapsedMs: performance.now() - started, sentHeaders: wire.sentHeaders });
         });
         response.on('error', (error) => fail(error));
       });
