@@ -104,7 +104,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       config.embedded.dataDir = resolve(cwd, config.embedded.dataDir);
       await prepareDataDir(config.embedded.dataDir, values['data-dir'] ? '--data-dir' : 'embedded.dataDir');
     }
-    payerEndpoint = values['payer-callback-url'] ?? `http://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}`;
+    // A secured hub calls back over https, where an attached run's callback server serves with the payer's certificate.
+    payerEndpoint = values['payer-callback-url'] ?? `${level === 'full' ? 'https' : 'http'}://127.0.0.1:${DEFAULT_URL_CALLBACK_PORT}`;
     const problem = httpUrlProblem(payerEndpoint);
     if (problem) throw new UsageError(`--payer-callback-url ${problem}`);
     if (level === 'full') {
@@ -130,15 +131,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 4;
   }
   let secured = '';
+  let credentialsShown = '';
   if (security && urls.tokenUrl) {
     let written: Awaited<ReturnType<typeof writeIssuedCredentials>>;
     try {
-      written = await writeIssuedCredentials(security, config, urls.tokenUrl, credentialsDir);
+      written = await writeIssuedCredentials(security, config, { tokenUrl: urls.tokenUrl, hubUrl: urls.hubUrl, callbackPort: Number(new URL(payerEndpoint).port) || DEFAULT_URL_CALLBACK_PORT }, credentialsDir);
     } catch (error) {
       await deployment.stop();
       process.stderr.write(`error: the credentials cannot be written to ${credentialsDir ?? 'a temporary folder'}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return 4;
     }
+    credentialsShown = written.dir;
     const width = Math.max(...written.files.map((file) => file.name.length));
     secured = 'FULLY SECURED: TLS 1.2+ with client certificates (FSPIOP API), OAuth2 bearer tokens, JWS on POST/PUT, admin API closed to anonymous calls\n'
       + `  token endpoint (client credentials; scopes fspiop, admin): ${urls.tokenUrl}\n`
@@ -161,7 +164,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     + (security
       // Provisioned DFSPs would hold no credentials the hub knows: a secured hub is attached to as its own payer.
       ? `attach a run to it as ${config.participants.payer.fspId} (no provisioning), presenting the credentials above (docs/security.md):\n`
-        + `  npm run conformance -- --target url --hub-url ${urls.hubUrl} --callback-port ${DEFAULT_URL_CALLBACK_PORT}\n`
+        + `  npm run conformance -- --config ${credentialsShown}/conformance.yaml\n`
       : 'attach a run to it — the run provisions test DFSPs of its own through the admin API (its payer\'s\n'
         + `callbacks on port ${DEFAULT_URL_CALLBACK_PORT}, its payee on ${DEFAULT_URL_CALLBACK_PORT + 1}) and evaluates every functional guarantee:\n`
         + `  npm run conformance -- --target url --hub-url ${urls.hubUrl} --hub-admin-url ${urls.adminUrl} --callback-port ${DEFAULT_URL_CALLBACK_PORT}\n`

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { ResultDocument } from '../../src/reports/result-document.ts';
 import { runCli, startCli, tempDir, waitForOutput } from '../helpers/cli.ts';
+import { freePort } from '../helpers/servers.ts';
 
-test('npm run hub -- --security full serves https only, writes what it issued to the credentials folder (0600) and never prints a secret', async () => {
+test('npm run hub -- --security full serves https only, writes what it issued to the credentials folder (0600) and never prints a secret; a url run attached with the config it wrote carries the golden path', async () => {
   const dir = join(await tempDir('conformance-hub-creds-'), 'issued');
-  const hub = startCli('hub', ['--security', 'full', '--credentials-dir', dir], { timeoutMs: 60_000 });
+  const callbackPort = await freePort();
+  const hub = startCli('hub', ['--security', 'full', '--credentials-dir', dir, '--payer-callback-url', `https://127.0.0.1:${callbackPort}`], { timeoutMs: 300_000 });
   try {
     await waitForOutput(hub.output, /attach a run to it as payerfsp/, 30_000);
     const output = hub.output();
@@ -16,7 +19,7 @@ test('npm run hub -- --security full serves https only, writes what it issued to
     assert.match(output, new RegExp(`written to ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(files 0600\\)`));
     assert.doesNotMatch(output, /--hub-admin-url https/, 'a secured hub is attached to as its own payer, without provisioning');
     assert.equal(statSync(dir).mode & 0o777, 0o700);
-    for (const name of ['ca.pem', 'payer-cert.pem', 'payer-key.pem', 'payer-jws-key.pem', 'payee-jws-public.pem', 'hub-jws-public.pem', 'client-id', 'client-secret', 'admin-client-id', 'admin-client-secret', 'token-url']) {
+    for (const name of ['ca.pem', 'payer-cert.pem', 'payer-key.pem', 'payer-jws-key.pem', 'payee-jws-public.pem', 'hub-jws-public.pem', 'client-id', 'client-secret', 'admin-client-id', 'admin-client-secret', 'token-url', 'conformance.yaml']) {
       assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
     }
     for (const secret of ['client-secret', 'admin-client-secret', 'payer-key.pem', 'payer-jws-key.pem']) {
@@ -24,6 +27,14 @@ test('npm run hub -- --security full serves https only, writes what it issued to
     }
     assert.ok(!output.includes(readFileSync(join(dir, 'client-secret'), 'utf8')));
     assert.ok(!output.includes(readFileSync(join(dir, 'admin-client-secret'), 'utf8')));
+
+    const reports = await tempDir('reports-attached');
+    const run = await runCli('conformance', ['--config', join(dir, 'conformance.yaml'), '--tags', '@guarantee:CTH-FUN-01', '--reports-dir', reports], { timeoutMs: 180_000 });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const result = JSON.parse(readFileSync(join(reports, 'latest', 'result.json'), 'utf8')) as ResultDocument;
+    assert.equal(result.guarantees.find((g) => g.id === 'CTH-FUN-01')?.verdict, 'PASS');
+    assert.doesNotMatch(run.stdout + run.stderr, /PRIVATE KEY/);
+    assert.ok(!(run.stdout + run.stderr).includes(readFileSync(join(dir, 'client-secret'), 'utf8')));
   } finally {
     hub.child.kill('SIGINT');
   }

@@ -28,7 +28,8 @@ export interface CredentialFile {
  * attached to it as a url target can present them. Without `dir`, a fresh folder under the
  * system's temporary directory. Returns the folder and the files, for the caller to list.
  */
-export async function writeIssuedCredentials(material: HubSecurityMaterial, config: ConformanceConfig, tokenUrl: string, dir?: string): Promise<{ dir: string; files: CredentialFile[] }> {
+export async function writeIssuedCredentials(material: HubSecurityMaterial, config: ConformanceConfig, where: { tokenUrl: string; hubUrl: string; callbackPort: number }, dir?: string): Promise<{ dir: string; files: CredentialFile[] }> {
+  const { tokenUrl } = where;
   const folder = dir ?? await mkdtemp(join(tmpdir(), 'conformance-hub-credentials-'));
   await mkdir(folder, { recursive: true, mode: 0o700 });
   await chmod(folder, 0o700);
@@ -48,10 +49,48 @@ export async function writeIssuedCredentials(material: HubSecurityMaterial, conf
     ['admin-client-secret', admin.oauth2.clientSecret, 'the operator\'s OAuth2 client secret'],
     ['token-url', tokenUrl, 'the token endpoint'],
   ];
+  entries.push(['conformance.yaml', attachConfig(folder, config, where, Object.keys(issued.jws!.verificationKeys)), 'a url-target config presenting these files (npm run conformance -- --config …)']);
   for (const [name, content] of entries) {
     await writeFile(join(folder, name), content, { mode: 0o600 });
     // A file that was there already keeps its mode through writeFile.
     await chmod(join(folder, name), 0o600);
   }
   return { dir: folder, files: entries.map(([name, , holds]) => ({ name, holds })) };
+}
+
+/**
+ * The config of a run attached to the secured hub as our payer: the hub's URL, no admin API (the
+ * hub knows no DFSP it did not issue credentials to, so nothing is provisioned), and a `security`
+ * section naming the files beside it — secrets as `{ file: … }`, never inline.
+ */
+function attachConfig(folder: string, config: ConformanceConfig, where: { tokenUrl: string; hubUrl: string; callbackPort: number }, signers: readonly string[]): string {
+  const path = (name: string) => JSON.stringify(join(folder, name));
+  const { payer, payee } = config.participants;
+  const keys = signers.map((fspId) => `      ${JSON.stringify(fspId)}: ${path(fspId === payee.fspId ? 'payee-jws-public.pem' : 'hub-jws-public.pem')}`).join('\n');
+  return `# Written by npm run hub -- --security full: a run attached to that hub as ${payer.fspId}.
+target: url
+hub:
+  url: ${JSON.stringify(where.hubUrl)}
+callback:
+  port: ${where.callbackPort}
+security:
+  tls:
+    cert: ${path('payer-cert.pem')}
+    key: { file: ${path('payer-key.pem')} }
+    ca: ${path('ca.pem')}
+  oauth2:
+    tokenUrl: ${JSON.stringify(where.tokenUrl)}
+    clientId: ${JSON.stringify(payer.fspId)}
+    clientSecret: { file: ${path('client-secret')} }
+    scope: fspiop
+  jws:
+    privateKey: { file: ${path('payer-jws-key.pem')} }
+    verificationKeys:
+${keys}
+  callbackTls:
+    cert: ${path('payer-cert.pem')}
+    key: { file: ${path('payer-key.pem')} }
+    ca: ${path('ca.pem')}
+    requireClientCertificate: true
+`;
 }
