@@ -10,9 +10,11 @@
 // BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file);
 // BENCH_STEPS: which steps to run, comma-separated, of runner, clearing, secured, p2p, overhead (default all;
 //   the loopback capacity is always measured, every rate is quoted beside it);
-// BENCH_SECURED_SECONDS: the secured clearing step — the same load against the fully secured embedded
-//   hub (mutual TLS, bearer tokens, JWS on every POST/PUT), printed beside the plain clearing with
-//   what security costs per transfer (default min(BENCH_SECONDS, 120) s).
+// BENCH_SECURED_SECONDS, BENCH_SECURED_RATE: the secured clearing step — a clearing load against the
+//   plain embedded hub and then the same against the fully secured one (mutual TLS, bearer tokens,
+//   JWS on every POST/PUT), back to back at the same rate, printed side by side with what security
+//   costs per transfer (default min(BENCH_SECONDS, 120) s each, at the clearing's 1000/s; a rate the
+//   machine holds compares CPU per transfer without the work of arrivals it drops).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -36,6 +38,7 @@ const CLEARING_TARGET = 1000;
 const clearingSeconds = Number(process.env.BENCH_SECONDS ?? 600);
 const p2pSeconds = Number(process.env.BENCH_P2P_SECONDS ?? 30);
 const securedSeconds = Number(process.env.BENCH_SECURED_SECONDS ?? Math.min(clearingSeconds, 120));
+const securedRate = Number(process.env.BENCH_SECURED_RATE ?? CLEARING_TARGET);
 /** What the runner alone must add to an iteration at most (its p99 against a hub that answers at once). */
 const RUNNER_P99_OVERHEAD_MS = 5;
 const STEPS = ['runner', 'clearing', 'secured', 'p2p', 'overhead'] as const;
@@ -269,6 +272,7 @@ const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: numb
 const figures = {
   clearing: undefined as Measured | undefined,
   secured: undefined as Measured | undefined,
+  securedPlain: undefined as Measured | undefined,
   p2pRate: 0,
   runnerRate: 0,
   runnerMicros: undefined as number | undefined,
@@ -289,7 +293,8 @@ function benchLine(): string {
     + `p99_ms=${Math.round(c?.phases.transfers.percentilesMs['99'] ?? -1)} rss_start_mib=${mib(figures.clearing?.rssAfterWarmupMiB)} rss_end_mib=${mib(figures.clearing?.rssAtEndMiB)} `
     + `live_heap_start_mib=${mib(heapTotal(figures.clearing?.liveHeapAfterWarmup))} live_heap_end_mib=${mib(heapTotal(figures.clearing?.liveHeapAtEnd))} `
     + `secured_transfers_per_s=${figures.secured ? achieved(figures.secured.summary).toFixed(1) : 0} `
-    + `us_per_transfer=${figures.clearing ? Math.round(figures.clearing.processMicrosPerIteration) : 'unknown'} secured_us_per_transfer=${figures.secured ? Math.round(figures.secured.processMicrosPerIteration) : 'unknown'} `
+    + `plain_at_secured_rate_per_s=${figures.securedPlain ? achieved(figures.securedPlain.summary).toFixed(1) : 0} `
+    + `us_per_transfer=${figures.securedPlain ? Math.round(figures.securedPlain.processMicrosPerIteration) : 'unknown'} secured_us_per_transfer=${figures.secured ? Math.round(figures.secured.processMicrosPerIteration) : 'unknown'} `
     + `p2p_per_s=${figures.p2pRate} runner_p2p_per_s=${figures.runnerRate} runner_us_per_iteration=${figures.runnerMicros === undefined ? 'unknown' : Math.round(figures.runnerMicros)} `
     + `runner_p99_ms=${figures.runnerP99Ms === undefined ? 'unknown' : figures.runnerP99Ms.toFixed(1)} runner_p2p_per_s_p99_within_5ms=${figures.runnerRateWithinAim} `
     + `http_capacity_per_s=${Math.round(figures.capacity)}${figures.stoppedShort.length > 0 ? ` stopped_short="${figures.stoppedShort.join('; ').replaceAll('"', "'")}"` : ''}`;
@@ -316,7 +321,7 @@ process.on('uncaughtException', (error) => {
 });
 
 const limit = descriptorLimit();
-line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit.source}; clearing ${clearingSeconds} s, secured clearing ${securedSeconds} s, P2P steps ${p2pSeconds} s`);
+line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit.source}; clearing ${clearingSeconds} s, plain and secured clearing ${securedSeconds} s each at ${securedRate}/s, P2P steps ${p2pSeconds} s`);
 const capacity = await step('http capacity', () => httpCapacity(5));
 figures.capacity = capacity?.perSecond ?? 0;
 line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${figures.capacity.toFixed(0)} requests/s, `
@@ -370,26 +375,26 @@ if (steps.has('clearing')) {
 }
 
 if (steps.has('secured')) {
-  // The same clearing load against the hub an IaC tier runs: every connection mutual TLS, every
-  // request a bearer token, every POST and PUT signed and verified (by the hub, and by our callback
-  // server for what reaches us). CPU per transfer is the whole process's: runner, hub and payee.
-  const secured = await step(`secured clearing at ${CLEARING_TARGET}/s`, () => measure(request('clearing', CLEARING_TARGET, securedSeconds), 'secured'));
-  if (secured) {
-    figures.secured = secured;
-    line(`secured clearing at ${CLEARING_TARGET}/s for ${securedSeconds} s (fully secured embedded hub: mTLS, tokens, JWS on every POST/PUT): ${describe(secured, 'transfers')}`);
-    const plain = figures.clearing;
-    if (plain) {
-      const [rate, securedRate] = [achieved(plain.summary), achieved(secured.summary)];
-      const [micros, securedMicros] = [plain.processMicrosPerIteration, secured.processMicrosPerIteration];
-      line(`  beside the plain clearing: ${rate.toFixed(1)}/s → ${securedRate.toFixed(1)}/s achieved (${(((securedRate - rate) * 100) / Math.max(1, rate)).toFixed(0)} %), `
-        + `${Math.round(micros)} → ${Math.round(securedMicros)} µs of CPU per transfer, all threads (+${Math.round(securedMicros - micros)} µs, ×${(securedMicros / Math.max(1, micros)).toFixed(2)}): what security costs`);
-    } else {
-      line('  (the plain clearing step did not run: BENCH_STEPS without clearing has nothing to set it beside)');
-    }
-    const short = shortfall(secured.summary, 1000);
+  // The same clearing load twice, back to back: against the plain hub, then against the hub an IaC
+  // tier runs — every connection mutual TLS, every request a bearer token, every POST and PUT signed
+  // and verified (by the hub, and by our callback server for what reaches us). CPU per transfer is
+  // the whole process's: runner, hub and payee.
+  const plain = await step(`plain clearing at ${securedRate}/s`, () => measure(request('clearing', securedRate, securedSeconds), 'embedded'));
+  const secured = await step(`secured clearing at ${securedRate}/s`, () => measure(request('clearing', securedRate, securedSeconds), 'secured'));
+  if (plain) line(`plain clearing at ${securedRate}/s for ${securedSeconds} s (embedded hub, no security): ${describe(plain, 'transfers')}`);
+  if (secured) line(`secured clearing at ${securedRate}/s for ${securedSeconds} s (fully secured embedded hub: mTLS, tokens, JWS on every POST/PUT): ${describe(secured, 'transfers')}`);
+  Object.assign(figures, { securedPlain: plain, secured });
+  if (plain && secured) {
+    const [rate, rateSecured] = [achieved(plain.summary), achieved(secured.summary)];
+    const [micros, microsSecured] = [plain.processMicrosPerIteration, secured.processMicrosPerIteration];
+    line(`  what security costs: ${rate.toFixed(1)}/s → ${rateSecured.toFixed(1)}/s achieved (${(((rateSecured - rate) * 100) / Math.max(1, rate)).toFixed(0)} %), `
+      + `${Math.round(micros)} → ${Math.round(microsSecured)} µs of CPU per transfer, all threads (+${Math.round(microsSecured - micros)} µs, ×${(microsSecured / Math.max(1, micros)).toFixed(2)})`);
+  }
+  for (const [name, measured] of [['plain', plain], ['secured', secured]] as const) {
+    const short = measured && shortfall(measured.summary, 1000);
     if (short) {
-      figures.stoppedShort.push(`secured clearing: ${short}`);
-      line(`  short of ${CLEARING_TARGET}/s: ${short}`);
+      figures.stoppedShort.push(`${name} clearing at ${securedRate}/s: ${short}`);
+      line(`  ${name}: short of ${securedRate}/s: ${short}`);
     }
   }
 }
