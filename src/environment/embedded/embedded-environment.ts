@@ -170,4 +170,3 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     return this.#stopped;
   }
 }
-
