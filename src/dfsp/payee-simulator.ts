@@ -5,6 +5,8 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import { sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
@@ -41,7 +43,12 @@ export interface PayeeSimulatorOptions {
   timeoutMs?: number;
   host?: string;
   port?: number;
-  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none. */
+  /**
+   * What it presents to a secured hub (its certificate, a token, its signature on every PUT) and
+   * its callback endpoint served over TLS, demanding the hub's certificate when asked.
+   */
+  credentials?: DfspCredentials;
+  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none; `credentials` win. */
   transport?: OutboundTransport | undefined;
 }
 
@@ -68,11 +75,18 @@ export class PayeeSimulator {
   /** Error codes the hub sent about each transfer, for a probe to ask (`GET /conformance/transfers/{id}`). */
   readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
+  readonly #server: HttpServer;
+  /** Built from `credentials` (then closed with the simulator), else the one it was given, else none. */
+  readonly #owned: FspiopTransport | undefined;
+  readonly #transport: OutboundTransport | undefined;
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
+    this.#owned = options.credentials && FspiopTransport.from(options.credentials);
+    this.#transport = this.#owned ?? options.transport;
+    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
+      { tls: this.#owned?.callbackSecurity.tls });
     for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
@@ -103,8 +117,9 @@ export class PayeeSimulator {
     return this.#server.start(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1');
   }
 
-  stop(): Promise<void> {
-    return this.#server.stop();
+  async stop(): Promise<void> {
+    await this.#server.stop();
+    this.#owned?.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -147,7 +162,7 @@ export class PayeeSimulator {
       method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
       source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
-    }, this.#options.transport);
+    }, this.#transport);
   }
 
   /** A body that breaks the schema is answered with 3100 on its id, when it has one to answer on. */

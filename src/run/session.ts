@@ -5,7 +5,7 @@ import { capabilitySource, providerOf, serves, type CapabilityProviders, type Pr
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
-import type { FspiopTransport } from '../fspiop/fspiop-transport.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
@@ -36,6 +36,8 @@ export class RunSession {
   /** Holds every FSPIOP message of the run to the specification. */
   readonly conformance: MessageConformance;
   readonly #admin: HubAdminClient | undefined;
+  /** The operator's client of an admin API that demands its own token (the secured embedded hub), closed with the session. */
+  readonly #adminTransport: FspiopTransport | undefined;
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
@@ -48,13 +50,22 @@ export class RunSession {
     this.#granted = withGrants(environment, config, load.runner !== undefined);
     this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
-    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs, dfsps.transport) : undefined;
+    const ledger = this.has('hub-ledger') ? this.provider('hub-ledger') : undefined;
+    // An admin API with an operator's client of its own takes that token, not our DFSP's (whose scope is the FSPIOP API).
+    const operator = ledger?.credentials;
+    this.#adminTransport = operator ? FspiopTransport.from({ tls: { certPem: '', keyPem: '', caPem: operator.caPem }, oauth2: operator.oauth2 }) : undefined;
+    this.#admin = ledger ? new HubAdminClient(ledger.adminUrl, config.timeouts.requestMs, this.#adminTransport ?? dfsps.transport) : undefined;
     this.#load = new LoadSession({
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: this.has('fault-injection') ? this.provider('fault-injection') : undefined,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
     });
+  }
+
+  /** Closes what the session opened itself (the operator's admin connections). */
+  release(): void {
+    this.#adminTransport?.close();
   }
 
   /** The loads the run's scenarios measured so far: the runner's whole summary (series, histograms, latency over time), kept for the reports. */
@@ -146,7 +157,13 @@ export type SessionParameters = { runSession: string };
 export function registerSession(session: RunSession): { parameters: SessionParameters; session: RunSession; close(): void } {
   const id = randomUUID();
   sessions.set(id, session);
-  return { parameters: { runSession: id }, session, close: () => sessions.delete(id) };
+  return {
+    parameters: { runSession: id }, session,
+    close: () => {
+      sessions.delete(id);
+      session.release();
+    },
+  };
 }
 
 /** The session of the run a scenario belongs to, from its world parameters. */

@@ -16,6 +16,17 @@ describe('parseCliArgs', () => {
     assert.equal(validateConfig({ ...options.overrides, target: 'kubernetes' }).target, 'kubernetes');
   });
 
+  it('takes --hub-security for the embedded hub, names the flag for a level it does not know, and leaves the posture plain by default', () => {
+    const { overrides } = parseCliArgs(['--hub-security', 'full']);
+    assert.equal(overrides.hub?.security, 'full');
+    const config = validateConfig(overrides);
+    assert.ok(config.target === 'embedded' && config.hub.security === 'full');
+    const plain = validateConfig(parseCliArgs([]).overrides);
+    assert.ok(plain.target === 'embedded' && plain.hub.security === 'none');
+    assert.throws(() => parseCliArgs(['--hub-security', 'some']), { message: '--hub-security "some" is not one of: none, full' });
+    assert.throws(() => validateConfig(parseCliArgs(['--hub-url', 'http://127.0.0.1:4000', '--hub-security', 'full']).overrides), /hub\.security says how the embedded hub is served/);
+  });
+
   it('takes --require-evaluated as a tag expression, and names the flag when it is none', () => {
     assert.equal(parseCliArgs(['--require-evaluated', '@concern:functional and not @needs:load']).requireEvaluated, '@concern:functional and not @needs:load');
     assert.throws(() => parseCliArgs(['--require-evaluated', '@concern:functional and']), /^UsageError: --require-evaluated "@concern:functional and" is not a tag expression/);

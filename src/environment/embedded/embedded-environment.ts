@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { TOOL } from '../../config/project.ts';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
+import type { DfspCredentials } from '../../fspiop/credentials.ts';
+import { createAgents, PLAIN_TRANSPORT, sendHttp, type OutboundTransport } from '../../fspiop/outbound.ts';
+import { issuedAdminCredentials, issuedDfspCredentials, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
+import { issueDeploymentSecurity } from './deployment-security.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from '../onboarding.ts';
-import type { DeploymentUrls } from './reference-deployment.ts';
+import { hubSourceIds, type DeploymentUrls } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
   'compose-inventory': 'the embedded target runs in-process and has no containers; run with --target compose (the Core Test Harness, or --minimal-core) to read a deployment\'s containers',
@@ -32,7 +36,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
   }
 
   describeTarget(): string {
-    return 'embedded (built-in reference hub on loopback)';
+    return `embedded (built-in reference hub on loopback${this.#config.hub.security === 'full' ? ', fully secured' : ''})`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -44,9 +48,11 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
     const scratch = keepsNoFile ? undefined : await mkdtemp(join(tmpdir(), 'conformance-embedded-hub-'));
     const config = scratch ? { ...this.#config, embedded: { ...this.#config.embedded, dataDir: scratch } } : this.#config;
     try {
+      // Made here, not on the hub's thread: our payer needs what was issued to it, and a restarted hub the same CA and keys.
+      const security = config.hub.security === 'full' ? await issueDeploymentSecurity(config) : undefined;
       // On its own thread: under load the hub and our payer each get a core.
-      const { thread, urls } = await DeploymentThread.start(config);
-      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander);
+      const { thread, urls } = await DeploymentThread.start(config, security ? { security } : {});
+      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander, security);
     } catch (error) {
       if (scratch) await rm(scratch, { recursive: true, force: true });
       throw error;
@@ -60,7 +66,11 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly provides: Providers;
   readonly hubUrl: string;
   readonly adminUrl: string;
+  readonly issuedCredentials?: DfspCredentials;
   readonly #config: ConfigFor<'embedded'>;
+  readonly #security: HubSecurityMaterial | undefined;
+  /** How the run reads what the simulated payee was told: plain, or with our certificate when the payee serves https. */
+  readonly #payeeClient: OutboundTransport;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
@@ -68,8 +78,12 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   #stopped: Promise<void> | undefined;
 
   constructor(config: ConfigFor<'embedded'>, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
-    urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean) {
+    urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean, security: HubSecurityMaterial | undefined) {
     this.#config = config;
+    this.#security = security;
+    const admin = security && urls.tokenUrl ? { credentials: issuedAdminCredentials(security, urls.tokenUrl) } : {};
+    if (security && urls.tokenUrl) this.issuedCredentials = issuedDfspCredentials(security, config.participants.payer.fspId, urls.tokenUrl, hubSourceIds(config));
+    this.#payeeClient = this.issuedCredentials?.tls ? { agents: createAgents(this.issuedCredentials.tls) } : PLAIN_TRANSPORT;
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
@@ -81,13 +95,14 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       'payee-observation': {
         transferErrors: async (transferId) => {
           const url = `${urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
-          const response = await fetch(url, { signal: AbortSignal.timeout(config.timeouts.requestMs) });
-          return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
+          // Secured, the payee's endpoint demands a certificate of the hub's CA: ours (both DFSPs are the run's).
+          const answer = await sendHttp({ method: 'GET', url, timeoutMs: config.timeouts.requestMs, detectSilentPeer: false }, { accept: 'application/json' }, this.#payeeClient);
+          return { errorCodes: (JSON.parse(answer.body) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
         },
       },
-      'admin-api': { adminUrl: urls.adminUrl },
+      'admin-api': { adminUrl: urls.adminUrl, ...admin },
       // The hub is this run's and goes with it: a change made on it needs no journal on disk.
-      'hub-ledger': { adminUrl: urls.adminUrl, hubChanges: { record: async () => randomUUID(), settle: async () => undefined } },
+      'hub-ledger': { adminUrl: urls.adminUrl, hubChanges: { record: async () => randomUUID(), settle: async () => undefined }, ...admin },
       'fault-injection': { killOne: (component) => this.#killHub(component) },
       ...(hasBystander ? { 'bystander-dfsp': true } as const : {}),
     };
@@ -101,13 +116,21 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   describe(): EnvironmentDescription {
     // A run against a hub told to misbehave must never read like a run against a sound one.
     const faults = new HubFaults(this.#config.embedded.faults).active;
+    // The posture, never a secret: what is demanded, not what was issued.
+    const posture = this.#security
+      ? ' — fully secured: TLS 1.2+ with client certificates (a CA made at start), OAuth2 bearer tokens, JWS on POST/PUT, admin API closed to anonymous calls'
+      : ' — plain and open (no TLS, tokens or signatures: the development tiers\' posture)';
     return {
       kind: this.kind,
-      summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
-      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}) },
+      summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${posture}${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
+      endpoints: {
+        hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}),
+        ...(this.#urls.tokenUrl ? { tokenEndpoint: this.#urls.tokenUrl } : {}),
+      },
       tested: {
         hub: `reference hub of ${TOOL.name} ${TOOL.version} (src/hub)`,
         'hub callbacks': `FSPIOP v${this.#config.embedded.fspiopVersion}`,
+        'hub security': this.#security ? 'full (mutual TLS, OAuth2 bearer tokens, JWS on POST/PUT, admin API authenticated)' : 'none (plain and open)',
         ...(faults.length > 0 ? { 'hub faults': faults.join(', ') } : {}),
       },
     };
@@ -137,6 +160,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       if (this.#stopped) throw new Error('the environment stopped while its hub was being restarted');
       const { thread } = await DeploymentThread.start(this.#config, {
         hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: this.#urls.payeeUrl ? port(this.#urls.payeeUrl) : undefined, payerEndpoint: this.#payer?.url,
+        ...(this.#security && this.#urls.tokenUrl ? { security: this.#security, tokenPort: port(this.#urls.tokenUrl) } : {}),
       });
       return thread;
     })();
@@ -147,6 +171,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await (await this.#deployment.catch(() => undefined))?.stop();
+      if (this.#payeeClient !== PLAIN_TRANSPORT) for (const agent of Object.values(this.#payeeClient.agents)) agent.destroy();
       if (this.#scratch) await rm(this.#scratch, { recursive: true, force: true });
     })();
     return this.#stopped;
