@@ -8,6 +8,7 @@ import type { DfspCredentials } from '../fspiop/credentials.ts';
 import { fspiopHeaders } from '../fspiop/headers.ts';
 import { partyPath, quoteRequest } from '../fspiop/messages.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { certificateRequestSeen } from '../support/certificate-request.ts';
 import { askOverTls, plaintextAttempt, probeClientCertificateDemand, tlsHandshake, type TlsAnswer, type TlsClientOptions } from '../support/tls-probe.ts';
 import { joinUrl, redactUrl, withoutQuery } from '../support/url.ts';
 import { CredentialedClient, type PlainAnswer, type PlainRequest } from './credentialed-client.ts';
@@ -134,14 +135,7 @@ export class SecurityPostureProbe {
       return [{ name: 'client certificate demanded', value: 'no: the endpoint is plaintext http', threshold, ok: false, source }];
     }
     const tls = this.#tls;
-    if (!tls) {
-      const seen = await probeClientCertificateDemand(url, this.#timeoutMs);
-      if (seen.outcome === 'answered') return [{ name: 'client certificate demanded', value: seen.detail, threshold, ok: false, source: `${source} without a client certificate` }];
-      if (seen.outcome === 'demanded' && /No required SSL certificate/i.test(seen.detail)) {
-        return [{ name: 'client certificate demanded', value: seen.detail, threshold: 'the server says a client certificate is required', ok: true, source: `${source} without a client certificate` }];
-      }
-      return { notEvaluated: `refused without a client certificate (${seen.detail}), but a TLS refusal alone can be a cipher or protocol mismatch; configure our client certificate (security.tls) to show the same connection succeeds with it` };
-    }
+    if (!tls) return this.#mutualTlsWithoutOurCertificate(url, threshold, source);
     const [without, withOurs] = await Promise.all([
       askOverTls(url, this.#timeoutMs, this.#trust),
       askOverTls(url, this.#timeoutMs, { ...this.#trust, clientCertificate: tls }),
@@ -154,6 +148,30 @@ export class SecurityPostureProbe {
     return [
       { name: 'connection without a client certificate', value: describeTlsAnswer(without), threshold: 'refused', ok: refusedWithout, source: `${source} without a client certificate` },
       { name: 'connection with our client certificate', value: describeTlsAnswer(withOurs), threshold: 'answered (the TLS layer accepts it)', ok: true, source: `${source} with our client certificate` },
+    ];
+  }
+
+  /**
+   * Without a certificate of our own: the refusal counts when the server's TLS 1.2 handshake
+   * carries a CertificateRequest (it asks, and refuses whoever has none), or when nginx says so.
+   */
+  async #mutualTlsWithoutOurCertificate(url: URL, threshold: string, source: string): Promise<Measurement[] | NotEvaluated> {
+    const [seen, request] = await Promise.all([
+      probeClientCertificateDemand(url, this.#timeoutMs),
+      certificateRequestSeen(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 443), this.#tls?.serverName, this.#timeoutMs),
+    ]);
+    const without = `${source} without a client certificate`;
+    if (seen.outcome === 'answered') return [{ name: 'client certificate demanded', value: seen.detail, threshold, ok: false, source: without }];
+    if (seen.outcome === 'demanded' && /No required SSL certificate/i.test(seen.detail)) {
+      return [{ name: 'client certificate demanded', value: seen.detail, threshold: 'the server says a client certificate is required', ok: true, source: without }];
+    }
+    const handshake = `TLS 1.2 handshake with ${url.host}, read up to ServerHelloDone`;
+    if (request.outcome === 'unknown') {
+      return { notEvaluated: `refused without a client certificate (${seen.detail}), but a TLS refusal alone can be a cipher or protocol mismatch, and whether the server asks for a certificate could not be read (${request.detail}); configure our client certificate (security.tls) to show the same connection succeeds with it` };
+    }
+    return [
+      { name: 'client certificate requested by the server', value: request.detail, threshold: 'a CertificateRequest in the handshake', ok: request.outcome === 'requested', source: handshake },
+      { name: 'connection without a client certificate', value: `refused: ${seen.detail}`, threshold: 'refused', ok: true, source: without },
     ];
   }
 

@@ -125,10 +125,25 @@ describe('SecurityPostureProbe against real local servers', () => {
       assert.match(failed(await probe(url).mutualTls())[0]!, /handshake completed and the hub answered: HTTP\/1\.1 200/);
     });
 
-    it('does not take a refusal for a demand when our certificate is refused too, nor when we have none to show', async () => {
+    it('does not take a refusal for a demand when our certificate is refused too', async () => {
       const url = await https(mutual);
       assert.match(notEvaluated(await probe(url, { credentials: strangerCredentials }).mutualTls()), /and with ours too .*: the refusal cannot be tied to the certificate/);
-      assert.match(notEvaluated(await probe(url).mutualTls()), /a TLS refusal alone can be a cipher or protocol mismatch; configure our client certificate/);
+    });
+
+    it('without a certificate of ours, passes on the CertificateRequest the server sends in a TLS 1.2 handshake', async () => {
+      const result = measured(await probe(await https(mutual)).mutualTls());
+      assert.deepEqual(result.map((m) => [m.name, m.ok]), [['client certificate requested by the server', true], ['connection without a client certificate', true]]);
+      assert.equal(result[0]!.value, 'the server sent a CertificateRequest in its TLS 1.2 handshake');
+    });
+
+    it('without a certificate of ours, fails a refusal the server never asked a certificate for', async () => {
+      const dropping = await https({}, (req) => req.socket.destroy());
+      assert.deepEqual(failed(await probe(dropping).mutualTls()), ['client certificate requested by the server: the server ended its TLS 1.2 flight (ServerHelloDone) without a CertificateRequest']);
+    });
+
+    it('without a certificate of ours, does not evaluate a TLS 1.3-only server that refuses (its CertificateRequest is encrypted)', async () => {
+      const url = await https({ ...mutual, minVersion: 'TLSv1.3' });
+      assert.match(notEvaluated(await probe(url).mutualTls()), /a TLS refusal alone can be a cipher or protocol mismatch, and whether the server asks for a certificate could not be read \(the server refused a TLS 1\.2 handshake/);
     });
 
     it('takes nginx\'s own words for it when we have no certificate to show', async () => {
