@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import parseTagExpression from '@cucumber/tag-expressions';
 import { UsageError } from '../config/errors.ts';
 import { parseFaultOptions } from '../config/fault-options.ts';
-import { KUBERNETES_NAME, PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
+import { HUB_SECURITY_LEVELS, KUBERNETES_NAME, PROFILES, RUNNERS, TARGETS, TIERS, type ConfigInput } from '../config/schema.ts';
 
 export interface CliOptions {
   help: boolean;
@@ -24,6 +24,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   'hub-url': { type: 'string' },
   'hub-admin-url': { type: 'string' },
+  'hub-security': { type: 'string' },
   'provision-dry-run': { type: 'boolean' },
   'callback-host': { type: 'string' },
   'callback-port': { type: 'string' },
@@ -81,7 +82,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (runner) overrides.load = { runner };
   const faults = values.fault as string[] | undefined;
   if (faults) overrides.embedded = { faults: parseFaultOptions(faults) };
-  if (str('hub-url') || str('hub-admin-url')) overrides.hub = { ...(str('hub-url') ? { url: str('hub-url') } : {}), ...(str('hub-admin-url') ? { adminUrl: str('hub-admin-url') } : {}) };
+  const hubSecurity = choice('hub-security', HUB_SECURITY_LEVELS);
+  if (str('hub-url') || str('hub-admin-url') || hubSecurity) {
+    overrides.hub = { ...(str('hub-url') ? { url: str('hub-url') } : {}), ...(str('hub-admin-url') ? { adminUrl: str('hub-admin-url') } : {}), ...(hubSecurity ? { security: hubSecurity } : {}) };
+  }
   if (values['provision-dry-run'] === true) overrides.provision = { dryRun: true };
   const compose = composeOverrides(values);
   if (compose) overrides.compose = compose;

@@ -57,6 +57,10 @@ Options
                                who drives SLA load (default auto: k6 when on PATH, else builtin);
                                k6 asked for and not installed: exit 4; k6-operator: k6 in runner
                                pods of a TestRun in the cluster (k6Operator, docs/kubernetes.md)
+      --hub-security none|full embedded hub: full serves it as an IaC hub is served — TLS 1.2+ with
+                               client certificates, OAuth2 bearer tokens, JWS on every POST/PUT, an
+                               admin API closed to anonymous calls; a CA and our DFSPs' credentials
+                               are made at start (config: hub.security; default none, plain and open)
       --fault NAME[=VALUE]     embedded hub misbehaves on purpose (repeatable), to prove a guarantee
                                fails when it should: dropCallbacks=0.2, serverErrors=0.1,
                                callbackDelayMs=1200 or =100-900, acceptWrongFulfilment,

@@ -15,6 +15,12 @@ export const PARTY_ID_TYPES = [
 
 /** FSPIOP versions with a definition, and what an Accept may name (the protocol's lists, `fspiop/headers.ts`; a test holds them together). */
 export const FSPIOP_VERSIONS = ['1.1', '2.0'] as const;
+/**
+ * How secured the embedded hub is served: `none`, plain and open (the development tiers' posture);
+ * `full`, as an IaC hub (mutual TLS, OAuth2 bearer tokens, JWS on POST/PUT, an admin API closed to
+ * anonymous calls), with a CA and every credential made at start.
+ */
+export const HUB_SECURITY_LEVELS = ['none', 'full'] as const;
 export const ACCEPTABLE_VERSIONS = ['1', '1.0', '1.1', '2', '2.0'] as const;
 
 /** URL-target callback port when none is configured; `npm run hub` points its payer endpoint here. */
@@ -560,6 +566,13 @@ function foreignSections<T extends TargetKind>(chosen: T) {
   return Object.fromEntries(sections.map((section) => [section, refusedSection(section, chosen)])) as Record<Section, ReturnType<typeof refusedSection>>;
 }
 
+/** `hub.security` is the embedded hub's to honour: any other target's hub is secured by its operator, never by this tool. */
+function refusedHubSecurity(chosen: TargetKind) {
+  return z.enum(HUB_SECURITY_LEVELS).optional().superRefine((value, ctx) => {
+    if (value !== undefined) ctx.addIssue({ code: 'custom', message: `hub.security says how the embedded hub is served; a ${chosen} target's hub is secured (or not) by whoever runs it — remove it, or use --target embedded` });
+  });
+}
+
 /** A hub URL a target has its own answer for: refused with the reason, never silently ignored (its format is still checked first). */
 function refusedHubUrl(message: string) {
   return HttpUrl.optional().superRefine((value, ctx) => {
@@ -576,6 +589,8 @@ const EmbeddedTarget = Common.extend({
     // A green run against our own hub must never pass for a run against the hub the user named.
     adminUrl: refusedHubUrl('the embedded target has its own admin API and would probe this one instead of the hub under test; use target "url" with hub.url, or remove hub.adminUrl'),
     sourceIds: SourceIds,
+    /** `full`: the embedded hub served as an IaC hub is (--hub-security full); `none` (default): plain and open. */
+    security: z.enum(HUB_SECURITY_LEVELS).default('none'),
   }).prefault({}),
   embedded: EmbeddedSchema,
 });
@@ -588,6 +603,7 @@ const UrlTarget = Common.extend({
     url: HubUrl.optional(),
     adminUrl: HubAdminUrl.optional(),
     sourceIds: SourceIds,
+    security: refusedHubSecurity('url'),
   }).prefault({}).superRefine((hub, ctx) => {
     if (!hub.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)' });
   }),
@@ -609,6 +625,7 @@ const ComposeTarget = Common.extend({
     url: refusedHubUrl('the compose target reaches the hub inside the harness through the port it publishes (compose.endpoints.fspiop); remove hub.url, or use --target url to test a hub at this URL'),
     adminUrl: refusedHubUrl('the compose target reaches central-ledger\'s admin API through the port the harness publishes (compose.endpoints.admin); remove hub.adminUrl'),
     sourceIds: SourceIds,
+    security: refusedHubSecurity('compose'),
   }).prefault({}),
   provision: ProvisionSchema,
   compose: ComposeSchema,
@@ -646,6 +663,7 @@ const KubernetesTarget = Common.extend({
     url: HubUrl.optional(),
     adminUrl: HubAdminUrl.optional(),
     sourceIds: SourceIds,
+    security: refusedHubSecurity('kubernetes'),
   }).prefault({}),
   provision: ProvisionSchema,
   kubernetes: KubernetesSchema,
@@ -756,7 +774,7 @@ export function provisionsDfsps(config: ConfigFor<'url'>): boolean {
  */
 export type ConfigInput = z.input<typeof Common> & {
   target?: TargetKind;
-  hub?: { url?: string; adminUrl?: string; sourceIds?: string[] };
+  hub?: { url?: string; adminUrl?: string; sourceIds?: string[]; security?: (typeof HUB_SECURITY_LEVELS)[number] };
   embedded?: z.input<typeof EmbeddedSchema>;
   provision?: z.input<typeof ProvisionSchema>;
   compose?: z.input<typeof ComposeSchema>;

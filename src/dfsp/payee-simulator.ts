@@ -5,7 +5,8 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { errorInformation, FspiopErrorCode } from '../fspiop/error-codes.ts';
 import { contentType, definitionFor, parseFspiopMediaType, versionOf, type FspiopResource } from '../fspiop/headers.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
-import { sendFspiop } from '../fspiop/outbound.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
@@ -41,6 +42,11 @@ export interface PayeeSimulatorOptions {
   timeoutMs?: number;
   host?: string;
   port?: number;
+  /**
+   * What it presents to a secured hub (its certificate, a token, its signature on every PUT) and
+   * its callback endpoint served over TLS, demanding the hub's certificate when asked.
+   */
+  credentials?: DfspCredentials;
 }
 
 /**
@@ -66,11 +72,15 @@ export class PayeeSimulator {
   /** Error codes the hub sent about each transfer, for a probe to ask (`GET /conformance/transfers/{id}`). */
   readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
+  readonly #server: HttpServer;
+  readonly #transport: FspiopTransport;
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
+    this.#transport = FspiopTransport.from(options.credentials);
+    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
+      { tls: this.#transport.callbackSecurity.tls });
     for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
@@ -101,8 +111,9 @@ export class PayeeSimulator {
     return this.#server.start(this.#options.port ?? 0, this.#options.host ?? '127.0.0.1');
   }
 
-  stop(): Promise<void> {
-    return this.#server.stop();
+  async stop(): Promise<void> {
+    await this.#server.stop();
+    this.#transport.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -141,7 +152,7 @@ export class PayeeSimulator {
 
   async #answer(path: string, resource: FspiopResource, requester: Requester, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
-    await sendFspiop({
+    await this.#transport.send({
       method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
       source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,

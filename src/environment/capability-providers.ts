@@ -1,5 +1,6 @@
 import { CAPABILITIES, type Capability, type CapabilitySource } from '../catalogue/capabilities.ts';
 import type { ControlledParty, ControlledPayeeRole } from '../config/schema.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
 import type { HubChangeRecorder } from '../fspiop/hub-change.ts';
 import type { DeploymentInventory } from '../inventory/deployment-inventory.ts';
 import type { FaultInjector } from '../load/load-runner.ts';
@@ -12,6 +13,16 @@ export interface PayeeObservation {
 /** Reads what is deployed; the run reads it once and shares it between scenarios. */
 export interface InventoryReader {
   inventory(): Promise<DeploymentInventory>;
+}
+
+/**
+ * What the run's admin client presents to an admin API that demands it (the secured embedded hub
+ * issues an operator's client): the CA its certificate chains to and a token client with scope
+ * `admin`. A secret: never described or reported.
+ */
+export interface AdminApiCredentials {
+  caPem: string;
+  oauth2: NonNullable<DfspCredentials['oauth2']>;
 }
 
 /**
@@ -31,11 +42,11 @@ export interface CapabilityProviders {
   /** The component of the data tier the `fault-injection` provider kills (e.g. the compose service of the ledger database). */
   'data-tier-fault-injection': { component: string };
   /** The hub's admin API, probed for unauthenticated access. */
-  'admin-api': { adminUrl: string };
+  'admin-api': { adminUrl: string; credentials?: AdminApiCredentials };
   /** What the controlled payee DFSP was told about a transfer. */
   'payee-observation': PayeeObservation;
   /** The hub's admin API (central-ledger's shape), and where a change made on the hub for a while is written down before it is made. */
-  'hub-ledger': { adminUrl: string; hubChanges: HubChangeRecorder };
+  'hub-ledger': { adminUrl: string; hubChanges: HubChangeRecorder; credentials?: AdminApiCredentials };
   'bystander-dfsp': true;
   /** Granted by the run when the config carries reviewer attestations. */
   'human-review': true;

@@ -7,6 +7,8 @@ export interface ReceivedCallback {
   body: unknown;
   /** performance.now() at arrival, to time the exchange against its request. */
   receivedAt: number;
+  /** Its FSPIOP-Signature, where the callback server checks signatures: verified with its sender's key, or from a sender we hold no key for. */
+  signature?: 'verified' | 'unverifiable';
 }
 
 export class CallbackTimeoutError extends Error {

@@ -6,6 +6,7 @@ import { parseFspiopMediaType } from './headers.ts';
 import { CallbackCorrelator, type ReceivedCallback } from './callback-correlator.ts';
 import { partyKey } from './messages.ts';
 import { Router } from './router.ts';
+import type { CallbackSecurity } from './fspiop-transport.ts';
 
 export type RejectionReason = 'malformed-json' | 'oversized' | 'unsupported-media-type' | 'unknown-path' | 'unknown-id' | 'forged';
 
@@ -18,6 +19,13 @@ export interface CallbackStats {
   rejected: Record<RejectionReason, number>;
   /** The first rejection of each reason, in words: what to look at when a count is not zero. */
   examples: Partial<Record<RejectionReason | 'duplicate', string>>;
+  /**
+   * Signature checks (FSPIOP-Signature), only when verification keys are configured: `verified`
+   * callbacks were signed by the key we hold for their sender; `refused` ones were unsigned or did
+   * not verify, from a sender whose key we hold (also counted as forged, answered 3105); `unverifiable`
+   * ones came from a sender we hold no key for (accepted unchecked).
+   */
+  signatures?: { verified: number; refused: number; unverifiable: number };
 }
 
 export interface CallbackServerOptions {
@@ -33,6 +41,8 @@ export interface CallbackServerOptions {
    * reaches the request it claims to answer.
    */
   addressing: { dfsps: readonly string[]; senders: readonly string[] };
+  /** What the transport serves callbacks with: TLS, and signature checks with the keys we hold (`FspiopTransport.callbackSecurity`). */
+  security?: CallbackSecurity | undefined;
 }
 
 type KeyOf = (params: Record<string, string>) => string;
@@ -54,11 +64,14 @@ export class CallbackServer {
 
   readonly #options: CallbackServerOptions;
   readonly #router = new Router<{ kind: 'success' | 'error'; keyOf: KeyOf }>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError));
+  readonly #server: HttpServer;
   #listenUrl: string | undefined;
 
   constructor(options: CallbackServerOptions) {
     this.#options = options;
+    this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
+      { tls: options.security?.tls });
+    if (options.security?.verifier) this.stats.signatures = { verified: 0, refused: 0, unverifiable: 0 };
     const party: KeyOf = (p) => CallbackCorrelator.key('parties', partyKey({ type: p.type!, id: p.id!, subId: p.subId }));
     const quote: KeyOf = (p) => CallbackCorrelator.key('quotes', p.id!);
     const transfer: KeyOf = (p) => CallbackCorrelator.key('transfers', p.id!);
@@ -119,8 +132,10 @@ export class CallbackServer {
       return this.#reject(response, 'unsupported-media-type', 415, FspiopErrorCode.malformedSyntax, `Content-Type "${request.headers['content-type'] ?? ''}"`);
     }
     let body: unknown;
+    let text: string;
     try {
-      body = JSON.parse(await readBody(request, this.#options.maxBodyBytes));
+      text = await readBody(request, this.#options.maxBodyBytes);
+      body = JSON.parse(text);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         return this.#reject(response, 'oversized', 413, FspiopErrorCode.genericValidationError, error.message);
@@ -129,6 +144,15 @@ export class CallbackServer {
     }
     const misaddressed = this.#misaddressed(request.headers['fspiop-source'], request.headers['fspiop-destination']);
     if (misaddressed) return this.#reject(response, 'forged', 400, FspiopErrorCode.genericValidationError, misaddressed);
+    const verifier = this.#options.security?.verifier;
+    let signature: ReceivedCallback['signature'];
+    if (verifier) {
+      // Before delivery: a callback that fails here never reaches the request it claims to answer.
+      const check = verifier.check(request.method ?? 'PUT', path, request.headers, text);
+      this.stats.signatures![check.outcome] += 1;
+      if (check.outcome === 'refused') return this.#reject(response, 'forged', 400, FspiopErrorCode.invalidSignature, check.reason);
+      signature = check.outcome;
+    }
     const callback: ReceivedCallback = {
       key: route.handler.keyOf(route.params),
       kind: route.handler.kind,
@@ -136,6 +160,7 @@ export class CallbackServer {
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
       body,
       receivedAt: performance.now(),
+      ...(signature ? { signature } : {}),
     };
     const delivered = this.correlator.deliver(callback);
     if (delivered === 'unknown') {

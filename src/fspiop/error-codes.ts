@@ -8,6 +8,7 @@ export const FspiopErrorCode = {
   genericValidationError: { code: '3100', description: 'Generic validation error' },
   malformedSyntax: { code: '3101', description: 'Malformed syntax' },
   missingMandatoryElement: { code: '3102', description: 'Missing mandatory element' },
+  invalidSignature: { code: '3105', description: 'Invalid signature' },
   modifiedRequest: { code: '3106', description: 'Modified request' },
   genericIdNotFound: { code: '3200', description: 'Generic ID not found' },
   destinationFspError: { code: '3201', description: 'Destination FSP Error' },

@@ -33,6 +33,8 @@ export interface OutboundResult {
   elapsedMs: number;
   /** Why the request was sent a second time, on a fresh connection, when it was. */
   resent?: string;
+  /** The headers sent, a signature included — an Authorization header never (a secret). */
+  sentHeaders: Record<string, string>;
 }
 
 /**
@@ -75,9 +77,10 @@ export const POOL_IDLE_MS = 2_000;
  */
 export const REUSED_CONNECTION_ANSWER_MS = 2_000;
 
-// Kept-alive connections, one pool per process: under load every exchange would otherwise pay a
-// TCP (and TLS) handshake. LIFO hands out the most recently used connection, so under a steady
-// load the few busy ones stay warm and the rest go idle and are closed after POOL_IDLE_MS.
+// Kept-alive connections, one pool per transport (the plain one shared by the whole process): under
+// load every exchange would otherwise pay a TCP (and TLS) handshake. LIFO hands out the most
+// recently used connection, so under a steady load the few busy ones stay warm and the rest go idle
+// and are closed after POOL_IDLE_MS.
 //
 // Connections per peer are bounded: under a load the peer cannot keep up with, further requests
 // wait in the agent's queue (still within their own timeout) instead of each opening a socket
@@ -85,7 +88,48 @@ export const REUSED_CONNECTION_ANSWER_MS = 2_000;
 // → hub, hub → payer callbacks, hub → payee, payee → hub), each connection two descriptors there.
 export const MAX_SOCKETS_PER_PEER = Math.max(8, Math.min(256, Math.floor(descriptorLimit().limit / 16)));
 const agentOptions = { keepAlive: true, timeout: POOL_IDLE_MS, scheduling: 'lifo', maxSockets: MAX_SOCKETS_PER_PEER } as const;
-const agents = { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) };
+
+/** A transport's connection pools, one per scheme; the https one carries its TLS identity and trust. */
+export interface OutboundAgents {
+  'http:': HttpAgent;
+  'https:': HttpsAgent;
+}
+
+/** What an https pool presents and trusts: our client certificate and key, the CA bundle, the name checked. */
+export interface OutboundTls {
+  certPem?: string | undefined;
+  keyPem?: string | undefined;
+  caPem?: string | undefined;
+  serverName?: string | undefined;
+}
+
+/** Pools with the pooling rules above; `tls` sets the https pool's certificate, key, CA and server name. */
+export function createAgents(tls?: OutboundTls): OutboundAgents {
+  const https = tls ? {
+    ...(tls.certPem ? { cert: tls.certPem, key: tls.keyPem } : {}),
+    ...(tls.caPem ? { ca: tls.caPem } : {}),
+    ...(tls.serverName ? { servername: tls.serverName } : {}),
+  } : {};
+  return { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent({ ...agentOptions, ...https }) };
+}
+
+/**
+ * What a request goes through besides the network: the pools it uses and, when it carries
+ * credentials, the step that serialises its body and completes its headers (a bearer token, a
+ * signature over the exact bytes sent). `seal` runs once per request, before any resend, so a resend
+ * carries the same bytes and signature. Built from credentials by `FspiopTransport`.
+ */
+export interface OutboundTransport {
+  readonly agents: OutboundAgents;
+  /**
+   * Returns the body to send and adds public headers (FSPIOP-Signature, FSPIOP-URI) to `headers`;
+   * `privateHeaders` (Authorization) go on the wire only, never into the headers a result reports.
+   */
+  seal?(request: OutboundRequest, headers: Record<string, string>): Promise<{ body: string | undefined; privateHeaders?: Record<string, string> }>;
+}
+
+/** The process's plain transport: no credentials, shared pools — what every sender used before credentials existed. */
+export const PLAIN_TRANSPORT: OutboundTransport = { agents: createAgents() };
 
 /** Socket errors that mean the other side closed the connection before it answered anything. */
 const CLOSED_BEFORE_ANSWER = new Set(['ECONNRESET', 'EPIPE']);
@@ -104,21 +148,44 @@ const resendable = new WeakSet<OutboundError>();
  * within what is left of its timeout (FSPIOP's duplicate rules make a resend with the same id
  * safe), and the result says so. A second failure is the other side's.
  */
-export async function sendFspiop(request: OutboundRequest): Promise<OutboundResult> {
+export async function sendFspiop(request: OutboundRequest, transport: OutboundTransport = PLAIN_TRANSPORT): Promise<OutboundResult> {
   const started = performance.now();
+  const headers: Record<string, string> = {
+    ...fspiopHeaders({ resource: request.resource, source: request.source, destination: request.destination, isCallback: request.method === 'PUT' }),
+    ...request.headers,
+  };
+  return sendHttp(request, headers, transport, started);
+}
+
+/**
+ * Sends one HTTP request with these headers through the transport, with the timeout, size and
+ * resend rules of `sendFspiop` (which is this with the FSPIOP headers); the admin API's client
+ * uses it with its own.
+ */
+export async function sendHttp(request: Omit<OutboundRequest, 'resource' | 'source' | 'destination'>, headers: Record<string, string>, transport: OutboundTransport = PLAIN_TRANSPORT,
+  started = performance.now()): Promise<OutboundResult> {
+  let body: string | undefined;
+  let wire = headers;
+  if (transport.seal) {
+    const sealed = await transport.seal(request as OutboundRequest, headers);
+    body = sealed.body;
+    if (sealed.privateHeaders) wire = { ...headers, ...sealed.privateHeaders };
+  } else if (request.body !== undefined) body = JSON.stringify(request.body);
+  const wireRequest: WireRequest = { ...request, wireHeaders: wire, bodyText: body, agents: transport.agents };
   try {
-    return await sendOnce(request, started, request.timeoutMs, false);
+    const result = await sendOnce(wireRequest, started, request.timeoutMs, false);
+    return { ...result, sentHeaders: headers };
   } catch (error) {
     if (!(error instanceof OutboundError)) throw error;
     // The other idle connections to this peer date from before whatever happened to it.
-    if (PEER_GONE.has(error.code)) dropIdleConnections(new URL(request.url));
+    if (PEER_GONE.has(error.code)) dropIdleConnections(transport.agents, new URL(request.url));
     const remainingMs = request.timeoutMs - (performance.now() - started);
     if (!resendable.has(error) || request.signal?.aborted || remainingMs <= 0) throw error;
-    const result = await sendOnce(request, started, remainingMs, true);
+    const result = await sendOnce(wireRequest, started, remainingMs, true);
     const why = error.code === 'STALE_CONNECTION'
       ? `the kept-alive connection gave no answer within ${reusedAnswerMs(request.timeoutMs)} ms (its peer is presumed gone)`
       : `the connection was closed before any answer (${error.code})`;
-    return { ...result, resent: `${why}; sent again on a fresh connection` };
+    return { ...result, sentHeaders: headers, resent: `${why}; sent again on a fresh connection` };
   }
 }
 
@@ -126,20 +193,27 @@ function reusedAnswerMs(timeoutMs: number): number {
   return Math.min(REUSED_CONNECTION_ANSWER_MS, Math.floor(timeoutMs / 2));
 }
 
-function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, freshConnection: boolean): Promise<OutboundResult> {
+/** A request as it goes on the wire: its headers complete, its body serialised once. */
+interface WireRequest extends Omit<OutboundRequest, 'resource' | 'source' | 'destination' | 'headers'> {
+  wireHeaders: Record<string, string>;
+  bodyText: string | undefined;
+  agents: OutboundAgents;
+}
+
+function sendOnce(request: WireRequest, started: number, timeoutMs: number, freshConnection: boolean): Promise<Omit<OutboundResult, 'sentHeaders'>> {
   const url = new URL(request.url);
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-  const headers: Record<string, string | number> = {
-    ...fspiopHeaders({ resource: request.resource, source: request.source, destination: request.destination, isCallback: request.method === 'PUT' }),
-    ...request.headers,
-  };
+  const body = request.bodyText;
+  const headers: Record<string, string | number> = { ...request.wireHeaders };
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     let answered = false;
     let staleTimer: NodeJS.Timeout | undefined;
-    const agent = freshConnection ? false : agents[url.protocol as 'http:' | 'https:'];
-    const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
+    // A fresh connection keeps the pool's TLS identity: it is made by the same agent's options, outside its pool.
+    const pool = request.agents[url.protocol as 'http:' | 'https:'];
+    const agent = freshConnection ? false : pool;
+    const identity = freshConnection && url.protocol === 'https:' ? tlsIdentityOf(pool as HttpsAgent) : {};
+    const outgoing: ClientRequest = send(url, { method: request.method, headers, agent, ...identity, ...(request.signal ? { signal: request.signal } : {}) },
       (response: IncomingMessage) => {
         answered = true;
         clearTimeout(staleTimer);
@@ -184,8 +258,14 @@ function sendOnce(request: OutboundRequest, started: number, timeoutMs: number, 
   });
 }
 
+/** The TLS options an https pool was made with, for a connection made outside it. */
+function tlsIdentityOf(agent: HttpsAgent): Record<string, unknown> {
+  const { cert, key, ca, servername } = agent.options;
+  return Object.fromEntries(Object.entries({ cert, key, ca, servername }).filter(([, value]) => value !== undefined));
+}
+
 /** Closes the idle pooled connections to the peer of `url` (busy ones finish or fail on their own). */
-function dropIdleConnections(url: URL): void {
+function dropIdleConnections(agents: OutboundAgents, url: URL): void {
   const agent = agents[url.protocol as 'http:' | 'https:'];
   if (!agent) return;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');

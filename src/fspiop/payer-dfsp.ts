@@ -4,7 +4,8 @@ import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from 
 import type { CallbackServer } from './callback-server.ts';
 import { DEFAULT_ACCEPTED, FSPIOP_VERSION, fspiopHeaders, type FspiopResource, type FspiopVersion } from './headers.ts';
 import { joinUrl, withoutQuery } from '../support/url.ts';
-import { OutboundError, sendFspiop } from './outbound.ts';
+import { OutboundError } from './outbound.ts';
+import { FspiopTransport } from './fspiop-transport.ts';
 import { partyKey, partyPath, quoteRequest, transferPrepare, type AgreedTerms, type PartyId } from './messages.ts';
 import type { Money } from './payloads.ts';
 import type { ConformanceConfig } from '../config/schema.ts';
@@ -18,7 +19,7 @@ export interface Exchange {
   url: string;
   /** The FSPIOP path of the request (`/quotes`), without the hub URL's own prefix. */
   path: string;
-  /** The headers the request was sent with. */
+  /** The headers the request was sent with (its signature included once sent; a bearer token never). */
   requestHeaders: Record<string, string>;
   /** The id the callback is correlated by. */
   correlationKey: string;
@@ -51,6 +52,8 @@ export interface PayerDfspOptions {
   requestTimeoutMs: number;
   /** The version our requests are written in (default 1.1) and the versions a callback may come in (default: majors 1 and 2). */
   versions?: { send: FspiopVersion; accept: readonly string[] };
+  /** What our requests present (certificate, token, signature); default the plain transport. */
+  transport?: FspiopTransport | undefined;
 }
 
 export interface QuoteRequestInput {
@@ -75,7 +78,7 @@ export class PayerDfsp {
   }
 
   /** One of our DFSPs as the config sets every DFSP up: its timeouts and the FSPIOP versions it sends and accepts. */
-  static configured(config: ConformanceConfig, dfsp: { hubUrl: string; fspId: string; callbacks: CallbackServer }): PayerDfsp {
+  static configured(config: ConformanceConfig, dfsp: { hubUrl: string; fspId: string; callbacks: CallbackServer; transport?: FspiopTransport | undefined }): PayerDfsp {
     return new PayerDfsp({
       ...dfsp, callbackTimeoutMs: config.timeouts.callbackMs, requestTimeoutMs: config.timeouts.requestMs,
       versions: { send: config.fspiop.version, accept: config.fspiop.accept },
@@ -91,13 +94,32 @@ export class PayerDfsp {
   }
 
   /**
-   * This DFSP as a client without credentials: the hub URL's query (where gateways take an API key)
-   * is left off, so a probe of what the hub lets through anonymously sends no key.
+   * This DFSP as a client without credentials: no client certificate, no bearer token, no
+   * signature (`FspiopTransport.withoutCredentials`), and the hub URL's query (where gateways take
+   * an API key) left off — what a probe of what the hub lets through anonymously sends.
    */
   withoutCredentials(): PayerDfsp {
-    const anonymous = new PayerDfsp({ ...this.#options, hubUrl: withoutQuery(this.#options.hubUrl) });
-    for (const listener of this.#listeners) anonymous.onExchange(listener);
-    return anonymous;
+    return this.#variant({ hubUrl: withoutQuery(this.#options.hubUrl), transport: this.#transport.withoutCredentials() });
+  }
+
+  /** This DFSP with every credential but its signature: what a hub that validates FSPIOP-Signature must refuse. */
+  withoutSignature(): PayerDfsp {
+    return this.#variant({ transport: this.#transport.withoutSignature() });
+  }
+
+  /** Whether this DFSP's requests carry an FSPIOP-Signature. */
+  get signs(): boolean {
+    return this.#transport.withoutSignature() !== this.#transport;
+  }
+
+  get #transport(): FspiopTransport {
+    return this.#options.transport ?? FspiopTransport.plain();
+  }
+
+  #variant(changes: Partial<PayerDfspOptions>): PayerDfsp {
+    const variant = new PayerDfsp({ ...this.#options, ...changes });
+    for (const listener of this.#listeners) variant.onExchange(listener);
+    return variant;
   }
 
   /**
@@ -169,9 +191,11 @@ export class PayerDfsp {
     }
     try {
       // A hub slow to acknowledge under load is measured as slow, never sent the request twice.
-      const result = await sendFspiop({
+      const result = await this.#transport.send({
         method, url, resource, source: this.fspId, destination, headers: requestHeaders, body: requestBody, timeoutMs: this.#options.requestTimeoutMs, detectSilentPeer: false,
       });
+      // As sent: a signature is made over the serialised body, after these headers were written.
+      exchange.requestHeaders = result.sentHeaders;
       exchange.ack = { status: result.status, body: result.body.slice(0, 2048), contentType: result.contentType, ms: result.elapsedMs };
       if (result.resent) exchange.resent = result.resent;
       if (result.status !== 202) {

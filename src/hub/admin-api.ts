@@ -9,6 +9,7 @@ import { CALLBACK_BASE_URL } from './callback-routing.ts';
 import { bookable, MAX_AMOUNT } from './ledger-amount.ts';
 import { HUB_ACCOUNT_TYPES, HubLedger, type FundsOutcome, type HubAccountType, type ParticipantAccount, type SettlementModel } from './ledger.ts';
 import { SqliteLedgerStore, type LedgerStore } from './ledger-store.ts';
+import { HUB_SCOPES, type HubSecurity } from './hub-security.ts';
 
 /** central-ledger takes numbers; a float such as 0.1 + 0.2 is read to 4 decimals, as the ledger counts. */
 const Amount = z.union([
@@ -63,17 +64,21 @@ class AdminError extends Error {
  * The hub's administration API, shaped like central-ledger's (participants, their limits,
  * positions and callback endpoints): what onboarding collections call, and what a probe reads
  * positions from and sets a net debit cap through. Same shapes, so the probe works against a real
- * central-ledger too. It has no authentication, like central-ledger's admin API: it is for the
- * operator's network only.
+ * central-ledger too. Plain, it has no authentication, like central-ledger's admin API behind an
+ * operator's network; with `security` (the fully secured hub) it is served over TLS and every call
+ * but /health needs a bearer token with scope `admin` (anonymous: 401; a DFSP's token: 403).
  */
 export class HubAdminApi {
   readonly #ledger: LedgerStore;
   readonly #router = new Router<Handler>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response),
-    (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)));
+  readonly #server: HttpServer;
+  readonly #security: HubSecurity | undefined;
 
-  constructor(ledger: HubLedger | LedgerStore) {
+  constructor(ledger: HubLedger | LedgerStore, security?: HubSecurity) {
     this.#ledger = ledger instanceof HubLedger ? new SqliteLedgerStore(ledger) : ledger;
+    this.#security = security;
+    this.#server = new HttpServer((request, response) => this.#handle(request, response),
+      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), { tls: security?.serverTls });
     this.#router
       // As central-ledger's /health, which reports its database: DOWN while the books are unreachable.
       .on('GET', '/health', () => (this.#ledger.available
@@ -118,6 +123,8 @@ export class HubAdminApi {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://admin');
+    // /health stays open, as a liveness probe must; everything else is the operator's.
+    if (!(request.method === 'GET' && url.pathname === '/health') && this.#security?.refuseUnauthorized(request, response, HUB_SCOPES.admin)) return;
     const match = this.#router.match(request.method ?? 'GET', url.pathname);
     if (!match || match === 'method-not-allowed' || match === 'bad-uri') {
       request.resume();

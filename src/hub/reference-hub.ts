@@ -14,6 +14,7 @@ import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
 import { BodyTooLargeError, HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import { CALLBACK_BASE_URL, callbackUrl } from './callback-routing.ts';
 import { HubFaults } from './hub-faults.ts';
+import { HUB_SCOPES, type HubSecurity } from './hub-security.ts';
 import { bookable, fromUnits, MAX_AMOUNT, toUnits } from './ledger-amount.ts';
 import { HUB_ACCOUNT_TYPES, HubLedger, type LedgerTransfer } from './ledger.ts';
 import { LedgerUnavailableError, SqliteLedgerStore, type LedgerStore } from './ledger-store.ts';
@@ -38,6 +39,8 @@ export interface ReferenceHubOptions {
   crash?: () => void;
   /** The version the hub writes its own callbacks in (errors, expiries, GET answers), as Mojaloop's PROTOCOL_VERSIONS.CONTENT.DEFAULT; default 1.1. */
   fspiopVersion?: FspiopVersion;
+  /** Serve fully secured (mutual TLS, bearer tokens, JWS; `HubSecurity`); absent, plain and open as the development tiers run it. */
+  security?: HubSecurity;
 }
 
 export { CALLBACK_BASE_URL } from './callback-routing.ts';
@@ -76,10 +79,10 @@ export class ReferenceHub {
   readonly store: LedgerStore;
   readonly faults: HubFaults;
 
-  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'store' | 'faults' | 'crash'>>;
+  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'store' | 'faults' | 'crash' | 'security'>>;
   readonly #router = new Router<RouteSpec>();
-  readonly #server = new HttpServer((request, response) => this.#handle(request, response),
-    (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)));
+  readonly #security: HubSecurity | undefined;
+  readonly #server: HttpServer;
   /** Reserved transfers awaiting their fulfil, each with a timer at its expiration (central-ledger's timeout handler). */
   readonly #expiryTimers = new Map<string, ClockTimer>();
   readonly #clock: Clock;
@@ -108,6 +111,9 @@ export class ReferenceHub {
       fspiopVersion: options.fspiopVersion ?? FSPIOP_VERSION,
     };
     this.#clock = options.clock ?? systemClock;
+    this.#security = options.security;
+    this.#server = new HttpServer((request, response) => this.#handle(request, response),
+      (error) => errorInformation(FspiopErrorCode.internalServerError, String(error)), { tls: options.security?.mutualTls });
     this.store = options.store ?? new SqliteLedgerStore(options.ledger ?? new HubLedger());
     this.faults = new HubFaults(options.faults);
     this.#crash = options.crash ?? (() => process.kill(process.pid, 'SIGKILL'));
@@ -196,6 +202,8 @@ export class ReferenceHub {
       sendJson(response, ledger === 'OK' ? 200 : 503, { status: ledger, ledger: { store: this.store.description, status: ledger }, participants: this.store.directory.participantNames().length, failedDeliveries: Object.fromEntries(this.#failedDeliveries) });
       return;
     }
+    // As an API gateway does: no valid token, nothing of the API is reached (not even a 404).
+    if (this.#security?.refuseUnauthorized(request, response, HUB_SCOPES.fspiop)) return;
     if (!this.store.available) {
       // Work the hub could not book must not be accepted (202) and then lost: refused at once, the sender may retry.
       request.resume();
@@ -218,12 +226,17 @@ export class ReferenceHub {
 
     let body: unknown;
     if (request.method !== 'GET') {
+      let text: string;
       try {
-        body = JSON.parse(await readBody(request, this.#options.maxBodyBytes));
+        text = await readBody(request, this.#options.maxBodyBytes);
+        body = JSON.parse(text);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return this.#reject(response, 413, FspiopErrorCode.genericValidationError, error.message);
         return this.#reject(response, 400, FspiopErrorCode.malformedSyntax, 'body is not valid JSON');
       }
+      // Mojaloop validates the JWS of what changes state (POST, PUT), not of GET.
+      const problem = this.#security?.signatureProblem(request.method ?? 'POST', path, request.headers, text);
+      if (problem) return this.#reject(response, 400, FspiopErrorCode.invalidSignature, problem);
     }
     await match.handler.handler({ request, response, params: match.params, headers, body, source });
   }
@@ -266,14 +279,15 @@ export class ReferenceHub {
       if (delay > 0) await sleep(delay, undefined, { signal: this.#server.signal });
       if (this.faults.dropsCallback()) return;
     }
+    // Secured, the hub's transport signs a callback the hub writes itself; a relayed one keeps its sender's signature.
     const send = () => sendFspiop({
       method, url, resource, body,
       source: headers['fspiop-source'] ?? HUB_SOURCE,
       destination: headers['fspiop-destination'],
-      headers: pick(headers, ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination']),
+      headers: pick(headers, RELAYED_HEADERS),
       timeoutMs: this.#options.deliveryTimeoutMs,
       signal: this.#server.signal,
-    }).catch((error: unknown) => {
+    }, this.#security?.transport).catch((error: unknown) => {
       throw Object.assign(error as Error, { participant: to });
     });
     await send();
@@ -615,6 +629,9 @@ function checkHeaders(headers: Record<string, string>, resource: FspiopResource,
   if (Number.isNaN(Date.parse(headers.date!))) return { error: FspiopErrorCode.malformedSyntax, detail: `Date "${headers.date}" is not an HTTP date` };
   return undefined;
 }
+
+/** What the hub passes on of a message it routes: the FSPIOP headers, the sender's signature among them. */
+const RELAYED_HEADERS = ['content-type', 'accept', 'date', 'fspiop-source', 'fspiop-destination', 'fspiop-signature', 'fspiop-uri', 'fspiop-http-method'];
 
 function pick(headers: Record<string, string>, names: string[]): Record<string, string> {
   const out: Record<string, string> = {};

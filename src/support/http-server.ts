@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export class BodyTooLargeError extends Error {
@@ -51,6 +52,14 @@ export function sendJson(response: ServerResponse, status: number, body?: unknow
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
+/** TLS a server is served with: its certificate and key, and whether it demands a client certificate chaining to `caPem`. */
+export interface ServerTls {
+  certPem: string;
+  keyPem: string;
+  caPem?: string;
+  requireClientCertificate?: boolean;
+}
+
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
 /**
@@ -71,6 +80,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export class HttpServer {
   readonly #handler: RequestHandler;
   readonly #errorBody: (error: unknown) => unknown;
+  readonly #tls: ServerTls | undefined;
   readonly #shutdown = new AbortController();
   readonly #background = new Set<Promise<unknown>>();
   readonly #upgrades: Array<(request: IncomingMessage, socket: Socket, head: Buffer) => void> = [];
@@ -79,9 +89,11 @@ export class HttpServer {
   #server: Server | undefined;
   #url: string | undefined;
 
-  constructor(handler: RequestHandler, errorBody: (error: unknown) => unknown) {
+  /** `tls`: serve https (TLS 1.2 or newer) with this certificate, optionally demanding the client's. */
+  constructor(handler: RequestHandler, errorBody: (error: unknown) => unknown, options: { tls?: ServerTls | undefined } = {}) {
     this.#handler = handler;
     this.#errorBody = errorBody;
+    this.#tls = options.tls;
   }
 
   /** Aborted when the server stops: pass it to outbound requests and delays. */
@@ -94,11 +106,19 @@ export class HttpServer {
     return this.#url;
   }
 
-  /** Listens and returns `http://host:port`; rejects with the listen error (EADDRINUSE, …) for the owner to explain. */
+  /** Listens and returns `http://host:port` (`https://` with TLS); rejects with the listen error (EADDRINUSE, …) for the owner to explain. */
   async start(port: number, host: string): Promise<string> {
-    const server = createServer((request, response) => {
+    const listener = (request: IncomingMessage, response: ServerResponse) => {
       this.#handler(request, response).catch((error: unknown) => sendJson(response, 500, this.#errorBody(error)));
-    });
+    };
+    const tls = this.#tls;
+    const server: Server = tls
+      ? createHttpsServer({
+        cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2',
+        ...(tls.caPem ? { ca: tls.caPem } : {}),
+        ...(tls.requireClientCertificate ? { requestCert: true, rejectUnauthorized: true } : {}),
+      }, listener)
+      : createServer(listener);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     this.#server = server;
     server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
@@ -119,7 +139,7 @@ export class HttpServer {
     });
     const address = server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    this.#url = `http://${shownHost}:${address.port}`;
+    this.#url = `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`;
     return this.#url;
   }
 

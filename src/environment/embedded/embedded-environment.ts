@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
+import type { DfspCredentials } from '../../fspiop/credentials.ts';
+import { issuedAdminCredentials, issuedDfspCredentials, issueHubSecurity, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from '../onboarding.ts';
-import type { DeploymentUrls } from './reference-deployment.ts';
+import { hubSourceIds, type DeploymentUrls } from './reference-deployment.ts';
 
 const MISSING: Partial<Record<Capability, string>> = {
   'compose-inventory': 'the embedded target runs in-process and has no containers; a compose target (Core Test Harness via testcontainers) is not in this version yet',
@@ -31,7 +33,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
   }
 
   describeTarget(): string {
-    return 'embedded (built-in reference hub on loopback)';
+    return `embedded (built-in reference hub on loopback${this.#config.hub.security === 'full' ? ', fully secured' : ''})`;
   }
 
   async start(): Promise<StartedEnvironment> {
@@ -43,9 +45,11 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
     const scratch = keepsNoFile ? undefined : await mkdtemp(join(tmpdir(), 'conformance-embedded-hub-'));
     const config = scratch ? { ...this.#config, embedded: { ...this.#config.embedded, dataDir: scratch } } : this.#config;
     try {
+      // Made here, not on the hub's thread: our payer needs what was issued to it, and a restarted hub the same CA and keys.
+      const security = config.hub.security === 'full' ? await issueSecurity(config) : undefined;
       // On its own thread: under load the hub and our payer each get a core.
-      const { thread, urls } = await DeploymentThread.start(config);
-      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander);
+      const { thread, urls } = await DeploymentThread.start(config, security ? { security } : {});
+      return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander, security);
     } catch (error) {
       if (scratch) await rm(scratch, { recursive: true, force: true });
       throw error;
@@ -59,7 +63,9 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly provides: Providers;
   readonly hubUrl: string;
   readonly adminUrl: string;
+  readonly issuedCredentials?: DfspCredentials;
   readonly #config: ConfigFor<'embedded'>;
+  readonly #security: HubSecurityMaterial | undefined;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
@@ -67,8 +73,11 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   #stopped: Promise<void> | undefined;
 
   constructor(config: ConfigFor<'embedded'>, deployment: DeploymentThread, controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>,
-    urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean) {
+    urls: DeploymentUrls, scratch: string | undefined, hasBystander: boolean, security: HubSecurityMaterial | undefined) {
     this.#config = config;
+    this.#security = security;
+    const admin = security && urls.tokenUrl ? { credentials: issuedAdminCredentials(security, urls.tokenUrl) } : {};
+    if (security && urls.tokenUrl) this.issuedCredentials = issuedDfspCredentials(security, config.participants.payer.fspId, urls.tokenUrl, hubSourceIds(config));
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
@@ -84,9 +93,9 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
           return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
         },
       },
-      'admin-api': { adminUrl: urls.adminUrl },
+      'admin-api': { adminUrl: urls.adminUrl, ...admin },
       // The hub is this run's and goes with it: a change made on it needs no journal on disk.
-      'hub-ledger': { adminUrl: urls.adminUrl, hubChanges: { record: async () => randomUUID(), settle: async () => undefined } },
+      'hub-ledger': { adminUrl: urls.adminUrl, hubChanges: { record: async () => randomUUID(), settle: async () => undefined }, ...admin },
       'fault-injection': { killOne: (component) => this.#killHub(component) },
       ...(hasBystander ? { 'bystander-dfsp': true } as const : {}),
     };
@@ -100,10 +109,17 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   describe(): EnvironmentDescription {
     // A run against a hub told to misbehave must never read like a run against a sound one.
     const faults = new HubFaults(this.#config.embedded.faults).active;
+    // The posture, never a secret: what is demanded, not what was issued.
+    const posture = this.#security
+      ? ' — fully secured: TLS 1.2+ with client certificates (a CA made at start), OAuth2 bearer tokens, JWS on POST/PUT, admin API closed to anonymous calls'
+      : ' — plain and open (no TLS, tokens or signatures: the development tiers\' posture)';
     return {
       kind: this.kind,
-      summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
-      endpoints: { hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}) },
+      summary: `embedded reference hub (its own callbacks in FSPIOP v${this.#config.embedded.fspiopVersion}) with a simulated payee DFSP, on loopback${posture}${faults.length > 0 ? ` — FAULTS INJECTED: ${faults.join(', ')}` : ''}`,
+      endpoints: {
+        hub: this.hubUrl, hubAdmin: this.adminUrl, ...(this.#urls.payeeUrl ? { payeeDfsp: this.#urls.payeeUrl } : {}),
+        ...(this.#urls.tokenUrl ? { tokenEndpoint: this.#urls.tokenUrl } : {}),
+      },
     };
   }
 
@@ -131,6 +147,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       if (this.#stopped) throw new Error('the environment stopped while its hub was being restarted');
       const { thread } = await DeploymentThread.start(this.#config, {
         hubPort: port(this.#urls.hubUrl), adminPort: port(this.#urls.adminUrl), payeePort: this.#urls.payeeUrl ? port(this.#urls.payeeUrl) : undefined, payerEndpoint: this.#payer?.url,
+        ...(this.#security && this.#urls.tokenUrl ? { security: this.#security, tokenPort: port(this.#urls.tokenUrl) } : {}),
       });
       return thread;
     })();
@@ -145,4 +162,12 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     })();
     return this.#stopped;
   }
+}
+
+/** The secured hub's CA and every credential, for our payer, payee and bystander (the bystander holds the payer's: both are ours, sent through one transport). */
+function issueSecurity(config: ConfigFor<'embedded'>): Promise<HubSecurityMaterial> {
+  const { payer, payee, bystander } = config.participants;
+  return issueHubSecurity([payer.fspId, payee.fspId, bystander.fspId], {
+    sameAs: bystander.fspId === payer.fspId ? {} : { [bystander.fspId]: payer.fspId },
+  });
 }

@@ -3,10 +3,14 @@ import { embeddedSettings, type ConformanceConfig, type ControlledParty, type Co
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
 import { HubAdminApi } from '../../hub/admin-api.ts';
+import { issuedDfspCredentials, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
+import { HubSecurity } from '../../hub/hub-security.ts';
+import { OAuth2TokenEndpoint } from '../../hub/oauth2-token-endpoint.ts';
 import { HubLedger } from '../../hub/ledger.ts';
 import { SqliteLedgerStore } from '../../hub/ledger-store.ts';
 import { MySqlLedgerStore } from '../../hub/mysql-ledger.ts';
-import { ReferenceHub } from '../../hub/reference-hub.ts';
+import { HUB_SOURCE, ReferenceHub } from '../../hub/reference-hub.ts';
+import type { DfspCredentials } from '../../fspiop/credentials.ts';
 import { ensureDirectorySync } from '../../support/files.ts';
 import { readOnboarding, type Onboarding } from '../onboarding.ts';
 
@@ -30,6 +34,13 @@ export interface ReferenceDeploymentOptions {
    * central-ledger does, instead of SQLite (embedded.dataDir or memory).
    */
   ledgerUrl?: string;
+  /**
+   * Serve fully secured with this material (`issueHubSecurity`): the FSPIOP API over mutual TLS
+   * with tokens and JWS, the admin API over TLS with tokens, a token endpoint on `tokenPort`, and
+   * the simulated payee presenting the credentials issued to it.
+   */
+  security?: HubSecurityMaterial;
+  tokenPort?: number;
 }
 
 export interface DeploymentUrls {
@@ -37,6 +48,8 @@ export interface DeploymentUrls {
   adminUrl: string;
   /** Undefined with `externalPayee`. */
   payeeUrl: string | undefined;
+  /** The OAuth2 token endpoint of a secured deployment. */
+  tokenUrl?: string | undefined;
 }
 
 /**
@@ -48,6 +61,8 @@ export interface DeploymentUrls {
 export class ReferenceDeployment {
   readonly hub: ReferenceHub;
   readonly #admin: HubAdminApi;
+  readonly #security: HubSecurity | undefined;
+  readonly #tokenEndpoint: OAuth2TokenEndpoint | undefined;
   readonly #onboarding: Onboarding;
   #payee: PayeeSimulator | undefined;
   readonly #config: ConformanceConfig;
@@ -63,15 +78,17 @@ export class ReferenceDeployment {
     const dataDir = embedded.faults.volatileLedger || options.ledgerUrl ? undefined : embedded.dataDir;
     // Synchronously: the ledger file is opened on the next line (an unawaited mkdir raced it and lost in a fresh container).
     if (dataDir) ensureDirectorySync(dataDir);
+    this.#security = options.security && new HubSecurity(options.security);
+    this.#tokenEndpoint = this.#security && new OAuth2TokenEndpoint(this.#security.tokens, this.#security.serverTls);
     const store = options.ledgerUrl
       ? new MySqlLedgerStore(options.ledgerUrl)
       : new SqliteLedgerStore(new HubLedger(dataDir ? join(dataDir, 'hub-ledger.sqlite') : undefined), dataDir ?? 'in memory');
     this.hub = new ReferenceHub({
       host: options.host, port: options.hubPort ?? 0, deliveryTimeoutMs: config.timeouts.callbackMs,
       callbackDelayMs: embedded.callbackDelayMs, store, faults: embedded.faults, crash: options.crash,
-      fspiopVersion: embedded.fspiopVersion,
+      fspiopVersion: embedded.fspiopVersion, ...(this.#security ? { security: this.#security } : {}),
     });
-    this.#admin = new HubAdminApi(this.hub.store);
+    this.#admin = new HubAdminApi(this.hub.store, this.#security);
   }
 
   /** The simulated payee's parties, by the functional scenario that addresses them. */
@@ -92,9 +109,13 @@ export class ReferenceDeployment {
       await this.hub.restoreParties();
       const hubUrl = await this.hub.start();
       const adminUrl = await this.#admin.start(this.#options.adminPort ?? 0, host);
+      const tokenUrl = await this.#tokenEndpoint?.start(this.#options.tokenPort ?? 0, host);
       let payeeUrl: string | undefined;
       if (!this.#options.externalPayee) {
-        this.#payee = simulatedPayee(this.#config, this.#onboarding, { hubUrl, host, port: this.#options.payeePort }, await loadIlpCodec(payeeIlpSecret(this.#config)));
+        const credentials = this.#options.security && tokenUrl
+          ? issuedDfspCredentials(this.#options.security, this.#config.participants.payee.fspId, tokenUrl, hubSourceIds(this.#config))
+          : undefined;
+        this.#payee = simulatedPayee(this.#config, this.#onboarding, { hubUrl, host, port: this.#options.payeePort, credentials }, await loadIlpCodec(payeeIlpSecret(this.#config)));
         payeeUrl = await this.#payee.start();
       }
       for (const participant of this.#onboarding.participants) {
@@ -105,7 +126,7 @@ export class ReferenceDeployment {
       this.hub.oracle.register(participants.payer.party, participants.payer.fspId);
       for (const party of this.#onboarding.payeeParties) this.hub.oracle.register(party, participants.payee.fspId);
       await this.hub.resumeExpiries();
-      return { hubUrl, adminUrl, payeeUrl };
+      return { hubUrl, adminUrl, payeeUrl, tokenUrl };
     } catch (error) {
       await this.stop();
       throw error;
@@ -124,7 +145,7 @@ export class ReferenceDeployment {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.#payee?.stop(), this.hub.stop(), this.#admin.stop()]);
+    await Promise.allSettled([this.#payee?.stop(), this.hub.stop(), this.#admin.stop(), this.#tokenEndpoint?.stop()]);
     await this.hub.store.close();
   }
 }
@@ -134,10 +155,17 @@ function payeeIlpSecret(config: ConformanceConfig): string {
   return `${config.participants.payee.fspId}-ilp-secret`;
 }
 
-function simulatedPayee(config: ConformanceConfig, onboarding: Onboarding, where: { hubUrl: string; host: string; port?: number | undefined }, ilp: Awaited<ReturnType<typeof loadIlpCodec>>): PayeeSimulator {
+/** The FSPIOP-Source values the hub signs its own callbacks under: what a DFSP of ours verifies with the hub's key. */
+export function hubSourceIds(config: ConformanceConfig): string[] {
+  return [...new Set([HUB_SOURCE, ...config.hub.sourceIds, ...(embeddedSettings(config).faults.callbackSource ? [embeddedSettings(config).faults.callbackSource!] : [])])];
+}
+
+function simulatedPayee(config: ConformanceConfig, onboarding: Onboarding,
+  where: { hubUrl: string; host: string; port?: number | undefined; credentials?: DfspCredentials | undefined }, ilp: Awaited<ReturnType<typeof loadIlpCodec>>): PayeeSimulator {
   return new PayeeSimulator({
     fspId: config.participants.payee.fspId, hubUrl: where.hubUrl, ilp, parties: onboarding.payeeParties,
     delayMs: embeddedSettings(config).payeeDelayMs, timeoutMs: config.timeouts.callbackMs, host: where.host, port: where.port,
+    ...(where.credentials ? { credentials: where.credentials } : {}),
   });
 }
 
