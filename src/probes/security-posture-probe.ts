@@ -284,7 +284,7 @@ export class SecurityPostureProbe {
     const url = new URL(this.#payer.hubUrl);
     const source = `TLS handshakes with ${url.host}`;
     if (url.protocol !== 'https:') {
-      return [{ name: 'TLS 1.0 and 1.1', value: 'not applicable: the endpoint is plaintext http, no TLS at all', threshold: 'refused (TLS 1.2 or newer only)', ok: false, source: `hub URL ${url.origin}` }];
+      return [{ name: 'TLS 1.0 and 1.1', value: 'none: the endpoint is plaintext http, no TLS at all', threshold: 'refused (TLS 1.2 or newer only)', ok: false, source: `hub URL ${url.origin}` }];
     }
     const client = { ...this.#trust, ...this.#clientCertificate() };
     const modern = await tlsHandshake(url, this.#timeoutMs, client);

@@ -70,9 +70,19 @@ export function tlsHandshake(url: URL, timeoutMs: number, options: TlsClientOpti
       connected.end();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => resolve({
-      trusted: false, problem: `handshake failed: ${error.message.split('\n')[0]}`, ...(error.code ? { code: error.code } : {}),
+      trusted: false, problem: `handshake failed: ${describeTlsError(error)}`, ...(error.code ? { code: error.code } : {}),
     }));
   });
+}
+
+/**
+ * OpenSSL's messages are "C0…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol
+ * version:../deps/…": the code and the reason are what a reader needs.
+ */
+export function describeTlsError(error: NodeJS.ErrnoException): string {
+  const fields = error.message.split(':');
+  const reason = /^[0-9A-F]+$/i.test(fields[0] ?? '') && fields[1] === 'error' && fields.length >= 6 ? fields[5]!.trim() : error.message.split('\n')[0]!;
+  return error.code ? `${error.code} (${reason})` : reason;
 }
 
 function servedCertificate(peer: PeerCertificate & { issuerCertificate?: PeerCertificate }): ServedCertificate {
@@ -113,7 +123,7 @@ export function askOverTls(url: URL, timeoutMs: number, options: TlsClientOption
       if (answer.length > MAX_ANSWER_CHARS) socket.destroy();
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (!answer) resolve({ kind: 'error', code: error.code ?? 'error', detail: `${error.code ?? 'error'}: ${error.message.split('\n')[0]}` });
+      if (!answer) resolve({ kind: 'error', code: error.code ?? 'error', detail: describeTlsError(error) });
     });
     socket.once('close', () => {
       if (!answer) return resolve({ kind: 'closed', detail: 'connection closed without an answer or a TLS alert' });
