@@ -10,7 +10,9 @@ Then('the hub accepts it', function (this: ConformanceWorld) {
 });
 
 Then('the hub\'s FSPIOP endpoint is served over TLS and plaintext is refused or redirected', async function (this: ConformanceWorld) {
-  return this.record(await this.posture.tlsAtEdge());
+  // Where the run reads the deployment, the ports it exposes are tried for plaintext too.
+  const inventory = this.session.has('kubernetes-inventory') || this.session.has('compose-inventory') ? await this.session.inventory() : undefined;
+  return this.record(await this.posture.tlsAtEdge(inventory?.exposedPorts() ?? []));
 });
 
 Then('a participant without a client certificate is refused, and one with ours is answered', async function (this: ConformanceWorld) {

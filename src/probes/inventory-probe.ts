@@ -381,6 +381,17 @@ export class InventoryProbe {
     ];
   }
 
+  /**
+   * The ports the deployment faces the outside with at the hub's address: what compose publishes
+   * to the host, and the ports of LoadBalancer services (an ingress's 80 and 443). Plaintext must
+   * be refused on each (IAC-SEC-01); NodePorts are on the nodes' addresses, not the hub's.
+   */
+  exposedPorts(): number[] {
+    const published = this.#inventory.components.flatMap((c) => c.ports?.flatMap((p) => (p.host !== undefined ? [p.host] : [])) ?? c.publishedPorts ?? []);
+    const balanced = (this.#inventory.services ?? []).filter((s) => s.type === 'LoadBalancer').flatMap((s) => s.ports);
+    return [...new Set([...published, ...balanced])].sort((a, b) => a - b);
+  }
+
   usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] | NotEvaluated {
     const usage = this.#inventory.usage;
     // A figure nobody measured says nothing about the deployment: not a failure, no evidence at all.

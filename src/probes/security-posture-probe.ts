@@ -86,10 +86,11 @@ export class SecurityPostureProbe {
 
   /**
    * IAC-SEC-01: the hub URL completes a TLS 1.2+ handshake with a trusted certificate, and
-   * plaintext gets nowhere — `http://` on the same host and port, on port 80 and on any other port
-   * named is refused or redirected to https. Each attempt is a measurement of its own.
+   * plaintext gets nowhere — `http://` on the same host and port, on port 80, on the ports the
+   * deployment's inventory exposes and on any other port named is refused or redirected to https.
+   * Each attempt is a measurement of its own.
    */
-  async tlsAtEdge(): Promise<Measurement[]> {
+  async tlsAtEdge(exposedPorts: readonly number[] = []): Promise<Measurement[]> {
     const url = new URL(this.#payer.hubUrl);
     const source = `hub URL ${url.origin}`;
     if (url.protocol !== 'https:') {
@@ -102,13 +103,14 @@ export class SecurityPostureProbe {
     const handshake: Measurement = {
       name: 'FSPIOP endpoint transport', value, threshold: `TLS 1.2 or newer with a certificate trusted by ${this.#trustSource}`, ok: modern && seen.trusted, source,
     };
-    return [handshake, ...await this.#plaintextAttempts(url)];
+    return [handshake, ...await this.#plaintextAttempts(url, exposedPorts)];
   }
 
-  async #plaintextAttempts(url: URL): Promise<Measurement[]> {
+  async #plaintextAttempts(url: URL, exposedPorts: readonly number[]): Promise<Measurement[]> {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || 443);
-    const ports = [...new Set([port, 80, ...(this.#options.plaintextPorts ?? [])])];
+    // A port that serves TLS (the hub's own, 443) is tried too: plaintext on it must be refused as well.
+    const ports = [...new Set([port, 80, ...(this.#options.plaintextPorts ?? []), ...exposedPorts])];
     const path = url.pathname || '/';
     return Promise.all(ports.map(async (candidate) => {
       const attempt = await plaintextAttempt(host, candidate, path, this.#timeoutMs);

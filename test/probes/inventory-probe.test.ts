@@ -300,3 +300,20 @@ describe('InventoryProbe hardening: Mojaloop workloads apart from operators, dat
     assert.ok(!Array.isArray(finding) && /no operator, database or broker workload in the inventory/.test(finding.notEvaluated));
   });
 });
+
+describe('InventoryProbe.exposedPorts', () => {
+  it('lists what compose publishes and what LoadBalancer services expose, not NodePorts', () => {
+    const probe = new InventoryProbe({
+      source: 'test', orchestrator: 'kubernetes', nodes: [], helmReleases: [], resources: [], settings: {},
+      components: [
+        { name: 'hub', kind: 'container', images: [], labels: {}, health: 'healthy', ports: [{ host: 3001, container: 3001 }, { container: 9000 }] },
+        { name: 'old', kind: 'container', images: [], labels: {}, health: 'healthy', publishedPorts: [8080] },
+      ],
+      services: [
+        { name: 'ingress-nginx', type: 'LoadBalancer', ports: [80, 443], nodePorts: [30080, 30443] },
+        { name: 'ml-api-adapter', type: 'NodePort', ports: [3000], nodePorts: [31000] },
+      ],
+    });
+    assert.deepEqual(probe.exposedPorts(), [80, 443, 3001, 8080]);
+  });
+});
