@@ -73,14 +73,25 @@ export class CredentialedClient {
     return this.#http(request.url, { method: request.method, headers: { ...request.headers, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) } }, request.body);
   }
 
-  /** A token for `scope` (default: the configured one) from the configured token endpoint; undefined without OAuth2. */
-  async token(scope?: string): Promise<TokenAnswer | undefined> {
+  /**
+   * A token for `scope` (default: the configured one) from the configured token endpoint;
+   * undefined without OAuth2. The client authenticates with HTTP Basic (RFC 6749 §2.3.1, what
+   * every server must take) or, `body`, with client_id and client_secret as form fields.
+   */
+  async token(scope?: string, authentication: 'basic' | 'body' = 'basic'): Promise<TokenAnswer | undefined> {
     const oauth2 = this.#credentials?.oauth2;
     if (!oauth2) return undefined;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: oauth2.clientId, client_secret: oauth2.clientSecret });
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (authentication === 'basic') {
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(oauth2.clientId)}:${encodeURIComponent(oauth2.clientSecret)}`).toString('base64')}`;
+    } else {
+      form.set('client_id', oauth2.clientId);
+      form.set('client_secret', oauth2.clientSecret);
+    }
     const wanted = scope ?? oauth2.scope;
     if (wanted) form.set('scope', wanted);
-    const answer = await this.#http(oauth2.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } }, form.toString());
+    const answer = await this.#http(oauth2.tokenUrl, { method: 'POST', headers }, form.toString());
     const endpoint = `token endpoint ${redactUrl(oauth2.tokenUrl)}`;
     if ('error' in answer) return { refused: `${endpoint} did not answer: ${answer.error}` };
     let parsed: { access_token?: unknown; scope?: unknown; error?: unknown } = {};
@@ -90,7 +101,7 @@ export class CredentialedClient {
       // Not JSON: refused below with the status alone.
     }
     if (answer.status !== 200 || typeof parsed.access_token !== 'string') {
-      return { refused: `${endpoint} answered HTTP ${answer.status}${typeof parsed.error === 'string' ? ` (${parsed.error})` : ''}` };
+      return { refused: `${endpoint} answered HTTP ${answer.status}${typeof parsed.error === 'string' ? ` (${parsed.error.slice(0, 60)})` : ''}` };
     }
     return { token: parsed.access_token, ...(typeof parsed.scope === 'string' ? { grantedScope: parsed.scope } : {}) };
   }

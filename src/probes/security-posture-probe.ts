@@ -6,12 +6,12 @@ import { parseErrorInformation } from '../fspiop/answer.ts';
 import { CallbackCorrelator, type ReceivedCallback } from '../fspiop/callback-correlator.ts';
 import type { DfspCredentials } from '../fspiop/credentials.ts';
 import { fspiopHeaders } from '../fspiop/headers.ts';
-import { partyPath, quoteRequest } from '../fspiop/messages.ts';
+import { partyKey, partyPath, quoteRequest } from '../fspiop/messages.ts';
 import type { Exchange, PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import { certificateRequestSeen } from '../support/certificate-request.ts';
 import { askOverTls, plaintextAttempt, probeClientCertificateDemand, tlsHandshake, type TlsAnswer, type TlsClientOptions } from '../support/tls-probe.ts';
 import { joinUrl, redactUrl, withoutQuery } from '../support/url.ts';
-import { CredentialedClient, type PlainAnswer, type PlainRequest } from './credentialed-client.ts';
+import { CredentialedClient, type PlainAnswer, type PlainRequest, type TokenAnswer } from './credentialed-client.ts';
 import { outcomeOf, sourceOf } from './exchange-measurements.ts';
 import { signedWithUnknownKey } from './unknown-key-signature.ts';
 
@@ -309,33 +309,62 @@ export class SecurityPostureProbe {
   /**
    * A token for a scope the hub does not grant our DFSP is refused: either the token endpoint will
    * not issue it, or the FSPIOP API refuses it (401/403) on a lookup made with our client
-   * certificate. An endpoint that silently issues another scope instead gives nothing to test.
+   * certificate. Shown against a control: our configured scope's token is issued the same way
+   * (else the refusal may be of our client credentials) and, where the wrong one was issued, is
+   * accepted on the same lookup (else the refusal may be of every token). An endpoint that
+   * silently issues another scope instead gives nothing to test.
    */
   async wrongScopeRefused(): Promise<Measurement[] | NotEvaluated> {
     const oauth2 = this.#options.credentials?.oauth2;
     if (!oauth2) return { notEvaluated: 'no OAuth2 client credentials are configured for our DFSP (security.oauth2): no token of any scope can be had' };
     const client = new CredentialedClient(this.#options.credentials, this.#timeoutMs);
     try {
+      const control = await this.#controlToken(client);
+      if ('refused' in control.answer) return { notEvaluated: `our own client credentials got no token for the configured scope (${control.answer.refused}): a refused wrong scope would prove nothing` };
       const wrongScope = `conformance-unknown-scope-${randomUUID().slice(0, 8)}`;
       const tokenSource = `client credentials grant at ${redactUrl(oauth2.tokenUrl)}, scope "${wrongScope}"`;
-      const issued = await client.token(wrongScope);
+      const threshold = 'refused by the token endpoint or the FSPIOP API (our configured scope\'s token accepted)';
+      const issued = await client.token(wrongScope, control.authentication);
       if (!issued || 'refused' in issued) {
-        return [{ name: 'token for a scope not granted to us', value: `not issued: ${issued?.refused ?? 'no answer'}`, threshold: 'refused by the token endpoint or the FSPIOP API', ok: true, source: tokenSource }];
+        return [{ name: 'token for a scope not granted to us', value: `not issued: ${issued?.refused ?? 'no answer'} (our configured scope's was issued)`, threshold, ok: true, source: tokenSource }];
       }
       if (!issued.grantedScope?.split(' ').includes(wrongScope)) {
         return { notEvaluated: `the token endpoint ignored the requested scope "${wrongScope}" and issued ${issued.grantedScope ? `"${issued.grantedScope}"` : 'a token naming no scope'}: no token with a wrong scope could be had` };
       }
-      const url = joinUrl(this.#payer.hubUrl, partyPath(this.#config.participants.payee.party));
-      const headers = fspiopHeaders({ resource: 'parties', source: this.#payer.fspId, version: this.#config.fspiop.version, accepted: this.#config.fspiop.accept });
-      const answer = await client.send({ method: 'GET', url, headers }, issued.token);
-      const refused = !('error' in answer) && (answer.status === 401 || answer.status === 403);
+      const right = await this.#lookupWith(client, control.answer.token);
+      if (right !== 202) return { notEvaluated: `the FSPIOP lookup with our configured scope's token got ${typeof right === 'number' ? `HTTP ${right}` : right}: a refused wrong scope would prove nothing` };
+      const wrong = await this.#lookupWith(client, issued.token);
       return [{
-        name: 'FSPIOP lookup with a token of a scope not granted to us', value: 'error' in answer ? `request failed: ${answer.error}` : `HTTP ${answer.status}`,
-        threshold: 'refused with HTTP 401 or 403', ok: refused, source: `GET ${redactUrl(url)} with our client certificate and the token of ${tokenSource}`,
+        name: 'FSPIOP lookup with a token of a scope not granted to us', value: typeof wrong === 'number' ? `HTTP ${wrong}` : wrong,
+        threshold, ok: wrong === 401 || wrong === 403, source: `GET ${redactUrl(joinUrl(this.#payer.hubUrl, partyPath(this.#config.participants.payee.party)))} presenting ${client.presents.replace('a bearer token', 'the token')} of ${tokenSource}`,
       }];
     } finally {
       client.close();
     }
+  }
+
+  /** Our configured scope's token, by HTTP Basic client authentication or, where that is refused, by form fields. */
+  async #controlToken(client: CredentialedClient): Promise<{ answer: TokenAnswer; authentication: 'basic' | 'body' }> {
+    const basic = (await client.token(undefined, 'basic'))!;
+    if ('token' in basic) return { answer: basic, authentication: 'basic' };
+    const body = (await client.token(undefined, 'body'))!;
+    return 'token' in body ? { answer: body, authentication: 'body' } : { answer: basic, authentication: 'basic' };
+  }
+
+  /** GET /parties for our payee with `token`: its status, or why there was none. Its callback, if any, is awaited so it is not taken for a stray one. */
+  async #lookupWith(client: CredentialedClient, token: string): Promise<number | string> {
+    const party = this.#config.participants.payee.party;
+    const url = joinUrl(this.#payer.hubUrl, partyPath(party));
+    const headers = fspiopHeaders({ resource: 'parties', source: this.#payer.fspId, version: this.#config.fspiop.version, accepted: this.#config.fspiop.accept });
+    const expected = this.#payer.expectCallback(CallbackCorrelator.key('parties', partyKey(party)));
+    expected.callback.catch(() => undefined);
+    const answer = await client.send({ method: 'GET', url, headers }, token);
+    if ('error' in answer || answer.status !== 202) {
+      expected.cancel();
+      return 'error' in answer ? `request failed: ${answer.error}` : answer.status;
+    }
+    await expected.callback.catch(() => undefined);
+    return answer.status;
   }
 
   #clientCertificate(): TlsClientOptions {

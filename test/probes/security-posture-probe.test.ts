@@ -278,37 +278,57 @@ describe('SecurityPostureProbe against real local servers', () => {
   });
 
   describe('IAC-SEC-10 a token of the wrong scope refused', () => {
-    /** A token endpoint: `issue` decides what it answers for a requested scope. */
-    const tokenEndpoint = (issue: (scope: string) => { status: number; body: object }) => http((req, res) => {
+    /** A token endpoint: `issue` decides what it answers for the form and Authorization header it got. */
+    const tokenEndpoint = (issue: (form: URLSearchParams, authorization: string | undefined) => { status: number; body: object }) => http((req, res) => {
       let form = '';
       req.on('data', (chunk) => { form += chunk; });
       req.on('end', () => {
-        const answer = issue(new URLSearchParams(form).get('scope') ?? '');
+        const answer = issue(new URLSearchParams(form), req.headers.authorization);
         res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
       });
     });
+    /** Our configured scope (none asked: the client's default) gets the token "right"; any other scope what `other` says. */
+    const issuing = (other: (scope: string) => { status: number; body: object }) => tokenEndpoint((form) => {
+      const scope = form.get('scope');
+      return scope ? other(scope) : { status: 200, body: { access_token: 'right', token_type: 'Bearer' } };
+    });
     const oauth2 = (tokenUrl: string): DfspCredentials => ({ ...credentials, oauth2: { tokenUrl, clientId: 'payer', clientSecret: 'planted-secret-s3cr3t' } });
-    const hubAnswering = (status: number) => https(mutual, (req, res) => res.writeHead(req.headers.authorization === 'Bearer wrong-scoped' ? status : 500).end());
+    /** A hub over our mutual TLS that accepts the right token and answers `status` to the wrong-scoped one. */
+    const hubAnswering = (status: number) => https(mutual, (req, res) => {
+      const token = req.headers.authorization;
+      res.writeHead(token === 'Bearer right' ? 202 : token === 'Bearer wrong-scoped' ? status : 500).end();
+    });
+    const wrongScoped = (scope: string) => ({ status: 200, body: { access_token: 'wrong-scoped', scope } });
 
-    it('passes when the token endpoint will not issue it, or the hub refuses the token it issued', async () => {
-      const refusing = await tokenEndpoint(() => ({ status: 400, body: { error: 'invalid_scope' } }));
+    it('passes when the token endpoint will not issue it, or the hub refuses the token it issued — while our own scope works', async () => {
+      const refusing = await issuing(() => ({ status: 400, body: { error: 'invalid_scope' } }));
       const [m] = measured(await probe(await hubAnswering(202), { credentials: oauth2(refusing) }).wrongScopeRefused());
       assert.equal(m!.ok, true);
-      assert.match(String(m!.value), /^not issued: token endpoint http:\/\/127\.0\.0\.1:\d+ answered HTTP 400 \(invalid_scope\)$/);
-      const issuing = await tokenEndpoint((scope) => ({ status: 200, body: { access_token: 'wrong-scoped', scope } }));
-      assert.ok(allOk(await probe(await hubAnswering(403), { credentials: oauth2(issuing) }).wrongScopeRefused()));
+      assert.match(String(m!.value), /^not issued: token endpoint http:\/\/127\.0\.0\.1:\d+ answered HTTP 400 \(invalid_scope\) \(our configured scope's was issued\)$/);
+      assert.ok(allOk(await probe(await hubAnswering(403), { credentials: oauth2(await issuing(wrongScoped)) }).wrongScopeRefused()));
     });
 
-    it('fails a hub that accepts the token, and keeps the secret and token out of the evidence', async () => {
-      const issuing = await tokenEndpoint((scope) => ({ status: 200, body: { access_token: 'wrong-scoped', scope } }));
-      const finding = await probe(await hubAnswering(202), { credentials: oauth2(issuing) }).wrongScopeRefused();
+    it('authenticates to the token endpoint with form fields where HTTP Basic is refused', async () => {
+      const bodyOnly = await tokenEndpoint((form, authorization) => {
+        if (authorization || form.get('client_id') !== 'payer') return { status: 401, body: { error: 'invalid_client' } };
+        return form.get('scope') ? wrongScoped(form.get('scope')!) : { status: 200, body: { access_token: 'right' } };
+      });
+      assert.ok(allOk(await probe(await hubAnswering(401), { credentials: oauth2(bodyOnly) }).wrongScopeRefused()));
+    });
+
+    it('fails a hub that accepts the token, and keeps the secret and tokens out of the evidence', async () => {
+      const finding = await probe(await hubAnswering(202), { credentials: oauth2(await issuing(wrongScoped)) }).wrongScopeRefused();
       assert.deepEqual(failed(finding), ['FSPIOP lookup with a token of a scope not granted to us: HTTP 202']);
-      assert.doesNotMatch(JSON.stringify(finding), /planted-secret|wrong-scoped/);
+      assert.doesNotMatch(JSON.stringify(finding), /planted-secret|wrong-scoped|"right"/);
     });
 
-    it('does not evaluate without OAuth2 credentials, nor when the endpoint swaps the scope for another', async () => {
+    it('does not evaluate without OAuth2 credentials, when our own credentials or token are refused, or when the endpoint swaps the scope', async () => {
       assert.match(notEvaluated(await probe(await https({})).wrongScopeRefused()), /no OAuth2 client credentials are configured/);
-      const swapping = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'other', scope: 'fspiop' } }));
+      const refusingUs = await tokenEndpoint(() => ({ status: 401, body: { error: 'invalid_client' } }));
+      assert.match(notEvaluated(await probe(await hubAnswering(403), { credentials: oauth2(refusingUs) }).wrongScopeRefused()), /our own client credentials got no token for the configured scope \(token endpoint .* answered HTTP 401 \(invalid_client\)\)/);
+      const refusingEveryToken = await https(mutual, (_req, res) => res.writeHead(401).end());
+      assert.match(notEvaluated(await probe(refusingEveryToken, { credentials: oauth2(await issuing(wrongScoped)) }).wrongScopeRefused()), /lookup with our configured scope's token got HTTP 401/);
+      const swapping = await issuing(() => ({ status: 200, body: { access_token: 'other', scope: 'fspiop' } }));
       assert.match(notEvaluated(await probe(await hubAnswering(202), { credentials: oauth2(swapping) }).wrongScopeRefused()), /ignored the requested scope .* and issued "fspiop"/);
     });
   });
