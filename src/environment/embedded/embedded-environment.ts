@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import type { ConfigFor, ControlledParty, ControlledPayeeRole } from '../../config/schema.ts';
 import type { Capability } from '../../catalogue/capabilities.ts';
 import type { DfspCredentials } from '../../fspiop/credentials.ts';
-import { issuedAdminCredentials, issuedDfspCredentials, issueHubSecurity, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
+import { createAgents, PLAIN_TRANSPORT, sendHttp, type OutboundTransport } from '../../fspiop/outbound.ts';
+import { issuedAdminCredentials, issuedDfspCredentials, type HubSecurityMaterial } from '../../hub/hub-credentials.ts';
 import { HubFaults } from '../../hub/hub-faults.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, ConformanceEnvironment, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
+import { issueDeploymentSecurity } from './deployment-security.ts';
 import { DeploymentThread } from './deployment-thread.ts';
 import { readOnboarding } from '../onboarding.ts';
 import { hubSourceIds, type DeploymentUrls } from './reference-deployment.ts';
@@ -46,7 +48,7 @@ export class EmbeddedEnvironment implements ConformanceEnvironment {
     const config = scratch ? { ...this.#config, embedded: { ...this.#config.embedded, dataDir: scratch } } : this.#config;
     try {
       // Made here, not on the hub's thread: our payer needs what was issued to it, and a restarted hub the same CA and keys.
-      const security = config.hub.security === 'full' ? await issueSecurity(config) : undefined;
+      const security = config.hub.security === 'full' ? await issueDeploymentSecurity(config) : undefined;
       // On its own thread: under load the hub and our payer each get a core.
       const { thread, urls } = await DeploymentThread.start(config, security ? { security } : {});
       return new StartedEmbeddedEnvironment(config, thread, controlledPayee, urls, scratch, hasBystander, security);
@@ -66,6 +68,8 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   readonly issuedCredentials?: DfspCredentials;
   readonly #config: ConfigFor<'embedded'>;
   readonly #security: HubSecurityMaterial | undefined;
+  /** How the run reads what the simulated payee was told: plain, or with our certificate when the payee serves https. */
+  readonly #payeeClient: OutboundTransport;
   readonly #urls: DeploymentUrls;
   readonly #scratch: string | undefined;
   #deployment: Promise<DeploymentThread>;
@@ -78,6 +82,7 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
     this.#security = security;
     const admin = security && urls.tokenUrl ? { credentials: issuedAdminCredentials(security, urls.tokenUrl) } : {};
     if (security && urls.tokenUrl) this.issuedCredentials = issuedDfspCredentials(security, config.participants.payer.fspId, urls.tokenUrl, hubSourceIds(config));
+    this.#payeeClient = this.issuedCredentials?.tls ? { agents: createAgents(this.issuedCredentials.tls) } : PLAIN_TRANSPORT;
     this.#deployment = Promise.resolve(deployment);
     this.#urls = urls;
     this.#scratch = scratch;
@@ -89,8 +94,9 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
       'payee-observation': {
         transferErrors: async (transferId) => {
           const url = `${urls.payeeUrl}/conformance/transfers/${encodeURIComponent(transferId)}`;
-          const response = await fetch(url, { signal: AbortSignal.timeout(config.timeouts.requestMs) });
-          return { errorCodes: ((await response.json()) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
+          // Secured, the payee's endpoint demands a certificate of the hub's CA: ours (both DFSPs are the run's).
+          const answer = await sendHttp({ method: 'GET', url, timeoutMs: config.timeouts.requestMs, detectSilentPeer: false }, { accept: 'application/json' }, this.#payeeClient);
+          return { errorCodes: (JSON.parse(answer.body) as { errorCodes: string[] }).errorCodes, source: `GET ${url} (the simulated payee DFSP)` };
         },
       },
       'admin-api': { adminUrl: urls.adminUrl, ...admin },
@@ -158,16 +164,10 @@ class StartedEmbeddedEnvironment implements StartedEnvironment {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       await (await this.#deployment.catch(() => undefined))?.stop();
+      if (this.#payeeClient !== PLAIN_TRANSPORT) for (const agent of Object.values(this.#payeeClient.agents)) agent.destroy();
       if (this.#scratch) await rm(this.#scratch, { recursive: true, force: true });
     })();
     return this.#stopped;
   }
 }
 
-/** The secured hub's CA and every credential, for our payer, payee and bystander (the bystander holds the payer's: both are ours, sent through one transport). */
-function issueSecurity(config: ConfigFor<'embedded'>): Promise<HubSecurityMaterial> {
-  const { payer, payee, bystander } = config.participants;
-  return issueHubSecurity([payer.fspId, payee.fspId, bystander.fspId], {
-    sameAs: bystander.fspId === payer.fspId ? {} : { [bystander.fspId]: payer.fspId },
-  });
-}

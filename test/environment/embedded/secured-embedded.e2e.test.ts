@@ -52,6 +52,12 @@ describe('the embedded target with hub.security: full', () => {
     assert.equal(started.provides['hub-ledger']!.credentials?.oauth2.clientId, admin.credentials!.oauth2.clientId);
   });
 
+  it('reads what the simulated payee was told over its https endpoint, which demands a certificate of the hub\'s CA', async () => {
+    const observed = await started.provides['payee-observation']!.transferErrors('00000000-0000-4000-8000-000000000000');
+    assert.deepEqual(observed.errorCodes, []);
+    assert.match(observed.source, /^GET https:/);
+  });
+
   it('carries a lookup with what it issued, and after its hub is killed and restarted the same credentials still hold', async () => {
     const lookup = async (expected: number) => {
       const before = dfsp.received.length;
