@@ -323,7 +323,7 @@ export class SecurityPostureProbe {
       if ('refused' in control.answer) return { notEvaluated: `our own client credentials got no token for the configured scope (${control.answer.refused}): a refused wrong scope would prove nothing` };
       const wrongScope = `conformance-unknown-scope-${randomUUID().slice(0, 8)}`;
       const tokenSource = `client credentials grant at ${redactUrl(oauth2.tokenUrl)}, scope "${wrongScope}"`;
-      const threshold = 'refused by the token endpoint or the FSPIOP API (our configured scope\'s token accepted)';
+      const threshold = 'refused by the token endpoint or the FSPIOP API, while our configured scope is not';
       const issued = await client.token(wrongScope, control.authentication);
       if (!issued || 'refused' in issued) {
         return [{ name: 'token for a scope not granted to us', value: `not issued: ${issued?.refused ?? 'no answer'} (our configured scope's was issued)`, threshold, ok: true, source: tokenSource }];
