@@ -8,8 +8,11 @@
 //   warm-up and at its end (default 600 s = 10 minutes);
 // BENCH_P2P_SECONDS: each step of the P2P searches (default 30 s);
 // BENCH_LEDGER=memory keeps the hub's ledger in memory instead of a file (a run keeps it in a file);
-// BENCH_STEPS: which steps to run, comma-separated, of runner, clearing, p2p, overhead (default all;
-//   the loopback capacity is always measured, every rate is quoted beside it).
+// BENCH_STEPS: which steps to run, comma-separated, of runner, clearing, secured, p2p, overhead (default all;
+//   the loopback capacity is always measured, every rate is quoted beside it);
+// BENCH_SECURED_SECONDS: the secured clearing step — the same load against the fully secured embedded
+//   hub (mutual TLS, bearer tokens, JWS on every POST/PUT), printed beside the plain clearing with
+//   what security costs per transfer (default min(BENCH_SECONDS, 120) s).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,8 +20,12 @@ import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { validateConfig } from '../src/config/load-config.ts';
+import { issueDeploymentSecurity } from '../src/environment/embedded/deployment-security.ts';
 import { DeploymentThread } from '../src/environment/embedded/deployment-thread.ts';
+import { hubSourceIds } from '../src/environment/embedded/reference-deployment.ts';
 import { CallbackServer } from '../src/fspiop/callback-server.ts';
+import { FspiopTransport } from '../src/fspiop/fspiop-transport.ts';
+import { issuedDfspCredentials } from '../src/hub/hub-credentials.ts';
 import { sendFspiop } from '../src/fspiop/outbound.ts';
 import { loadFspiopSpecification } from '../src/fspiop/spec-validation.ts';
 import { createLoadRunner } from '../src/load/create-load-runner.ts';
@@ -28,9 +35,10 @@ import { descriptorLimit } from '../src/support/descriptor-limit.ts';
 const CLEARING_TARGET = 1000;
 const clearingSeconds = Number(process.env.BENCH_SECONDS ?? 600);
 const p2pSeconds = Number(process.env.BENCH_P2P_SECONDS ?? 30);
+const securedSeconds = Number(process.env.BENCH_SECURED_SECONDS ?? Math.min(clearingSeconds, 120));
 /** What the runner alone must add to an iteration at most (its p99 against a hub that answers at once). */
 const RUNNER_P99_OVERHEAD_MS = 5;
-const STEPS = ['runner', 'clearing', 'p2p', 'overhead'] as const;
+const STEPS = ['runner', 'clearing', 'secured', 'p2p', 'overhead'] as const;
 const steps = new Set((process.env.BENCH_STEPS ?? STEPS.join(',')).split(',').map((name) => name.trim()).filter(Boolean));
 for (const name of steps) {
   if (!(STEPS as readonly string[]).includes(name)) {
@@ -119,16 +127,30 @@ async function liveHeap(hub: HubOnThread): Promise<LiveHeap> {
 const config = validateConfig({ timeouts: { callbackMs: 10_000, requestMs: 10_000 } });
 const { payer, payee } = config.participants;
 
-/** A fresh embedded deployment on its own thread, as a conformance run starts it, the ledger in a file. */
-async function embeddedHub(callbacks: CallbackServer, embedded: { callbackDelayMs?: number }): Promise<HubOnThread> {
+/** The hub's side of a load: where it answers, and what our payer presents to it (a secured hub's credentials) and serves its callbacks with. */
+interface StartedHub extends HubOnThread {
+  transport?: FspiopTransport;
+  /** Points the payer's callbacks at our callback server, once it listens. */
+  connectPayer?(callbackUrl: string): Promise<void>;
+}
+
+/**
+ * A fresh embedded deployment on its own thread, as a conformance run starts it, the ledger in a
+ * file; `secured`: fully secured, as `--hub-security full` starts it, our payer holding what it issued.
+ */
+async function embeddedHub(embedded: { callbackDelayMs?: number }, secured: boolean): Promise<StartedHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'conformance-bench-hub-'));
   const hubConfig = validateConfig({ embedded: { ...embedded, ...(process.env.BENCH_LEDGER === 'memory' ? {} : { dataDir }) }, timeouts: config.timeouts });
-  const { thread, urls } = await DeploymentThread.start(hubConfig);
-  await thread.connectPayer(payer.fspId, callbacks.url);
+  const security = secured ? await issueDeploymentSecurity(hubConfig) : undefined;
+  const { thread, urls } = await DeploymentThread.start(hubConfig, security ? { security } : {});
+  const transport = security && urls.tokenUrl ? FspiopTransport.from(issuedDfspCredentials(security, payer.fspId, urls.tokenUrl, hubSourceIds(hubConfig))) : undefined;
+  // The first token before the load: its request is not a transfer's cost.
+  await transport?.prepare();
   return {
-    hubUrl: urls.hubUrl,
+    hubUrl: urls.hubUrl, ...(transport ? { transport } : {}),
+    connectPayer: (callbackUrl) => thread.connectPayer(payer.fspId, callbackUrl),
     heapBytes: async () => (await thread.heap()).usedBytes,
-    stop: async () => { await thread.stop(); await rm(dataDir, { recursive: true, force: true }); },
+    stop: async () => { transport?.close(); await thread.stop(); await rm(dataDir, { recursive: true, force: true }); },
   };
 }
 
@@ -156,14 +178,26 @@ async function stubHub(callbacks: CallbackServer): Promise<HubOnThread> {
 }
 
 /** One load with the runner a conformance run would build (builtin), on this thread, the hub on another. */
-async function measure(request: LoadRequest, hub: 'embedded' | 'stub', embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
-  const callbacks = new CallbackServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: [payer.fspId], senders: ['Hub', payee.fspId] } });
-  await callbacks.start();
-  let target: HubOnThread | undefined;
+async function measure(request: LoadRequest, hub: 'embedded' | 'secured' | 'stub', embedded: { callbackDelayMs?: number } = {}): Promise<Measured> {
+  let callbacks: CallbackServer | undefined;
+  let target: StartedHub | undefined;
   let rss: ReturnType<typeof setInterval> | undefined;
+  const callbackServer = (transport: FspiopTransport | undefined) => new CallbackServer({
+    host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, addressing: { dfsps: [payer.fspId], senders: ['Hub', payee.fspId] }, security: transport?.callbackSecurity,
+  });
   try {
-    target = hub === 'stub' ? await stubHub(callbacks) : await embeddedHub(callbacks, embedded);
-    const runner = createLoadRunner({ kind: 'builtin', note: '' }, { config, hubUrl: target.hubUrl, callbacks, channel: undefined, spec: await loadFspiopSpecification() });
+    if (hub === 'stub') {
+      callbacks = callbackServer(undefined);
+      await callbacks.start();
+      target = await stubHub(callbacks);
+    } else {
+      // The hub first: a secured one issues what our callback server serves with.
+      target = await embeddedHub(embedded, hub === 'secured');
+      callbacks = callbackServer(target.transport);
+      await callbacks.start();
+      await target.connectPayer!(callbacks.url);
+    }
+    const runner = createLoadRunner({ kind: 'builtin', note: '' }, { config, hubUrl: target.hubUrl, callbacks, channel: undefined, spec: await loadFspiopSpecification(), transport: target.transport });
     let peakRss = rssMiB() ?? 0;
     let peakHeap = getHeapStatistics().used_heap_size;
     let rssAfterWarmupMiB: number | undefined;
@@ -195,7 +229,7 @@ async function measure(request: LoadRequest, hub: 'embedded' | 'stub', embedded:
     };
   } finally {
     clearInterval(rss);
-    await callbacks.stop();
+    await callbacks?.stop();
     await target?.stop();
   }
 }
@@ -234,6 +268,7 @@ const request = (flow: LoadRequest['flow'], ratePerSecond: number, seconds: numb
 /** What the bench line reports; filled in as the steps end, printed whatever happened. */
 const figures = {
   clearing: undefined as Measured | undefined,
+  secured: undefined as Measured | undefined,
   p2pRate: 0,
   runnerRate: 0,
   runnerMicros: undefined as number | undefined,
@@ -253,6 +288,8 @@ function benchLine(): string {
   return `bench: transfers_per_s=${c ? achieved(c).toFixed(1) : 0} target_per_s=${CLEARING_TARGET} dropped=${c?.dropped ?? 0} failed=${c ? failed(c) : 0} `
     + `p99_ms=${Math.round(c?.phases.transfers.percentilesMs['99'] ?? -1)} rss_start_mib=${mib(figures.clearing?.rssAfterWarmupMiB)} rss_end_mib=${mib(figures.clearing?.rssAtEndMiB)} `
     + `live_heap_start_mib=${mib(heapTotal(figures.clearing?.liveHeapAfterWarmup))} live_heap_end_mib=${mib(heapTotal(figures.clearing?.liveHeapAtEnd))} `
+    + `secured_transfers_per_s=${figures.secured ? achieved(figures.secured.summary).toFixed(1) : 0} `
+    + `us_per_transfer=${figures.clearing ? Math.round(figures.clearing.processMicrosPerIteration) : 'unknown'} secured_us_per_transfer=${figures.secured ? Math.round(figures.secured.processMicrosPerIteration) : 'unknown'} `
     + `p2p_per_s=${figures.p2pRate} runner_p2p_per_s=${figures.runnerRate} runner_us_per_iteration=${figures.runnerMicros === undefined ? 'unknown' : Math.round(figures.runnerMicros)} `
     + `runner_p99_ms=${figures.runnerP99Ms === undefined ? 'unknown' : figures.runnerP99Ms.toFixed(1)} runner_p2p_per_s_p99_within_5ms=${figures.runnerRateWithinAim} `
     + `http_capacity_per_s=${Math.round(figures.capacity)}${figures.stoppedShort.length > 0 ? ` stopped_short="${figures.stoppedShort.join('; ').replaceAll('"', "'")}"` : ''}`;
@@ -279,7 +316,7 @@ process.on('uncaughtException', (error) => {
 });
 
 const limit = descriptorLimit();
-line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit.source}; clearing ${clearingSeconds} s, P2P steps ${p2pSeconds} s`);
+line(`bench on ${availableParallelism()} cores, Node ${process.version}, ${limit.source}; clearing ${clearingSeconds} s, secured clearing ${securedSeconds} s, P2P steps ${p2pSeconds} s`);
 const capacity = await step('http capacity', () => httpCapacity(5));
 figures.capacity = capacity?.perSecond ?? 0;
 line(`http capacity (loopback, one thread serving and sending, 64 in flight): ${figures.capacity.toFixed(0)} requests/s, `
@@ -327,6 +364,31 @@ if (steps.has('clearing')) {
     const short = shortfall(s, 1000);
     if (short) {
       figures.stoppedShort.push(`clearing: ${short}`);
+      line(`  short of ${CLEARING_TARGET}/s: ${short}`);
+    }
+  }
+}
+
+if (steps.has('secured')) {
+  // The same clearing load against the hub an IaC tier runs: every connection mutual TLS, every
+  // request a bearer token, every POST and PUT signed and verified (by the hub, and by our callback
+  // server for what reaches us). CPU per transfer is the whole process's: runner, hub and payee.
+  const secured = await step(`secured clearing at ${CLEARING_TARGET}/s`, () => measure(request('clearing', CLEARING_TARGET, securedSeconds), 'secured'));
+  if (secured) {
+    figures.secured = secured;
+    line(`secured clearing at ${CLEARING_TARGET}/s for ${securedSeconds} s (fully secured embedded hub: mTLS, tokens, JWS on every POST/PUT): ${describe(secured, 'transfers')}`);
+    const plain = figures.clearing;
+    if (plain) {
+      const [rate, securedRate] = [achieved(plain.summary), achieved(secured.summary)];
+      const [micros, securedMicros] = [plain.processMicrosPerIteration, secured.processMicrosPerIteration];
+      line(`  beside the plain clearing: ${rate.toFixed(1)}/s → ${securedRate.toFixed(1)}/s achieved (${(((securedRate - rate) * 100) / Math.max(1, rate)).toFixed(0)} %), `
+        + `${Math.round(micros)} → ${Math.round(securedMicros)} µs of CPU per transfer, all threads (+${Math.round(securedMicros - micros)} µs, ×${(securedMicros / Math.max(1, micros)).toFixed(2)}): what security costs`);
+    } else {
+      line('  (the plain clearing step did not run: BENCH_STEPS without clearing has nothing to set it beside)');
+    }
+    const short = shortfall(secured.summary, 1000);
+    if (short) {
+      figures.stoppedShort.push(`secured clearing: ${short}`);
       line(`  short of ${CLEARING_TARGET}/s: ${short}`);
     }
   }

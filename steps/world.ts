@@ -25,10 +25,10 @@ export class ConformanceWorld extends World {
     this.p2p = this.session.p2pProbe();
     this.#ledger = this.session.ledgerProbe();
     // The admin API, where the target has one: only its own scenarios (@needs:admin-api) probe it.
-    // Credentials: what a target securing its own hub issued to our payer (the config's, once the transport brings them).
+    // Credentials: what a target securing its own hub issued to our payer, else the config's `security`.
     this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, {
       adminUrl: this.session.has('admin-api') ? this.session.provider('admin-api').adminUrl : undefined,
-      credentials: this.session.environment.issuedCredentials,
+      credentials: this.session.credentials,
     });
   }
 

@@ -1,6 +1,7 @@
 import { loadConfig, readConfigFile } from '../config/load-config.ts';
 import { prepareDataDir } from '../config/data-dir.ts';
 import { UserError } from '../config/errors.ts';
+import { resolveSecurity } from '../config/security-credentials.ts';
 import { checkAttestations, readCatalogue } from '../catalogue/feature-catalogue.ts';
 import { PROJECT_ROOT, TOOL } from '../config/project.ts';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (config.target === 'compose' && config.compose.harness) config.compose.harness = resolve(cwd, config.compose.harness);
     reportsDir = config.reportsDir;
+    // Every credential read and checked now: a missing file or unset variable stops the run before anything starts (exit 2).
+    const credentials = 'security' in config ? await resolveSecurity(config.security, { cwd, env: process.env }) : undefined;
     // Imported once the command is known to be valid: the run pulls in Cucumber, the FSPIOP SDK and
     // every probe (most of two seconds), which a mistyped option should not wait for.
     const { ConformanceRun } = await import('../run/conformance-run.ts');
@@ -50,6 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
       live: process.stdout.isTTY === true,
       requireCertificate: options.requireCertificate,
+      credentials,
       ...(options.tags ? { tags: options.tags } : {}),
       ...(options.requireEvaluated ? { requireEvaluated: options.requireEvaluated } : {}),
     });

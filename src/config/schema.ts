@@ -508,6 +508,40 @@ const AttestationSchema = z.strictObject({
 });
 export type Attestation = z.infer<typeof AttestationSchema>;
 
+/**
+ * A secret in the config is never the value itself: it is read at load time from a file or an
+ * environment variable, and the config (which reports may quote) holds only where it is.
+ */
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name such as "PAYER_CLIENT_SECRET"');
+const SecretSource = z.union([z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: EnvName })], {
+  error: 'expected { file: PATH } (a file holding the secret) or { env: NAME } (an environment variable holding it); a secret is never written in the config itself',
+});
+/** A PEM a secret lives in (a private key): a file path, `{ file }` or `{ env }` (the PEM text in a variable). */
+const PrivateKeySource = z.union([z.string().min(1).transform((file) => ({ file })), z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: EnvName })], {
+  error: 'expected the path of a PEM file, { file: PATH } or { env: NAME } (an environment variable holding the PEM)',
+});
+/** A public PEM (certificate, CA bundle, public key): a file path. */
+const PemFile = z.string().min(1);
+export type SecretSourceConfig = z.output<typeof SecretSource>;
+
+/** What our DFSPs present to a secured hub they do not own, and check of it (docs/security.md). */
+const SecuritySchema = z.strictObject({
+  /** Mutual TLS towards the hub (FSPIOP API, admin API and token endpoint). */
+  tls: z.strictObject({ cert: PemFile, key: PrivateKeySource, ca: PemFile.optional(), serverName: z.string().min(1).optional() }).optional(),
+  /** OAuth2 client credentials: a bearer token on every request. */
+  oauth2: z.strictObject({
+    tokenUrl: HttpUrl, clientId: z.string().min(1), clientSecret: SecretSource, scope: z.string().min(1).optional(),
+    clientAuthentication: z.enum(['basic', 'body']).default('basic'),
+  }).optional(),
+  /** JWS: our POST/PUT signed; callbacks from the FSPs named here (FSP id → public key or certificate PEM file) verified. */
+  jws: z.strictObject({ privateKey: PrivateKeySource.optional(), verificationKeys: z.record(FspId, PemFile).default({}) }).optional(),
+  /** Our callback server over https; `requireClientCertificate` demands the hub's, chaining to `ca`. */
+  callbackTls: z.strictObject({ cert: PemFile, key: PrivateKeySource, ca: PemFile.optional(), requireClientCertificate: z.boolean().default(false) }).superRefine((tls, ctx) => {
+    if (tls.requireClientCertificate && !tls.ca) ctx.addIssue({ code: 'custom', path: ['ca'], message: 'demanding the hub\'s client certificate needs the CA it chains to' });
+  }).optional(),
+});
+export type SecurityConfig = z.output<typeof SecuritySchema>;
+
 /** The sections every target takes. */
 const Common = z.strictObject({
   tier: z.enum(TIERS).default('core-test-harness'),
@@ -530,6 +564,7 @@ const Common = z.strictObject({
 const SECTION_OWNERS = {
   embedded: ['embedded'],
   provision: ['url', 'compose', 'kubernetes'],
+  security: ['url', 'compose', 'kubernetes'],
   compose: ['compose'],
   kubernetes: ['kubernetes'],
 } as const satisfies Record<string, readonly TargetKind[]>;
@@ -539,6 +574,7 @@ type Section = keyof typeof SECTION_OWNERS;
 const SECTION_FIX: Record<Section, (chosen: TargetKind) => string> = {
   embedded: () => 'remove it, or choose --target embedded',
   provision: (chosen) => `our test DFSPs are provisioned on a hub we do not own; the ${chosen} target provisions its own hub from embedded.onboarding — remove it, or use --target url with hub.url and hub.adminUrl`,
+  security: (chosen) => `credentials are for a hub we do not own; the ${chosen} target's hub issues its own to our DFSPs with hub.security: full — remove it, or use --target url`,
   compose: () => 'remove it, or choose --target compose (--harness DIR or --attach PROJECT alone choose it too)',
   kubernetes: () => 'remove it, or choose --target kubernetes',
 };
@@ -608,6 +644,7 @@ const UrlTarget = Common.extend({
     if (!hub.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)' });
   }),
   provision: ProvisionSchema,
+  security: SecuritySchema.optional(),
 }).superRefine((config, ctx) => {
   if (config.provision.enabled === true && !config.hub.adminUrl) {
     ctx.addIssue({
@@ -628,6 +665,7 @@ const ComposeTarget = Common.extend({
     security: refusedHubSecurity('compose'),
   }).prefault({}),
   provision: ProvisionSchema,
+  security: SecuritySchema.optional(),
   compose: ComposeSchema,
 }).superRefine((config, ctx) => {
   if (!config.compose.harness && !config.compose.attach && !config.compose.minimalCore.enabled) {
@@ -666,6 +704,7 @@ const KubernetesTarget = Common.extend({
     security: refusedHubSecurity('kubernetes'),
   }).prefault({}),
   provision: ProvisionSchema,
+  security: SecuritySchema.optional(),
   kubernetes: KubernetesSchema,
 }).superRefine((config, ctx) => {
   if (config.kubernetes.k3s.enabled) {

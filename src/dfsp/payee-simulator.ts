@@ -7,6 +7,7 @@ import { contentType, definitionFor, parseFspiopMediaType, versionOf, type Fspio
 import { partyKey, partyPath } from '../fspiop/messages.ts';
 import type { DfspCredentials } from '../fspiop/credentials.ts';
 import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
+import { sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
@@ -47,6 +48,8 @@ export interface PayeeSimulatorOptions {
    * its callback endpoint served over TLS, demanding the hub's certificate when asked.
    */
   credentials?: DfspCredentials;
+  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none; `credentials` win. */
+  transport?: OutboundTransport | undefined;
 }
 
 /**
@@ -73,14 +76,17 @@ export class PayeeSimulator {
   readonly #transferErrors = new Map<string, string[]>();
   readonly #router = new Router<Handler>();
   readonly #server: HttpServer;
-  readonly #transport: FspiopTransport;
+  /** Built from `credentials` (then closed with the simulator), else the one it was given, else none. */
+  readonly #owned: FspiopTransport | undefined;
+  readonly #transport: OutboundTransport | undefined;
   readonly received: Record<'lookups' | 'quotes' | 'transfers' | 'notifications', number> = { lookups: 0, quotes: 0, transfers: 0, notifications: 0 };
 
   constructor(options: PayeeSimulatorOptions) {
     this.#options = options;
-    this.#transport = FspiopTransport.from(options.credentials);
+    this.#owned = options.credentials && FspiopTransport.from(options.credentials);
+    this.#transport = this.#owned ?? options.transport;
     this.#server = new HttpServer((request, response) => this.#handle(request, response), () => errorInformation(FspiopErrorCode.internalServerError),
-      { tls: this.#transport.callbackSecurity.tls });
+      { tls: this.#owned?.callbackSecurity.tls });
     for (const party of options.parties) this.#parties.set(partyKey(party), party);
     this.#router
       .on('GET', '/parties/{type}/{id}', (params, _, requester) => this.#lookup(params, requester))
@@ -113,7 +119,7 @@ export class PayeeSimulator {
 
   async stop(): Promise<void> {
     await this.#server.stop();
-    this.#transport.close();
+    this.#owned?.close();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -152,11 +158,11 @@ export class PayeeSimulator {
 
   async #answer(path: string, resource: FspiopResource, requester: Requester, body: unknown): Promise<void> {
     if (this.#options.delayMs) await sleep(this.#options.delayMs, undefined, { signal: this.#server.signal });
-    await this.#transport.send({
+    await sendFspiop({
       method: 'PUT', url: joinUrl(this.#options.hubUrl, path), resource, body,
       source: this.#options.fspId, destination: requester.fsp, headers: { 'content-type': contentType(resource, requester.version) },
       timeoutMs: this.#options.timeoutMs ?? 10_000, signal: this.#server.signal,
-    });
+    }, this.#transport);
   }
 
   /** A body that breaks the schema is answered with 3100 on its id, when it has one to answer on. */

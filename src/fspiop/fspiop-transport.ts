@@ -1,6 +1,7 @@
+import { ConfigError, EnvironmentUnavailableError } from '../config/errors.ts';
 import type { DfspCredentials } from './credentials.ts';
 import { FspiopSignatureVerifier, FspiopSigner, canonicalJson } from './jws.ts';
-import { OAuth2TokenSource } from './oauth2-token-source.ts';
+import { OAuth2TokenSource, TokenRequestError } from './oauth2-token-source.ts';
 import { createAgents, PLAIN_TRANSPORT, sendFspiop, sendHttp, type OutboundAgents, type OutboundRequest, type OutboundResult, type OutboundTransport } from './outbound.ts';
 import type { Clock } from '../support/clock.ts';
 import type { ServerTls } from '../support/http-server.ts';
@@ -88,6 +89,16 @@ export class FspiopTransport implements OutboundTransport {
     return this !== FspiopTransport.#plain && this.#credentials !== undefined;
   }
 
+  /** What our requests present, in words (client certificate, bearer token, signature); empty when nothing is. */
+  get presented(): string[] {
+    const c = this.#credentials;
+    return [
+      ...(c?.tls?.certPem ? ['a client certificate'] : []),
+      ...(this.#tokens ? ['an OAuth2 bearer token'] : []),
+      ...(this.#signer ? ['an FSPIOP-Signature'] : []),
+    ];
+  }
+
   /**
    * This transport as a client without credentials: no client certificate, no token, no signature.
    * It keeps what is trust, not a credential — the CA bundle and server name — so a refusal it
@@ -134,7 +145,13 @@ export class FspiopTransport implements OutboundTransport {
    * scenario (one line naming the endpoint) rather than failing every exchange.
    */
   async prepare(): Promise<void> {
-    await this.#tokens?.token();
+    try {
+      await this.#tokens?.token();
+    } catch (error) {
+      if (!(error instanceof TokenRequestError)) throw error;
+      // Refused: the client id or secret is wrong (the user's, exit 2); unreachable: the environment's (exit 4).
+      throw error.refused ? new ConfigError(`security.oauth2: ${error.message}`, [], { cause: error }) : new EnvironmentUnavailableError(`security.oauth2: ${error.message}`, [], { cause: error });
+    }
   }
 
   /** Sends one FSPIOP request through this transport. */
@@ -148,7 +165,8 @@ export class FspiopTransport implements OutboundTransport {
   /** A JSON request to a non-FSPIOP API of the hub (central-ledger's admin API): the token, never a signature. */
   async sendJson(request: { method: 'GET' | 'POST' | 'PUT'; url: string; body?: unknown; timeoutMs: number; maxResponseBytes?: number; signal?: AbortSignal }): Promise<OutboundResult> {
     const headers: Record<string, string> = { accept: 'application/json', ...(request.body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const result = await sendHttp({ ...request, detectSilentPeer: false }, headers, this);
+    // central-ledger has no duplicate rules for its admin calls: only a read is sent twice (on a fresh connection, when a kept-alive one was closed under it).
+    const result = await sendHttp({ ...request, detectSilentPeer: false, resendOnClosedConnection: request.method === 'GET' }, headers, this);
     if (result.status === 401) this.#tokens?.invalidate();
     return result;
   }

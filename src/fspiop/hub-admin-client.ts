@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { joinUrl, redactUrl } from '../support/url.ts';
 import type { HubChange, HubChangeRecorder } from './hub-change.ts';
+import { FspiopTransport } from './fspiop-transport.ts';
+import type { OutboundResult } from './outbound.ts';
 
 const Position = z.object({ currency: z.string(), value: z.number() });
 const Limit = z.object({ currency: z.string(), limit: z.object({ type: z.string(), value: z.number(), alarmPercentage: z.number().optional() }) });
@@ -72,10 +74,13 @@ export class HubAdminError extends Error {
 export class HubAdminClient {
   readonly #adminUrl: string;
   readonly #timeoutMs: number;
+  readonly #transport: FspiopTransport;
 
-  constructor(adminUrl: string, timeoutMs: number) {
+  /** `transport`: what our calls present — the bearer token and client certificate of our DFSP where the hub secures its admin API too (default: none). */
+  constructor(adminUrl: string, timeoutMs: number, transport: FspiopTransport = FspiopTransport.plain()) {
     this.#adminUrl = adminUrl;
     this.#timeoutMs = timeoutMs;
+    this.#transport = transport;
   }
 
   /** The admin URL as it may be shown or stored (query values and credentials masked). */
@@ -284,22 +289,17 @@ export class HubAdminClient {
   async #call(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const url = joinUrl(this.#adminUrl, path);
     const call = `${method} ${redactUrl(url)}`;
-    let response: Response;
-    let text: string;
+    let response: OutboundResult;
     try {
-      response = await fetch(url, {
-        method, signal: AbortSignal.timeout(this.#timeoutMs),
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      });
-      text = await response.text();
+      response = await this.#transport.sendJson({ method, url, body, timeoutMs: this.#timeoutMs, maxResponseBytes: ADMIN_RESPONSE_BYTES });
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      const cause = (error as { cause?: Error & { code?: string } }).cause;
-      const code = timedOut ? 'TIMEOUT' : cause?.code;
-      const reason = timedOut ? `no answer within ${this.#timeoutMs} ms` : cause?.message ?? (error as Error).message;
+      const code = (error as { code?: string }).code;
+      const message = (error as Error).message;
+      const reason = code === 'TIMEOUT' ? `no answer within ${this.#timeoutMs} ms` : code && !message.includes(code) ? `${message} (${code})` : message;
       throw new HubAdminError(`${call} failed: ${reason}`, { call, ...(code ? { code } : {}) }, { cause: error });
     }
-    if (!response.ok) {
+    const text = response.body;
+    if (response.status < 200 || response.status > 299) {
       const information = parseJson(text);
       const parsed = ErrorInformation.safeParse(information);
       throw new HubAdminError(`${call} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
@@ -311,6 +311,9 @@ export class HubAdminClient {
     return parsed;
   }
 }
+
+/** The most of an admin answer kept: a hub's participant list with every account, not an acknowledgement. */
+const ADMIN_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function participantPath(participant: string): string {
   return `/participants/${encodeURIComponent(participant)}`;

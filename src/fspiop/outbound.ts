@@ -22,6 +22,11 @@ export interface OutboundRequest {
    * to a hub under test, whose acknowledgement may be slow under load and must not be sent twice.
    */
   detectSilentPeer?: boolean;
+  /**
+   * Send once more on a fresh connection when a kept-alive one closed before any answer (default
+   * on: FSPIOP's duplicate rules make it safe). Off for APIs without those rules (the admin API).
+   */
+  resendOnClosedConnection?: boolean;
   /** The most of an answer kept (default MAX_RESPONSE_BYTES); a longer one aborts the request. */
   maxResponseBytes?: number;
 }
@@ -180,7 +185,7 @@ export async function sendHttp(request: Omit<OutboundRequest, 'resource' | 'sour
     // The other idle connections to this peer date from before whatever happened to it.
     if (PEER_GONE.has(error.code)) dropIdleConnections(transport.agents, new URL(request.url));
     const remainingMs = request.timeoutMs - (performance.now() - started);
-    if (!resendable.has(error) || request.signal?.aborted || remainingMs <= 0) throw error;
+    if (!resendable.has(error) || request.resendOnClosedConnection === false || request.signal?.aborted || remainingMs <= 0) throw error;
     const result = await sendOnce(wireRequest, started, remainingMs, true);
     const why = error.code === 'STALE_CONNECTION'
       ? `the kept-alive connection gave no answer within ${reusedAnswerMs(request.timeoutMs)} ms (its peer is presumed gone)`

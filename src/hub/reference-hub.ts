@@ -7,7 +7,7 @@ import { errorInformation, FspiopErrorCode, type FspiopError } from '../fspiop/e
 import { contentType, definitionFor, FSPIOP_VERSION, parseAcceptHeader, parseFspiopMediaType, versionOf, type FspiopResource, type FspiopVersion } from '../fspiop/headers.ts';
 import { fulfilmentMatchesCondition } from '../fspiop/ilp-condition.ts';
 import { partyKey, partyPath } from '../fspiop/messages.ts';
-import { sendFspiop } from '../fspiop/outbound.ts';
+import { sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 import { describeZodError, QuotesPost, TransfersPost, TransfersPut } from '../fspiop/payloads.ts';
 import { Router } from '../fspiop/router.ts';
 import { systemClock, type Clock, type ClockTimer } from '../support/clock.ts';
@@ -21,6 +21,8 @@ import { LedgerUnavailableError, SqliteLedgerStore, type LedgerStore } from './l
 import { PartyOracle } from './party-oracle.ts';
 
 export interface ReferenceHubOptions {
+  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none. */
+  transport?: OutboundTransport | undefined;
   host?: string;
   port?: number;
   /** Timeout of each callback the hub delivers to a participant. */
@@ -79,7 +81,8 @@ export class ReferenceHub {
   readonly store: LedgerStore;
   readonly faults: HubFaults;
 
-  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'store' | 'faults' | 'crash' | 'security'>>;
+  readonly #options: Required<Omit<ReferenceHubOptions, 'clock' | 'ledger' | 'store' | 'faults' | 'crash' | 'security' | 'transport'>>;
+  readonly #transport: OutboundTransport | undefined;
   readonly #router = new Router<RouteSpec>();
   readonly #security: HubSecurity | undefined;
   readonly #server: HttpServer;
@@ -110,6 +113,8 @@ export class ReferenceHub {
       callbackDelayMs: options.callbackDelayMs ?? 0,
       fspiopVersion: options.fspiopVersion ?? FSPIOP_VERSION,
     };
+    // Secured, the hub calls DFSPs with its own certificate and signs what it writes itself.
+    this.#transport = options.security?.transport ?? options.transport;
     this.#clock = options.clock ?? systemClock;
     this.#security = options.security;
     this.#server = new HttpServer((request, response) => this.#handle(request, response),
@@ -287,7 +292,7 @@ export class ReferenceHub {
       headers: pick(headers, RELAYED_HEADERS),
       timeoutMs: this.#options.deliveryTimeoutMs,
       signal: this.#server.signal,
-    }, this.#security?.transport).catch((error: unknown) => {
+    }, this.#transport).catch((error: unknown) => {
       throw Object.assign(error as Error, { participant: to });
     });
     await send();

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpServer, readBody, sendJson } from '../support/http-server.ts';
 import type { FspiopResource } from '../fspiop/headers.ts';
-import { sendFspiop } from '../fspiop/outbound.ts';
+import { sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 
 export interface StubHubOptions {
   /** Where the payer's callbacks go (its callback server). */
@@ -10,6 +10,8 @@ export interface StubHubOptions {
   payeeFsp: string;
   /** How long a callback may take to deliver. Default 10 s. */
   callbackTimeoutMs?: number;
+  /** What its FSPIOP messages present (certificate, token, signature): a secured hub's; default none. */
+  transport?: OutboundTransport | undefined;
 }
 
 /** A well-formed ILP packet for the quote callback: the stub's only packet (nothing decodes it). */
@@ -91,6 +93,6 @@ export class StubHub {
     return sendFspiop({
       method: 'PUT', url: `${this.#options.payerCallbackUrl.replace(/\/+$/, '')}${callback.path}`, resource: callback.resource,
       source: this.#options.payeeFsp, destination: payerFsp, body: callback.body, timeoutMs: this.#options.callbackTimeoutMs ?? 10_000, signal: this.#server.signal,
-    });
+    }, this.#options.transport);
   }
 }

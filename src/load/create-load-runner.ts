@@ -3,6 +3,7 @@ import type { ConformanceConfig } from '../config/schema.ts';
 import type { CallbackServer } from '../fspiop/callback-server.ts';
 import { attachNotificationChannel, type NotificationChannel } from '../fspiop/notification-channel.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import type { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { BuiltinLoadRunner } from './builtin/builtin-runner.ts';
 import { specificationCheck } from './builtin/checked-transfer.ts';
@@ -18,6 +19,8 @@ export interface RunnerPlan {
   kind: 'builtin' | 'k6' | 'k6-operator';
   /** One line the run prints: which runner, and why when `auto` chose. */
   note: string;
+  /** Chosen by `auto`: a builtin runner serves as well when k6 cannot (credentials it cannot present). */
+  auto?: boolean;
 }
 
 export async function planLoadRunner(choice: RunnerChoice): Promise<RunnerPlan> {
@@ -34,7 +37,7 @@ export async function planLoadRunner(choice: RunnerChoice): Promise<RunnerPlan> 
     }
   }
   const version = await k6Available();
-  return version ? { kind: 'k6', note: `load runner: ${version} (auto: k6 is on PATH)` } : { kind: 'builtin', note: 'load runner: builtin (auto: no k6 on PATH)' };
+  return version ? { kind: 'k6', note: `load runner: ${version} (auto: k6 is on PATH)`, auto: true } : { kind: 'builtin', note: 'load runner: builtin (auto: no k6 on PATH)', auto: true };
 }
 
 /** k6 cannot receive HTTP callbacks (on this machine or in a runner pod): its iterations wait on this channel of the payer's callback server. Attach before the server starts. */
@@ -54,6 +57,8 @@ export interface RunnerDeps {
   kubeConfig?: () => { kc: KubeConfig };
   /** Lines a runner prints as it goes (the k6-operator runner: stages, runner pods, cleanup). */
   notice?: (line: string) => void;
+  /** What the run's requests present (certificate, token, signature): the builtin runner's requests too; k6 cannot. */
+  transport?: FspiopTransport | undefined;
 }
 
 /**
@@ -61,7 +66,16 @@ export interface RunnerDeps {
  * hub through the run's own payer identity and callback server, whatever started the hub.
  */
 export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner {
-  const { config, hubUrl, callbacks, channel, spec } = deps;
+  const { config, hubUrl, callbacks, channel, spec, transport } = deps;
+  const presented = transport?.presented ?? [];
+  if (plan.kind !== 'builtin' && presented.length > 0) {
+    // Unauthenticated load against a secured hub would measure its refusals, not its capacity.
+    if (plan.auto) {
+      deps.notice?.(`load runner: builtin instead of k6 (auto): k6's scripts cannot present ${presented.join(', ')} yet (docs/security.md)`);
+      return createLoadRunner({ kind: 'builtin', note: plan.note }, deps);
+    }
+    throw new ConfigError(`load.runner ${plan.kind}: the k6 scripts cannot present ${presented.join(', ')}, which this run's hub requires; use --runner builtin (what k6 would need: docs/security.md)`);
+  }
   const { participants, timeouts, load } = config;
   const script = {
     hubUrl, payerFsp: participants.payer.fspId, payeeFsp: participants.payee.fspId, payer: participants.payer.party, payee: participants.payee.party,
@@ -88,7 +102,7 @@ export function createLoadRunner(plan: RunnerPlan, deps: RunnerDeps): LoadRunner
     return new K6Runner({ ...script, callbackWsUrl: channel.urlFor(callbacks.url), reports: (listener) => channel.onReport(listener) });
   }
   // A driver of its own: load exchanges must not flow into the functional exchange log.
-  const driver = PayerDfsp.configured(config, { hubUrl, fspId: participants.payer.fspId, callbacks });
+  const driver = PayerDfsp.configured(config, { hubUrl, fspId: participants.payer.fspId, callbacks, transport });
   return new BuiltinLoadRunner({
     driver,
     parties: { payer: participants.payer.party, payee: participants.payee.party, payeeFsp: participants.payee.fspId, amount: { amount: load.amount, currency: participants.payer.currency } },

@@ -1,6 +1,6 @@
 import { CallbackCorrelator, CallbackTimeoutError, type ReceivedCallback } from '../fspiop/callback-correlator.ts';
 import { partyKey, type PartyId } from '../fspiop/messages.ts';
-import { OutboundError, sendFspiop } from '../fspiop/outbound.ts';
+import { OutboundError, sendFspiop, type OutboundTransport } from '../fspiop/outbound.ts';
 import { joinUrl, redactUrl } from '../support/url.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface FspiopPartyRegistryOptions {
   /** Where the answers to GET /participants arrive: the payer's `CallbackServer.correlator`. */
   callbacks: Pick<CallbackCorrelator, 'expect'>;
   timeoutMs: number;
+  /** What the lookups present (the run's transport); default none. */
+  transport?: OutboundTransport | undefined;
 }
 
 /**
@@ -79,7 +81,7 @@ export class FspiopPartyRegistry implements PartyRegistry {
     let status: number;
     let answer: string;
     try {
-      ({ status, body: answer } = await sendFspiop({ method, url, resource: 'participants', source, body, timeoutMs: this.#options.timeoutMs, detectSilentPeer: false }));
+      ({ status, body: answer } = await sendFspiop({ method, url, resource: 'participants', source, body, timeoutMs: this.#options.timeoutMs, detectSilentPeer: false }, this.#options.transport));
     } catch (error) {
       const code = error instanceof OutboundError ? error.code : '';
       const hint = code === 'ECONNREFUSED' ? ': is hub.url the hub\'s FSPIOP endpoint?' : '';

@@ -17,6 +17,9 @@ import { createLoadRunner, planLoadRunner, prepareCallbacksFor } from '../load/c
 import { loadProfile, type LoadProfile } from '../load/load-profiles.ts';
 import type { LoadRunner } from '../load/load-runner.ts';
 import { PayerDfsp } from '../fspiop/payer-dfsp.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { resolveSecurity } from '../config/security-credentials.ts';
 import { loadFspiopSpecification, preloadFspiopSpecification } from '../fspiop/spec-validation.ts';
 import { clearOurAllureResults, recordOurAllureResults } from '../reports/allure-results-dir.ts';
 import { alignAllureWithVerdicts } from '../reports/allure-verdicts.ts';
@@ -42,6 +45,8 @@ export interface RunOptions {
   requireCertificate?: boolean;
   /** Tag expression: exit 3 when a guarantee it matches is NOT EVALUATED (CI gating that must not pass on skipped checks). */
   requireEvaluated?: string;
+  /** What our DFSPs present to the hub, resolved from the config's `security` (the CLI resolves it before anything starts); a target that secures its own hub issues its own instead. */
+  credentials?: DfspCredentials | undefined;
   /** Cucumber tag expression narrowing the scenarios. */
   tags?: string;
   /** The output is a terminal: show which guarantee is running. */
@@ -133,6 +138,7 @@ export class ConformanceRun {
     let environment: StartedEnvironment | undefined;
     let starting: Promise<StartedEnvironment> | undefined;
     let callbacks: CallbackServer | undefined;
+    let transport: FspiopTransport | undefined;
     let callbackUrl: string | undefined;
     let channel: NotificationChannel | undefined;
     let session: ReturnType<typeof registerSession> | undefined;
@@ -148,6 +154,12 @@ export class ConformanceRun {
       // Compiling the FSPIOP definition takes most of a second: it overlaps the environment's start (begun first, so a target's first request is on its way).
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);
+      // One transport for every sender of the run: what a target securing its own hub issued us, else what the config names.
+      const credentials = environment.issuedCredentials ?? this.#options.credentials
+        ?? ('security' in config ? await resolveSecurity(config.security, { cwd: process.cwd(), env: process.env }) : undefined);
+      transport = FspiopTransport.from(credentials);
+      if (transport.secured) for (const line of transport.posture) this.#reporter.notice(`  security: ${line}`);
+      await this.#unlessInterrupted(transport.prepare());
       // The target decides where the hub can reach us (a fixed port where the user must tell the hub, a container network's gateway…).
       const listen = environment.callbackExposure;
       callbacks = new CallbackServer({
@@ -156,6 +168,7 @@ export class ConformanceRun {
         maxBodyBytes: config.callback.maxBodyBytes,
         publicUrl: listen.publicUrl,
         addressing: { dfsps: ourDfsps(config, environment), senders: [...config.hub.sourceIds, config.participants.payee.fspId] },
+        security: transport.callbackSecurity,
       });
       channel = plan && prepareCallbacksFor(plan, callbacks);
       await this.#unlessInterrupted(callbacks.start());
@@ -168,7 +181,7 @@ export class ConformanceRun {
 
       // Our DFSPs share one callback server; the bystander exists only where the hub knows it.
       const dfsp = (fspId: string, hubUrl: string, shared: CallbackServer) => {
-        const driver = PayerDfsp.configured(config, { hubUrl, fspId, callbacks: shared });
+        const driver = PayerDfsp.configured(config, { hubUrl, fspId, callbacks: shared, transport });
         driver.onExchange((exchange) => this.#exchanges.add(exchange));
         return driver;
       };
@@ -180,12 +193,12 @@ export class ConformanceRun {
       if (plan) this.#reporter.notice(`  ${plan.note}`);
       const spec = await this.#unlessInterrupted(loadFspiopSpecification());
       const runner = this.#options.loadRunner ?? (plan && createLoadRunner(plan, {
-        config, hubUrl: environment.hubUrl, callbacks, channel, spec,
+        config, hubUrl: environment.hubUrl, callbacks, channel, spec, transport,
         kubeConfig: () => loadRunKubeConfig(config, process.env), notice: (line) => this.#reporter.notice(`  ${line}`),
       }));
       // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
       if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
-      session = registerSession(new RunSession(config, environment, { payer, bystander }, spec, {
+      session = registerSession(new RunSession(config, environment, { payer, bystander, transport, credentials }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {
@@ -215,6 +228,7 @@ export class ConformanceRun {
       // Its WebSocket clients (k6) hold connections the callback server would otherwise wait for.
       await channel?.close().catch(() => undefined);
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
+      transport?.close();
     }
 
     const interrupted = this.#wasInterrupted;

@@ -5,6 +5,8 @@ import { capabilitySource, providerOf, serves, type CapabilityProviders, type Pr
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
+import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
 import { TransfersPut } from '../fspiop/payloads.ts';
@@ -32,28 +34,47 @@ export class RunSession {
   /** The environment's capabilities plus those the run grants (a load runner, reviewer attestations), for the `@needs:` gate. */
   readonly capabilities: CapabilitySource;
   readonly #granted: ProvidingSource;
+  /**
+   * What our payer presents (issued by the target, else the config's): for the security probe,
+   * which must leave out one credential at a time and so cannot go through the transport alone.
+   * A secret: never described, logged or reported.
+   */
+  readonly credentials: DfspCredentials | undefined;
   /** Holds every FSPIOP message of the run to the specification. */
   readonly conformance: MessageConformance;
   readonly #admin: HubAdminClient | undefined;
+  /** The operator's client of an admin API that demands its own token (the secured embedded hub), closed with the session. */
+  readonly #adminTransport: FspiopTransport | undefined;
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined }, spec: FspiopSpecification,
+  constructor(config: ConformanceConfig, environment: StartedEnvironment,
+    dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined; transport?: FspiopTransport | undefined; credentials?: DfspCredentials | undefined }, spec: FspiopSpecification,
     load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
     this.payer = dfsps.payer;
     this.bystander = dfsps.bystander;
+    this.credentials = dfsps.credentials;
     this.#granted = withGrants(environment, config, load.runner !== undefined);
     this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });
-    this.#admin = this.has('hub-ledger') ? new HubAdminClient(this.provider('hub-ledger').adminUrl, config.timeouts.requestMs) : undefined;
+    const ledger = this.has('hub-ledger') ? this.provider('hub-ledger') : undefined;
+    // An admin API with an operator's client of its own takes that token, not our DFSP's (whose scope is the FSPIOP API).
+    const operator = ledger?.credentials;
+    this.#adminTransport = operator ? FspiopTransport.from({ tls: { certPem: '', keyPem: '', caPem: operator.caPem }, oauth2: operator.oauth2 }) : undefined;
+    this.#admin = ledger ? new HubAdminClient(ledger.adminUrl, config.timeouts.requestMs, this.#adminTransport ?? dfsps.transport) : undefined;
     this.#load = new LoadSession({
       targetKind: environment.kind, profile: load.profile, runner: load.runner, faults: this.has('fault-injection') ? this.provider('fault-injection') : undefined,
       confirmCommitted: (transferId) => this.#confirmCommitted(transferId),
       ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       ...(load.signal ? { signal: load.signal } : {}),
     });
+  }
+
+  /** Closes what the session opened itself (the operator's admin connections). */
+  release(): void {
+    this.#adminTransport?.close();
   }
 
   /** The loads the run's scenarios measured so far. */
@@ -145,7 +166,13 @@ export type SessionParameters = { runSession: string };
 export function registerSession(session: RunSession): { parameters: SessionParameters; session: RunSession; close(): void } {
   const id = randomUUID();
   sessions.set(id, session);
-  return { parameters: { runSession: id }, session, close: () => sessions.delete(id) };
+  return {
+    parameters: { runSession: id }, session,
+    close: () => {
+      sessions.delete(id);
+      session.release();
+    },
+  };
 }
 
 /** The session of the run a scenario belongs to, from its world parameters. */
