@@ -84,6 +84,8 @@ export class ConformanceRun {
   /** Aborted on interrupt: an environment still starting gives up and tears down. */
   readonly #stopStart = new AbortController();
   #wasInterrupted = false;
+  /** Built from the config's credentials before the environment: a target reaching a hub it does not own reaches it with them. */
+  #configuredTransport: FspiopTransport | undefined;
   /** What the environment holds outside this process while it holds it: what a second Ctrl-C would leave running. */
   readonly held = new HeldResources();
 
@@ -113,7 +115,12 @@ export class ConformanceRun {
   async execute(): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
     const reportsDir = resolve(this.#config.reportsDir);
     // Configured, not started: the environment says what is tested before anything runs.
-    const configured = this.#options.environment ?? createEnvironment(this.#config, { progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held });
+    // What our DFSPs present, from the config (the CLI resolved it before anything started): the target reaches its hub with it too.
+    const credentials = this.#options.credentials ?? ('security' in this.#config ? await resolveSecurity(this.#config.security, { cwd: process.cwd(), env: process.env }) : undefined);
+    this.#configuredTransport = FspiopTransport.from(credentials);
+    const configured = this.#options.environment ?? createEnvironment(this.#config, {
+      progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held, transport: this.#configuredTransport,
+    });
     this.#reporter.header(this.#config, configured.describeTarget());
     // Before anything is written: another run's result and Allure files are not ours to replace.
     const lock = await claim(reportsDir);
@@ -155,9 +162,7 @@ export class ConformanceRun {
       preloadFspiopSpecification();
       environment = await this.#unlessInterrupted(starting);
       // One transport for every sender of the run: what a target securing its own hub issued us, else what the config names.
-      const credentials = environment.issuedCredentials ?? this.#options.credentials
-        ?? ('security' in config ? await resolveSecurity(config.security, { cwd: process.cwd(), env: process.env }) : undefined);
-      transport = FspiopTransport.from(credentials);
+      transport = environment.issuedCredentials ? FspiopTransport.from(environment.issuedCredentials) : this.#configuredTransport ?? FspiopTransport.plain();
       if (transport.secured) for (const line of transport.posture) this.#reporter.notice(`  security: ${line}`);
       await this.#unlessInterrupted(transport.prepare());
       // The target decides where the hub can reach us (a fixed port where the user must tell the hub, a container network's gateway…).
@@ -229,6 +234,7 @@ export class ConformanceRun {
       await channel?.close().catch(() => undefined);
       await Promise.allSettled([callbacks?.stop(), environment?.stop()]);
       transport?.close();
+      this.#configuredTransport?.close();
     }
 
     const interrupted = this.#wasInterrupted;

@@ -2,6 +2,7 @@ import { DEFAULT_URL_CALLBACK_PORT, type ConfigFor, type ControlledParty, type C
 import { EnvironmentUnavailableError } from '../../config/errors.ts';
 import { loadIlpCodec } from '../../dfsp/ilp-codec.ts';
 import { PayeeSimulator } from '../../dfsp/payee-simulator.ts';
+import type { FspiopTransport } from '../../fspiop/fspiop-transport.ts';
 import type { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
 import { HubProvisioner, type PlannedCall, type ProvisioningReport } from '../../provisioning/hub-provisioner.ts';
 import { FspiopPartyRegistry } from '../../provisioning/party-registry.ts';
@@ -23,13 +24,15 @@ export class TestDfsps {
   readonly #payee: PayeeSimulator;
   readonly #payeeUrl: string;
   readonly #parties: { type: string; id: string; subId?: string }[];
+  readonly #transport: FspiopTransport | undefined;
   readonly controlledPayee: Partial<Record<ControlledPayeeRole, ControlledParty>>;
   /** What a person should know: what was put back, what was provisioned, how to remove it. */
   readonly notes: string[] = [];
 
   private constructor(config: ConfigFor<'url'>, hubUrl: string, admin: HubAdminClient, payee: PayeeSimulator, payeeUrl: string,
-    onboarding: ReturnType<typeof readOnboarding>) {
+    onboarding: ReturnType<typeof readOnboarding>, transport: FspiopTransport | undefined) {
     this.#config = config;
+    this.#transport = transport;
     this.#hubUrl = hubUrl;
     this.#admin = admin;
     this.#payee = payee;
@@ -38,7 +41,8 @@ export class TestDfsps {
     this.controlledPayee = onboarding.controlledPayee;
   }
 
-  static async start(config: ConfigFor<'url'>, hubUrl: string, admin: HubAdminClient): Promise<TestDfsps> {
+  /** `transport`: what our payer presents — its party lookups during provisioning go out as the payer. */
+  static async start(config: ConfigFor<'url'>, hubUrl: string, admin: HubAdminClient, transport?: FspiopTransport): Promise<TestDfsps> {
     // Read first: a broken fixture is the user's to fix (exit 2).
     const onboarding = readOnboarding(config, { partyIds: 'after-payee-party' });
     const { participants: { payee }, provision, callback, timeouts } = config;
@@ -52,7 +56,7 @@ export class TestDfsps {
     } catch (error) {
       throw new EnvironmentUnavailableError(`our payee DFSP cannot listen on ${provision.payee.host}:${provision.payee.port ?? 'the callback port + 1'} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); choose another with provision.payee.port`, [], { cause: error });
     }
-    return new TestDfsps(config, hubUrl, admin, simulator, provision.payee.publicUrl ?? listening, onboarding);
+    return new TestDfsps(config, hubUrl, admin, simulator, provision.payee.publicUrl ?? listening, onboarding, transport);
   }
 
   get endpoints(): Record<string, string> {
@@ -99,7 +103,7 @@ export class TestDfsps {
     const { participants, provision, timeouts } = this.#config;
     return new HubProvisioner({
       admin: this.#admin,
-      parties: new FspiopPartyRegistry({ hubUrl: this.#hubUrl, askingFsp: payer.fspId, callbacks: payer.correlator, timeoutMs: timeouts.callbackMs }),
+      parties: new FspiopPartyRegistry({ hubUrl: this.#hubUrl, askingFsp: payer.fspId, callbacks: payer.correlator, timeoutMs: timeouts.callbackMs, transport: this.#transport }),
       currency: participants.payer.currency,
       payer: { fspId: payer.fspId, callbackUrl: payer.callbackUrl },
       payee: { fspId: participants.payee.fspId, callbackUrl: this.#payeeUrl, parties: this.#parties },

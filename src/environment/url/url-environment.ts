@@ -7,6 +7,7 @@ import { joinUrl, redactUrl } from '../../support/url.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, CapabilityProviders, ConformanceEnvironment, EnvironmentDescription, PayerConnection, StartedEnvironment } from '../environment.ts';
 import { HubAdminClient } from '../../fspiop/hub-admin-client.ts';
+import { FspiopTransport } from '../../fspiop/fspiop-transport.ts';
 import type { HubChangeRecorder } from '../../fspiop/hub-change.ts';
 import { HubChangeJournal } from '../../provisioning/hub-change-journal.ts';
 import type { PlannedCall } from '../../provisioning/hub-provisioner.ts';
@@ -26,9 +27,12 @@ function hubChangeJournalFile(config: ConfigFor<'url'>): string {
 export class UrlEnvironment implements ConformanceEnvironment {
   readonly kind = 'url' as const;
   readonly #config: ConfigFor<'url'>;
+  readonly #transport: FspiopTransport;
 
-  constructor(config: ConfigFor<'url'>) {
+  /** `transport`: the run's, with what our payer presents (`security`); the hub is reached, its admin API called and our DFSPs provisioned with it. */
+  constructor(config: ConfigFor<'url'>, options: { transport?: FspiopTransport | undefined } = {}) {
     this.#config = config;
+    this.#transport = options.transport ?? FspiopTransport.plain();
   }
 
   describeTarget(): string {
@@ -37,13 +41,13 @@ export class UrlEnvironment implements ConformanceEnvironment {
 
   async start(): Promise<StartedEnvironment> {
     const hubUrl = this.#config.hub.url!;
-    await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000));
+    await reachHub(hubUrl, Math.min(this.#config.timeouts.startupMs, 10_000), this.#transport);
     const adminUrl = this.#config.hub.adminUrl;
     // A hub that outlives the run: what a scenario lowers on it is journaled, and put back by the next run if this one is killed.
-    const ledger = adminUrl ? { admin: new HubAdminClient(adminUrl, this.#config.timeouts.requestMs), journal: new HubChangeJournal(hubChangeJournalFile(this.#config)) } : undefined;
+    const ledger = adminUrl ? { admin: new HubAdminClient(adminUrl, this.#config.timeouts.requestMs, this.#transport), journal: new HubChangeJournal(hubChangeJournalFile(this.#config)) } : undefined;
     // Before anything else: a cap an interrupted run left lowered would fail the golden path, and that is ours, not the hub's.
     const restored = ledger ? await restoreInterruptedChanges(ledger.admin, ledger.journal) : [];
-    const dfsps = ledger && provisionsDfsps(this.#config) ? await TestDfsps.start(this.#config, hubUrl, ledger.admin) : undefined;
+    const dfsps = ledger && provisionsDfsps(this.#config) ? await TestDfsps.start(this.#config, hubUrl, ledger.admin, this.#transport) : undefined;
     return new StartedUrlEnvironment(this.#config, hubUrl, dfsps, restored, ledger?.journal);
   }
 }
@@ -134,7 +138,9 @@ function namedParties(config: ConfigFor<'url'>): Partial<Record<ControlledPayeeR
 }
 
 /** Any HTTP answer proves the hub is there; no answer is a user-facing error that names the URL and the way out. */
-async function reachHub(hubUrl: string, timeoutMs: number): Promise<void> {
+async function reachHub(hubUrl: string, timeoutMs: number, transport: FspiopTransport): Promise<void> {
+  // With credentials, the hub is reached as our DFSP reaches it: our CA, our certificate, our token.
+  if (transport.secured) return reachSecuredHub(hubUrl, timeoutMs, transport);
   try {
     const response = await fetch(joinUrl(hubUrl, '/health'), { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
@@ -149,5 +155,19 @@ async function reachHub(hubUrl: string, timeoutMs: number): Promise<void> {
           : /wrong version number|WRONG_VERSION_NUMBER/i.test(`${cause?.code ?? ''} ${cause?.message ?? ''}`) ? 'it does not speak TLS there — is it plain http?'
             : (cause?.message ?? (error as Error).message).split('\n')[0];
     throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable (${why}); start it (e.g. \`npm run hub\`) or correct --hub-url / hub.url`, [], { cause: error });
+  }
+}
+
+/** Any HTTP answer to GET /health through the run's transport means the hub is there. */
+async function reachSecuredHub(hubUrl: string, timeoutMs: number, transport: FspiopTransport): Promise<void> {
+  try {
+    await transport.sendJson({ method: 'GET', url: joinUrl(hubUrl, '/health'), timeoutMs });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'TIMEOUT' ? `no answer within ${timeoutMs} ms`
+      : code === 'ECONNREFUSED' ? 'connection refused'
+        : code === 'ENOTFOUND' ? 'host not found'
+          : `${(error as Error).message.split('\n')[0]}${code && !(error as Error).message.includes(code) ? ` (${code})` : ''}`;
+    throw new EnvironmentUnavailableError(`hub at ${redactUrl(hubUrl)} is unreachable with the configured credentials (${why}); check hub.url and security`, [], { cause: error });
   }
 }
