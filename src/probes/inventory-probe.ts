@@ -334,7 +334,13 @@ export class InventoryProbe {
    */
   supportingContainersHardened(): Measurement[] | NotEvaluated {
     const containers = this.#containersOf(['operator', 'database', 'broker']);
-    if (containers.length === 0) return { notEvaluated: `no operator, database or broker workload in the inventory (${this.#inventory.source}): nothing of the kind runs in the cluster to harden` };
+    if (containers.length === 0) {
+      const roles = workloadRoles(this.#inventory, this.#kinds);
+      const workloads = this.#inventory.components.filter((c) => ['operator', 'database', 'broker'].includes(roles.get(c) ?? 'other'));
+      return { notEvaluated: workloads.length > 0
+        ? `the inventory (${this.#inventory.source}) holds no container security settings for ${list(workloads.map((c) => `${roles.get(c)} ${describe(c)}`))}`
+        : `no operator, database or broker workload in the inventory (${this.#inventory.source}): nothing of the kind runs in the cluster to harden` };
+    }
     const found = containers.map(({ role, at }) => `${role} ${at}`);
     const privileged = containers.filter(({ c }) => c.privileged).map(({ role, at }) => `${role} ${at}`);
     const root = containers.filter(({ c }) => !runsAsNonRoot(c)).map(({ role, at }) => `${role} ${at}`);

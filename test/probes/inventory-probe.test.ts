@@ -298,6 +298,8 @@ describe('InventoryProbe hardening: Mojaloop workloads apart from operators, dat
     assert.equal(measured(empty.noPrivileged())[0]!.ok, false);
     const finding = empty.supportingContainersHardened();
     assert.ok(!Array.isArray(finding) && /no operator, database or broker workload in the inventory/.test(finding.notEvaluated));
+    const unread = new InventoryProbe(inventory([{ name: 'mysql', kind: 'statefulset', namespace: 'db', images: ['mysql:8.0'], labels: {}, health: 'healthy' }])).supportingContainersHardened();
+    assert.ok(!Array.isArray(unread) && /holds no container security settings for database statefulset db\/mysql$/.test(unread.notEvaluated), JSON.stringify(unread));
   });
 });
 
