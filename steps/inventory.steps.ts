@@ -113,8 +113,12 @@ Then('every Mojaloop container runs as a non-root user with a read-only root fil
   await this.record((await this.session.inventory()).containersHardened());
 });
 
-Then('no container runs privileged', async function (this: ConformanceWorld) {
+Then('no Mojaloop container runs privileged', async function (this: ConformanceWorld) {
   await this.record((await this.session.inventory()).noPrivileged());
+});
+
+Then('every operator, database and broker container runs unprivileged as a non-root user', async function (this: ConformanceWorld) {
+  await this.record((await this.session.inventory()).supportingContainersHardened());
 });
 
 Then('every namespace running Mojaloop has a network policy', async function (this: ConformanceWorld) {

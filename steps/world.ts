@@ -25,7 +25,11 @@ export class ConformanceWorld extends World {
     this.p2p = this.session.p2pProbe();
     this.#ledger = this.session.ledgerProbe();
     // The admin API, where the target has one: only its own scenarios (@needs:admin-api) probe it.
-    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, this.session.has('admin-api') ? this.session.provider('admin-api').adminUrl : undefined);
+    // Credentials: what a target securing its own hub issued to our payer, else the config's `security`.
+    this.posture = new SecurityPostureProbe(this.session.payer, this.session.config, {
+      adminUrl: this.session.has('admin-api') ? this.session.provider('admin-api').adminUrl : undefined,
+      credentials: this.session.credentials,
+    });
   }
 
   /** The hub's books; the `@needs:hub-ledger` gate has run before any step uses it. */

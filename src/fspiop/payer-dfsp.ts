@@ -122,6 +122,15 @@ export class PayerDfsp {
     return variant;
   }
 
+  /**
+   * Waits on our callback server for the callback `correlationKey` names, addressed to this DFSP:
+   * for a request sent by other means than this driver (a probe's deliberately unsigned one).
+   * Call before sending, so an early callback is not missed.
+   */
+  expectCallback(correlationKey: string, timeoutMs = this.#options.callbackTimeoutMs): { callback: Promise<ReceivedCallback>; cancel(): void } {
+    return this.#options.callbacks.correlator.expect(correlationKey, timeoutMs, [], this.fspId);
+  }
+
   onExchange(listener: (exchange: Exchange) => void): void {
     this.#listeners.push(listener);
   }

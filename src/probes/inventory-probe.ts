@@ -2,10 +2,10 @@ import type { Measurement } from '../evidence/evidence.ts';
 import type { Finding, NotEvaluated } from '../evidence/finding.ts';
 import { COMPONENT_KINDS, describe, findComponentsOfKind, type ComponentKind, type ComponentKinds } from '../inventory/component-kinds.ts';
 import type { DeployedComponent, DeploymentInventory, PublishedPort } from '../inventory/deployment-inventory.ts';
+import { isMojaloopImage, workloadRoles, type WorkloadRole } from '../inventory/workload-roles.ts';
 
 const GiB = 1024 ** 3;
 /** Resource kinds that schedule backups: Velero, and the Percona operators iac-modules deploys. */
-const MOJALOOP_IMAGE = /(^|\/)mojaloop\//;
 const BACKUP_KINDS = ['Schedule', 'PerconaXtraDBClusterBackup', 'PerconaServerMongoDBBackup'];
 const PERCONA_CLUSTERS = ['PerconaXtraDBCluster', 'PerconaServerMongoDB'];
 
@@ -305,26 +305,55 @@ export class InventoryProbe {
     });
   }
 
-  /** "Every Mojaloop container": the cluster's own (its ingress controller, CoreDNS) are not the tier's to harden. */
+  /**
+   * "Every Mojaloop container": the Mojaloop workloads the tier deploys (recognised by image and
+   * component kind); operators, databases and brokers have their own check
+   * (`supportingContainersHardened`), the cluster's own (CoreDNS, its ingress controller) none here.
+   */
   containersHardened(): Measurement[] {
-    const containers = this.#containers().filter(({ component }) => isMojaloop(component));
-    const root = containers.filter(({ c }) => !(c.runAsNonRoot || (c.runAsUser ?? 0) > 0)).map(({ at }) => at);
+    const containers = this.#containersOf(['mojaloop']);
+    const root = containers.filter(({ c }) => !runsAsNonRoot(c)).map(({ at }) => at);
     const writable = containers.filter(({ c }) => !c.readOnlyRootFilesystem).map(({ at }) => at);
+    const none = containers.length === 0 ? 'no Mojaloop container found' : undefined;
     return [
-      this.#m('containers that may run as root', list(root), 'none', containers.length > 0 && root.length === 0),
-      this.#m('containers with a writable root filesystem', list(writable), 'none', containers.length > 0 && writable.length === 0),
+      this.#m('Mojaloop containers that may run as root', none ?? list(root), 'none, of at least one', containers.length > 0 && root.length === 0),
+      this.#m('Mojaloop containers with a writable root filesystem', none ?? list(writable), 'none, of at least one', containers.length > 0 && writable.length === 0),
     ];
   }
 
   noPrivileged(): Measurement[] {
-    const containers = this.#containers();
+    const containers = this.#containersOf(['mojaloop']);
     const privileged = containers.filter(({ c }) => c.privileged).map(({ at }) => at);
-    return [this.#m('privileged containers', list(privileged), 'none', containers.length > 0 && privileged.length === 0)];
+    return [this.#m('privileged Mojaloop containers', containers.length === 0 ? 'no Mojaloop container found' : list(privileged), 'none, of at least one', containers.length > 0 && privileged.length === 0)];
+  }
+
+  /**
+   * The operators, databases and brokers the deployment runs on, named by role: not privileged,
+   * not root. A read-only root filesystem is not asked of them (a database writes where its image
+   * says). None in the inventory (a managed database outside the cluster) is nothing to judge.
+   */
+  supportingContainersHardened(): Measurement[] | NotEvaluated {
+    const containers = this.#containersOf(['operator', 'database', 'broker']);
+    if (containers.length === 0) {
+      const roles = workloadRoles(this.#inventory, this.#kinds);
+      const workloads = this.#inventory.components.filter((c) => ['operator', 'database', 'broker'].includes(roles.get(c) ?? 'other'));
+      return { notEvaluated: workloads.length > 0
+        ? `the inventory (${this.#inventory.source}) holds no container security settings for ${list(workloads.map((c) => `${roles.get(c)} ${describe(c)}`))}`
+        : `no operator, database or broker workload in the inventory (${this.#inventory.source}): nothing of the kind runs in the cluster to harden` };
+    }
+    const found = containers.map(({ role, at }) => `${role} ${at}`);
+    const privileged = containers.filter(({ c }) => c.privileged).map(({ role, at }) => `${role} ${at}`);
+    const root = containers.filter(({ c }) => !runsAsNonRoot(c)).map(({ role, at }) => `${role} ${at}`);
+    return [
+      this.#m('operator, database and broker containers checked', `${containers.length}: ${list(found)}`, 'recorded', true),
+      this.#m('privileged operator, database or broker containers', list(privileged), 'none', privileged.length === 0),
+      this.#m('operator, database or broker containers that may run as root', list(root), 'none', root.length === 0),
+    ];
   }
 
   /** Namespaces that run a Mojaloop image, each with at least one NetworkPolicy. */
   networkPoliciesCover(): Measurement[] {
-    const mojaloop = this.#inventory.components.filter((c) => c.images.some((image) => MOJALOOP_IMAGE.test(image)));
+    const mojaloop = this.#inventory.components.filter((c) => c.images.some(isMojaloopImage));
     const namespaces = new Set(mojaloop.map((c) => c.namespace ?? 'default'));
     const covered = new Set(this.#inventory.resources.filter((r) => r.kind === 'NetworkPolicy').map((r) => r.namespace ?? 'default'));
     const bare = [...namespaces].filter((ns) => !covered.has(ns));
@@ -358,6 +387,17 @@ export class InventoryProbe {
     ];
   }
 
+  /**
+   * The ports the deployment faces the outside with at the hub's address: what compose publishes
+   * to the host, and the ports of LoadBalancer services (an ingress's 80 and 443). Plaintext must
+   * be refused on each (IAC-SEC-01); NodePorts are on the nodes' addresses, not the hub's.
+   */
+  exposedPorts(): number[] {
+    const published = this.#inventory.components.flatMap((c) => c.ports?.flatMap((p) => (p.host !== undefined ? [p.host] : [])) ?? c.publishedPorts ?? []);
+    const balanced = (this.#inventory.services ?? []).filter((s) => s.type === 'LoadBalancer').flatMap((s) => s.ports);
+    return [...new Set([...published, ...balanced])].sort((a, b) => a - b);
+  }
+
   usageAtMost(maxMemoryGiB: number, maxCpuCores: number): Measurement[] | NotEvaluated {
     const usage = this.#inventory.usage;
     // A figure nobody measured says nothing about the deployment: not a failure, no evidence at all.
@@ -380,9 +420,14 @@ export class InventoryProbe {
     return [this.#m('components in the inventory', 0, 'at least one (an empty inventory proves no absence)', false), ...measurements];
   }
 
-  #containers() {
-    return this.#inventory.components.flatMap((component) =>
-      (component.containers ?? []).map((c) => ({ c, component, at: `${describe(component)}/${c.name}` })));
+  /** The containers of the workloads in `roles`, each with where it is and its role. */
+  #containersOf(roles: readonly WorkloadRole[]) {
+    const roleOf = workloadRoles(this.#inventory, this.#kinds);
+    return this.#inventory.components.flatMap((component) => {
+      const role = roleOf.get(component) ?? 'other';
+      if (!roles.includes(role)) return [];
+      return (component.containers ?? []).map((c) => ({ c, component, role, at: `${describe(component)}/${c.name}` }));
+    });
   }
 
   /** NOT EVALUATED when the environment could not read this kind of object (a narrower role): an empty list would prove nothing. */
@@ -403,7 +448,11 @@ export class InventoryProbe {
 }
 
 function isMojaloop(component: DeployedComponent): boolean {
-  return component.images.some((image) => MOJALOOP_IMAGE.test(image));
+  return component.images.some(isMojaloopImage);
+}
+
+function runsAsNonRoot(container: NonNullable<DeployedComponent['containers']>[number]): boolean {
+  return container.runAsNonRoot === true || (container.runAsUser ?? 0) > 0;
 }
 
 function distributionLabels(labels: Record<string, string>): string {

@@ -91,6 +91,8 @@ export class ConformanceRun {
   #wasInterrupted = false;
   /** Built from the config's credentials before the environment: a target reaching a hub it does not own reaches it with them. */
   #configuredTransport: FspiopTransport | undefined;
+  /** The same credentials, for the security probe (which leaves one out at a time). A secret: never reported. */
+  #configuredCredentials: DfspCredentials | undefined;
   /** What the environment holds outside this process while it holds it: what a second Ctrl-C would leave running. */
   readonly held = new HeldResources();
 
@@ -123,6 +125,7 @@ export class ConformanceRun {
     // What our DFSPs present, from the config (the CLI resolved it before anything started): the target reaches its hub with it too.
     const credentials = this.#options.credentials ?? ('security' in this.#config ? await resolveSecurity(this.#config.security, { cwd: process.cwd(), env: process.env }) : undefined);
     this.#configuredTransport = FspiopTransport.from(credentials);
+    this.#configuredCredentials = credentials;
     const configured = this.#options.environment ?? createEnvironment(this.#config, {
       progress: (line) => this.#reporter.notice(line), signal: this.#stopStart.signal, held: this.held, transport: this.#configuredTransport,
     });
@@ -211,7 +214,7 @@ export class ConformanceRun {
       }));
       // A runner that cannot run (no k6-operator in the cluster, a role that may not create its objects) stops the run here, exit 4.
       if (runner?.prepare) await this.#unlessInterrupted(runner.prepare());
-      session = registerSession(new RunSession(config, environment, { payer, bystander, transport }, spec, {
+      session = registerSession(new RunSession(config, environment, { payer, bystander, transport, credentials: environment.issuedCredentials ?? this.#configuredCredentials }, spec, {
         runner, profile: this.#profile, onProgress: (progress) => this.#reporter.loadProgress(progress), signal: this.#stopLoad.signal,
       }));
       this.#collector.onStart(({ id, title }) => {

@@ -5,6 +5,7 @@ import { capabilitySource, providerOf, serves, type CapabilityProviders, type Pr
 import type { StartedEnvironment } from '../environment/environment.ts';
 import { isNotEvaluated, type Finding } from '../evidence/finding.ts';
 import { HubAdminClient } from '../fspiop/hub-admin-client.ts';
+import type { DfspCredentials } from '../fspiop/credentials.ts';
 import { FspiopTransport } from '../fspiop/fspiop-transport.ts';
 import type { PayerDfsp } from '../fspiop/payer-dfsp.ts';
 import type { FspiopSpecification } from '../fspiop/spec-validation.ts';
@@ -33,6 +34,12 @@ export class RunSession {
   /** The environment's capabilities plus those the run grants (a load runner, reviewer attestations), for the `@needs:` gate. */
   readonly capabilities: CapabilitySource;
   readonly #granted: ProvidingSource;
+  /**
+   * What our payer presents (issued by the target, else the config's): for the security probe,
+   * which must leave out one credential at a time and so cannot go through the transport alone.
+   * A secret: never described, logged or reported.
+   */
+  readonly credentials: DfspCredentials | undefined;
   /** Holds every FSPIOP message of the run to the specification. */
   readonly conformance: MessageConformance;
   readonly #admin: HubAdminClient | undefined;
@@ -41,12 +48,14 @@ export class RunSession {
   readonly #load: LoadSession;
   #inventory: Promise<InventoryProbe> | undefined;
 
-  constructor(config: ConformanceConfig, environment: StartedEnvironment, dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined; transport?: FspiopTransport | undefined }, spec: FspiopSpecification,
+  constructor(config: ConformanceConfig, environment: StartedEnvironment,
+    dfsps: { payer: PayerDfsp; bystander?: PayerDfsp | undefined; transport?: FspiopTransport | undefined; credentials?: DfspCredentials | undefined }, spec: FspiopSpecification,
     load: { runner: LoadRunner | undefined; profile: LoadProfile; onProgress?: (progress: LoadProgress) => void; signal?: AbortSignal }) {
     this.config = config;
     this.environment = environment;
     this.payer = dfsps.payer;
     this.bystander = dfsps.bystander;
+    this.credentials = dfsps.credentials;
     this.#granted = withGrants(environment, config, load.runner !== undefined);
     this.capabilities = capabilitySource(this.#granted);
     this.conformance = new MessageConformance(spec, { senders: [...config.hub.sourceIds, config.participants.payee.fspId] });

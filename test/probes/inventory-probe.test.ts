@@ -242,3 +242,80 @@ describe('InventoryProbe refuses to prove things from too little', () => {
     assert.deepEqual(measured(digitalOcean.platformIn(['aws', 'on-premises'])).map((m) => [m.value, m.ok]), [['unknown (provider id digitalocean:)', false]]);
   });
 });
+
+describe('InventoryProbe hardening: Mojaloop workloads apart from operators, databases and brokers', () => {
+  type Container = NonNullable<DeploymentInventory['components'][number]['containers']>[number];
+  const workload = (name: string, image: string, container: Partial<Container>, namespace = 'mojaloop') => ({
+    name, kind: 'deployment' as const, namespace, images: [image], labels: {}, health: 'healthy' as const, containers: [{ name, ...container }],
+  });
+  const hardened = { runAsUser: 1001, readOnlyRootFilesystem: true };
+  const inventory = (components: DeploymentInventory['components']): DeploymentInventory =>
+    ({ source: 'Kubernetes API (test)', orchestrator: 'kubernetes', nodes: [], components, helmReleases: [], resources: [], settings: {} });
+
+  const cluster = inventory([
+    workload('central-ledger', 'mojaloop/central-ledger:v19.4.1', hardened),
+    workload('ml-api-adapter', 'mojaloop/ml-api-adapter:v14', hardened),
+    workload('mysql', 'bitnami/mysql:8.0', { runAsUser: 1001 }),
+    workload('kafka', 'bitnami/kafka:3.5', { runAsUser: 1001 }),
+    workload('strimzi-cluster-operator', 'quay.io/strimzi/operator:0.38', { runAsNonRoot: true }, 'kafka'),
+    // The cluster's own: not the tier's to harden, and not a reason to fail it.
+    workload('kube-proxy', 'registry.k8s.io/kube-proxy:v1.29', { privileged: true }, 'kube-system'),
+    workload('coredns', 'registry.k8s.io/coredns:v1.11', {}, 'kube-system'),
+  ]);
+
+  it('judges only the Mojaloop workloads for root, writable root filesystems and privilege', () => {
+    const probe = new InventoryProbe(cluster);
+    assert.ok(allOk(probe.containersHardened()));
+    assert.ok(allOk(probe.noPrivileged()), 'kube-proxy is privileged, but it is the cluster\'s, not Mojaloop\'s');
+  });
+
+  it('names the operator, database and broker it checked, and passes them unprivileged and non-root', () => {
+    const [checked, ...rest] = measured(new InventoryProbe(cluster).supportingContainersHardened());
+    assert.equal(checked!.value, '3: database deployment mojaloop/mysql/mysql, broker deployment mojaloop/kafka/kafka, operator deployment kafka/strimzi-cluster-operator/strimzi-cluster-operator');
+    assert.ok(rest.every((m) => m.ok));
+  });
+
+  it('fails a privileged database or a root operator, by role, without failing the Mojaloop check for it', () => {
+    const lax = inventory([
+      workload('central-ledger', 'mojaloop/central-ledger:v19.4.1', hardened),
+      workload('mysql', 'mysql:8.0', { privileged: true, runAsUser: 0 }),
+      workload('mongodb-operator', 'percona/percona-server-mongodb-operator:1.15', {}),
+    ]);
+    const probe = new InventoryProbe(lax);
+    assert.ok(allOk(probe.containersHardened()) && allOk(probe.noPrivileged()));
+    const failed = measured(probe.supportingContainersHardened()).filter((m) => !m.ok).map((m) => `${m.name}: ${m.value}`);
+    assert.deepEqual(failed, [
+      'privileged operator, database or broker containers: database deployment mojaloop/mysql/mysql',
+      'operator, database or broker containers that may run as root: database deployment mojaloop/mysql/mysql, operator deployment mojaloop/mongodb-operator/mongodb-operator',
+    ]);
+  });
+
+  it('fails a root Mojaloop container, and finds nothing to judge where no Mojaloop or supporting workload runs', () => {
+    const probe = new InventoryProbe(inventory([workload('quoting-service', 'mojaloop/quoting-service:v15', { readOnlyRootFilesystem: true })]));
+    assert.deepEqual(measured(probe.containersHardened()).map((m) => [m.value, m.ok]), [['deployment mojaloop/quoting-service/quoting-service', false], ['none', true]]);
+    const empty = new InventoryProbe(inventory([workload('coredns', 'registry.k8s.io/coredns:v1.11', {}, 'kube-system')]));
+    assert.equal(measured(empty.noPrivileged())[0]!.value, 'no Mojaloop container found');
+    assert.equal(measured(empty.noPrivileged())[0]!.ok, false);
+    const finding = empty.supportingContainersHardened();
+    assert.ok(!Array.isArray(finding) && /no operator, database or broker workload in the inventory/.test(finding.notEvaluated));
+    const unread = new InventoryProbe(inventory([{ name: 'mysql', kind: 'statefulset', namespace: 'db', images: ['mysql:8.0'], labels: {}, health: 'healthy' }])).supportingContainersHardened();
+    assert.ok(!Array.isArray(unread) && /holds no container security settings for database statefulset db\/mysql$/.test(unread.notEvaluated), JSON.stringify(unread));
+  });
+});
+
+describe('InventoryProbe.exposedPorts', () => {
+  it('lists what compose publishes and what LoadBalancer services expose, not NodePorts', () => {
+    const probe = new InventoryProbe({
+      source: 'test', orchestrator: 'kubernetes', nodes: [], helmReleases: [], resources: [], settings: {},
+      components: [
+        { name: 'hub', kind: 'container', images: [], labels: {}, health: 'healthy', ports: [{ host: 3001, container: 3001 }, { container: 9000 }] },
+        { name: 'old', kind: 'container', images: [], labels: {}, health: 'healthy', publishedPorts: [8080] },
+      ],
+      services: [
+        { name: 'ingress-nginx', type: 'LoadBalancer', ports: [80, 443], nodePorts: [30080, 30443] },
+        { name: 'ml-api-adapter', type: 'NodePort', ports: [3000], nodePorts: [31000] },
+      ],
+    });
+    assert.deepEqual(probe.exposedPorts(), [80, 443, 3001, 8080]);
+  });
+});

@@ -31,9 +31,12 @@ describe('ConformanceRun on the embedded target, per tier', () => {
         assert.equal(exitCode, 0);
       }
       if (tier === 'iac') {
-        // The embedded hub is plaintext, needs no client certificate and no signature: IaC security fails, with evidence.
-        assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'FAIL').map((g) => g.id), ['IAC-SEC-01', 'IAC-SEC-02', 'IAC-SEC-03', 'IAC-SEC-04']);
-        assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-04')!.reason!, /anonymous admin API request was HTTP 200, expected refused with HTTP 401 or 403/);
+        // The embedded hub is plaintext, needs no client certificate and no signature: IaC security fails, with evidence;
+        // it has no certificate to be valid and no TLS to refuse old versions of. No OAuth2 credentials: the wrong-scope check is not evaluated.
+        assert.deepEqual(result.guarantees.filter((g) => g.verdict === 'FAIL').map((g) => g.id), ['IAC-SEC-01', 'IAC-SEC-02', 'IAC-SEC-03', 'IAC-SEC-04', 'IAC-SEC-08', 'IAC-SEC-09']);
+        assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-04')!.reason!, /anonymous admin API request was HTTP 200, expected refused: HTTP 401 or 403/);
+        assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-03')!.reason!, /quote request without an FSPIOP-Signature was HTTP 202, then a success callback \(accepted\)/);
+        assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-10')!.reason!, /no OAuth2 client credentials are configured/);
         assert.match(result.guarantees.find((g) => g.id === 'IAC-SEC-01')!.reason!, /FSPIOP endpoint transport was http \(plaintext\), expected TLS 1.2 or newer/);
         assert.equal(exitCode, 1);
         assert.equal(result.certificate.status, 'NOT_CERTIFIED');
