@@ -1,5 +1,6 @@
-// `npm run report:screenshot`: the README's pictures of report.html, taken in headless Chromium
-// (scripts/chromium.sh installs it) from the helm smoke fixture (fixtures/reports/README.md):
+// `npm run report:screenshot [-- RESULT.json]`: the README's pictures of report.html, taken in
+// headless Chromium (scripts/chromium.sh installs it) from a run's result.json (by default the helm
+// smoke fixture, fixtures/reports/README.md):
 // docs/images/report.png, the front of the page (certificate banner, counts, the verdicts' start),
 // and docs/images/report-load.png, the load's achieved-vs-offered and latency charts.
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
@@ -16,7 +17,8 @@ if (!executable) {
   process.stderr.write('error: chromium is missing; install it with `bash scripts/chromium.sh` (as root) or name it in CHROMIUM_PATH\n');
   process.exit(2);
 }
-const input = JSON.parse(await readFile(join(ROOT, 'fixtures', 'reports', 'helm-smoke-result.json'), 'utf8')) as ReportInput;
+const source = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'fixtures', 'reports', 'helm-smoke-result.json');
+const input = JSON.parse(await readFile(source, 'utf8')) as ReportInput;
 const dir = await mkdtemp(join(tmpdir(), 'report-screenshot-'));
 const browser = await launchChromium(executable);
 try {

@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 import { writeFileAtomically } from './atomic-file.ts';
 import { stateOf } from './allure-verdicts.ts';
-import type { Reporter, RunEvidence, RunStarted, WrittenFile } from './reporter.ts';
+import type { Reporter, RunEvidence, WrittenFile } from './reporter.ts';
 import type { NoRunDocument, ResultDocument } from './result-document.ts';
 
 /**
@@ -13,11 +12,6 @@ import type { NoRunDocument, ResultDocument } from './result-document.ts';
  */
 export class JunitReporter implements Reporter {
   readonly name = 'junit';
-
-  async onRunStarted(run: RunStarted): Promise<void> {
-    // An earlier run's file beside this run's result would be read as this run's.
-    await rm(join(run.runDir, 'junit.xml'), { force: true });
-  }
 
   async onRunFinished(evidence: RunEvidence): Promise<WrittenFile[]> {
     const path = join(evidence.runDir, 'junit.xml');

@@ -11,7 +11,7 @@ export interface ReportPaths {
   allureDir: string;
 }
 
-/** A run beginning, before anything is evaluated: a reporter clears what an earlier run left that this run will replace. */
+/** A run beginning, before anything is evaluated: a reporter says the run has not finished, clears what an earlier run left in a shared folder (Allure's), or reads what it needs before an hour of load rather than after. */
 export interface RunStarted extends ReportPaths {
   runId: string;
   startedAt: Date;

@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeLoad } from '../evidence/evidence.ts';
 import { isReducedLoadResult, type GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
 import { writeFileAtomically } from './atomic-file.ts';
-import type { Reporter, RunEvidence, RunStarted, WrittenFile } from './reporter.ts';
+import type { Reporter, RunEvidence, WrittenFile } from './reporter.ts';
 import type { NoRunDocument, ResultDocument } from './result-document.ts';
 
 /** GitHub refuses a comment over 65 536 characters; this leaves room for whatever a CI job puts around it. */
@@ -19,10 +18,6 @@ const CELL_MAX_CHARS = 300;
  */
 export class SummaryMarkdownReporter implements Reporter {
   readonly name = 'summary.md';
-
-  async onRunStarted(run: RunStarted): Promise<void> {
-    await rm(join(run.runDir, 'summary.md'), { force: true });
-  }
 
   async onRunFinished(evidence: RunEvidence): Promise<WrittenFile[]> {
     const path = join(evidence.runDir, 'summary.md');

@@ -151,7 +151,7 @@ export class ConformanceRun {
     const catalogue = everyTier.filter((entry) => entry.tier === config.tier);
     this.#reporter.catalogue(config.tier, catalogue);
     const reporters: Reporter[] = runReporters(this.#reporter);
-    // Each clears what an earlier run left that this one replaces: result.json says "not finished" until the end, so a killed run never leaves an older verdict.
+    // The run's folder says "not finished" until the end and `latest` points at it at once, so a killed run never leaves an older verdict in view.
     for (const reporter of reporters) await reporter.onRunStarted?.({ ...paths, runId, startedAt, tool: TOOL });
 
     let environment: StartedEnvironment | undefined;

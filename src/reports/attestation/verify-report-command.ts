@@ -6,7 +6,7 @@ import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../config/errors.ts';
-import type { CommandIo } from '../command-io.ts';
+import { runReportCommand, type CommandIo } from '../command-io.ts';
 import { signRunAttestation } from './run-attestation.ts';
 import { loadSigningKey, loadVerificationKey } from './signing-key.ts';
 import { verificationLines, verifyRunDirectory } from './verify-run.ts';
@@ -48,13 +48,7 @@ async function run(argv: string[], cwd: string, out: (text: string) => void): Pr
   return verification.ok ? 0 : 1;
 }
 
-/** Runs the command; a user mistake is one line on `err` and exit 2, a defect is thrown. */
-export async function verifyReportCommand(argv: string[], io: CommandIo): Promise<number> {
-  try {
-    return await run(argv, io.cwd, io.out);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    io.err(`error: ${error.message}\n`);
-    return 2;
-  }
+/** `npm run verify-report`: a user mistake is one line on `err` and exit 2, a defect is thrown. */
+export function verifyReportCommand(argv: string[], io: CommandIo): Promise<number> {
+  return runReportCommand(run, argv, io);
 }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UserError } from '../../config/errors.ts';
-import type { CommandIo } from '../command-io.ts';
+import { runReportCommand, type CommandIo } from '../command-io.ts';
 import { resolveRun } from '../runs/run-reference.ts';
 import { comparisonLines } from './comparison-table.ts';
 import { compareRuns, parseTolerance } from './run-comparison.ts';
@@ -40,13 +40,7 @@ async function run(argv: string[], cwd: string, out: (text: string) => void): Pr
   return comparison.regressions.length > 0 ? 1 : 0;
 }
 
-/** Runs the command; a user mistake is one line on `err` and exit 2, a defect is thrown. */
-export async function compareCommand(argv: string[], io: CommandIo): Promise<number> {
-  try {
-    return await run(argv, io.cwd, io.out);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    io.err(`error: ${error.message}\n`);
-    return 2;
-  }
+/** `npm run compare`: a user mistake is one line on `err` and exit 2, a defect is thrown. */
+export function compareCommand(argv: string[], io: CommandIo): Promise<number> {
+  return runReportCommand(run, argv, io);
 }
