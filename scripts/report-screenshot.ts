@@ -27,7 +27,7 @@ try {
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   const front = join(ROOT, 'docs', 'images', 'report.png');
   await page.screenshot({ path: front });
-  const charts = page.locator('#loads .charts');
+  const charts = page.locator('#loads .charts').first();
   const box = await charts.boundingBox();
   const load = join(ROOT, 'docs', 'images', 'report-load.png');
   // The first row of charts: achieved vs offered, then latency over time.
