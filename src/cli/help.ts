@@ -94,7 +94,8 @@ Exit codes
   70 internal error    130 interrupted (Ctrl-C tears down; a second Ctrl-C exits at once, naming what
     it leaves running and the command that removes it)
 
-Results: reports/latest/result.json (machine-readable), reports/allure-results (npm run report → HTML).
+Results: reports/latest/ (a link to this run's reports/runs/<run id>/): result.json (machine-readable), report.html,
+junit.xml, summary.md, attestation.intoto.json (npm run verify-report); reports/allure-results (npm run report → HTML).
 `;
 
 // Keep the text honest: every value the schema accepts is documented above.

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../config/errors.ts';
 import { PROJECT_ROOT } from '../config/project.ts';
@@ -34,7 +34,9 @@ export class AllureReporter implements Reporter {
     await writeFile(join(allureDir, 'categories.json'), `${JSON.stringify(categoriesByConcern(concerns), null, 2)}\n`);
     await recordOurAllureResults(allureDir, this.#notOurs).catch(() => undefined);
     const command = resolve(evidence.reportsDir) === resolve(PROJECT_ROOT, 'reports') ? 'npm run report' : `npm run report -- ${evidence.reportsDir}`;
-    return [{ path: allureDir, note: `${command} → HTML` }];
+    // An Allure report made before this run still opens, and would be read as this run's.
+    const earlier = await stat(join(evidence.reportsDir, 'allure-report', 'index.html')).then(() => true, () => false);
+    return [{ path: allureDir, note: `${command} → HTML${earlier ? `; ${join(evidence.reportsDir, 'allure-report')} is an EARLIER run's report until you do` : ''}` }];
   }
 }
 

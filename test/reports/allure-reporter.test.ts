@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 // Allure's own reader of environment.properties (not exported by the package, so reached by its path).
 import { parseProperties } from '../../node_modules/@allurereport/reader/dist/properties.js';
-import { categoriesByConcern, environmentProperties, nameHookFixtures } from '../../src/reports/allure-reporter.ts';
+import { AllureReporter, categoriesByConcern, environmentProperties, nameHookFixtures } from '../../src/reports/allure-reporter.ts';
 import { alignAllureWithVerdicts } from '../../src/reports/allure-verdicts.ts';
 import { sampleDocument, sampleVerdicts } from '../helpers/result-document.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -58,5 +58,21 @@ describe('Allure reporter', () => {
     assert.equal(result.name, 'Deployed by Helm');
     assert.equal(result.statusDetails.message, 'NOT EVALUATED · deployment: the run was interrupted before this guarantee was evaluated');
     assert.ok(result.labels.some((label: { name: string; value: string }) => label.value === '@guarantee:HELM-DEP-01'));
+  });
+
+  it('flags an Allure report made before this run as an earlier run\'s, until it is made again', async () => {
+    const reportsDir = await tempDir('reports');
+    const allureDir = join(reportsDir, 'allure-results');
+    await mkdir(allureDir, { recursive: true });
+    const evidence = { reportsDir, runDir: join(reportsDir, 'runs', 'r'), allureDir, document: sampleDocument(), catalogue: [], written: [] };
+    const fresh = new AllureReporter();
+    await fresh.onRunStarted({ reportsDir, runDir: evidence.runDir, allureDir, runId: 'r', startedAt: new Date(), tool: { name: 't', version: '0' } });
+    const [first] = await fresh.onRunFinished(evidence);
+    assert.equal(first!.note, `npm run report -- ${reportsDir} → HTML`);
+
+    await mkdir(join(reportsDir, 'allure-report'));
+    await writeFile(join(reportsDir, 'allure-report', 'index.html'), '<html>an earlier run</html>');
+    const [second] = await new AllureReporter().onRunFinished(evidence);
+    assert.equal(second!.note, `npm run report -- ${reportsDir} → HTML; ${join(reportsDir, 'allure-report')} is an EARLIER run's report until you do`);
   });
 });
