@@ -635,16 +635,21 @@ const EmbeddedTarget = Common.extend({
   embedded: EmbeddedSchema,
 });
 
+/** The hub section of a target that reaches a hub it does not start: its URLs are the user's to give; its security is the hub's, presented through `security`. */
+function hubElsewhere(target: 'url' | 'kubernetes') {
+  return z.strictObject({
+    url: HubUrl.optional(),
+    adminUrl: HubAdminUrl.optional(),
+    sourceIds: SourceIds,
+    security: refusedHubSecurity(target),
+  });
+}
+
 /** A hub that runs elsewhere, given by URL; with its admin API our test DFSPs are provisioned on it. */
 const UrlTarget = Common.extend({
   ...foreignSections('url'),
   target: z.literal('url'),
-  hub: z.strictObject({
-    url: HubUrl.optional(),
-    adminUrl: HubAdminUrl.optional(),
-    sourceIds: SourceIds,
-    security: refusedHubSecurity('url'),
-  }).prefault({}).superRefine((hub, ctx) => {
+  hub: hubElsewhere('url').prefault({}).superRefine((hub, ctx) => {
     if (!hub.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when target is "url": the FSPIOP endpoint of the hub under test (or pass --hub-url)' });
   }),
   provision: ProvisionSchema,
@@ -701,12 +706,7 @@ const ComposeTarget = Common.extend({
 const KubernetesTarget = Common.extend({
   ...foreignSections('kubernetes'),
   target: z.literal('kubernetes'),
-  hub: z.strictObject({
-    url: HubUrl.optional(),
-    adminUrl: HubAdminUrl.optional(),
-    sourceIds: SourceIds,
-    security: refusedHubSecurity('kubernetes'),
-  }).prefault({}),
+  hub: hubElsewhere('kubernetes').prefault({}),
   provision: ProvisionSchema,
   security: SecuritySchema.optional(),
   kubernetes: KubernetesSchema,

@@ -27,3 +27,14 @@ export function firstLine(error: unknown, maxLength = Infinity): string {
   const text = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
   return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text;
 }
+
+/** `running` once `step` (reaching the hub inside) has succeeded; stopped — nothing left behind — when it fails. */
+export async function stoppedOnFailure<T extends { stop(): Promise<void> }>(running: T, step: () => Promise<void>): Promise<T> {
+  try {
+    await step();
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
+}

@@ -1,9 +1,10 @@
-import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../config/errors.ts';
 import { PROJECT_ROOT } from '../config/project.ts';
 import { clearOurAllureResults, recordOurAllureResults } from './allure-results-dir.ts';
 import { alignAllureWithVerdicts } from './allure-verdicts.ts';
+import { writeFileAtomically } from './atomic-file.ts';
 import type { Reporter, RunEvidence, RunStarted, WrittenFile } from './reporter.ts';
 import type { ResultDocument } from './result-document.ts';
 
@@ -107,8 +108,6 @@ export async function nameHookFixtures(allureDir: string): Promise<void> {
       }
     }
     if (!renamed) continue;
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(container));
-    await rename(temporary, path);
+    await writeFileAtomically(path, JSON.stringify(container));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.ts';
 import { isReducedLoadResult, type GuaranteeVerdict, type Verdict } from '../verdict/guarantee-verdict.ts';
 
 /** How Allure names each verdict. */
@@ -56,11 +57,11 @@ export async function alignAllureWithVerdicts(allureDir: string, verdicts: reado
     if (result.status === status && message === undefined) continue;
     result.status = status;
     result.statusDetails = { ...result.statusDetails, ...(message === undefined ? {} : { message }) };
-    await writeAtomically(path, result);
+    await writeFileAtomically(path, JSON.stringify(result));
   }
   for (const verdict of verdicts) {
     if (seen.has(verdict.id)) continue;
-    await writeAtomically(join(allureDir, `${randomUUID()}-result.json`), neverStarted(verdict));
+    await writeFileAtomically(join(allureDir, `${randomUUID()}-result.json`), JSON.stringify(neverStarted(verdict)));
   }
 }
 
@@ -77,13 +78,6 @@ function neverStarted(verdict: GuaranteeVerdict): Record<string, unknown> {
       { name: 'feature', value: verdict.location.replace(/:\d+$/, '') },
     ],
   };
-}
-
-/** Written aside and renamed: a report generated meanwhile never reads half a file. */
-async function writeAtomically(path: string, content: unknown): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(content));
-  await rename(temporary, path);
 }
 
 /** A result file as Allure wrote it; undefined for one that cannot be read (never the run's concern). */

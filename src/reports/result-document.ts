@@ -1,7 +1,6 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isReducedLoadResult, type GuaranteeVerdict } from '../verdict/guarantee-verdict.ts';
-import { ensureDirectory } from '../support/files.ts';
+import { writeFileAtomically } from './atomic-file.ts';
 import { RESULT_SCHEMA_VERSION, type NoRunResult, type RunResult } from './result-schema.ts';
 
 /** The machine-readable result CI and release tooling read: `reports/latest/result.json` (its shape: result-schema.ts). */
@@ -30,10 +29,7 @@ export function noRunDocument(tool: NoRunDocument['tool'], error: string, exitCo
 
 /** Writes the result atomically, so a reader never sees half a file — even when the run was interrupted. */
 export async function writeResultDocument(dir: string, result: ResultDocument | NoRunDocument): Promise<string> {
-  await ensureDirectory(dir);
   const file = join(dir, 'result.json');
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
-  await rename(temporary, file);
+  await writeFileAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

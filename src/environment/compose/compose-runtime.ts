@@ -15,7 +15,7 @@ import { readComposeDefinition, selectServices, type ComposeDefinition, type Com
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
 import { freePort, gatewayOf, noGateway, reachHubInside } from './hub-inside.ts';
-import { interruptedBy, within } from '../bring-up.ts';
+import { interruptedBy, stoppedOnFailure, within } from '../bring-up.ts';
 import { healthOf, inventoryFromRuntime, PROJECT_LABEL, projectContainers, publishedPortsOf, SERVICE_LABEL } from './runtime-inventory.ts';
 
 export interface RuntimeDeps {
@@ -235,13 +235,7 @@ export async function startComposeRuntime(config: ConfigFor<'compose'>, deps: Ru
     owned: { started, scratch, down, files, release },
     notes: [],
   });
-  try {
-    await running.connectHub();
-  } catch (error) {
-    await running.stop();
-    throw error;
-  }
-  return running;
+  return stoppedOnFailure(running, () => running.connectHub());
 }
 
 /** Removes every container, network and volume labelled as the project's (what `compose down -v` removes, whatever the profiles). */

@@ -9,7 +9,7 @@ import type { ConfigFor } from '../../config/schema.ts';
 import type { HeldResources } from '../../support/held-resources.ts';
 import { configuredCallback } from '../callback-exposure.ts';
 import type { CallbackExposure, EnvironmentDescription, PayerConnection, Providers, StartedEnvironment } from '../environment.ts';
-import { firstLine, interruptedBy, within } from '../bring-up.ts';
+import { firstLine, interruptedBy, stoppedOnFailure, within } from '../bring-up.ts';
 import { saveLogs } from './compose-runtime.ts';
 import { ComposeFaults } from './compose-faults.ts';
 import type { EngineEndpoint } from './docker-engine.ts';
@@ -179,13 +179,7 @@ export async function startMinimalCore(config: ConfigFor<'compose'>, deps: Minim
   }
   deps.progress(`  minimal core ${project}: up`);
   const running = new StartedMinimalCore(config, { docker, project, engine, hostPorts, images: wanted, teardown, release });
-  try {
-    await running.connectHub();
-  } catch (error) {
-    await running.stop();
-    throw error;
-  }
-  return running;
+  return stoppedOnFailure(running, () => running.connectHub());
 }
 
 /** Removes every container and the network labelled as the minimal core's. */

@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../config/errors.ts';
+import { writeFileAtomically } from '../atomic-file.ts';
 import { readRecordedRun, type RecordedRun } from '../runs/recorded-run.ts';
 import { IN_TOTO_PAYLOAD_TYPE, isDsseEnvelope, signEnvelope, type DsseEnvelope } from './dsse-envelope.ts';
 import { runFileNames, sha256OfFile } from './run-files.ts';
@@ -95,8 +96,6 @@ export function isAttestationFile(name: string): boolean {
 /** Written whole under a private name, then renamed into place: a reader sees the old statement or the new one, never half of one. */
 async function writeAttestationFile(dir: string, content: string | Buffer): Promise<string> {
   const file = join(dir, ATTESTATION_FILE);
-  const draft = `${file}.${process.pid}.tmp`;
-  await writeFile(draft, content);
-  await rename(draft, file);
+  await writeFileAtomically(file, content);
   return file;
 }
